@@ -1,0 +1,283 @@
+//! The command-line client: `explain`, `notes`, `note`. Same core as the server.
+//! The only module (with `main.rs`) that writes to stdout.
+
+use std::io::Write;
+use std::path::Path;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use crate::analysis::{self, Encoding, LineCol, Parsed};
+use crate::knowledge::{knowledge, Lang};
+use crate::render::{self, Verbosity};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pyexplain",
+    version = crate::version_string(),
+    about = "Explains advanced Python constructs with the notes of a course, in your editor (LSP) or here."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the language server over stdin/stdout.
+    Server,
+    /// Print the note for the construct at FILE:LINE:COL (1-based; COL counts characters).
+    Explain {
+        /// FILE:LINE:COL, e.g. examples/generators.py:12:20
+        location: String,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Print the whole note instead of the hover excerpt.
+        #[arg(long)]
+        full: bool,
+    },
+    /// List every note: section, id and title.
+    Notes {
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print one whole note, by section (12.6) or id (yield-from).
+    Note {
+        key: String,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// `--lang`, then the environment, then English.
+fn lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::Zh) => Lang::Zh,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_env().unwrap_or(Lang::En),
+    }
+}
+
+/// Exit codes: 0 success, 1 nothing to explain there / no such note, 2 usage or I/O error.
+pub fn run(command: Command) -> i32 {
+    let mut out = std::io::stdout().lock();
+    let result = match command {
+        Command::Server => unreachable_server(),
+        Command::Explain {
+            location,
+            lang: l,
+            format,
+            full,
+        } => explain(&mut out, &location, lang(l), format, full),
+        Command::Notes { lang: l, format } => notes(&mut out, lang(l), format),
+        Command::Note {
+            key,
+            lang: l,
+            format,
+        } => note(&mut out, &key, lang(l), format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(CliError::Usage(msg)) => {
+            let _ = writeln!(std::io::stderr(), "pyexplain: {msg}");
+            2
+        }
+        Err(CliError::Nothing(msg)) => {
+            let _ = writeln!(std::io::stderr(), "pyexplain: {msg}");
+            1
+        }
+        // A closed pipe (`pyexplain notes | head`) is not an error worth a message.
+        Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(CliError::Io(e)) => {
+            let _ = writeln!(std::io::stderr(), "pyexplain: {e}");
+            2
+        }
+    }
+}
+
+fn unreachable_server() -> Result<i32, CliError> {
+    Err(CliError::Usage("the server is started by main".into()))
+}
+
+#[derive(Debug)]
+enum CliError {
+    Usage(String),
+    Nothing(String),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        CliError::Io(e)
+    }
+}
+
+/// Splits `FILE:LINE:COL` from the right, so paths may contain colons.
+fn parse_location(location: &str) -> Result<(&str, u32, u32), CliError> {
+    let bad = || {
+        CliError::Usage(format!(
+            "expected FILE:LINE:COL (1-based), got `{location}`"
+        ))
+    };
+    let mut parts = location.rsplitn(3, ':');
+    let col = parts.next().ok_or_else(bad)?;
+    let line = parts.next().ok_or_else(bad)?;
+    let file = parts.next().filter(|f| !f.is_empty()).ok_or_else(bad)?;
+    let line: u32 = line.trim().parse().map_err(|_| bad())?;
+    let col: u32 = col.trim().parse().map_err(|_| bad())?;
+    if line == 0 || col == 0 {
+        return Err(bad());
+    }
+    Ok((file, line, col))
+}
+
+fn read_source(path: &str) -> Result<String, CliError> {
+    let bytes = std::fs::read(Path::new(path))
+        .map_err(|e| CliError::Usage(format!("cannot read {path}: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::Usage(format!(
+            "{path} is not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn explain(
+    out: &mut impl Write,
+    location: &str,
+    lang: Lang,
+    format: Format,
+    full: bool,
+) -> Result<i32, CliError> {
+    let (path, line, col) = parse_location(location)?;
+    let parsed = Parsed::new(read_source(path)?);
+    let line0 = line - 1;
+    let Some(content) = parsed.lines.line_range(&parsed.text, line0 as usize) else {
+        return Err(CliError::Usage(format!(
+            "{path} has {} lines; line {line} is out of range",
+            parsed.lines.line_count()
+        )));
+    };
+    let width = parsed.text[content].chars().count() as u32;
+    if col - 1 > width {
+        return Err(CliError::Usage(format!(
+            "line {line} of {path} has {width} characters; column {col} is out of range"
+        )));
+    }
+    let offset = parsed.offset(
+        LineCol {
+            line: line0,
+            col: col - 1,
+        },
+        Encoding::Chars,
+    );
+    let Some(expl) = analysis::explain_at(&parsed, offset) else {
+        return Err(CliError::Nothing(format!(
+            "nothing at {path}:{line}:{col} has a note"
+        )));
+    };
+    let k = knowledge();
+    let Some(note) = k.note(&expl.note, lang) else {
+        return Err(CliError::Nothing(format!("no note `{}`", expl.note)));
+    };
+    let markdown = if full {
+        let mut s = render::full_note(note, lang);
+        if let Some(sentence) = render::context_sentence(&expl, lang) {
+            s = format!("{sentence}\n\n{s}");
+        }
+        s
+    } else {
+        render::hover_markdown(&expl, lang, Verbosity::Full).unwrap_or_default()
+    };
+    let start = parsed.line_col(expl.range.start, Encoding::Chars);
+    let end = parsed.line_col(expl.range.end, Encoding::Chars);
+    match format {
+        Format::Text => {
+            writeln!(
+                out,
+                "{path}:{}:{}: §{} {} [{}]\n",
+                start.line + 1,
+                start.col + 1,
+                note.section,
+                note.title,
+                note.id
+            )?;
+            writeln!(out, "{}", markdown.trim_end())?;
+        }
+        Format::Json => {
+            let value = json!({
+                "file": path,
+                "section": note.section.to_string(),
+                "id": note.id,
+                "title": note.title,
+                "lang": lang.code(),
+                "range": {
+                    "start": {"line": start.line + 1, "col": start.col + 1},
+                    "end": {"line": end.line + 1, "col": end.col + 1},
+                },
+                "context": render::context_sentence(&expl, lang),
+                "markdown": markdown,
+            });
+            writeln!(out, "{value:#}")?;
+        }
+    }
+    Ok(0)
+}
+
+fn notes(out: &mut impl Write, lang: Lang, format: Format) -> Result<i32, CliError> {
+    let k = knowledge();
+    match format {
+        Format::Text => {
+            for note in k.notes_in(lang) {
+                writeln!(out, "§{:<6} {:<28} {}", note.section, note.id, note.title)?;
+            }
+        }
+        Format::Json => {
+            let list: Vec<_> = k
+                .notes_in(lang)
+                .map(|n| {
+                    json!({"section": n.section.to_string(), "id": n.id, "title": n.title, "summary": n.summary})
+                })
+                .collect();
+            writeln!(out, "{:#}", serde_json::Value::Array(list))?;
+        }
+    }
+    Ok(0)
+}
+
+fn note(out: &mut impl Write, key: &str, lang: Lang, format: Format) -> Result<i32, CliError> {
+    let k = knowledge();
+    let Some(note) = k.note(key.trim_start_matches('§'), lang) else {
+        return Err(CliError::Nothing(format!(
+            "no note `{key}` (see `pyexplain notes`)"
+        )));
+    };
+    match format {
+        Format::Text => write!(out, "{}", render::full_note(note, lang))?,
+        Format::Json => writeln!(
+            out,
+            "{:#}",
+            json!({"section": note.section.to_string(), "id": note.id, "title": note.title,
+                   "summary": note.summary, "markdown": render::full_note(note, lang)})
+        )?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,447 @@
+//! The embedded course notes, parsed once on first use.
+//!
+//! `build.rs` embeds every file of `knowledge/`; this module turns the chapter
+//! files into [`Note`]s and the `context.txt` files into sentence templates.
+//! The format is documented in `knowledge/README.md`. Parsing is lenient: a
+//! malformed line becomes an entry of [`Knowledge::problems`], which the test
+//! suite requires to be empty, and never a panic.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/knowledge_files.rs"));
+}
+
+pub use embedded::{KNOWLEDGE_HASH, VERSION};
+
+/// The language of user-facing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// `"zh"`, `"zh-CN"`, `"zh_TW.UTF-8"` -> Chinese; `"en"`, `"en_US"` -> English;
+    /// anything else (including `"auto"`, `"C"`, `""`) -> `None`.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if tag.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language named by the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    pub fn from_env() -> Option<Lang> {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|var| std::env::var(var).ok())
+            .find(|v| !v.is_empty())
+            .and_then(|v| Lang::parse(&v))
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+/// A course section number, `12.6`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Section {
+    pub chapter: u8,
+    pub number: u8,
+}
+
+impl Section {
+    /// Parses `12.6` (optionally prefixed with `§`).
+    pub fn parse(text: &str) -> Option<Section> {
+        let text = text.trim().trim_start_matches('§');
+        let (chapter, number) = text.split_once('.')?;
+        Some(Section {
+            chapter: chapter.parse().ok()?,
+            number: number.parse().ok()?,
+        })
+    }
+}
+
+impl fmt::Display for Section {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.chapter, self.number)
+    }
+}
+
+/// One note of the course, in one language.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub id: String,
+    pub section: Section,
+    pub lang: Lang,
+    pub title: String,
+    /// The first paragraph: the one-sentence summary.
+    pub summary: String,
+    /// Everything after the heading, without the `Related:` line.
+    pub body: String,
+    /// Sections named on the `Related:` line.
+    pub related: Vec<Section>,
+    /// The chapter file it comes from, relative to `knowledge/` (`en/ch12.md`).
+    pub file: &'static str,
+    /// Zero-based line of its heading in that file.
+    pub line: usize,
+}
+
+/// A chapter file.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    pub lang: Lang,
+    pub number: u8,
+    pub title: String,
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+/// Everything under `knowledge/`, parsed.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    pub notes: Vec<Note>,
+    pub chapters: Vec<Chapter>,
+    /// Sentence templates: (language, key) -> variants in file order.
+    templates: HashMap<(Lang, String), Vec<String>>,
+    /// Format errors found while parsing; the tests require none.
+    pub problems: Vec<String>,
+}
+
+/// The embedded knowledge, parsed on first use.
+pub fn knowledge() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    KNOWLEDGE.get_or_init(|| Knowledge::parse(embedded::KNOWLEDGE_FILES))
+}
+
+/// A raw embedded file (`triggers.scm`, `names.tsv`, ...).
+pub fn embedded_file(name: &str) -> Option<&'static str> {
+    embedded::KNOWLEDGE_FILES
+        .iter()
+        .find(|(path, _)| *path == name)
+        .map(|(_, text)| *text)
+}
+
+/// Every embedded file, path relative to `knowledge/` and contents.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    embedded::KNOWLEDGE_FILES
+}
+
+impl Knowledge {
+    pub fn parse(files: &[(&'static str, &'static str)]) -> Knowledge {
+        let mut k = Knowledge::default();
+        for &(path, text) in files {
+            let Some((lang_dir, name)) = path.split_once('/') else {
+                continue;
+            };
+            let Some(lang) = Lang::parse(lang_dir) else {
+                continue;
+            };
+            if name == "context.txt" {
+                k.parse_templates(lang, path, text);
+            } else if let Some(num) = name
+                .strip_prefix("ch")
+                .and_then(|n| n.strip_suffix(".md"))
+                .and_then(|n| n.parse::<u8>().ok())
+            {
+                k.parse_chapter(lang, num, path, text);
+            }
+        }
+        k.notes.sort_by_key(|n| (n.section, n.lang));
+        k
+    }
+
+    fn parse_templates(&mut self, lang: Lang, path: &str, text: &str) {
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line.split_once('=') {
+                Some((key, value)) if !key.trim().is_empty() => self
+                    .templates
+                    .entry((lang, key.trim().to_string()))
+                    .or_default()
+                    .push(value.trim().to_string()),
+                _ => self
+                    .problems
+                    .push(format!("{path}:{}: expected `key = template`", i + 1)),
+            }
+        }
+    }
+
+    fn parse_chapter(&mut self, lang: Lang, number: u8, path: &'static str, text: &'static str) {
+        let mut lines = text.lines().enumerate().peekable();
+        let title = match lines.peek() {
+            Some((_, first)) if first.starts_with("# ") => first[2..].trim().to_string(),
+            _ => {
+                self.problems
+                    .push(format!("{path}:1: a chapter file starts with `# <title>`"));
+                String::new()
+            }
+        };
+        self.chapters.push(Chapter {
+            lang,
+            number,
+            title,
+            file: path,
+            text,
+        });
+        let all: Vec<&str> = text.lines().collect();
+        let headings: Vec<usize> = all
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("## "))
+            .map(|(i, _)| i)
+            .collect();
+        let mut in_fence = false;
+        for (i, l) in all.iter().enumerate() {
+            if l.starts_with("```") {
+                in_fence = !in_fence;
+            } else if !in_fence && l.starts_with("# ") && i > 0 {
+                self.problems.push(format!(
+                    "{path}:{}: only the first line may be a `# ` heading",
+                    i + 1
+                ));
+            }
+        }
+        for (n, &start) in headings.iter().enumerate() {
+            let end = headings.get(n + 1).copied().unwrap_or(all.len());
+            match parse_heading(all[start]) {
+                Some((section, title, id)) => {
+                    if section.chapter != number {
+                        self.problems.push(format!(
+                            "{path}:{}: section {section} in the file of chapter {number}",
+                            start + 1
+                        ));
+                    }
+                    let note =
+                        build_note(lang, section, title, id, path, start, &all[start + 1..end]);
+                    if note.summary.is_empty() {
+                        self.problems
+                            .push(format!("{path}:{}: note without a summary", start + 1));
+                    }
+                    self.notes.push(note);
+                }
+                None => self.problems.push(format!(
+                    "{path}:{}: expected `## <chapter>.<n> <title> {{#<id>}}`",
+                    start + 1
+                )),
+            }
+        }
+    }
+
+    /// The note with this id (or section number) in this language.
+    pub fn note(&self, key: &str, lang: Lang) -> Option<&Note> {
+        let section = Section::parse(key);
+        self.notes
+            .iter()
+            .find(|n| n.lang == lang && (n.id == key || Some(n.section) == section))
+    }
+
+    /// All notes of one language, in section order.
+    pub fn notes_in(&self, lang: Lang) -> impl Iterator<Item = &Note> {
+        self.notes.iter().filter(move |n| n.lang == lang)
+    }
+
+    /// The variants of a sentence template, in file order.
+    pub fn templates(&self, lang: Lang, key: &str) -> &[String] {
+        self.templates
+            .get(&(lang, key.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// All template keys of a language.
+    pub fn template_keys(&self, lang: Lang) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .templates
+            .keys()
+            .filter(|(l, _)| *l == lang)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    /// A user-interface string (`ui.*` template without placeholders).
+    pub fn ui(&self, lang: Lang, key: &str) -> &str {
+        self.templates(lang, key).first().map_or("", String::as_str)
+    }
+
+    /// Fills the first variant of `key` whose placeholders are all in `args`.
+    pub fn fill(&self, lang: Lang, key: &str, args: &[(String, String)]) -> Option<String> {
+        self.templates(lang, key)
+            .iter()
+            .find_map(|template| fill_template(template, args))
+    }
+}
+
+/// `{name}` placeholders of a template.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        out.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    out
+}
+
+fn fill_template(template: &str, args: &[(String, String)]) -> Option<String> {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let name = &after[..close];
+        let (_, value) = args.iter().find(|(k, _)| k == name)?;
+        out.push_str(value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// `## 12.6 Generator send() and yield from {#yield-from}`
+fn parse_heading(line: &str) -> Option<(Section, String, String)> {
+    let rest = line.strip_prefix("## ")?.trim();
+    let (number, rest) = rest.split_once(' ')?;
+    let section = Section::parse(number)?;
+    let rest = rest.trim_end();
+    let open = rest.rfind("{#")?;
+    let id = rest[open + 2..].strip_suffix('}')?.trim();
+    let title = rest[..open].trim();
+    let id_ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !id_ok || title.is_empty() {
+        return None;
+    }
+    Some((section, title.to_string(), id.to_string()))
+}
+
+fn build_note(
+    lang: Lang,
+    section: Section,
+    title: String,
+    id: String,
+    file: &'static str,
+    line: usize,
+    body_lines: &[&str],
+) -> Note {
+    let mut related = Vec::new();
+    let mut kept: Vec<&str> = Vec::with_capacity(body_lines.len());
+    for l in body_lines {
+        let t = l.trim();
+        if let Some(rest) = t
+            .strip_prefix("Related:")
+            .or_else(|| t.strip_prefix("相关："))
+            .or_else(|| t.strip_prefix("相关:"))
+        {
+            related.extend(rest.split('§').skip(1).filter_map(|s| {
+                let end = s
+                    .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                    .unwrap_or(s.len());
+                Section::parse(s[..end].trim_end_matches('.'))
+            }));
+        } else {
+            kept.push(l);
+        }
+    }
+    while kept.last().is_some_and(|l| l.trim().is_empty()) {
+        kept.pop();
+    }
+    let start = kept
+        .iter()
+        .position(|l| !l.trim().is_empty())
+        .unwrap_or(kept.len());
+    let kept = &kept[start..];
+    let summary = kept
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Note {
+        id,
+        section,
+        lang,
+        title,
+        summary,
+        body: kept.join("\n"),
+        related,
+        file,
+        line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_chapter() {
+        let text = "# Chapter 7 Refs\n\n## 7.4 The default {#mutable-default}\n\nOnce.\n\nMore.\n\n```python\nprint(1)  # -> 1\n```\n\nRelated: §7.1, §7.2\n## 7.5 Bad heading\n";
+        let k = Knowledge::parse(&[("en/ch07.md", text)]);
+        assert_eq!(k.notes.len(), 1);
+        let n = &k.notes[0];
+        assert_eq!(
+            (n.id.as_str(), n.section.to_string()),
+            ("mutable-default", "7.4".into())
+        );
+        assert_eq!(n.summary, "Once.");
+        assert_eq!(
+            n.related,
+            vec![
+                Section {
+                    chapter: 7,
+                    number: 1
+                },
+                Section {
+                    chapter: 7,
+                    number: 2
+                }
+            ]
+        );
+        assert!(!n.body.contains("Related"));
+        assert_eq!(k.problems.len(), 1, "{:?}", k.problems);
+    }
+
+    #[test]
+    fn templates_pick_the_first_complete_variant() {
+        let k = Knowledge::parse(&[(
+            "en/context.txt",
+            "# comment\nk = `{a}` and `{b}`\nk = only `{a}`\n",
+        )]);
+        let a = [("a".to_string(), "x".to_string())];
+        assert_eq!(k.fill(Lang::En, "k", &a).as_deref(), Some("only `x`"));
+        assert_eq!(k.fill(Lang::En, "missing", &a), None);
+        assert_eq!(placeholders("`{a}` and `{b}`"), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn languages_from_tags() {
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("zh_TW.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::parse("C.UTF-8"), None);
+        assert_eq!(Lang::parse("auto"), None);
+    }
+}

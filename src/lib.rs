@@ -1,0 +1,21 @@
+//! pyexplain: a language server that teaches advanced Python.
+//!
+//! - [`analysis`]: the core (parse, find the construct, pick the note); plain data.
+//! - [`knowledge`]: the embedded course notes.
+//! - [`render`]: explanations as markdown.
+//! - [`server`]: the LSP server (the only module that knows LSP types).
+//! - [`cli`]: the command-line client.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod analysis;
+pub mod cli;
+pub mod knowledge;
+pub mod render;
+pub mod server;
+
+/// The crate version and the knowledge base's content hash:
+/// `0.1.0 (knowledge 1a2b3c4d5e6f7a8b)`.
+pub fn version_string() -> &'static str {
+    knowledge::VERSION
+}

@@ -1,0 +1,163 @@
+//! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
+
+use crate::analysis::Explanation;
+use crate::knowledge::{knowledge, Lang, Note};
+
+/// How much of the note a hover shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Title, the sentence about this code, and the note up to [`HOVER_LINES`].
+    #[default]
+    Full,
+    /// Title, the sentence about this code, and the note's summary.
+    Brief,
+}
+
+/// About how many lines of a note a hover shows.
+pub const HOVER_LINES: usize = 25;
+
+/// The bold title line: `**§12.6 Generator send() and yield from**`.
+pub fn title_line(note: &Note) -> String {
+    format!("**§{} {}**", note.section, note.title)
+}
+
+/// The sentence about this code, if the trigger has one and a template variant
+/// can be filled with the names found.
+pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
+    let k = knowledge();
+    expl.context_keys()
+        .iter()
+        .find_map(|key| k.fill(lang, key, &expl.args))
+}
+
+/// The hover's markdown for an explanation, or `None` if its note is missing.
+pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> Option<String> {
+    let k = knowledge();
+    let note = k.note(&expl.note, lang)?;
+    let mut out = title_line(note);
+    out.push_str("\n\n");
+    if let Some(sentence) = context_sentence(expl, lang) {
+        out.push_str(&sentence);
+        out.push_str("\n\n");
+    }
+    let related = related_line(note, lang);
+    match verbosity {
+        Verbosity::Brief => out.push_str(&note.summary),
+        Verbosity::Full => {
+            // The title, the sentence, the "more" and related lines count too.
+            let used = out.lines().count() + 4;
+            let (excerpt, cut) = excerpt(&note.body, HOVER_LINES.saturating_sub(used));
+            out.push_str(&excerpt);
+            if cut {
+                let args = [("section".to_string(), note.section.to_string())];
+                if let Some(more) = k.fill(lang, "ui.more", &args) {
+                    out.push_str("\n\n");
+                    out.push_str(&more);
+                }
+            }
+        }
+    }
+    if let Some(related) = related {
+        out.push_str("\n\n");
+        out.push_str(&related);
+    }
+    Some(out)
+}
+
+/// `Related: §9.3 Generator functions · §12.7 ...` with titles.
+pub fn related_line(note: &Note, lang: Lang) -> Option<String> {
+    if note.related.is_empty() {
+        return None;
+    }
+    let k = knowledge();
+    let items: Vec<String> = note
+        .related
+        .iter()
+        .map(|s| match k.note(&s.to_string(), lang) {
+            Some(r) => format!("§{} {}", r.section, r.title),
+            None => format!("§{s}"),
+        })
+        .collect();
+    Some(format!(
+        "{} {}",
+        k.ui(lang, "ui.related"),
+        items.join(" · ")
+    ))
+}
+
+/// The full note as markdown: title, body, related line.
+pub fn full_note(note: &Note, lang: Lang) -> String {
+    let mut out = format!("## §{} {}\n\n{}", note.section, note.title, note.body);
+    if let Some(related) = related_line(note, lang) {
+        out.push_str("\n\n");
+        out.push_str(&related);
+    }
+    out.push('\n');
+    out
+}
+
+/// The leading blocks of a note (paragraphs and whole code blocks) that fit
+/// in `budget` lines; always at least the first paragraph. Returns whether
+/// anything was left out.
+pub fn excerpt(body: &str, budget: usize) -> (String, bool) {
+    let blocks = blocks(body);
+    let mut used = 0;
+    let mut kept: Vec<&str> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let lines = block.lines().count() + usize::from(i > 0);
+        if i > 0 && used + lines > budget {
+            return (kept.join("\n\n"), true);
+        }
+        used += lines;
+        kept.push(block);
+    }
+    (kept.join("\n\n"), false)
+}
+
+/// Splits markdown into blocks separated by blank lines, keeping fenced code
+/// blocks whole.
+fn blocks(body: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut in_fence = false;
+    let mut offset = 0;
+    let mut last_end = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let line_start = offset;
+        offset += line.len();
+        if trimmed.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if trimmed.is_empty() && !in_fence {
+            if let Some(s) = start.take() {
+                out.push(body[s..last_end].trim_end());
+            }
+            continue;
+        }
+        if start.is_none() {
+            start = Some(line_start);
+        }
+        last_end = offset;
+    }
+    if let Some(s) = start {
+        out.push(body[s..last_end].trim_end());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_keeps_code_blocks_whole() {
+        let body = "Summary.\n\nPara.\n\n```python\na\n\nb\n```\n\nTail.";
+        assert_eq!(blocks(body).len(), 4);
+        let (text, cut) = excerpt(body, 4);
+        assert_eq!(text, "Summary.\n\nPara.");
+        assert!(cut);
+        let (text, cut) = excerpt(body, 100);
+        assert!(text.contains("a\n\nb") && !cut);
+    }
+}

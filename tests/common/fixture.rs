@@ -1,0 +1,67 @@
+//! Fixture files: Python source with caret markers.
+//!
+//! A marker is a comment line whose `^` points at a column of the nearest
+//! code line above it, followed by the expectation:
+//!
+//! ```python
+//! results[key] = yield from averager()
+//! #              ^ §12.6
+//! #                    ^ §12.6
+//! x = 1
+//! #   ^ none
+//! ```
+//!
+//! `§N.M` expects a hover showing that section; `none` expects no hover.
+//! Several carets on one marker line share the expectation.
+
+#[derive(Debug, Clone)]
+pub struct Marker {
+    /// Zero-based line of the code the caret points at.
+    pub line: u32,
+    /// Zero-based column, in characters.
+    pub col: u32,
+    /// `Some("12.6")` or `None` for "no hover".
+    pub expect: Option<String>,
+    /// 1-based line of the marker itself, for messages.
+    pub marker_line: usize,
+}
+
+pub fn markers(source: &str) -> Vec<Marker> {
+    let mut out = Vec::new();
+    let mut code_line: Option<usize> = None;
+    for (i, line) in source.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let is_marker = trimmed.starts_with('#') && trimmed[1..].trim_start().starts_with('^');
+        if !is_marker {
+            code_line = Some(i);
+            continue;
+        }
+        let Some(target) = code_line else { continue };
+        let chars: Vec<char> = line.chars().collect();
+        let last_caret = chars.iter().rposition(|&c| c == '^').unwrap();
+        let rest: String = chars[last_caret + 1..].iter().collect();
+        let rest = rest.trim();
+        let expect = if rest == "none" {
+            None
+        } else {
+            Some(
+                rest.strip_prefix('§')
+                    .unwrap_or_else(|| {
+                        panic!("marker at line {}: expected `§N.M` or `none`", i + 1)
+                    })
+                    .to_string(),
+            )
+        };
+        for (col, c) in chars.iter().enumerate() {
+            if *c == '^' {
+                out.push(Marker {
+                    line: target as u32,
+                    col: col as u32,
+                    expect: expect.clone(),
+                    marker_line: i + 1,
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,214 @@
+//! The built binary over stdio, as an editor drives it.
+
+mod common;
+
+use common::lsp::{hover_text, Client};
+use serde_json::{json, Value};
+
+const URI: &str = "file:///tmp/pyexplain-e2e/demo.py";
+
+fn init_params(extra: Value) -> Value {
+    let mut params = json!({"processId": null, "rootUri": null, "capabilities": {}});
+    if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            p.insert(k.clone(), v.clone());
+        }
+    }
+    params
+}
+
+const DEMO: &str =
+    "def delegate(results, key):\n    results[key] = yield from averager()\n\nx = 1\n";
+
+#[test]
+fn open_hover_change_hover_shutdown() {
+    let mut c = Client::spawn(&[]);
+    let init = c.initialize(init_params(json!({})));
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2);
+    assert_eq!(init["serverInfo"]["name"], "pyexplain");
+    c.open(URI, DEMO);
+
+    let hover = c.hover(URI, 1, 21);
+    let text = hover_text(&hover).expect("hover on yield from");
+    assert!(text.starts_with("**§12.6 "), "{text}");
+    assert!(
+        text.contains("`delegate` is a delegating generator"),
+        "{text}"
+    );
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert_eq!(
+        hover["range"],
+        json!({"start": {"line": 1, "character": 19}, "end": {"line": 1, "character": 40}})
+    );
+
+    // Plain names and literals: null.
+    assert_eq!(c.hover(URI, 3, 0), Value::Null);
+    assert_eq!(c.hover(URI, 3, 4), Value::Null);
+
+    // Incremental change: replace `x = 1` with a `with` statement.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 5}},
+             "text": "with open(p) as f:\n    pass"}
+        ]}),
+    );
+    let text = hover_text(&c.hover(URI, 3, 1)).expect("hover on the new `with`");
+    assert!(text.starts_with("**§4.11 "), "{text}");
+    assert!(text.contains("`f`"), "{text}");
+
+    // A stale change (version not newer) is ignored.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": "x = 1\n"}]}),
+    );
+    assert!(
+        hover_text(&c.hover(URI, 3, 1)).is_some(),
+        "stale change must be ignored"
+    );
+
+    // Unopened documents get a clean null.
+    assert_eq!(c.hover("file:///nowhere.py", 0, 0), Value::Null);
+
+    let status = c.shutdown();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_is_code_1() {
+    let mut c = Client::spawn(&[]);
+    c.initialize(init_params(json!({})));
+    c.notify("exit", Value::Null);
+    assert_eq!(c.wait().code(), Some(1));
+}
+
+/// Chinese and an emoji before the cursor: UTF-16 and UTF-8 columns differ.
+#[test]
+fn unicode_columns_in_both_encodings() {
+    let line = "注释 = '😀'; r = yield from gen()";
+    let text = format!("def f(gen):\n    {line}\n");
+    let prefix = "    注释 = '😀'; r = ";
+    let utf16: u32 = prefix.encode_utf16().count() as u32;
+    let utf8: u32 = prefix.len() as u32;
+    for (offered, col, encoding) in [
+        (json!(["utf-16"]), utf16, "utf-16"),
+        (json!(["utf-8", "utf-16"]), utf8, "utf-8"),
+    ] {
+        let mut c = Client::spawn(&[]);
+        let init = c.initialize(init_params(
+            json!({"capabilities": {"general": {"positionEncodings": offered}}}),
+        ));
+        assert_eq!(init["capabilities"]["positionEncoding"], encoding);
+        c.open(URI, &text);
+        let hover = c.hover(URI, 1, col);
+        assert!(
+            hover_text(&hover).is_some_and(|t| t.starts_with("**§12.6")),
+            "{encoding}: {hover}"
+        );
+        assert_eq!(
+            hover["range"]["start"],
+            json!({"line": 1, "character": col}),
+            "{encoding}"
+        );
+        // One column before is the space before `yield`: no hover.
+        assert_eq!(c.hover(URI, 1, col - 1), Value::Null, "{encoding}");
+        // An incremental edit after the emoji, in this encoding: `gen()` -> `other()`.
+        let gen_col = col + "yield from ".len() as u32;
+        c.notify("textDocument/didChange", json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 1, "character": gen_col}, "end": {"line": 1, "character": gen_col + 3}}, "text": "other"}]}));
+        let t = hover_text(&c.hover(URI, 1, col)).unwrap();
+        assert!(t.contains("`other()`"), "{encoding}: {t}");
+        assert_eq!(c.shutdown().code(), Some(0));
+    }
+}
+
+#[test]
+fn language_from_locale_options_and_configuration() {
+    let zh_title = "**§12.6 生成器";
+    // locale zh -> Chinese
+    let mut c = Client::spawn(&[]);
+    c.initialize(init_params(json!({"locale": "zh-CN"})));
+    c.open(URI, DEMO);
+    assert!(hover_text(&c.hover(URI, 1, 21))
+        .unwrap()
+        .starts_with(zh_title));
+    // switched live by didChangeConfiguration
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pyexplain": {"language": "en"}}}),
+    );
+    assert!(hover_text(&c.hover(URI, 1, 21))
+        .unwrap()
+        .starts_with("**§12.6 Generator"));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pyexplain": {"language": "zh"}}}),
+    );
+    assert!(hover_text(&c.hover(URI, 1, 21))
+        .unwrap()
+        .starts_with(zh_title));
+    drop(c);
+
+    // initializationOptions
+    let mut c = Client::spawn(&[]);
+    c.initialize(init_params(
+        json!({"initializationOptions": {"language": "zh"}}),
+    ));
+    c.open(URI, DEMO);
+    assert!(hover_text(&c.hover(URI, 1, 21))
+        .unwrap()
+        .starts_with(zh_title));
+    drop(c);
+
+    // LANG, then English
+    let mut c = Client::spawn(&[("LANG", "zh_CN.UTF-8")]);
+    c.initialize(init_params(json!({})));
+    c.open(URI, DEMO);
+    assert!(hover_text(&c.hover(URI, 1, 21))
+        .unwrap()
+        .starts_with(zh_title));
+    drop(c);
+    let mut c = Client::spawn(&[]);
+    c.initialize(init_params(json!({})));
+    c.open(URI, DEMO);
+    assert!(hover_text(&c.hover(URI, 1, 21))
+        .unwrap()
+        .starts_with("**§12.6 Generator"));
+}
+
+/// 200 didChange + hover pairs sent without waiting: each hover must see the
+/// text of the change just before it.
+#[test]
+fn pipelined_changes_never_give_stale_hovers() {
+    let mut c = Client::spawn(&[]);
+    c.initialize(init_params(json!({})));
+    c.open(URI, "x = 0\n");
+    let mut ids = Vec::new();
+    for v in 0..200u32 {
+        // Alternate between a line that has a note and one that has none.
+        let text = if v % 2 == 0 {
+            "def g():\n    yield 1\n"
+        } else {
+            "def g():\n    return 1\n"
+        };
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": v + 2}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}}, "text": text}]}),
+        );
+        ids.push((
+            v,
+            c.request_async(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 5}}),
+            ),
+        ));
+    }
+    for (v, id) in ids {
+        let resp = c.response(id);
+        let has = hover_text(&resp["result"]).is_some();
+        assert_eq!(has, v % 2 == 0, "hover {v} saw stale text: {resp}");
+    }
+    assert_eq!(c.shutdown().code(), Some(0));
+}

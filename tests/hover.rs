@@ -1,0 +1,113 @@
+//! Hover fixtures: every `tests/fixtures/hover/*.py` marker must show the
+//! expected section (or nothing), in both languages; the title, the sentence
+//! about this code and the range are snapshotted per language.
+
+mod common;
+
+use common::fixture::markers;
+use pyexplain::analysis::{explain_at, Encoding, LineCol, Parsed};
+use pyexplain::knowledge::{knowledge, Lang};
+use pyexplain::render::{self, Verbosity};
+
+fn render_marker(parsed: &Parsed, line: u32, col: u32, lang: Lang) -> (Option<String>, String) {
+    let offset = parsed.offset(LineCol { line, col }, Encoding::Chars);
+    let Some(expl) = explain_at(parsed, offset) else {
+        return (None, "(no hover)".into());
+    };
+    let note = knowledge()
+        .note(&expl.note, lang)
+        .unwrap_or_else(|| panic!("trigger names missing note {}", expl.note));
+    let md = render::hover_markdown(&expl, lang, Verbosity::Full).unwrap();
+    assert!(
+        md.starts_with(&format!("**§{} ", note.section)),
+        "hover must start with the section title: {md}"
+    );
+    assert!(
+        !md.contains("{") || md.contains("```"),
+        "unfilled placeholder in {md}"
+    );
+    let sentence = render::context_sentence(&expl, lang);
+    assert!(
+        expl.context.is_none() || sentence.is_some(),
+        "no template variant of {:?} could be filled with {:?}",
+        expl.context,
+        expl.args
+    );
+    let start = parsed.line_col(expl.range.start, Encoding::Chars);
+    let end = parsed.line_col(expl.range.end, Encoding::Chars);
+    assert!(
+        expl.range.start <= offset && offset < expl.range.end,
+        "hover range {}:{}-{}:{} does not contain the cursor",
+        start.line + 1,
+        start.col + 1,
+        end.line + 1,
+        end.col + 1
+    );
+    let text = format!(
+        "{}\nrange {}:{}-{}:{}\n{}",
+        render::title_line(note),
+        start.line + 1,
+        start.col + 1,
+        end.line + 1,
+        end.col + 1,
+        sentence.unwrap_or_else(|| "(no sentence)".into())
+    );
+    (Some(note.section.to_string()), text)
+}
+
+#[test]
+fn hover_fixtures() {
+    let dir = common::repo().join("tests/fixtures/hover");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let mut failures = Vec::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).unwrap();
+        let parsed = Parsed::new(source.clone());
+        let marks = markers(&source);
+        assert!(!marks.is_empty(), "{} has no markers", file.display());
+        let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+        for lang in Lang::ALL {
+            let mut snapshot = String::new();
+            for m in &marks {
+                let (section, text) = render_marker(&parsed, m.line, m.col, lang);
+                if section != m.expect {
+                    failures.push(format!(
+                        "{}:{} ({}): expected {:?}, got {:?}",
+                        file.display(),
+                        m.marker_line,
+                        lang.code(),
+                        m.expect,
+                        section
+                    ));
+                }
+                snapshot.push_str(&format!("## {}:{}\n{}\n\n", m.line + 1, m.col + 1, text));
+            }
+            let snap =
+                common::repo().join(format!("tests/snapshots/hover/{stem}.{}.md", lang.code()));
+            common::check_snapshot(&snap, &snapshot);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn hovers_fit_in_a_hover() {
+    // Every note's hover excerpt stays within about 25 lines of markdown.
+    let k = knowledge();
+    for note in &k.notes {
+        let (excerpt, _) = render::excerpt(&note.body, render::HOVER_LINES);
+        assert!(
+            excerpt.lines().count() <= render::HOVER_LINES + 12,
+            "§{} ({:?}) hover excerpt is {} lines",
+            note.section,
+            note.lang,
+            excerpt.lines().count()
+        );
+    }
+}
