@@ -150,7 +150,7 @@ impl Knowledge {
             let Some(lang) = Lang::parse(lang_dir) else {
                 continue;
             };
-            if name == "context.txt" {
+            if name.starts_with("context") && name.ends_with(".txt") {
                 k.parse_templates(lang, path, text);
             } else if let Some(num) = name
                 .strip_prefix("ch")
@@ -302,7 +302,8 @@ pub fn placeholders(template: &str) -> Vec<&str> {
     out
 }
 
-fn fill_template(template: &str, args: &[(String, String)]) -> Option<String> {
+/// Fills `{name}` placeholders from `args`; `None` if one is missing.
+pub fn fill_template(template: &str, args: &[(String, String)]) -> Option<String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -212,3 +212,73 @@ fn pipelined_changes_never_give_stale_hovers() {
     }
     assert_eq!(c.shutdown().code(), Some(0));
 }
+
+/// The "📖 §N.M" code action opens the note's chapter, written under the
+/// cache directory, with the heading selected.
+#[test]
+fn chapter_action_shows_the_note_file() {
+    let cache = std::env::temp_dir().join(format!("pyexplain-e2e-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let cache_str = cache.to_string_lossy().into_owned();
+    for show_document in [true, false] {
+        let mut c = Client::spawn(&[("XDG_CACHE_HOME", &cache_str)]);
+        c.initialize(init_params(
+            json!({"capabilities": {"window": {"showDocument": {"support": show_document}}}}),
+        ));
+        c.open(URI, DEMO);
+        let range =
+            json!({"start": {"line": 1, "character": 21}, "end": {"line": 1, "character": 21}});
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": range, "context": {"diagnostics": []}}),
+        );
+        let action = &actions[0];
+        assert_eq!(
+            action["title"].as_str().unwrap(),
+            "📖 §12.6 Generator send() and yield from"
+        );
+        assert_eq!(action["kind"], "");
+        let command = &action["command"];
+        let result = c.request(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        );
+        let path = std::path::PathBuf::from(result["path"].as_str().unwrap());
+        assert!(path.starts_with(&cache), "{path:?} not under the cache dir");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = result["line"].as_u64().unwrap() as usize;
+        assert!(
+            text.lines().nth(line).unwrap().starts_with("## 12.6 "),
+            "heading line"
+        );
+        // Nothing with a note under the cursor: no action.
+        let none = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}}, "context": {"diagnostics": []}}),
+        );
+        assert_eq!(none, json!([]));
+        let shown: Vec<&Value> = c
+            .backlog
+            .iter()
+            .filter(|m| m["method"] == "window/showDocument")
+            .collect();
+        let messages: Vec<&Value> = c
+            .backlog
+            .iter()
+            .filter(|m| m["method"] == "window/showMessage")
+            .collect();
+        if show_document {
+            assert_eq!(shown.len(), 1, "{:?}", c.backlog);
+            assert_eq!(shown[0]["params"]["uri"], result["uri"]);
+            assert_eq!(shown[0]["params"]["selection"]["start"]["line"], line);
+        } else {
+            assert!(shown.is_empty());
+            assert!(messages.iter().any(|m| m["params"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(&*path.to_string_lossy())));
+        }
+        assert_eq!(c.shutdown().code(), Some(0));
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+}

@@ -117,7 +117,9 @@ fn triggers_compile_and_name_existing_notes_and_templates() {
             );
         }
     }
-    for key in t.context_keys() {
+    // Keys with placeholders (`dunder-{dunder}`) are checked by the hover
+    // fixtures, which must produce a sentence wherever a key is set.
+    for key in t.context_keys().into_iter().filter(|k| !k.contains('{')) {
         for lang in Lang::ALL {
             assert!(
                 !k.templates(lang, key).is_empty(),

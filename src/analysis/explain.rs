@@ -1,23 +1,30 @@
 //! Cursor -> the construct under it -> the note that explains it, with the
 //! names from the user's code that the hover's first sentences mention.
 //!
-//! What triggers a note is data (`knowledge/triggers.scm`, `knowledge/names.tsv`):
+//! What triggers a note is data, in `knowledge/triggers/`:
 //!
-//! - A query pattern in `triggers.scm` sets `note` (a note id) and optionally
-//!   `context` (a sentence template key of `knowledge/*/context.txt`) with
-//!   `#set!`. Its captures: `@anchor` (the cursor must be on one of these
-//!   nodes), `@construct` (the construct; its range is the hover's range, or
-//!   its header for compound statements), optional `@range` (overrides the
-//!   range), `@arg.NAME` (fills `{NAME}` in the template). `#set! resolves
-//!   "mod.name"` additionally requires the `@anchor` reference to resolve
-//!   through the module's imports to one of the comma-separated names.
-//! - A row of `names.tsv` (`qualified.name<TAB>note-id<TAB>context-key`) makes
-//!   every reference that resolves to that name a trigger.
+//! - `*.scm` files hold tree-sitter query patterns. A pattern sets `note` (a
+//!   note id) and optionally `context` (a sentence template key of
+//!   `knowledge/*/context*.txt`; it may itself contain `{arg}` placeholders,
+//!   e.g. `dunder-{dunder}`) with `#set!`. Its captures: `@anchor` (the cursor
+//!   must be on one of these nodes), `@construct` (the construct; its range is
+//!   the hover's range, or its header for compound statements), optional
+//!   `@range` (overrides the range), `@arg.NAME` (fills `{NAME}`).
+//!   `#set! resolves "mod.name,..."` requires the `@anchor` reference to
+//!   resolve through the module's imports to one of the names;
+//!   `#set! requires "pred,..."` requires code-level predicates (see
+//!   [`Predicate`]).
+//! - `*.tsv` files map qualified names to notes:
+//!   `qualified.name<TAB>note-id<TAB>context-key`. A row `Q` makes every
+//!   reference that resolves to `Q` a trigger; a row `Q#method` makes
+//!   `x.method` a trigger where `x` holds what calling `Q` returns
+//!   (`threading.Thread#start`, `builtins.dict#setdefault`,
+//!   `<generator>#send`, `asyncio.get_running_loop#call_soon`).
 //!
 //! Code only adds what a query cannot reach: the enclosing function and class
-//! (`{func}`, `{class}`), whether a function is a generator (the `generator`
-//! facet: the template key `KEY:generator` is tried before `KEY`), and name
-//! resolution through imports.
+//! (`{func}`, `{class}`), facets (`generator`: the template key
+//! `KEY:generator` is tried before `KEY`), the mangled form of a private name
+//! (`{mangled}`), name resolution through imports and receiver kinds.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -25,8 +32,9 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 
+use super::module::{dotted_parts, FnKind, ModuleIndex};
 use super::Parsed;
-use crate::knowledge::embedded_file;
+use crate::knowledge::embedded_files;
 
 /// What the cursor is on, and which note explains it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +43,8 @@ pub struct Explanation {
     pub note: String,
     /// Byte range of the construct, for the hover's range.
     pub range: Range<usize>,
-    /// Template key of the sentence about this code, if any.
+    /// Template key of the sentence about this code, if any (placeholders in
+    /// the key already filled).
     pub context: Option<String>,
     /// Facets tried before the plain key (`KEY:facet`), most specific first.
     pub facets: Vec<&'static str>,
@@ -55,12 +64,55 @@ impl Explanation {
     }
 }
 
-/// One `triggers.scm` pattern's settings.
+/// Code-level conditions a pattern can require with `#set! requires`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Predicate {
+    /// `@anchor` names a function defined at module level.
+    ModuleFunction,
+    /// `@anchor` names a function defined in the enclosing function.
+    LocalFunction,
+    /// The `@construct` function handles slices (mentions `slice`/`indices`).
+    HandlesSlice,
+    /// The negation of `HandlesSlice`.
+    NoSlice,
+    /// The `@construct` is inside a class body.
+    InClass,
+    /// The `@construct` is inside an `async def`.
+    InAsyncDef,
+    /// The `@anchor` names a module class whose bases collect descriptors
+    /// (`type` subclass whose `__new__` inspects the namespace).
+    MetaclassCollectsFields,
+}
+
+impl Predicate {
+    pub const ALL: [(&'static str, Predicate); 7] = [
+        ("module-function", Predicate::ModuleFunction),
+        ("local-function", Predicate::LocalFunction),
+        ("handles-slice", Predicate::HandlesSlice),
+        ("no-slice", Predicate::NoSlice),
+        ("in-class", Predicate::InClass),
+        ("in-async-def", Predicate::InAsyncDef),
+        (
+            "metaclass-collects-fields",
+            Predicate::MetaclassCollectsFields,
+        ),
+    ];
+
+    fn parse(name: &str) -> Option<Predicate> {
+        Predicate::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| *p)
+    }
+}
+
+/// One query pattern's settings.
 #[derive(Debug)]
 struct Pattern {
     note: String,
     context: Option<String>,
     resolves: Vec<String>,
+    requires: Vec<Predicate>,
 }
 
 /// The compiled triggers.
@@ -76,12 +128,27 @@ pub struct Triggers {
 }
 
 impl Triggers {
-    /// Compiles `triggers.scm` and reads `names.tsv`.
-    pub fn compile(scm: &str, names: &str) -> Result<Triggers, String> {
-        let query = Query::new(&super::syntax::language(), scm).map_err(|e| {
+    /// Compiles the query files (name, text) and reads the table files.
+    pub fn compile(scm: &[(&str, &str)], tables: &[(&str, &str)]) -> Result<Triggers, String> {
+        let mut source = String::new();
+        let mut starts = Vec::new(); // (first row, file name)
+        for (name, text) in scm {
+            starts.push((source.lines().count(), *name));
+            source.push_str(text);
+            if !source.ends_with('\n') {
+                source.push('\n');
+            }
+        }
+        let query = Query::new(&super::syntax::language(), &source).map_err(|e| {
+            let (first, file) = starts
+                .iter()
+                .rev()
+                .find(|(row, _)| *row <= e.row)
+                .copied()
+                .unwrap_or((0, "triggers"));
             format!(
-                "triggers.scm:{}:{}: {:?} {}",
-                e.row + 1,
+                "{file}:{}:{}: {:?} {}",
+                e.row - first + 1,
                 e.column + 1,
                 e.kind,
                 e.message
@@ -92,24 +159,35 @@ impl Triggers {
             let mut note = None;
             let mut context = None;
             let mut resolves = Vec::new();
+            let mut requires = Vec::new();
+            let list = |v: &str| -> Vec<String> {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            };
             for prop in query.property_settings(i) {
-                let value = prop.value.as_deref().unwrap_or("").to_string();
+                let value = prop.value.as_deref().unwrap_or("");
                 match &*prop.key {
-                    "note" => note = Some(value),
-                    "context" => context = Some(value),
-                    "resolves" => {
-                        resolves = value.split(',').map(|s| s.trim().to_string()).collect()
+                    "note" => note = Some(value.to_string()),
+                    "context" => context = Some(value.to_string()),
+                    "resolves" => resolves = list(value),
+                    "requires" => {
+                        for name in list(value) {
+                            requires.push(Predicate::parse(&name).ok_or_else(|| {
+                                format!("trigger pattern {i}: unknown predicate {name}")
+                            })?);
+                        }
                     }
-                    other => {
-                        return Err(format!("triggers.scm pattern {i}: unknown setting {other}"))
-                    }
+                    other => return Err(format!("trigger pattern {i}: unknown setting {other}")),
                 }
             }
-            let note = note.ok_or_else(|| format!("triggers.scm pattern {i}: no `note` set"))?;
+            let note = note.ok_or_else(|| format!("trigger pattern {i}: no `note` set"))?;
             patterns.push(Pattern {
                 note,
                 context,
                 resolves,
+                requires,
             });
         }
         let index = |name: &str| query.capture_index_for_name(name);
@@ -123,28 +201,33 @@ impl Triggers {
             .filter_map(|(i, n)| Some((i as u32, n.strip_prefix("arg.")?.to_string())))
             .collect();
         let mut table = HashMap::new();
-        for (n, line) in names.lines().enumerate() {
-            let line = line.trim_end();
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-            match cols.as_slice() {
-                [name, note] => table.insert(name.to_string(), (note.to_string(), None)),
-                [name, note, ctx] => table.insert(
-                    name.to_string(),
-                    (
-                        note.to_string(),
-                        Some(ctx.to_string()).filter(|c| !c.is_empty()),
-                    ),
-                ),
-                _ => {
-                    return Err(format!(
-                        "names.tsv:{}: expected 2 or 3 tab-separated columns",
-                        n + 1
-                    ))
+        for (file, text) in tables {
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim_end();
+                if line.trim().is_empty() || line.starts_with('#') {
+                    continue;
                 }
-            };
+                let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+                let (name, row) = match cols.as_slice() {
+                    [name, note] => (name, (note.to_string(), None)),
+                    [name, note, ctx] => (
+                        name,
+                        (
+                            note.to_string(),
+                            Some(ctx.to_string()).filter(|c| !c.is_empty()),
+                        ),
+                    ),
+                    _ => {
+                        return Err(format!(
+                            "{file}:{}: expected 2 or 3 tab-separated columns",
+                            n + 1
+                        ))
+                    }
+                };
+                if table.insert(name.to_string(), row).is_some() {
+                    return Err(format!("{file}:{}: {name} listed twice", n + 1));
+                }
+            }
         }
         Ok(Triggers {
             query,
@@ -170,7 +253,7 @@ impl Triggers {
         ids
     }
 
-    /// Template keys that triggers name.
+    /// Template keys that triggers name (keys with placeholders as written).
     pub fn context_keys(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = self
             .patterns
@@ -183,9 +266,11 @@ impl Triggers {
         keys
     }
 
-    /// Placeholders a pattern-based template can use.
-    pub fn arg_names(&self) -> Vec<&str> {
-        self.args.iter().map(|(_, n)| n.as_str()).collect()
+    /// The qualified names of the table.
+    pub fn table_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.names.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
     }
 }
 
@@ -194,9 +279,16 @@ pub fn triggers() -> Result<&'static Triggers, &'static str> {
     static TRIGGERS: OnceLock<Result<Triggers, String>> = OnceLock::new();
     TRIGGERS
         .get_or_init(|| {
-            let scm = embedded_file("triggers.scm").ok_or("knowledge/triggers.scm missing")?;
-            let names = embedded_file("names.tsv").unwrap_or("");
-            Triggers::compile(scm, names)
+            let files = |ext: &str| -> Vec<(&str, &str)> {
+                let mut v: Vec<(&str, &str)> = embedded_files()
+                    .iter()
+                    .filter(|(p, _)| p.starts_with("triggers/") && p.ends_with(ext))
+                    .copied()
+                    .collect();
+                v.sort_unstable();
+                v
+            };
+            Triggers::compile(&files(".scm"), &files(".tsv"))
         })
         .as_ref()
         .map_err(String::as_str)
@@ -209,6 +301,16 @@ struct Candidate {
     expl: Explanation,
 }
 
+fn consider(best: &mut Option<Candidate>, c: Candidate) {
+    let better = match best {
+        None => true,
+        Some(b) => (c.size, c.order) < (b.size, b.order),
+    };
+    if better {
+        *best = Some(c);
+    }
+}
+
 /// The explanation for the construct at byte `offset`, if any has a note.
 pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     let triggers = triggers().ok()?;
@@ -219,15 +321,6 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     }
     let root = tree.root_node();
     let mut best: Option<Candidate> = None;
-    let consider = |best: &mut Option<Candidate>, c: Candidate| {
-        let better = match best {
-            None => true,
-            Some(b) => (c.size, c.order) < (b.size, b.order),
-        };
-        if better {
-            *best = Some(c);
-        }
-    };
 
     let mut cursor = QueryCursor::new();
     cursor.set_byte_range(offset..offset + 1);
@@ -249,21 +342,34 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
             } else if idx == triggers.range {
                 range = Some(cap.node.byte_range());
             } else if let Some((_, name)) = triggers.args.iter().find(|(i, _)| *i == cap.index) {
-                args.push((name.clone(), snippet(cap.node, src)));
+                if !args.iter().any(|(n, _)| n == name) {
+                    args.push((name.clone(), snippet(cap.node, src)));
+                }
             }
         }
         let Some(anchor) = anchor_hit else { continue };
+        let construct = construct.unwrap_or(anchor);
         if !pattern.resolves.is_empty() {
-            let resolved = reference_parts(anchor, src)
-                .and_then(|(_, parts)| parsed.module().resolve_at(&parts, anchor));
+            let resolved = dotted_parts(reference_expr(anchor), src)
+                .and_then(|parts| parsed.module().resolve_at(&parts, anchor));
             if !resolved.is_some_and(|q| pattern.resolves.contains(&q)) {
                 continue;
             }
         }
-        let construct = construct.unwrap_or(anchor);
+        if !pattern
+            .requires
+            .iter()
+            .all(|p| holds(*p, parsed, anchor, construct))
+        {
+            continue;
+        }
         let range = range.unwrap_or_else(|| header_range(construct));
-        let (facets, generic) = generic_args(construct, src);
+        let (facets, generic) = generic_args(construct, anchor, src);
         args.extend(generic);
+        let context = pattern
+            .context
+            .as_deref()
+            .and_then(|key| crate::knowledge::fill_template(key, &args));
         consider(
             &mut best,
             Candidate {
@@ -272,7 +378,7 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
                 expl: Explanation {
                     note: pattern.note.clone(),
                     range,
-                    context: pattern.context.clone(),
+                    context,
                     facets,
                     args,
                 },
@@ -290,44 +396,249 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     best.map(|c| c.expl)
 }
 
-/// A reference (`Lock`, `threading.Lock`, `asyncio.gather`) under the cursor
-/// whose qualified name has a row in `names.tsv`.
+fn holds(p: Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool {
+    let src = parsed.text.as_bytes();
+    let anchor_text = anchor.utf8_text(src).unwrap_or("");
+    match p {
+        Predicate::ModuleFunction => {
+            anchor.kind() == "identifier" && parsed.module().function_kind(anchor_text).is_some()
+        }
+        Predicate::LocalFunction => enclosing(anchor, &["function_definition"])
+            .and_then(|f| f.child_by_field_name("body"))
+            .is_some_and(|body| defines_function(body, anchor_text, src)),
+        Predicate::HandlesSlice => mentions_slice(construct, src),
+        Predicate::NoSlice => !mentions_slice(construct, src),
+        Predicate::InClass => enclosing(construct, &["class_definition"]).is_some(),
+        Predicate::InAsyncDef => enclosing(construct, &["function_definition"])
+            .is_some_and(|f| f.child(0).is_some_and(|c| c.kind() == "async")),
+        Predicate::MetaclassCollectsFields => metaclass_collects_fields(parsed, anchor_text),
+    }
+}
+
+/// The nearest ancestor of one of `kinds` (stopping at a lambda for functions).
+fn enclosing<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if kinds.contains(&n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// Whether a block defines (directly, not in nested functions) a function `name`.
+fn defines_function(body: Node, name: &str, src: &[u8]) -> bool {
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "function_definition" {
+            if n.child_by_field_name("name")
+                .and_then(|x| x.utf8_text(src).ok())
+                == Some(name)
+            {
+                return true;
+            }
+            continue;
+        }
+        if matches!(n.kind(), "lambda" | "class_definition") {
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}
+
+fn mentions_slice(func: Node, src: &[u8]) -> bool {
+    let mut stack = vec![func];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "identifier" {
+            if matches!(n.utf8_text(src), Ok("slice" | "indices")) {
+                return true;
+            }
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}
+
+/// A module class `name` deriving from `type` whose body defines `__new__`
+/// or `__init__` reading the class namespace's values: the ORM pattern.
+fn metaclass_collects_fields(parsed: &Parsed, name: &str) -> bool {
+    let Some(tree) = parsed.tree.as_ref() else {
+        return false;
+    };
+    let src = parsed.text.as_bytes();
+    let root = tree.root_node();
+    let mut c = root.walk();
+    let found = root.named_children(&mut c).find(|n| {
+        n.kind() == "class_definition"
+            && n.child_by_field_name("name")
+                .and_then(|x| x.utf8_text(src).ok())
+                == Some(name)
+    });
+    let Some(class) = found else { return false };
+    let text = class.utf8_text(src).unwrap_or("");
+    let derives_type = class
+        .child_by_field_name("superclasses")
+        .and_then(|s| s.utf8_text(src).ok())
+        .is_some_and(|s| {
+            s.trim_matches(|c| c == '(' || c == ')')
+                .split(',')
+                .any(|b| b.trim() == "type")
+        });
+    derives_type
+        && (text.contains("def __new__") || text.contains("def __init__"))
+        && (text.contains(".items()") || text.contains("isinstance("))
+}
+
+/// For an identifier that is the attribute of a dotted chain, the whole
+/// chain (`asyncio.gather` for `gather`); otherwise the identifier.
+fn reference_expr(node: Node) -> Node {
+    match node.parent() {
+        Some(p) if p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(node) => p,
+        _ => node,
+    }
+}
+
+/// A reference (`Lock`, `threading.Lock`, `t.start`) under the cursor whose
+/// qualified name (or receiver kind and method) has a row in the tables.
 fn name_candidate(parsed: &Parsed, triggers: &Triggers, offset: usize) -> Option<Candidate> {
     let tree = parsed.tree.as_ref()?;
     let src = parsed.text.as_bytes();
     let node = tree
         .root_node()
         .descendant_for_byte_range(offset, offset + 1)?;
-    if node.kind() != "identifier" || !is_reference(node) {
+    if node.kind() != "identifier" {
         return None;
     }
-    let (expr, parts) = reference_parts(node, src)?;
-    let qual = parsed.module().resolve_at(&parts, node)?;
-    let (note, context) = triggers.names.get(&qual)?;
-    let (facets, mut args) = generic_args(expr, src);
-    args.push(("name".into(), parts.join(".")));
-    args.push(("qualname".into(), qual.clone()));
+    if let Some(c) = import_candidate(parsed, triggers, node) {
+        return Some(c);
+    }
+    if !is_reference(node) {
+        return None;
+    }
+    let module = parsed.module();
+    let expr = reference_expr(node);
+    let mut args = Vec::new();
+    let mut row = None;
+    if let Some(parts) = dotted_parts(expr, src) {
+        if let Some(qual) = module.resolve_at(&parts, node) {
+            if let Some(r) = triggers.names.get(&qual) {
+                args.push(("name".to_string(), parts.join(".")));
+                args.push(("qualname".to_string(), qual.clone()));
+                row = Some(r);
+            }
+        }
+    }
+    if row.is_none() && expr.kind() == "attribute" {
+        // A method on a receiver of known kind.
+        let object = expr.child_by_field_name("object")?;
+        let method = node.utf8_text(src).ok()?;
+        let kind = receiver_kind(module, object, src)?;
+        let r = triggers.names.get(&format!("{kind}#{method}"))?;
+        args.push(("receiver".to_string(), snippet(object, src)));
+        args.push(("method".to_string(), method.to_string()));
+        args.push(("qualname".to_string(), kind));
+        row = Some(r);
+    }
+    let (note, context) = row?;
+    let (facets, generic) = generic_args(expr, node, src);
+    args.extend(generic);
     if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
         if call.child_by_field_name("function") == Some(expr) {
             args.push(("call".into(), snippet(call, src)));
+            if let Some(first) = call
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+            {
+                args.push(("arg0".into(), snippet(first, src)));
+            }
         }
     }
+    let context = context
+        .as_deref()
+        .and_then(|key| crate::knowledge::fill_template(key, &args));
     Some(Candidate {
         size: expr.byte_range().len(),
         order: usize::MAX,
         expl: Explanation {
             note: note.clone(),
             range: expr.byte_range(),
-            context: context.clone(),
+            context,
             facets,
             args,
         },
     })
 }
 
+/// What a receiver expression holds: a name bound in scope, or a call.
+fn receiver_kind(module: &ModuleIndex, object: Node, src: &[u8]) -> Option<String> {
+    match object.kind() {
+        "identifier" => module.value_kind(object.utf8_text(src).ok()?, object),
+        "call" => {
+            let f = object.child_by_field_name("function")?;
+            let parts = dotted_parts(f, src)?;
+            module.call_kind(&parts, object)
+        }
+        "dictionary" | "dictionary_comprehension" => Some("builtins.dict".into()),
+        "list" | "list_comprehension" => Some("builtins.list".into()),
+        "set" | "set_comprehension" => Some("builtins.set".into()),
+        _ => None,
+    }
+}
+
+/// A name inside an import statement (`from threading import Lock`): the
+/// imported name's row.
+fn import_candidate(parsed: &Parsed, triggers: &Triggers, node: Node) -> Option<Candidate> {
+    let src = parsed.text.as_bytes();
+    let dotted = node.parent().filter(|p| p.kind() == "dotted_name")?;
+    let mut stmt = dotted.parent()?;
+    if stmt.kind() == "aliased_import" {
+        stmt = stmt.parent()?;
+    }
+    let module_name = match stmt.kind() {
+        "import_from_statement" => {
+            let module = stmt.child_by_field_name("module_name")?;
+            if module.id() == dotted.id() {
+                return None;
+            }
+            Some(
+                module
+                    .utf8_text(src)
+                    .ok()?
+                    .split_whitespace()
+                    .collect::<String>(),
+            )
+        }
+        "import_statement" => None,
+        _ => return None,
+    };
+    // The dotted prefix up to and including this identifier.
+    let upto = &parsed.text[dotted.start_byte()..node.end_byte()];
+    let upto: String = upto.split_whitespace().collect();
+    let qual = match module_name {
+        Some(m) => format!("{m}.{upto}"),
+        None => upto,
+    };
+    let (note, _) = triggers.names.get(&qual)?;
+    Some(Candidate {
+        size: dotted.byte_range().len(),
+        order: usize::MAX,
+        expl: Explanation {
+            note: note.clone(),
+            range: dotted.start_byte()..node.end_byte(),
+            context: Some("import".into()),
+            facets: Vec::new(),
+            args: vec![("qualname".into(), qual)],
+        },
+    })
+}
+
 /// Whether an identifier is used as a value (not a definition's name, a
-/// parameter, a keyword argument's name, an import, or an attribute name
-/// read off something other than a plain dotted chain).
+/// parameter, a keyword argument's name or an import).
 fn is_reference(node: Node) -> bool {
     let Some(parent) = node.parent() else {
         return false;
@@ -349,51 +660,26 @@ fn is_reference(node: Node) -> bool {
     }
 }
 
-/// For an identifier, the dotted expression it ends (`asyncio.gather` for
-/// `gather`, just `Lock` for `Lock`) and its parts. `None` when the chain
-/// contains anything but names (`self.x().y`).
-fn reference_parts<'t, 's>(node: Node<'t>, src: &'s [u8]) -> Option<(Node<'t>, Vec<&'s str>)> {
-    let mut expr = node;
-    if let Some(parent) = node.parent() {
-        if parent.kind() == "attribute" && parent.child_by_field_name("attribute") == Some(node) {
-            expr = parent;
-        }
-    }
-    let mut parts = Vec::new();
-    let mut cur = expr;
-    loop {
-        match cur.kind() {
-            "identifier" => {
-                parts.push(cur.utf8_text(src).ok()?);
-                break;
-            }
-            "attribute" => {
-                parts.push(cur.child_by_field_name("attribute")?.utf8_text(src).ok()?);
-                cur = cur.child_by_field_name("object")?;
-            }
-            _ => return None,
-        }
-        if parts.len() > 16 {
-            return None;
-        }
-    }
-    parts.reverse();
-    Some((expr, parts))
-}
-
-/// `{func}`, `{class}` and facets from the construct's surroundings.
-fn generic_args(construct: Node, src: &[u8]) -> (Vec<&'static str>, Vec<(String, String)>) {
+/// `{func}`, `{class}`, `{name}`, `{mangled}` and facets from the construct's
+/// surroundings.
+fn generic_args(
+    construct: Node,
+    anchor: Node,
+    src: &[u8],
+) -> (Vec<&'static str>, Vec<(String, String)>) {
     let mut args = Vec::new();
     let mut facets = Vec::new();
     if construct.kind() == "function_definition" {
         if let Some(name) = construct.child_by_field_name("name") {
             args.push(("name".into(), snippet(name, src)));
         }
-        if contains_yield(construct) {
-            facets.push("generator");
+        match super::module::fn_kind(construct) {
+            FnKind::Generator | FnKind::AsyncGenerator => facets.push("generator"),
+            FnKind::Plain | FnKind::Coroutine => {}
         }
     }
     let mut found_func = false;
+    let mut class_name = None;
     let mut cur = construct.parent();
     while let Some(n) = cur {
         match n.kind() {
@@ -405,7 +691,9 @@ fn generic_args(construct: Node, src: &[u8]) -> (Vec<&'static str>, Vec<(String,
             }
             "class_definition" => {
                 if let Some(name) = n.child_by_field_name("name") {
-                    args.push(("class".into(), snippet(name, src)));
+                    let name = snippet(name, src);
+                    args.push(("class".into(), name.clone()));
+                    class_name = Some(name);
                 }
                 break;
             }
@@ -414,7 +702,22 @@ fn generic_args(construct: Node, src: &[u8]) -> (Vec<&'static str>, Vec<(String,
         }
         cur = n.parent();
     }
+    let anchor_text = anchor.utf8_text(src).unwrap_or("");
+    args.push(("anchor".into(), anchor_text.to_string()));
+    if let Some(class) = class_name {
+        if is_private_name(anchor_text) {
+            let stripped = class.trim_start_matches('_');
+            if !stripped.is_empty() {
+                args.push(("mangled".into(), format!("_{stripped}{anchor_text}")));
+            }
+        }
+    }
     (facets, args)
+}
+
+/// `__secret`, not `__dunder__`: a name Python mangles inside a class.
+pub fn is_private_name(name: &str) -> bool {
+    name.starts_with("__") && !name.ends_with("__") && name.len() > 2
 }
 
 /// Whether a function's own body contains `yield` (not in nested functions,
@@ -453,7 +756,7 @@ pub fn header_range(node: Node) -> Range<usize> {
 }
 
 /// A node's text, on one line and short enough for a sentence.
-fn snippet(node: Node, src: &[u8]) -> String {
+pub fn snippet(node: Node, src: &[u8]) -> String {
     let text = node.utf8_text(src).unwrap_or("");
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     const MAX: usize = 48;

@@ -1,15 +1,42 @@
-//! What a module binds: imported names with their qualified names, and every
-//! other name bound anywhere in the file. Used to resolve a reference such as
-//! `Lock` or `asyncio.gather` to `threading.Lock` / `asyncio.gather`.
+//! What a module binds: imported names with their qualified names, the other
+//! bindings with their scopes and values, and the kinds of its functions.
+//! Used to resolve a reference such as `Lock`, `asyncio.gather` or the
+//! receiver of `t.start()` to `threading.Lock`, `asyncio.gather`,
+//! `threading.Thread`.
 //!
 //! Deliberately conservative: a name bound by anything but one consistent
 //! import (an assignment, a `def`, a parameter, two different imports) does not
 //! resolve where that binding is visible, so a local `Lock` class never shows
 //! the note of `threading.Lock`. Bindings at module or class level hide a name
-//! everywhere; bindings inside a function (or lambda) only inside it.
+//! everywhere; bindings inside a function (or lambda) only inside it. A
+//! receiver's kind is known only when every binding of the name in its scope
+//! agrees.
 
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
+
+/// What calling a function defined in the module returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FnKind {
+    Plain,
+    /// A `def` containing `yield`: returns a generator.
+    Generator,
+    /// An `async def`: returns a coroutine.
+    Coroutine,
+    /// An `async def` containing `yield`: returns an async generator.
+    AsyncGenerator,
+}
+
+/// What a binding assigns to a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Value {
+    /// `x = f(...)` / `with f(...) as x`: the callee's dotted parts.
+    Call(Vec<String>),
+    /// `x = {}` / `[...]` / `{1, 2}` and their comprehensions.
+    Literal(&'static str),
+    /// Anything else (a parameter, a loop variable, an expression).
+    Other,
+}
 
 /// Names a module binds.
 #[derive(Debug, Default, Clone)]
@@ -22,24 +49,56 @@ pub struct ModuleIndex {
     /// Names bound inside functions: name -> ids of the functions (or
     /// lambdas) whose scope binds them.
     local: HashMap<String, Vec<usize>>,
+    /// (scope id, name) -> every value bound to it there. The module scope's
+    /// id is the root node's.
+    values: HashMap<(usize, String), Vec<Value>>,
+    /// Functions defined at module level, by name (`None`: defined twice with
+    /// different kinds).
+    functions: HashMap<String, Option<FnKind>>,
+    root: usize,
 }
 
 impl ModuleIndex {
     pub fn build(tree: &Tree, src: &[u8]) -> ModuleIndex {
+        let root = tree.root_node();
+        let mut index = ModuleIndex {
+            root: root.id(),
+            ..ModuleIndex::default()
+        };
         let mut imports: HashMap<String, Option<String>> = HashMap::new();
         let mut other: HashSet<String> = HashSet::new();
-        let mut local: HashMap<String, Vec<usize>> = HashMap::new();
         let mut cursor = tree.walk();
-        let mut targets: Vec<Node> = Vec::new();
+        let mut targets: Vec<(Node, Option<Node>)> = Vec::new();
         loop {
             let node = cursor.node();
             collect_bindings(node, src, &mut imports, &mut targets);
-            while let Some(target) = targets.pop() {
+            if node.kind() == "function_definition" && binding_scope(node).is_none() {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let kind = fn_kind(node);
+                    index
+                        .functions
+                        .entry(text(name, src).to_string())
+                        .and_modify(|k| {
+                            if *k != Some(kind) {
+                                *k = None;
+                            }
+                        })
+                        .or_insert(Some(kind));
+                }
+            }
+            while let Some((target, value)) = targets.pop() {
                 match target.kind() {
                     "identifier" => {
                         let name = text(target, src).to_string();
-                        match binding_scope(target) {
-                            Some(scope) => local.entry(name).or_default().push(scope),
+                        let scope = binding_scope(target);
+                        let value = value.map_or(Value::Other, |v| value_of(v, src));
+                        index
+                            .values
+                            .entry((scope.unwrap_or(index.root), name.clone()))
+                            .or_default()
+                            .push(value);
+                        match scope {
+                            Some(scope) => index.local.entry(name).or_default().push(scope),
                             None => {
                                 other.insert(name);
                             }
@@ -48,7 +107,7 @@ impl ModuleIndex {
                     "attribute" | "subscript" => {}
                     _ => {
                         let mut c = target.walk();
-                        targets.extend(target.named_children(&mut c));
+                        targets.extend(target.named_children(&mut c).map(|n| (n, None)));
                     }
                 }
             }
@@ -60,7 +119,6 @@ impl ModuleIndex {
                     break;
                 }
                 if !cursor.goto_parent() {
-                    let mut index = ModuleIndex::default();
                     for (name, qual) in imports {
                         match qual {
                             Some(q) if !other.contains(&name) => {
@@ -72,7 +130,6 @@ impl ModuleIndex {
                         }
                     }
                     index.shadowed.extend(other);
-                    index.local = local;
                     return index;
                 }
             }
@@ -114,9 +171,122 @@ impl ModuleIndex {
         Some(out)
     }
 
-    /// Whether `name` is bound in this module other than by a plain import.
-    pub fn is_shadowed(&self, name: &str) -> bool {
-        self.shadowed.contains(name)
+    /// The kind of a module-level function, if it is defined once (or every
+    /// definition agrees) and nothing else rebinds its name.
+    pub fn function_kind(&self, name: &str) -> Option<FnKind> {
+        let kind = (*self.functions.get(name)?)?;
+        let only_defs = self
+            .values
+            .get(&(self.root, name.to_string()))
+            .is_some_and(|vals| vals.iter().all(|v| *v == Value::Other));
+        only_defs.then_some(kind)
+    }
+
+    /// What the name `name`, read at `at`, holds: the qualified name of the
+    /// callable that produced it (`threading.Thread`), `builtins.dict` /
+    /// `builtins.list` / `builtins.set` for literals, or `<generator>`,
+    /// `<coroutine>`, `<asyncgen>` for the result of calling a module
+    /// function of that kind. `None` unless every binding in the innermost
+    /// scope that binds the name agrees.
+    pub fn value_kind(&self, name: &str, at: Node) -> Option<String> {
+        let mut cur = Some(at);
+        while let Some(n) = cur {
+            let is_scope = matches!(n.kind(), "function_definition" | "lambda");
+            let id = if n.parent().is_none() {
+                self.root
+            } else {
+                n.id()
+            };
+            if is_scope || id == self.root {
+                if let Some(vals) = self.values.get(&(id, name.to_string())) {
+                    let mut kinds = vals.iter().map(|v| self.kind_of(v, at));
+                    let first = kinds.next()??;
+                    return kinds.all(|k| k.as_deref() == Some(&first)).then_some(first);
+                }
+            }
+            cur = n.parent();
+        }
+        None
+    }
+
+    /// The kind of the value a call expression's callee produces, for a
+    /// callee given as dotted parts (`asyncio.get_event_loop()`).
+    pub fn call_kind(&self, parts: &[&str], at: Node) -> Option<String> {
+        if let [single] = parts {
+            if let Some(kind) = self.function_kind(single) {
+                return match kind {
+                    FnKind::Generator => Some("<generator>".into()),
+                    FnKind::Coroutine => Some("<coroutine>".into()),
+                    FnKind::AsyncGenerator => Some("<asyncgen>".into()),
+                    FnKind::Plain => None,
+                };
+            }
+        }
+        self.resolve_at(parts, at)
+    }
+
+    fn kind_of(&self, value: &Value, at: Node) -> Option<String> {
+        match value {
+            Value::Call(parts) => {
+                let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+                self.call_kind(&parts, at)
+            }
+            Value::Literal(kind) => Some((*kind).to_string()),
+            Value::Other => None,
+        }
+    }
+}
+
+/// What calling a function definition returns.
+pub fn fn_kind(func: Node) -> FnKind {
+    let is_async = func.child(0).is_some_and(|c| c.kind() == "async");
+    match (is_async, super::explain::contains_yield(func)) {
+        (false, false) => FnKind::Plain,
+        (false, true) => FnKind::Generator,
+        (true, false) => FnKind::Coroutine,
+        (true, true) => FnKind::AsyncGenerator,
+    }
+}
+
+/// The dotted parts of a callee (`a.b.c`), if it is a plain dotted name.
+pub fn dotted_parts<'s>(node: Node, src: &'s [u8]) -> Option<Vec<&'s str>> {
+    let mut parts = Vec::new();
+    let mut cur = node;
+    loop {
+        match cur.kind() {
+            "identifier" => {
+                parts.push(cur.utf8_text(src).ok()?);
+                break;
+            }
+            "attribute" => {
+                parts.push(cur.child_by_field_name("attribute")?.utf8_text(src).ok()?);
+                cur = cur.child_by_field_name("object")?;
+            }
+            _ => return None,
+        }
+        if parts.len() > 16 {
+            return None;
+        }
+    }
+    parts.reverse();
+    Some(parts)
+}
+
+fn value_of(node: Node, src: &[u8]) -> Value {
+    match node.kind() {
+        "call" => node
+            .child_by_field_name("function")
+            .and_then(|f| dotted_parts(f, src))
+            .map_or(Value::Other, |p| {
+                Value::Call(p.into_iter().map(String::from).collect())
+            }),
+        "dictionary" | "dictionary_comprehension" => Value::Literal("builtins.dict"),
+        "list" | "list_comprehension" => Value::Literal("builtins.list"),
+        "set" | "set_comprehension" => Value::Literal("builtins.set"),
+        "parenthesized_expression" => node
+            .named_child(0)
+            .map_or(Value::Other, |inner| value_of(inner, src)),
+        _ => Value::Other,
     }
 }
 
@@ -158,12 +328,13 @@ fn record(imports: &mut HashMap<String, Option<String>>, local: &str, qual: Stri
         .or_insert(Some(qual));
 }
 
-/// Records imports of `node` and pushes the roots of binding targets.
+/// Records imports of `node` and pushes the roots of binding targets, each
+/// with the value bound when the target is a plain name given one value.
 fn collect_bindings<'t>(
     node: Node<'t>,
     src: &[u8],
     imports: &mut HashMap<String, Option<String>>,
-    targets: &mut Vec<Node<'t>>,
+    targets: &mut Vec<(Node<'t>, Option<Node<'t>>)>,
 ) {
     match node.kind() {
         "import_statement" => {
@@ -215,29 +386,50 @@ fn collect_bindings<'t>(
             }
         }
         "function_definition" | "class_definition" => {
-            targets.extend(node.child_by_field_name("name"));
+            targets.extend(node.child_by_field_name("name").map(|n| (n, None)));
         }
         "parameters" | "lambda_parameters" => {
             let mut c = node.walk();
             for p in node.named_children(&mut c) {
-                match p.kind() {
-                    "identifier" | "list_splat_pattern" | "dictionary_splat_pattern" => {
-                        targets.push(p)
-                    }
+                let target = match p.kind() {
+                    "identifier" | "list_splat_pattern" | "dictionary_splat_pattern" => Some(p),
                     "default_parameter" | "typed_default_parameter" => {
-                        targets.extend(p.child_by_field_name("name"))
+                        p.child_by_field_name("name")
                     }
-                    "typed_parameter" => targets.extend(p.named_child(0)),
-                    _ => {}
+                    "typed_parameter" => p.named_child(0),
+                    _ => None,
+                };
+                targets.extend(target.map(|t| (t, None)));
+            }
+        }
+        "assignment" => {
+            if let Some(left) = node.child_by_field_name("left") {
+                let right = node
+                    .child_by_field_name("right")
+                    .filter(|_| left.kind() == "identifier");
+                targets.push((left, right));
+            }
+        }
+        "augmented_assignment" | "for_statement" | "for_in_clause" => {
+            targets.extend(node.child_by_field_name("left").map(|n| (n, None)));
+        }
+        "named_expression" => {
+            targets.extend(
+                node.child_by_field_name("name")
+                    .map(|n| (n, node.child_by_field_name("value"))),
+            );
+        }
+        "as_pattern" => {
+            if let Some(alias) = node.child_by_field_name("alias") {
+                // `with f() as x`: the alias is an as_pattern_target around `x`.
+                let value = node.named_child(0).filter(|v| v.id() != alias.id());
+                let inner = alias.named_child(0).filter(|n| n.kind() == "identifier");
+                match (inner, node.parent().map(|p| p.kind())) {
+                    (Some(ident), Some("with_item")) => targets.push((ident, value)),
+                    _ => targets.push((alias, None)),
                 }
             }
         }
-        "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-            targets.extend(node.child_by_field_name("left"));
-        }
-        "named_expression" => targets.extend(node.child_by_field_name("name")),
-        "as_pattern" => targets.extend(node.child_by_field_name("alias")),
-        "global_statement" | "nonlocal_statement" => {}
         _ => {}
     }
 }
@@ -246,7 +438,7 @@ fn dotted(node: Node, src: &[u8]) -> String {
     text(node, src).split_whitespace().collect::<String>()
 }
 
-/// Names of the `builtins` module that have notes or that learners call.
+/// Names of the `builtins` module that notes or rules refer to.
 fn is_builtin(name: &str) -> bool {
     matches!(
         name,
@@ -261,6 +453,8 @@ fn is_builtin(name: &str) -> bool {
             | "len"
             | "iter"
             | "next"
+            | "aiter"
+            | "anext"
             | "id"
             | "dir"
             | "vars"
@@ -289,10 +483,20 @@ fn is_builtin(name: &str) -> bool {
             | "print"
             | "callable"
             | "StopIteration"
+            | "StopAsyncIteration"
             | "NotImplemented"
             | "bytearray"
             | "memoryview"
             | "bytes"
             | "range"
+            | "int"
+            | "float"
+            | "complex"
+            | "bool"
+            | "abs"
+            | "divmod"
+            | "pow"
+            | "round"
+            | "format"
     )
 }

@@ -9,6 +9,7 @@
 
 mod convert;
 mod documents;
+pub mod note_files;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -73,9 +74,14 @@ impl Settings {
     }
 }
 
+/// The command behind the "open the chapter" code action.
+pub const OPEN_NOTE_COMMAND: &str = "pyexplain.openNote";
+
 #[derive(Debug)]
 struct State {
     encoding: Encoding,
+    /// Whether the client handles `window/showDocument`.
+    show_document: bool,
     /// The language the client's `locale` or the environment names.
     default_lang: Lang,
     settings: Settings,
@@ -102,6 +108,7 @@ impl Backend {
             docs: Documents::default(),
             state: RwLock::new(State {
                 encoding: Encoding::Utf16,
+                show_document: false,
                 default_lang: Lang::from_env().unwrap_or(Lang::En),
                 settings: Settings::default(),
             }),
@@ -158,8 +165,15 @@ impl LanguageServer for Backend {
         } else {
             Encoding::Utf16
         };
+        let show_document = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.show_document.as_ref())
+            .is_some_and(|c| c.support);
         self.state_mut(|s| {
             s.encoding = encoding;
+            s.show_document = show_document;
             if let Some(lang) = params.locale.as_deref().and_then(Lang::parse) {
                 s.default_lang = lang;
             }
@@ -178,6 +192,11 @@ impl LanguageServer for Backend {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![OPEN_NOTE_COMMAND.to_string()],
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -226,6 +245,19 @@ impl LanguageServer for Backend {
         self.state_mut(|s| s.settings.update(&params.settings));
     }
 
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let mut actions = Vec::new();
+        actions.extend(self.note_action(&params)?);
+        Ok(Some(actions))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        match params.command.as_str() {
+            OPEN_NOTE_COMMAND => self.open_note(&params.arguments).await,
+            other => Err(Error::invalid_params(format!("unknown command {other}"))),
+        }
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let (encoding, lang, settings) = self.state(|s| (s.encoding, s.lang(), s.settings.clone()));
         if !settings.hover_enable {
@@ -248,6 +280,100 @@ impl LanguageServer for Backend {
                 range: Some(convert::range(parsed, expl.range, encoding)),
             })
         })
+    }
+}
+
+impl Backend {
+    /// The "📖 §N.M <title>" action for the construct at the start of `range`.
+    fn note_action(&self, params: &CodeActionParams) -> Result<Option<CodeActionOrCommand>> {
+        let (encoding, lang) = self.state(|s| (s.encoding, s.lang()));
+        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        guarded("codeAction", || {
+            let parsed = &doc.parsed;
+            let offset = parsed.offset(convert::line_col(params.range.start), encoding);
+            let expl = analysis::explain_at(parsed, offset)?;
+            let note = crate::knowledge::knowledge().note(&expl.note, lang)?;
+            let title = format!("📖 §{} {}", note.section, note.title);
+            Some(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.clone(),
+                kind: Some(CodeActionKind::EMPTY),
+                command: Some(Command {
+                    title,
+                    command: OPEN_NOTE_COMMAND.to_string(),
+                    arguments: Some(vec![serde_json::json!({
+                        "note": note.id,
+                        "section": note.section.to_string(),
+                        "lang": lang.code(),
+                    })]),
+                }),
+                ..Default::default()
+            }))
+        })
+    }
+
+    /// Writes the note's chapter under the cache directory and asks the
+    /// client to show it with the note's heading selected. Clients without
+    /// `window/showDocument` get a message with the path; the command's
+    /// result (`{uri, line}`) lets an editor plugin open it itself.
+    async fn open_note(&self, args: &[Value]) -> Result<Option<Value>> {
+        let arg = args.first();
+        let key = arg
+            .and_then(|a| a.get("note").or(Some(a)))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let lang = arg
+            .and_then(|a| a.get("lang"))
+            .and_then(Value::as_str)
+            .and_then(Lang::parse)
+            .unwrap_or_else(|| self.state(State::lang));
+        let Some(note) = crate::knowledge::knowledge().note(&key, lang) else {
+            return Err(Error::invalid_params(format!("no note `{key}`")));
+        };
+        let path = note_files::materialize(&note_files::cache_dir(), note).map_err(|e| {
+            let mut err = Error::internal_error();
+            err.message = format!("pyexplain: cannot write the note file: {e}").into();
+            err
+        })?;
+        let Some(uri) = Uri::from_file_path(&path) else {
+            return Err(Error::internal_error());
+        };
+        let line = u32::try_from(note.line).unwrap_or(0);
+        let heading_len = crate::knowledge::knowledge()
+            .chapters
+            .iter()
+            .find(|c| c.file == note.file)
+            .and_then(|c| c.text.lines().nth(note.line))
+            .map_or(0, |l| l.encode_utf16().count());
+        let selection = Range::new(
+            Position::new(line, 0),
+            Position::new(line, u32::try_from(heading_len).unwrap_or(0)),
+        );
+        let result =
+            serde_json::json!({"uri": uri.as_str(), "line": line, "path": path.to_string_lossy()});
+        if self.state(|s| s.show_document) {
+            let shown = self
+                .client
+                .show_document(ShowDocumentParams {
+                    uri,
+                    external: Some(false),
+                    take_focus: Some(true),
+                    selection: Some(selection),
+                })
+                .await;
+            if let Ok(true) = shown {
+                return Ok(Some(result));
+            }
+        }
+        self.client
+            .show_message(
+                MessageType::INFO,
+                format!("§{} {}: {}", note.section, note.title, path.display()),
+            )
+            .await;
+        Ok(Some(result))
     }
 }
 
