@@ -5,11 +5,13 @@
 //! - [`render`]: explanations as markdown.
 //! - [`server`]: the LSP server (the only module that knows LSP types).
 //! - [`cli`]: the command-line client.
+//! - [`config`]: `[tool.pyexplain]` in pyproject.toml.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod knowledge;
 pub mod render;
 pub mod server;

@@ -1,5 +1,6 @@
 //! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
 
+use crate::analysis::rules::{self, Diagnostic};
 use crate::analysis::Explanation;
 use crate::knowledge::{knowledge, Lang, Note};
 
@@ -144,6 +145,62 @@ fn blocks(body: &str) -> Vec<&str> {
         out.push(body[s..last_end].trim_end());
     }
     out
+}
+
+/// A diagnostic's message in `lang` (the rule id if its doc is missing).
+pub fn diagnostic_message(d: &Diagnostic, lang: Lang) -> String {
+    knowledge()
+        .rule_doc(d.rule, lang)
+        .and_then(|doc| crate::knowledge::fill_template(&doc.message, &d.args))
+        .unwrap_or_else(|| d.rule.to_string())
+}
+
+/// The quick fix's title in `lang`.
+pub fn fix_title(d: &Diagnostic, lang: Lang) -> String {
+    knowledge()
+        .rule_doc(d.rule, lang)
+        .and_then(|doc| doc.fix.as_deref())
+        .and_then(|t| crate::knowledge::fill_template(t, &d.args))
+        .unwrap_or_else(|| format!("Fix {}", d.rule))
+}
+
+/// The section a rule cites (`7.4`).
+pub fn rule_section(id: &str) -> Option<String> {
+    let rule = rules::rule(id)?;
+    let note = knowledge().note(rule.note, Lang::En)?;
+    Some(note.section.to_string())
+}
+
+/// The hover over a diagnostic: `**§7.4 mutable-default-argument**`, the
+/// message, then the rule's documentation (excerpt).
+pub fn rule_hover(d: &Diagnostic, lang: Lang) -> Option<String> {
+    let doc = knowledge().rule_doc(d.rule, lang)?;
+    let section = rule_section(d.rule)?;
+    let (body, _) = excerpt(&doc.body, HOVER_LINES);
+    Some(format!(
+        "**§{section} {}**\n\n{}\n\n{body}",
+        d.rule,
+        diagnostic_message(d, lang)
+    ))
+}
+
+/// The whole rule documentation: `pyexplain rule ID`.
+pub fn rule_doc_full(id: &str, lang: Lang) -> Option<String> {
+    let rule = rules::rule(id)?;
+    let doc = knowledge().rule_doc(id, lang)?;
+    let note = knowledge().note(rule.note, lang)?;
+    let fix = match rule.fix {
+        Some(rules::Safety::Safe) => knowledge().ui(lang, "ui.fix-safe"),
+        Some(rules::Safety::Unsafe) => knowledge().ui(lang, "ui.fix-unsafe"),
+        None => knowledge().ui(lang, "ui.fix-none"),
+    };
+    Some(format!(
+        "# {id}\n\n§{} {} · {} · {fix}\n\n{}\n",
+        note.section,
+        note.title,
+        rule.severity.as_str(),
+        doc.body
+    ))
 }
 
 #[cfg(test)]

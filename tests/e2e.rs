@@ -282,3 +282,114 @@ fn chapter_action_shows_the_note_file() {
     }
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+#[test]
+fn diagnostics_quick_fixes_and_rule_hover() {
+    let cache = std::env::temp_dir().join(format!("pyexplain-e2e-diag-{}", std::process::id()));
+    let mut c = Client::spawn(&[("XDG_CACHE_HOME", &cache.to_string_lossy())]);
+    c.initialize(init_params(json!({})));
+    let text =
+        "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n\nok = 1 is 1\n";
+    c.open(URI, text);
+    let published = c.diagnostics(URI);
+    assert_eq!(published["version"], 1);
+    let diags = published["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, vec!["mutable-default-argument", "is-literal"]);
+    let d = &diags[0];
+    assert_eq!(d["source"], "pyexplain");
+    assert_eq!(d["severity"], 2);
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 0, "character": 21}, "end": {"line": 0, "character": 23}})
+    );
+    assert!(
+        d["message"].as_str().unwrap().contains("`bucket`")
+            && d["message"].as_str().unwrap().ends_with("[§7.4]")
+    );
+    assert!(d["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .starts_with("file:"));
+
+    // Quick fixes on the first line: the (unsafe) fix, then "ignore", then the note.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 25}},
+               "context": {"diagnostics": [d]}}),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles[0],
+        "Default `bucket` to `None` and create the value in the body"
+    );
+    assert_eq!(titles[1], "Ignore mutable-default-argument on this line");
+    let fix = &actions[0];
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], false);
+    let change = &fix["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["version"], 1);
+    assert_eq!(change["edits"][0]["newText"], "None");
+    let ignore = &actions[1]["edit"]["documentChanges"][0]["edits"][0];
+    assert_eq!(
+        ignore["newText"],
+        "  # pyexplain: ignore[mutable-default-argument]"
+    );
+
+    // The safe fix on line 5 is preferred.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 4, "character": 5}, "end": {"line": 4, "character": 5}}, "context": {"diagnostics": []}}),
+    );
+    assert_eq!(actions[0]["title"], "Replace `is` with `==`");
+    assert_eq!(actions[0]["isPreferred"], true);
+
+    // Hover inside a finding shows the rule.
+    let hover = hover_text(&c.hover(URI, 0, 22)).unwrap();
+    assert!(
+        hover.starts_with("**§7.4 mutable-default-argument**"),
+        "{hover}"
+    );
+
+    // Applying the ignore edit as a client would: the finding disappears.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+        {"range": ignore["range"], "text": ignore["newText"]}]}),
+    );
+    let published = c.diagnostics(URI);
+    assert_eq!(published["version"], 2);
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["is-literal"]);
+
+    // Settings: ignoring the rule and switching language republish at once.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pyexplain": {"ignore": ["is-literal"]}}}),
+    );
+    assert!(c.diagnostics(URI)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pyexplain": {"ignore": [], "language": "zh"}}}),
+    );
+    let published = c.diagnostics(URI);
+    assert!(published["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("比较值请用"));
+    assert_eq!(c.shutdown().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&cache);
+}

@@ -71,6 +71,15 @@ fn hover_fixtures() {
         let parsed = Parsed::new(source.clone());
         let marks = markers(&source);
         assert!(!marks.is_empty(), "{} has no markers", file.display());
+        for m in &marks {
+            assert!(
+                m.raw == "none" || m.expect.is_some(),
+                "{}:{}: expected `§N.M` or `none`, got `{}`",
+                file.display(),
+                m.marker_line,
+                m.raw
+            );
+        }
         let stem = file.file_stem().unwrap().to_string_lossy().to_string();
         for lang in Lang::ALL {
             let mut snapshot = String::new();
@@ -110,4 +119,28 @@ fn hovers_fit_in_a_hover() {
             excerpt.lines().count()
         );
     }
+}
+
+/// Every section of the course is reachable: some fixture marker expects it.
+#[test]
+fn every_section_is_reachable_from_a_fixture() {
+    let dir = common::repo().join("tests/fixtures/hover");
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "py") {
+            let source = std::fs::read_to_string(&path).unwrap();
+            seen.extend(markers(&source).into_iter().filter_map(|m| m.expect));
+        }
+    }
+    let missing: Vec<String> = knowledge()
+        .notes_in(Lang::En)
+        .map(|n| n.section.to_string())
+        .filter(|s| !seen.contains(s))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "sections no fixture reaches: {}",
+        missing.join(", ")
+    );
 }

@@ -172,8 +172,15 @@ fn every_example_runs() {
                 .into_owned()
         })
         .collect();
-    files.sort();
     assert_eq!(files.len(), 24);
+    // The rule documents' examples run too.
+    files.extend(knowledge().rules.iter().map(|r| {
+        repo.join("knowledge")
+            .join(r.file)
+            .to_string_lossy()
+            .into_owned()
+    }));
+    files.sort();
     let out = Command::new(&python)
         .arg(repo.join("tests/support/run_examples.py"))
         .args(&files)

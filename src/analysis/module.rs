@@ -46,9 +46,11 @@ pub struct ModuleIndex {
     /// Names bound by anything else (or by conflicting imports) at module or
     /// class level: hidden everywhere.
     shadowed: HashSet<String>,
-    /// Names bound inside functions: name -> ids of the functions (or
-    /// lambdas) whose scope binds them.
-    local: HashMap<String, Vec<usize>>,
+    /// Names bound inside functions: name -> byte ranges of the functions
+    /// (or lambdas) whose scope binds them.
+    local: HashMap<String, Vec<std::ops::Range<usize>>>,
+    /// Every function and lambda: (byte range, node id), in tree order.
+    scopes: Vec<(std::ops::Range<usize>, usize)>,
     /// (scope id, name) -> every value bound to it there. The module scope's
     /// id is the root node's.
     values: HashMap<(usize, String), Vec<Value>>,
@@ -69,10 +71,19 @@ impl ModuleIndex {
         let mut other: HashSet<String> = HashSet::new();
         let mut cursor = tree.walk();
         let mut targets: Vec<(Node, Option<Node>)> = Vec::new();
+        // Enclosing functions, lambdas and classes of the current node.
+        let mut stack: Vec<Node> = Vec::new();
         loop {
             let node = cursor.node();
+            // The scope a binding made at this node belongs to: the innermost
+            // function or lambda, unless a class is nearer (class level
+            // counts as module level).
+            let scope = stack
+                .last()
+                .filter(|n| n.kind() != "class_definition")
+                .copied();
             collect_bindings(node, src, &mut imports, &mut targets);
-            if node.kind() == "function_definition" && binding_scope(node).is_none() {
+            if node.kind() == "function_definition" && scope.is_none() && stack.is_empty() {
                 if let Some(name) = node.child_by_field_name("name") {
                     let kind = fn_kind(node);
                     index
@@ -90,15 +101,14 @@ impl ModuleIndex {
                 match target.kind() {
                     "identifier" => {
                         let name = text(target, src).to_string();
-                        let scope = binding_scope(target);
                         let value = value.map_or(Value::Other, |v| value_of(v, src));
                         index
                             .values
-                            .entry((scope.unwrap_or(index.root), name.clone()))
+                            .entry((scope.map_or(index.root, |s| s.id()), name.clone()))
                             .or_default()
                             .push(value);
                         match scope {
-                            Some(scope) => index.local.entry(name).or_default().push(scope),
+                            Some(s) => index.local.entry(name).or_default().push(s.byte_range()),
                             None => {
                                 other.insert(name);
                             }
@@ -111,7 +121,17 @@ impl ModuleIndex {
                     }
                 }
             }
+            let is_scope = matches!(
+                node.kind(),
+                "function_definition" | "lambda" | "class_definition"
+            );
+            if is_scope && node.kind() != "class_definition" {
+                index.scopes.push((node.byte_range(), node.id()));
+            }
             if cursor.goto_first_child() {
+                if is_scope {
+                    stack.push(node);
+                }
                 continue;
             }
             loop {
@@ -132,6 +152,9 @@ impl ModuleIndex {
                     index.shadowed.extend(other);
                     return index;
                 }
+                if stack.last().is_some_and(|s| s.id() == cursor.node().id()) {
+                    stack.pop();
+                }
             }
         }
     }
@@ -142,12 +165,9 @@ impl ModuleIndex {
     pub fn resolve_at(&self, parts: &[&str], at: Node) -> Option<String> {
         let first = parts.first()?;
         if let Some(scopes) = self.local.get(*first) {
-            let mut cur = Some(at);
-            while let Some(n) = cur {
-                if scopes.contains(&n.id()) {
-                    return None;
-                }
-                cur = n.parent();
+            let pos = at.start_byte();
+            if scopes.iter().any(|r| r.start <= pos && pos < r.end) {
+                return None;
             }
         }
         self.resolve(parts)
@@ -189,22 +209,21 @@ impl ModuleIndex {
     /// function of that kind. `None` unless every binding in the innermost
     /// scope that binds the name agrees.
     pub fn value_kind(&self, name: &str, at: Node) -> Option<String> {
-        let mut cur = Some(at);
-        while let Some(n) = cur {
-            let is_scope = matches!(n.kind(), "function_definition" | "lambda");
-            let id = if n.parent().is_none() {
-                self.root
-            } else {
-                n.id()
-            };
-            if is_scope || id == self.root {
-                if let Some(vals) = self.values.get(&(id, name.to_string())) {
-                    let mut kinds = vals.iter().map(|v| self.kind_of(v, at));
-                    let first = kinds.next()??;
-                    return kinds.all(|k| k.as_deref() == Some(&first)).then_some(first);
-                }
+        let pos = at.start_byte();
+        // Enclosing scopes, innermost first, then the module.
+        let mut enclosing: Vec<&(std::ops::Range<usize>, usize)> = self
+            .scopes
+            .iter()
+            .filter(|(r, _)| r.start <= pos && pos < r.end)
+            .collect();
+        enclosing.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+        let ids = enclosing.iter().map(|(_, id)| *id).chain([self.root]);
+        for id in ids {
+            if let Some(vals) = self.values.get(&(id, name.to_string())) {
+                let mut kinds = vals.iter().map(|v| self.kind_of(v, at));
+                let first = kinds.next()??;
+                return kinds.all(|k| k.as_deref() == Some(&first)).then_some(first);
             }
-            cur = n.parent();
         }
         None
     }
@@ -288,29 +307,6 @@ fn value_of(node: Node, src: &[u8]) -> Value {
             .map_or(Value::Other, |inner| value_of(inner, src)),
         _ => Value::Other,
     }
-}
-
-/// The function or lambda whose scope a binding identifier belongs to;
-/// `None` for module or class level. A `def`/`class` name binds in the scope
-/// around the definition.
-fn binding_scope(ident: Node) -> Option<usize> {
-    let mut cur = ident.parent();
-    if let Some(p) = cur {
-        if matches!(p.kind(), "function_definition" | "class_definition")
-            && p.child_by_field_name("name") == Some(ident)
-        {
-            cur = p.parent();
-        }
-    }
-    while let Some(n) = cur {
-        match n.kind() {
-            "function_definition" | "lambda" => return Some(n.id()),
-            "class_definition" => return None,
-            _ => {}
-        }
-        cur = n.parent();
-    }
-    None
 }
 
 fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {

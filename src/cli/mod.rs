@@ -1,5 +1,7 @@
-//! The command-line client: `explain`, `notes`, `note`. Same core as the server.
-//! The only module (with `main.rs`) that writes to stdout.
+//! The command-line client: `check`, `explain`, `notes`, `note`, `rule`. Same
+//! core as the server. The only module (with `main.rs`) that writes to stdout.
+
+pub mod check;
 
 use std::io::Write;
 use std::path::Path;
@@ -26,6 +28,37 @@ pub struct Cli {
 pub enum Command {
     /// Run the language server over stdin/stdout.
     Server,
+    /// Check files and directories for the pitfalls the course warns about.
+    Check {
+        /// Files or directories (directories are walked for *.py, respecting .gitignore).
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
+        format: check::CheckFormat,
+        /// Apply safe fixes in place.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix, apply unsafe fixes too.
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Only these rules (comma-separated ids, or ALL).
+        #[arg(long, value_delimiter = ',')]
+        select: Option<Vec<String>>,
+        /// Skip these rules (comma-separated ids).
+        #[arg(long, value_delimiter = ',')]
+        ignore: Option<Vec<String>>,
+        /// Print the number of findings per rule.
+        #[arg(long)]
+        statistics: bool,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Print a rule's documentation (or list the rules).
+    Rule {
+        id: Option<String>,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Print the note for the construct at FILE:LINE:COL (1-based; COL counts characters).
     Explain {
         /// FILE:LINE:COL, e.g. examples/generators.py:12:20
@@ -88,6 +121,36 @@ pub fn run(command: Command) -> i32 {
             full,
         } => explain(&mut out, &location, lang(l), format, full),
         Command::Notes { lang: l, format } => notes(&mut out, lang(l), format),
+        Command::Check {
+            paths,
+            format,
+            fix,
+            unsafe_fixes,
+            select,
+            ignore,
+            statistics,
+            lang: l,
+        } => {
+            let selection = crate::analysis::rules::Selection {
+                select: select.clone().unwrap_or_default(),
+                ignore: ignore.clone().unwrap_or_default(),
+            };
+            if let Err(e) = crate::config::validate(&selection) {
+                return usage(&e);
+            }
+            let opts = check::CheckOptions {
+                paths,
+                format,
+                fix,
+                unsafe_fixes,
+                select,
+                ignore,
+                statistics,
+                lang: l.map(|l| lang(Some(l))),
+            };
+            check::run(&opts, &mut out).map_err(CliError::Io)
+        }
+        Command::Rule { id, lang: l } => rule(&mut out, id.as_deref(), lang(l)),
         Command::Note {
             key,
             lang: l,
@@ -110,6 +173,33 @@ pub fn run(command: Command) -> i32 {
             let _ = writeln!(std::io::stderr(), "pyexplain: {e}");
             2
         }
+    }
+}
+
+fn usage(msg: &str) -> i32 {
+    let _ = writeln!(std::io::stderr(), "pyexplain: {msg}");
+    2
+}
+
+fn rule(out: &mut impl Write, id: Option<&str>, lang: Lang) -> Result<i32, CliError> {
+    use crate::analysis::rules::RULES;
+    match id {
+        None => {
+            for r in RULES {
+                let section = render::rule_section(r.id).unwrap_or_default();
+                writeln!(out, "{:<32} §{section:<6} {}", r.id, r.severity.as_str())?;
+            }
+            Ok(0)
+        }
+        Some(id) => match render::rule_doc_full(id, lang) {
+            Some(doc) => {
+                write!(out, "{doc}")?;
+                Ok(0)
+            }
+            None => Err(CliError::Nothing(format!(
+                "no rule `{id}` (see `pyexplain rule`)"
+            ))),
+        },
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
+use crate::analysis::rules::{self, Diagnostic, Selection};
 use crate::analysis::{Encoding, Parsed};
 
 /// One open document at one version.
@@ -13,6 +14,34 @@ use crate::analysis::{Encoding, Parsed};
 pub struct Document {
     pub version: i32,
     pub parsed: Parsed,
+    /// The findings for the last selection asked for.
+    findings: std::sync::Mutex<Option<(Selection, Arc<Vec<Diagnostic>>)>>,
+}
+
+impl Document {
+    pub fn new(version: i32, parsed: Parsed) -> Document {
+        Document {
+            version,
+            parsed,
+            findings: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The rule findings, computed once per selection.
+    pub fn diagnostics(&self, selection: &Selection) -> Arc<Vec<Diagnostic>> {
+        let mut cache = match self.findings.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((sel, found)) = cache.as_ref() {
+            if sel == selection {
+                return found.clone();
+            }
+        }
+        let found = Arc::new(rules::check(&self.parsed, selection));
+        *cache = Some((selection.clone(), found.clone()));
+        found
+    }
 }
 
 /// The open documents. Handlers take an `Arc` snapshot and never hold the lock
@@ -24,10 +53,7 @@ pub struct Documents {
 
 impl Documents {
     pub fn open(&self, uri: Uri, version: i32, text: String) {
-        let doc = Arc::new(Document {
-            version,
-            parsed: Parsed::new(text),
-        });
+        let doc = Arc::new(Document::new(version, Parsed::new(text)));
         self.write(|m| {
             m.insert(uri, doc);
         });
@@ -37,6 +63,18 @@ impl Documents {
         self.write(|m| {
             m.remove(uri);
         });
+    }
+
+    /// Every open document.
+    pub fn all(&self) -> Vec<(Uri, Arc<Document>)> {
+        match self.map.read() {
+            Ok(m) => m.iter().map(|(u, d)| (u.clone(), d.clone())).collect(),
+            Err(poisoned) => poisoned
+                .into_inner()
+                .iter()
+                .map(|(u, d)| (u.clone(), d.clone()))
+                .collect(),
+        }
     }
 
     pub fn get(&self, uri: &Uri) -> Option<Arc<Document>> {
@@ -77,7 +115,7 @@ impl Documents {
             }
         }
         parsed.reparse();
-        let doc = Arc::new(Document { version, parsed });
+        let doc = Arc::new(Document::new(version, parsed));
         self.write(|m| {
             m.insert(uri.clone(), doc);
         });

@@ -8,6 +8,7 @@
 //! error instead of ending the server.
 
 mod convert;
+mod diagnostics;
 mod documents;
 pub mod note_files;
 
@@ -32,6 +33,9 @@ struct Settings {
     language: Option<Lang>,
     hover_enable: bool,
     verbosity: Verbosity,
+    /// Rule selection from the client; overrides pyproject.toml when set.
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
 }
 
 impl Default for Settings {
@@ -40,6 +44,8 @@ impl Default for Settings {
             language: None,
             hover_enable: true,
             verbosity: Verbosity::Full,
+            select: None,
+            ignore: None,
         }
     }
 }
@@ -71,6 +77,20 @@ impl Settings {
                 Verbosity::Full
             };
         }
+        let ids = |key: &str| -> Option<Vec<String>> {
+            obj.get(key)?.as_array().map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+        };
+        if let Some(select) = ids("select") {
+            self.select = Some(select);
+        }
+        if let Some(ignore) = ids("ignore") {
+            self.ignore = Some(ignore);
+        }
     }
 }
 
@@ -97,6 +117,7 @@ impl State {
 pub struct Backend {
     client: Client,
     docs: Documents,
+    configs: diagnostics::Configs,
     state: RwLock<State>,
     shutdown: Arc<AtomicBool>,
 }
@@ -106,6 +127,7 @@ impl Backend {
         Backend {
             client,
             docs: Documents::default(),
+            configs: diagnostics::Configs::default(),
             state: RwLock::new(State {
                 encoding: Encoding::Utf16,
                 show_document: false,
@@ -216,7 +238,9 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
+        let uri = doc.uri.clone();
         let _ = guarded("didOpen", || self.docs.open(doc.uri, doc.version, doc.text));
+        self.publish(uri).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -227,26 +251,44 @@ impl LanguageServer for Backend {
             self.docs
                 .change(&uri, version, &params.content_changes, encoding)
         });
-        if let Ok(Err(why)) = outcome {
-            self.client
-                .log_message(
-                    MessageType::WARNING,
-                    format!("pyexplain: didChange ignored: {why}"),
-                )
-                .await;
+        match outcome {
+            Ok(Err(why)) => {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("pyexplain: didChange ignored: {why}"),
+                    )
+                    .await;
+            }
+            Ok(Ok(())) => self.publish(uri).await,
+            Err(_) => {}
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.docs.close(&params.text_document.uri);
+        let uri = params.text_document.uri;
+        self.docs.close(&uri);
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.state_mut(|s| s.settings.update(&params.settings));
+        self.configs.clear();
+        for (uri, _) in self.docs.all() {
+            self.publish(uri).await;
+        }
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = &params.text_document.uri;
         let mut actions = Vec::new();
+        if let Some(doc) = self.docs.get(uri) {
+            let selection = self.selection(uri).await;
+            let (encoding, lang) = self.state(|s| (s.encoding, s.lang()));
+            actions.extend(guarded("codeAction", || {
+                diagnostics::actions(uri, &doc, params.range, &selection, encoding, lang)
+            })?);
+        }
         actions.extend(self.note_action(&params)?);
         Ok(Some(actions))
     }
@@ -267,9 +309,19 @@ impl LanguageServer for Backend {
         let Some(doc) = self.docs.get(&pos.text_document.uri) else {
             return Ok(None);
         };
+        let selection = self.selection(&pos.text_document.uri).await;
         guarded("hover", || {
             let parsed = &doc.parsed;
             let offset = parsed.offset(convert::line_col(pos.position), encoding);
+            if let Some((markdown, range)) = diagnostics::hover_at(&doc, &selection, offset, lang) {
+                return Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: markdown,
+                    }),
+                    range: Some(convert::range(parsed, range, encoding)),
+                });
+            }
             let expl = analysis::explain_at(parsed, offset)?;
             let markdown = render::hover_markdown(&expl, lang, settings.verbosity)?;
             Some(Hover {
@@ -284,6 +336,47 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
+    /// The rule selection for a document: the client's settings, else its
+    /// pyproject.toml. A bad configuration is shown once.
+    async fn selection(&self, uri: &Uri) -> crate::analysis::rules::Selection {
+        let (config, error) = self.configs.for_uri(uri);
+        if let Some(e) = error {
+            self.client
+                .show_message(MessageType::ERROR, format!("pyexplain: {e}"))
+                .await;
+        }
+        let settings = self.state(|s| s.settings.clone());
+        let mut selection = config.selection;
+        if let Some(select) = settings.select {
+            selection.select = select;
+        }
+        if let Some(ignore) = settings.ignore {
+            selection.ignore = ignore;
+        }
+        if let Err(e) = crate::config::validate(&selection) {
+            self.client
+                .show_message(MessageType::ERROR, format!("pyexplain settings: {e}"))
+                .await;
+        }
+        selection
+    }
+
+    async fn publish(&self, uri: Uri) {
+        let Some(doc) = self.docs.get(&uri) else {
+            return;
+        };
+        let selection = self.selection(&uri).await;
+        let (encoding, lang) = self.state(|s| (s.encoding, s.lang()));
+        let diags = guarded("diagnostics", || {
+            diagnostics::to_lsp(&doc, &selection, encoding, lang)
+        });
+        if let Ok(diags) = diags {
+            self.client
+                .publish_diagnostics(uri, diags, Some(doc.version))
+                .await;
+        }
+    }
+
     /// The "📖 §N.M <title>" action for the construct at the start of `range`.
     fn note_action(&self, params: &CodeActionParams) -> Result<Option<CodeActionOrCommand>> {
         let (encoding, lang) = self.state(|s| (s.encoding, s.lang()));

@@ -22,6 +22,8 @@ pub struct Marker {
     pub col: u32,
     /// `Some("12.6")` or `None` for "no hover".
     pub expect: Option<String>,
+    /// The text after the carets, as written (`§12.6`, `none`, a rule id).
+    pub raw: String,
     /// 1-based line of the marker itself, for messages.
     pub marker_line: usize,
 }
@@ -44,13 +46,7 @@ pub fn markers(source: &str) -> Vec<Marker> {
         let expect = if rest == "none" {
             None
         } else {
-            Some(
-                rest.strip_prefix('§')
-                    .unwrap_or_else(|| {
-                        panic!("marker at line {}: expected `§N.M` or `none`", i + 1)
-                    })
-                    .to_string(),
-            )
+            rest.strip_prefix('§').map(str::to_string)
         };
         for (col, c) in chars.iter().enumerate() {
             if *c == '^' {
@@ -58,6 +54,7 @@ pub fn markers(source: &str) -> Vec<Marker> {
                     line: target as u32,
                     col: col as u32,
                     expect: expect.clone(),
+                    raw: rest.to_string(),
                     marker_line: i + 1,
                 });
             }

@@ -206,3 +206,24 @@ pub fn hover_text(result: &Value) -> Option<String> {
         .and_then(Value::as_str)
         .map(str::to_string)
 }
+
+impl Client {
+    /// Waits for the next `publishDiagnostics` for `uri` (bounded).
+    pub fn diagnostics(&mut self, uri: &str) -> Value {
+        let is_it = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        };
+        if let Some(pos) = self.backlog.iter().position(is_it) {
+            return self.backlog.remove(pos)["params"].clone();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) if is_it(&msg) => return msg["params"].clone(),
+                Ok(msg) => self.backlog.push(msg),
+                Err(_) => panic!("no diagnostics for {uri} within {TIMEOUT:?}"),
+            }
+        }
+    }
+}

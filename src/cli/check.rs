@@ -1,0 +1,448 @@
+//! `pyexplain check PATH...`: the rules over files and directories, in
+//! parallel, with ruff-like output.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use crate::analysis::rules::{self, apply_edits, Diagnostic, Safety, Selection};
+use crate::analysis::{Encoding, Parsed};
+use crate::config::{self, Config};
+use crate::knowledge::Lang;
+use crate::render;
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// Options of one `check` run.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: CheckFormat,
+    pub fix: bool,
+    pub unsafe_fixes: bool,
+    /// From the command line; override the configuration file's.
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub statistics: bool,
+    pub lang: Option<Lang>,
+}
+
+/// The outcome for one file.
+struct FileResult {
+    path: PathBuf,
+    /// The text the diagnostics refer to (after fixes), if it could be read.
+    parsed: Option<Parsed>,
+    diagnostics: Vec<Diagnostic>,
+    fixed: usize,
+    error: Option<String>,
+    warning: Option<String>,
+}
+
+/// Runs `check`; returns the exit code (0 clean, 1 findings, 2 usage or I/O error).
+pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
+    let mut err = std::io::stderr();
+    let mut usage_error = false;
+    let (files, walk_errors) = collect_files(&opts.paths);
+    for e in &walk_errors {
+        writeln!(err, "pyexplain: {e}")?;
+        usage_error = true;
+    }
+    // One configuration per directory, read once.
+    let mut configs: HashMap<PathBuf, Result<Config, String>> = HashMap::new();
+    let mut jobs = Vec::with_capacity(files.len());
+    for file in files {
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let config = configs
+            .entry(dir.clone())
+            .or_insert_with(|| config::load_for(&dir))
+            .clone();
+        match config {
+            Ok(mut c) => {
+                if let Some(s) = &opts.select {
+                    c.selection.select = s.clone();
+                }
+                if let Some(i) = &opts.ignore {
+                    c.selection.ignore = i.clone();
+                }
+                jobs.push((file, c));
+            }
+            Err(e) => {
+                writeln!(err, "pyexplain: {e}")?;
+                return Ok(2);
+            }
+        }
+    }
+    let lang = opts
+        .lang
+        .or_else(|| jobs.first().and_then(|(_, c)| c.language))
+        .or_else(Lang::from_env)
+        .unwrap_or(Lang::En);
+
+    let done = Arc::new(AtomicUsize::new(0));
+    let progress = Progress::start(jobs.len(), done.clone());
+    let mut results: Vec<FileResult> = jobs
+        .par_iter()
+        .map(|(path, config)| {
+            let r = check_file(path, &config.selection, opts);
+            done.fetch_add(1, Ordering::Relaxed);
+            r
+        })
+        .collect();
+    progress.stop();
+    results.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut findings = 0;
+    let mut fixed = 0;
+    for r in &results {
+        if let Some(e) = &r.error {
+            writeln!(err, "pyexplain: {}: {e}", r.path.display())?;
+            usage_error = true;
+        }
+        if let Some(w) = &r.warning {
+            writeln!(err, "pyexplain: warning: {}: {w}", r.path.display())?;
+        }
+        findings += r.diagnostics.len();
+        fixed += r.fixed;
+    }
+    match opts.format {
+        CheckFormat::Text => write_text(out, &results, lang)?,
+        CheckFormat::Json => write_json(out, &results, lang)?,
+        CheckFormat::Github => write_github(out, &results, lang)?,
+        CheckFormat::Sarif => write_sarif(out, &results, lang)?,
+    }
+    if opts.statistics {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &results {
+            for d in &r.diagnostics {
+                *counts.entry(d.rule).or_default() += 1;
+            }
+        }
+        let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        for (rule, n) in rows {
+            let section = render::rule_section(rule).unwrap_or_default();
+            writeln!(out, "{n:>6}  {rule:<32} [§{section}]")?;
+        }
+    }
+    if opts.format == CheckFormat::Text {
+        let k = crate::knowledge::knowledge();
+        let n = [
+            ("n".to_string(), findings.to_string()),
+            ("fixed".to_string(), fixed.to_string()),
+        ];
+        let key = match (findings, fixed) {
+            (0, 0) => "ui.check-clean",
+            (1, 0) => "ui.check-found-one",
+            (_, 0) => "ui.check-found",
+            _ => "ui.check-fixed",
+        };
+        let summary = k.fill(lang, key, &n).unwrap_or_default();
+        writeln!(err, "{summary}")?;
+    }
+    Ok(if usage_error {
+        2
+    } else if findings > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+/// Files to check: given files as they are, directories walked for `*.py`
+/// with `.gitignore` respected.
+fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            files.push(path.clone());
+        } else if path.is_dir() {
+            let walker = ignore::WalkBuilder::new(path).build();
+            for entry in walker {
+                match entry {
+                    Ok(e) => {
+                        let p = e.path();
+                        if e.file_type().is_some_and(|t| t.is_file())
+                            && p.extension().is_some_and(|x| x == "py")
+                        {
+                            files.push(p.to_path_buf());
+                        }
+                    }
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+        } else {
+            errors.push(format!("{}: no such file or directory", path.display()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileResult {
+    let mut result = FileResult {
+        path: path.to_path_buf(),
+        parsed: None,
+        diagnostics: Vec::new(),
+        fixed: 0,
+        error: None,
+        warning: None,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            result.error = Some(e.to_string());
+            return result;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            result.warning = Some(format!(
+                "skipped: not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ));
+            return result;
+        }
+    };
+    let mut parsed = Parsed::new(text);
+    let mut diagnostics = rules::check(&parsed, selection);
+    if opts.fix {
+        // Apply fixes one at a time (re-checking after each), a bounded number of passes.
+        let allowed = |s: Safety| s == Safety::Safe || opts.unsafe_fixes;
+        let mut changed = false;
+        for _ in 0..64 {
+            let Some(fix) = diagnostics
+                .iter()
+                .filter_map(|d| d.fix.as_ref())
+                .find(|f| allowed(f.safety))
+            else {
+                break;
+            };
+            let Some(new_text) = apply_edits(&parsed.text, &fix.edits) else {
+                break;
+            };
+            parsed = Parsed::new(new_text);
+            diagnostics = rules::check(&parsed, selection);
+            result.fixed += 1;
+            changed = true;
+        }
+        if changed {
+            if let Err(e) = std::fs::write(path, &parsed.text) {
+                result.error = Some(format!("cannot write fixes: {e}"));
+            }
+        }
+    }
+    result.diagnostics = diagnostics;
+    result.parsed = Some(parsed);
+    result
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn position(parsed: &Parsed, offset: usize) -> (u32, u32) {
+    let lc = parsed.line_col(offset, Encoding::Chars);
+    (lc.line + 1, lc.col + 1)
+}
+
+fn write_text(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::io::Result<()> {
+    for r in results {
+        let Some(parsed) = &r.parsed else { continue };
+        for d in &r.diagnostics {
+            let (line, col) = position(parsed, d.range.start);
+            let section = render::rule_section(d.rule).unwrap_or_default();
+            writeln!(
+                out,
+                "{}:{line}:{col}: {} {} [§{section}]",
+                r.path.display(),
+                d.rule,
+                render::diagnostic_message(d, lang)
+            )?;
+            write_frame(out, parsed, d)?;
+        }
+    }
+    Ok(())
+}
+
+/// The diagnostic's first line with carets under its range.
+fn write_frame(out: &mut impl Write, parsed: &Parsed, d: &Diagnostic) -> std::io::Result<()> {
+    let line = parsed.lines.line_of(d.range.start);
+    let Some(range) = parsed.lines.line_range(&parsed.text, line) else {
+        return Ok(());
+    };
+    let content = &parsed.text[range.clone()];
+    let number = (line + 1).to_string();
+    let pad = " ".repeat(number.len());
+    let start = parsed.text[range.start..d.range.start.max(range.start)]
+        .chars()
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum::<usize>();
+    let end = d.range.end.min(range.end).max(d.range.start);
+    let width = parsed.text[d.range.start.min(end)..end]
+        .chars()
+        .count()
+        .max(1);
+    writeln!(out, "{pad} |")?;
+    writeln!(out, "{number} | {}", content.replace('\t', "    "))?;
+    writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn diagnostic_json(path: &Path, parsed: &Parsed, d: &Diagnostic, lang: Lang) -> Value {
+    let (line, col) = position(parsed, d.range.start);
+    let (end_line, end_col) = position(parsed, d.range.end);
+    let rule = rules::rule(d.rule);
+    json!({
+        "file": path.display().to_string(),
+        "rule": d.rule,
+        "section": render::rule_section(d.rule),
+        "severity": rule.map(|r| r.severity.as_str()),
+        "message": render::diagnostic_message(d, lang),
+        "range": {"start": {"line": line, "col": col}, "end": {"line": end_line, "col": end_col}},
+        "fix": d.fix.as_ref().map(|f| json!({
+            "safety": if f.safety == Safety::Safe { "safe" } else { "unsafe" },
+            "title": render::fix_title(d, lang),
+            "edits": f.edits.iter().map(|e| {
+                let (sl, sc) = position(parsed, e.range.start);
+                let (el, ec) = position(parsed, e.range.end);
+                json!({"start": {"line": sl, "col": sc}, "end": {"line": el, "col": ec}, "text": e.text})
+            }).collect::<Vec<_>>(),
+        })),
+    })
+}
+
+fn write_json(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::io::Result<()> {
+    let mut all = Vec::new();
+    for r in results {
+        let Some(parsed) = &r.parsed else { continue };
+        all.extend(
+            r.diagnostics
+                .iter()
+                .map(|d| diagnostic_json(&r.path, parsed, d, lang)),
+        );
+    }
+    writeln!(out, "{:#}", Value::Array(all))
+}
+
+fn write_github(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::io::Result<()> {
+    for r in results {
+        let Some(parsed) = &r.parsed else { continue };
+        for d in &r.diagnostics {
+            let (line, col) = position(parsed, d.range.start);
+            let (end_line, end_col) = position(parsed, d.range.end);
+            let level = match rules::rule(d.rule).map(|r| r.severity) {
+                Some(rules::Severity::Error) => "error",
+                Some(rules::Severity::Warning) => "warning",
+                _ => "notice",
+            };
+            let message = render::diagnostic_message(d, lang)
+                .replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A");
+            writeln!(
+                out,
+                "::{level} title=pyexplain ({}),file={},line={line},col={col},endLine={end_line},endColumn={end_col}::{message}",
+                d.rule,
+                r.path.display()
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_sarif(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::io::Result<()> {
+    let rules_json: Vec<Value> = rules::RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "shortDescription": {"text": crate::knowledge::knowledge()
+                    .rule_doc(r.id, lang).map(|d| d.message.clone()).unwrap_or_default()},
+                "properties": {"section": render::rule_section(r.id)},
+            })
+        })
+        .collect();
+    let mut sarif_results = Vec::new();
+    for r in results {
+        let Some(parsed) = &r.parsed else { continue };
+        for d in &r.diagnostics {
+            let (line, col) = position(parsed, d.range.start);
+            let (end_line, end_col) = position(parsed, d.range.end);
+            let level = match rules::rule(d.rule).map(|r| r.severity) {
+                Some(rules::Severity::Error) => "error",
+                Some(rules::Severity::Warning) => "warning",
+                _ => "note",
+            };
+            sarif_results.push(json!({
+                "ruleId": d.rule,
+                "level": level,
+                "message": {"text": render::diagnostic_message(d, lang)},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": r.path.display().to_string()},
+                    "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col},
+                }}],
+            }));
+        }
+    }
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "pyexplain", "version": env!("CARGO_PKG_VERSION"), "rules": rules_json}},
+            "results": sarif_results,
+        }],
+    });
+    writeln!(out, "{doc:#}")
+}
+
+/// A one-line progress counter on stderr, for long runs on a terminal.
+struct Progress {
+    stop: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(total: usize, done: Arc<AtomicUsize>) -> Progress {
+        let stop = Arc::new(AtomicBool::new(false));
+        let handle = (std::io::stderr().is_terminal() && total > 100).then(|| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let start = Instant::now();
+                let mut shown = false;
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if start.elapsed() > Duration::from_millis(500) {
+                        let n = done.load(Ordering::Relaxed);
+                        let _ = write!(std::io::stderr(), "\rchecked {n}/{total} files");
+                        shown = true;
+                    }
+                }
+                if shown {
+                    let _ = write!(std::io::stderr(), "\r\x1b[K");
+                }
+            })
+        });
+        Progress { stop, handle }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle {
+            let _ = h.join();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Rule findings as LSP diagnostics and code actions.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tower_lsp_server::ls_types::*;
+
+use super::convert;
+use super::documents::Document;
+use super::note_files;
+use crate::analysis::rules::{self, Safety, Selection};
+use crate::analysis::Encoding;
+use crate::config::{self, Config};
+use crate::knowledge::{knowledge, Lang};
+use crate::render;
+
+/// `pyproject.toml` configurations, read once per directory.
+#[derive(Debug, Default)]
+pub struct Configs {
+    by_dir: Mutex<HashMap<PathBuf, Result<Config, String>>>,
+}
+
+impl Configs {
+    /// The configuration for a document (default for non-file URIs). The
+    /// error, if any, is returned once so the caller can show it.
+    pub fn for_uri(&self, uri: &Uri) -> (Config, Option<String>) {
+        let Some(path) = uri.to_file_path() else {
+            return (Config::default(), None);
+        };
+        let dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+        let mut map = match self.by_dir.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(found) = map.get(&dir) {
+            return (found.clone().unwrap_or_default(), None);
+        }
+        let loaded = config::load_for(&dir);
+        map.insert(dir, loaded.clone());
+        match loaded {
+            Ok(c) => (c, None),
+            Err(e) => (Config::default(), Some(e)),
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.by_dir.lock() {
+            m.clear();
+        }
+    }
+}
+
+/// The URI of the materialized chapter holding a rule's note.
+fn note_uri(rule: &str, lang: Lang) -> Option<Uri> {
+    let note = knowledge().note(rules::rule(rule)?.note, lang)?;
+    let path = note_files::materialize(&note_files::cache_dir(), note).ok()?;
+    Uri::from_file_path(path)
+}
+
+/// LSP diagnostics for a document.
+pub fn to_lsp(doc: &Document, selection: &Selection, enc: Encoding, lang: Lang) -> Vec<Diagnostic> {
+    let parsed = &doc.parsed;
+    let mut hrefs: HashMap<&str, Option<Uri>> = HashMap::new();
+    doc.diagnostics(selection)
+        .iter()
+        .map(|d| {
+            let rule = rules::rule(d.rule);
+            let href = hrefs
+                .entry(d.rule)
+                .or_insert_with(|| note_uri(d.rule, lang))
+                .clone();
+            Diagnostic {
+                range: convert::range(parsed, d.range.clone(), enc),
+                severity: Some(match rule.map(|r| r.severity) {
+                    Some(rules::Severity::Error) => DiagnosticSeverity::ERROR,
+                    Some(rules::Severity::Warning) => DiagnosticSeverity::WARNING,
+                    _ => DiagnosticSeverity::INFORMATION,
+                }),
+                code: Some(NumberOrString::String(d.rule.to_string())),
+                code_description: href.map(|href| CodeDescription { href }),
+                source: Some("pyexplain".into()),
+                message: format!(
+                    "{} [§{}]",
+                    render::diagnostic_message(d, lang),
+                    render::rule_section(d.rule).unwrap_or_default()
+                ),
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+fn versioned_edit(uri: &Uri, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version: Some(version),
+            },
+            edits: edits.into_iter().map(OneOf::Left).collect(),
+        }])),
+        ..Default::default()
+    }
+}
+
+/// Quick fixes and "ignore this line" for the findings touching `range`.
+pub fn actions(
+    uri: &Uri,
+    doc: &Document,
+    range: Range,
+    selection: &Selection,
+    enc: Encoding,
+    lang: Lang,
+) -> Vec<CodeActionOrCommand> {
+    let parsed = &doc.parsed;
+    let wanted = convert::byte_range(parsed, range, enc);
+    let lsp_diags = to_lsp(doc, selection, enc, lang);
+    let mut out = Vec::new();
+    let mut ignored_lines: Vec<(usize, &str)> = Vec::new();
+    let found = doc.diagnostics(selection);
+    for (d, lsp) in found.iter().zip(lsp_diags) {
+        let touches = d.range.start <= wanted.end && wanted.start <= d.range.end;
+        if !touches {
+            continue;
+        }
+        if let Some(fix) = &d.fix {
+            let edits = fix
+                .edits
+                .iter()
+                .map(|e| TextEdit {
+                    range: convert::range(parsed, e.range.clone(), enc),
+                    new_text: e.text.clone(),
+                })
+                .collect();
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: render::fix_title(d, lang),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![lsp.clone()]),
+                edit: Some(versioned_edit(uri, doc.version, edits)),
+                is_preferred: Some(fix.safety == Safety::Safe),
+                ..Default::default()
+            }));
+        }
+        let line = parsed.lines.line_of(d.range.start);
+        if ignored_lines.contains(&(line, d.rule)) {
+            continue;
+        }
+        ignored_lines.push((line, d.rule));
+        if let Some(line_range) = parsed.lines.line_range(&parsed.text, line) {
+            let end = line_range.end;
+            let args = [("rule".to_string(), d.rule.to_string())];
+            let title = knowledge()
+                .fill(lang, "ui.ignore-line", &args)
+                .unwrap_or_else(|| format!("Ignore {} on this line", d.rule));
+            let edit = TextEdit {
+                range: convert::range(parsed, end..end, enc),
+                new_text: format!("  # pyexplain: ignore[{}]", d.rule),
+            };
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![lsp]),
+                edit: Some(versioned_edit(uri, doc.version, vec![edit])),
+                is_preferred: Some(false),
+                ..Default::default()
+            }));
+        }
+    }
+    out
+}
+
+/// The rule hover, when `offset` is inside a finding.
+pub fn hover_at(
+    doc: &Document,
+    selection: &Selection,
+    offset: usize,
+    lang: Lang,
+) -> Option<(String, std::ops::Range<usize>)> {
+    let found = doc.diagnostics(selection);
+    let d = found
+        .iter()
+        .find(|d| d.range.start <= offset && offset < d.range.end.max(d.range.start + 1))?;
+    Some((render::rule_hover(d, lang)?, d.range.clone()))
+}

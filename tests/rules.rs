@@ -1,0 +1,252 @@
+//! Rule fixtures: `tests/fixtures/rules/<id>/bad.py` (a caret marker with the
+//! rule id where each finding starts) and `good.py` (look-alikes that must stay
+//! silent). Messages are snapshotted in both languages; every fix is applied
+//! and must re-parse without new errors and remove its finding.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::fixture::markers;
+use pyexplain::analysis::rules::{self, apply_edits, Selection, RULES};
+use pyexplain::analysis::{Encoding, Parsed};
+use pyexplain::knowledge::{knowledge, Lang};
+use pyexplain::render;
+
+fn only(id: &str) -> Selection {
+    Selection {
+        select: vec![id.to_string()],
+        ignore: Vec::new(),
+    }
+}
+
+fn error_count(parsed: &Parsed) -> usize {
+    let Some(tree) = parsed.tree.as_ref() else {
+        return usize::MAX;
+    };
+    let mut count = 0;
+    let mut cursor = tree.walk();
+    loop {
+        let n = cursor.node();
+        if n.is_error() || n.is_missing() {
+            count += 1;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return count;
+            }
+        }
+    }
+}
+
+fn fixture(id: &str, name: &str) -> String {
+    let path = common::repo().join(format!("tests/fixtures/rules/{id}/{name}"));
+    std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing fixture {}", path.display()))
+}
+
+#[test]
+fn every_rule_has_docs_in_both_languages() {
+    let k = knowledge();
+    for rule in RULES {
+        for lang in Lang::ALL {
+            assert!(
+                k.rule_doc(rule.id, lang).is_some(),
+                "{} has no {lang:?} doc",
+                rule.id
+            );
+            assert!(
+                k.note(rule.note, lang).is_some(),
+                "{} cites missing note {}",
+                rule.id,
+                rule.note
+            );
+            if rule.fix.is_some() {
+                assert!(
+                    k.rule_doc(rule.id, lang).unwrap().fix.is_some(),
+                    "{} has a fix but no `fix =` title ({lang:?})",
+                    rule.id
+                );
+            }
+        }
+    }
+    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), RULES.len(), "duplicate rule id");
+    for doc in &k.rules {
+        assert!(
+            ids.contains(doc.id.as_str()),
+            "{} documents no rule",
+            doc.file
+        );
+    }
+}
+
+#[test]
+fn bad_fixtures_fire_exactly_where_marked_and_good_ones_stay_silent() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let bad = fixture(rule.id, "bad.py");
+        let parsed = Parsed::new(bad.clone());
+        let found: BTreeSet<(u32, u32)> = rules::check(&parsed, &only(rule.id))
+            .iter()
+            .map(|d| {
+                let lc = parsed.line_col(d.range.start, Encoding::Chars);
+                (lc.line, lc.col)
+            })
+            .collect();
+        let marks = markers(&bad);
+        assert!(!marks.is_empty(), "{}/bad.py has no markers", rule.id);
+        let expected: BTreeSet<(u32, u32)> = marks
+            .iter()
+            .inspect(|m| {
+                assert_eq!(
+                    m.raw, rule.id,
+                    "{}/bad.py:{}: marker names another rule",
+                    rule.id, m.marker_line
+                )
+            })
+            .map(|m| (m.line, m.col))
+            .collect();
+        for (line, col) in expected.difference(&found) {
+            failures.push(format!(
+                "{}/bad.py:{}:{}: expected a finding, got none",
+                rule.id,
+                line + 1,
+                col + 1
+            ));
+        }
+        for (line, col) in found.difference(&expected) {
+            failures.push(format!(
+                "{}/bad.py:{}:{}: unexpected finding",
+                rule.id,
+                line + 1,
+                col + 1
+            ));
+        }
+        let good = Parsed::new(fixture(rule.id, "good.py"));
+        for d in rules::check(&good, &only(rule.id)) {
+            let lc = good.line_col(d.range.start, Encoding::Chars);
+            failures.push(format!(
+                "{}/good.py:{}:{}: false positive",
+                rule.id,
+                lc.line + 1,
+                lc.col + 1
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn messages_and_fixes_snapshot() {
+    for rule in RULES {
+        let bad = fixture(rule.id, "bad.py");
+        let parsed = Parsed::new(bad.clone());
+        let found = rules::check(&parsed, &only(rule.id));
+        let mut snap = String::new();
+        for lang in Lang::ALL {
+            for d in &found {
+                let lc = parsed.line_col(d.range.start, Encoding::Chars);
+                snap.push_str(&format!(
+                    "{}:{} [{}] {}\n",
+                    lc.line + 1,
+                    lc.col + 1,
+                    lang.code(),
+                    render::diagnostic_message(d, lang)
+                ));
+                if d.fix.is_some() {
+                    snap.push_str(&format!("    fix: {}\n", render::fix_title(d, lang)));
+                }
+                let template = &knowledge().rule_doc(rule.id, lang).unwrap().message;
+                let message = render::diagnostic_message(d, lang);
+                for name in pyexplain::knowledge::placeholders(template) {
+                    assert!(
+                        !message.contains(&format!("{{{name}}}")),
+                        "unfilled {{{name}}} in {}",
+                        rule.id
+                    );
+                }
+            }
+        }
+        // All fixes, applied one at a time (re-checking in between).
+        let mut text = bad.clone();
+        for _ in 0..64 {
+            let p = Parsed::new(text.clone());
+            let Some(fix) = rules::check(&p, &only(rule.id))
+                .into_iter()
+                .find_map(|d| d.fix)
+            else {
+                break;
+            };
+            text = apply_edits(&text, &fix.edits).expect("fix edits apply");
+        }
+        if text != bad {
+            snap.push_str("\n--- after all fixes\n");
+            snap.push_str(&text);
+        }
+        common::check_snapshot(
+            &common::repo().join(format!("tests/snapshots/rules/{}.txt", rule.id)),
+            &snap,
+        );
+    }
+}
+
+#[test]
+fn every_fix_reparses_cleanly_and_removes_its_finding() {
+    for rule in RULES {
+        let bad = fixture(rule.id, "bad.py");
+        let parsed = Parsed::new(bad.clone());
+        let before_errors = error_count(&parsed);
+        let found = rules::check(&parsed, &only(rule.id));
+        let mut fixes = 0;
+        for d in &found {
+            let Some(fix) = &d.fix else { continue };
+            fixes += 1;
+            assert_eq!(
+                Some(fix.safety),
+                rule.fix,
+                "{}: fix safety differs from the registry",
+                rule.id
+            );
+            let fixed = apply_edits(&bad, &fix.edits).expect("edits apply");
+            let reparsed = Parsed::new(fixed.clone());
+            assert!(
+                error_count(&reparsed) <= before_errors,
+                "{}: fix at {:?} introduces syntax errors:\n{fixed}",
+                rule.id,
+                d.range
+            );
+            let after = rules::check(&reparsed, &only(rule.id));
+            assert!(
+                after.len() < found.len(),
+                "{}: fix at {:?} does not remove its finding:\n{fixed}",
+                rule.id,
+                d.range
+            );
+        }
+        if rule.fix.is_some() {
+            assert!(
+                fixes > 0,
+                "{}: has a fix but its bad fixture exercises none",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn suppression_comments_silence_findings() {
+    let src = "def f(x=[]):  # pyexplain: ignore[mutable-default-argument]\n    return x\n\ndef g(x=[]):  # noqa: B006\n    return x\n\ndef h(x=[]):  # pyexplain: ignore\n    return x\n\ndef i(x=[]):  # pyexplain: ignore[is-literal]\n    return x\n\ndef j(x=[]):  # noqa: F632\n    return x\n";
+    let parsed = Parsed::new(src.to_string());
+    let found = rules::check(&parsed, &Selection::default());
+    let lines: Vec<u32> = found
+        .iter()
+        .map(|d| parsed.line_col(d.range.start, Encoding::Utf8).line + 1)
+        .collect();
+    assert_eq!(lines, vec![10, 13]);
+}
