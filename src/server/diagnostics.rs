@@ -109,6 +109,7 @@ pub fn actions(
     uri: &Uri,
     doc: &Document,
     range: Range,
+    context: &[Diagnostic],
     selection: &Selection,
     enc: Encoding,
     lang: Lang,
@@ -120,8 +121,13 @@ pub fn actions(
     let mut ignored_lines: Vec<(usize, &str)> = Vec::new();
     let found = doc.diagnostics(selection);
     for (d, lsp) in found.iter().zip(lsp_diags) {
+        // Findings under the requested range, or named by the client in
+        // the request's context (editors send the cursor line's diagnostics).
         let touches = d.range.start <= wanted.end && wanted.start <= d.range.end;
-        if !touches {
+        let named = context.iter().any(|c| {
+            c.range == lsp.range && c.code == lsp.code && c.source.as_deref() == Some("pyexplain")
+        });
+        if !touches && !named {
             continue;
         }
         if let Some(fix) = &d.fix {

@@ -286,7 +286,15 @@ impl LanguageServer for Backend {
             let selection = self.selection(uri).await;
             let (encoding, lang) = self.state(|s| (s.encoding, s.lang()));
             actions.extend(guarded("codeAction", || {
-                diagnostics::actions(uri, &doc, params.range, &selection, encoding, lang)
+                diagnostics::actions(
+                    uri,
+                    &doc,
+                    params.range,
+                    &params.context.diagnostics,
+                    &selection,
+                    encoding,
+                    lang,
+                )
             })?);
         }
         actions.extend(self.note_action(&params)?);
