@@ -11,6 +11,7 @@ mod convert;
 mod diagnostics;
 mod documents;
 pub mod note_files;
+mod transport;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -484,10 +485,27 @@ pub async fn run_stdio() -> i32 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
     let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+    // stdin -> framing proxy -> tower-lsp -> output pump -> stdout.
+    let (server_in, proxy_in) = tokio::io::duplex(1 << 20);
+    let (proxy_out, server_out) = tokio::io::duplex(1 << 20);
+    let (errors_tx, errors_rx) = tokio::sync::mpsc::channel(64);
+    let input = tokio::spawn(transport::pump_input(
+        tokio::io::stdin(),
+        proxy_in,
+        errors_tx,
+    ));
+    let output = tokio::spawn(transport::pump_output(
+        proxy_out,
+        errors_rx,
+        tokio::io::stdout(),
+    ));
+    Server::new(server_in, server_out, socket)
         .concurrency_level(1)
         .serve(service)
         .await;
+    // The server is done (exit, or the client closed stdin): flush what is left.
+    input.abort();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), output).await;
     if shutdown.load(Ordering::SeqCst) {
         0
     } else {
