@@ -65,8 +65,10 @@ impl Explanation {
 }
 
 /// Code-level conditions a pattern can require with `#set! requires`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Predicate {
+    /// `class-defines:a+b`: the `@construct` class body defines methods `a` and `b`.
+    ClassDefines(Vec<String>),
     /// `@anchor` names a function defined at module level.
     ModuleFunction,
     /// `@anchor` names a function defined in the enclosing function.
@@ -99,10 +101,15 @@ impl Predicate {
     ];
 
     fn parse(name: &str) -> Option<Predicate> {
+        if let Some(methods) = name.strip_prefix("class-defines:") {
+            return Some(Predicate::ClassDefines(
+                methods.split('+').map(|m| m.trim().to_string()).collect(),
+            ));
+        }
         Predicate::ALL
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, p)| *p)
+            .map(|(_, p)| p.clone())
     }
 }
 
@@ -323,6 +330,9 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     let mut best: Option<Candidate> = None;
 
     let mut cursor = QueryCursor::new();
+    // A safety net: no pattern may keep more than this many partial matches
+    // alive (patterns with unanchored sibling lists can go quadratic).
+    cursor.set_match_limit(1024);
     cursor.set_byte_range(offset..offset + 1);
     let mut matches = cursor.matches(&triggers.query, root, src);
     while let Some(m) = matches.next() {
@@ -359,7 +369,7 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
         if !pattern
             .requires
             .iter()
-            .all(|p| holds(*p, parsed, anchor, construct))
+            .all(|p| holds(p, parsed, anchor, construct))
         {
             continue;
         }
@@ -396,10 +406,30 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     best.map(|c| c.expl)
 }
 
-fn holds(p: Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool {
+fn holds(p: &Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool {
     let src = parsed.text.as_bytes();
     let anchor_text = anchor.utf8_text(src).unwrap_or("");
     match p {
+        Predicate::ClassDefines(methods) => {
+            let Some(body) = construct
+                .child_by_field_name("body")
+                .filter(|_| construct.kind() == "class_definition")
+            else {
+                return false;
+            };
+            let mut c = body.walk();
+            let defined: Vec<&str> = body
+                .named_children(&mut c)
+                .map(|n| match n.kind() {
+                    "decorated_definition" => n.child_by_field_name("definition").unwrap_or(n),
+                    _ => n,
+                })
+                .filter(|n| n.kind() == "function_definition")
+                .filter_map(|n| n.child_by_field_name("name"))
+                .filter_map(|n| n.utf8_text(src).ok())
+                .collect();
+            methods.iter().all(|m| defined.contains(&m.as_str()))
+        }
         Predicate::ModuleFunction => {
             anchor.kind() == "identifier" && parsed.module().function_kind(anchor_text).is_some()
         }

@@ -230,7 +230,16 @@ impl LanguageServer for Backend {
         })
     }
 
-    async fn initialized(&self, _: InitializedParams) {}
+    async fn initialized(&self, _: InitializedParams) {
+        // Parse the notes and compile the triggers off the request path, so
+        // the first hover does not pay for it (`initialize` stays instant).
+        std::thread::spawn(|| {
+            let _ = catch_unwind(|| {
+                let _ = crate::knowledge::knowledge();
+                let _ = analysis::explain::triggers();
+            });
+        });
+    }
 
     async fn shutdown(&self) -> Result<()> {
         self.shutdown.store(true, Ordering::SeqCst);
