@@ -110,10 +110,39 @@ pub struct Chapter {
     pub text: &'static str,
 }
 
+/// A rule's documentation in one language (`knowledge/rules/<lang>/<id>.md`).
+#[derive(Debug, Clone)]
+pub struct RuleDoc {
+    pub id: String,
+    pub lang: Lang,
+    /// The diagnostic message template (`{placeholders}` from the rule).
+    pub message: String,
+    /// The quick fix's title template, for rules with a fix.
+    pub fix: Option<String>,
+    /// What it does / Why is this bad? / Example / Use instead / Fix safety.
+    pub body: String,
+    pub file: &'static str,
+}
+
+/// The headings every rule document has, in this order.
+pub fn rule_doc_sections(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::En => [
+            "What it does",
+            "Why is this bad?",
+            "Example",
+            "Use instead",
+            "Fix safety",
+        ],
+        Lang::Zh => ["规则内容", "为什么不好？", "示例", "改用", "修复的安全性"],
+    }
+}
+
 /// Everything under `knowledge/`, parsed.
 #[derive(Debug, Default)]
 pub struct Knowledge {
     pub notes: Vec<Note>,
+    pub rules: Vec<RuleDoc>,
     pub chapters: Vec<Chapter>,
     /// Sentence templates: (language, key) -> variants in file order.
     templates: HashMap<(Lang, String), Vec<String>>,
@@ -144,6 +173,10 @@ impl Knowledge {
     pub fn parse(files: &[(&'static str, &'static str)]) -> Knowledge {
         let mut k = Knowledge::default();
         for &(path, text) in files {
+            if let Some(rest) = path.strip_prefix("rules/") {
+                k.parse_rule_doc(rest, path, text);
+                continue;
+            }
             let Some((lang_dir, name)) = path.split_once('/') else {
                 continue;
             };
@@ -162,6 +195,66 @@ impl Knowledge {
         }
         k.notes.sort_by_key(|n| (n.section, n.lang));
         k
+    }
+
+    fn parse_rule_doc(&mut self, rest: &str, path: &'static str, text: &'static str) {
+        let Some((lang, name)) = rest.split_once('/') else {
+            return;
+        };
+        let (Some(lang), Some(id)) = (Lang::parse(lang), name.strip_suffix(".md")) else {
+            return;
+        };
+        let mut lines = text.lines();
+        if lines.next().map(str::trim) != Some(&format!("# {id}")) {
+            self.problems.push(format!("{path}:1: expected `# {id}`"));
+        }
+        let mut message = None;
+        let mut fix = None;
+        let mut body = Vec::new();
+        let mut in_body = false;
+        for line in lines {
+            if !in_body && line.starts_with("## ") {
+                in_body = true;
+            }
+            if in_body {
+                body.push(line);
+            } else if let Some((key, value)) = line.split_once('=') {
+                match key.trim() {
+                    "message" => message = Some(value.trim().to_string()),
+                    "fix" => fix = Some(value.trim().to_string()),
+                    other => self.problems.push(format!("{path}: unknown key {other}")),
+                }
+            }
+        }
+        let headings: Vec<&str> = body
+            .iter()
+            .filter_map(|l| l.strip_prefix("## "))
+            .map(str::trim)
+            .collect();
+        let expected = rule_doc_sections(lang);
+        if headings != expected {
+            self.problems.push(format!(
+                "{path}: headings must be {expected:?}, found {headings:?}"
+            ));
+        }
+        let Some(message) = message else {
+            self.problems
+                .push(format!("{path}: no `message = ...` line"));
+            return;
+        };
+        self.rules.push(RuleDoc {
+            id: id.to_string(),
+            lang,
+            message,
+            fix,
+            body: body.join("\n").trim().to_string(),
+            file: path,
+        });
+    }
+
+    /// A rule's documentation.
+    pub fn rule_doc(&self, id: &str, lang: Lang) -> Option<&RuleDoc> {
+        self.rules.iter().find(|r| r.id == id && r.lang == lang)
     }
 
     fn parse_templates(&mut self, lang: Lang, path: &str, text: &str) {
