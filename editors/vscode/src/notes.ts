@@ -1,0 +1,110 @@
+// The "Open course note…" quick pick: `pyexplain notes --format json` output
+// -> sorted entries with chapter separators. Pure: no `vscode` import.
+
+export type NoteLang = 'zh' | 'en';
+
+export interface Note {
+  section: string;
+  id: string;
+  title: string;
+  summary: string;
+}
+
+export type PickEntry =
+  | { kind: 'separator'; label: string }
+  | { kind: 'note'; label: string; description: string; detail: string; note: Note };
+
+/** The language for the notes list and the opened note: the setting when it
+ * is `zh`/`en`; for `auto`, VS Code's display language (as the server uses
+ * the client's `locale`) when it is Chinese or English, else `undefined`
+ * (the CLI then goes by LANG, like the server). */
+export function noteLanguage(setting: unknown, uiLanguage: string | undefined): NoteLang | undefined {
+  if (setting === 'zh' || setting === 'en') {
+    return setting;
+  }
+  const tag = (uiLanguage ?? '').trim().toLowerCase();
+  if (tag.startsWith('zh')) {
+    return 'zh';
+  }
+  if (tag.startsWith('en')) {
+    return 'en';
+  }
+  return undefined;
+}
+
+/** Arguments for the server binary that print the table of contents. */
+export function notesArgs(lang: NoteLang | undefined): string[] {
+  const args = ['notes', '--format', 'json'];
+  if (lang) {
+    args.push('--lang', lang);
+  }
+  return args;
+}
+
+function sectionKey(section: string): [number, number] {
+  const [chapter, number] = section.split('.').map((n) => Number.parseInt(n, 10));
+  return [Number.isFinite(chapter) ? chapter : Infinity, Number.isFinite(number) ? number : Infinity];
+}
+
+/** Orders sections numerically: 2.9 before 2.10. */
+export function compareSections(a: string, b: string): number {
+  const [ac, an] = sectionKey(a);
+  const [bc, bn] = sectionKey(b);
+  return ac !== bc ? ac - bc : an - bn;
+}
+
+/** Parses the JSON array the CLI prints; throws on anything else. Entries
+ * without a string `id` and `section` are dropped. */
+export function parseNotes(stdout: string): Note[] {
+  const data: unknown = JSON.parse(stdout);
+  if (!Array.isArray(data)) {
+    throw new Error('`pyexplain notes --format json` did not print a JSON array');
+  }
+  const notes: Note[] = [];
+  for (const item of data) {
+    if (typeof item !== 'object' || item === null) {
+      continue;
+    }
+    const o = item as Record<string, unknown>;
+    if (typeof o.id !== 'string' || typeof o.section !== 'string') {
+      continue;
+    }
+    notes.push({
+      id: o.id,
+      section: o.section,
+      title: typeof o.title === 'string' ? o.title : o.id,
+      summary: typeof o.summary === 'string' ? o.summary : '',
+    });
+  }
+  return notes.sort((a, b) => compareSections(a.section, b.section));
+}
+
+function chapterLabel(chapter: string, lang: NoteLang | undefined): string {
+  return lang === 'zh' ? `第 ${chapter} 章` : `Chapter ${chapter}`;
+}
+
+/** Quick pick rows: a separator per chapter, then its notes by section. */
+export function pickEntries(notes: Note[], lang: NoteLang | undefined): PickEntry[] {
+  const entries: PickEntry[] = [];
+  let chapter: string | undefined;
+  for (const note of [...notes].sort((a, b) => compareSections(a.section, b.section))) {
+    const c = note.section.split('.')[0];
+    if (c !== chapter) {
+      chapter = c;
+      entries.push({ kind: 'separator', label: chapterLabel(c, lang) });
+    }
+    entries.push({
+      kind: 'note',
+      label: `§${note.section} ${note.title}`,
+      description: note.id,
+      detail: note.summary,
+      note,
+    });
+  }
+  return entries;
+}
+
+/** The `pyexplain.openNote` argument for a picked note. */
+export function openNoteArgument(note: Note, lang: NoteLang | undefined): { note: string; lang?: NoteLang } {
+  return lang ? { note: note.id, lang } : { note: note.id };
+}

@@ -1,0 +1,76 @@
+// VS Code settings -> what the pyexplain server reads (Settings::update in
+// src/server/mod.rs): `language`, `select`, `ignore`, `hover: {enable, verbosity}`.
+// Pure: no `vscode` import, so it runs under `node --test`.
+
+export type Language = 'auto' | 'zh' | 'en';
+export type Verbosity = 'full' | 'brief';
+
+/** The server's settings object, as sent in `initializationOptions` and
+ * (wrapped in `{pyexplain: ...}`) in `workspace/didChangeConfiguration`. */
+export interface ServerSettings {
+  language: Language;
+  /** Absent: the server keeps `[tool.pyexplain]` from pyproject.toml. */
+  select?: string[];
+  ignore?: string[];
+  hover: { enable: boolean; verbosity: Verbosity };
+}
+
+/** Reads one key of the `pyexplain` section (`WorkspaceConfiguration.get`). */
+export type ConfigGetter = (key: string) => unknown;
+
+function language(value: unknown): Language {
+  return value === 'zh' || value === 'en' ? value : 'auto';
+}
+
+function ruleIds(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) {
+    return undefined;
+  }
+  const ids = value
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+  // An empty list means "not set": the server treats a list it receives as
+  // overriding pyproject.toml, and `select: []` would mean "all rules".
+  return ids.length > 0 ? ids : undefined;
+}
+
+/** The settings the server should have, from the `pyexplain` configuration. */
+export function serverSettings(get: ConfigGetter): ServerSettings {
+  const settings: ServerSettings = {
+    language: language(get('language')),
+    hover: {
+      enable: get('hover.enable') !== false,
+      verbosity: get('hover.verbosity') === 'brief' ? 'brief' : 'full',
+    },
+  };
+  const select = ruleIds(get('select'));
+  if (select) {
+    settings.select = select;
+  }
+  const ignore = ruleIds(get('ignore'));
+  if (ignore) {
+    settings.ignore = ignore;
+  }
+  return settings;
+}
+
+/** `initializationOptions`: the settings object itself. */
+export function initializationOptions(get: ConfigGetter): ServerSettings {
+  return serverSettings(get);
+}
+
+/** `workspace/didChangeConfiguration` params: `{settings: {pyexplain: {...}}}`. */
+export function didChangeConfigurationParams(get: ConfigGetter): {
+  settings: { pyexplain: ServerSettings };
+} {
+  return { settings: { pyexplain: serverSettings(get) } };
+}
+
+/** Whether going from `before` to `after` needs a server restart: the server
+ * cannot be told to forget `select`/`ignore` (it ignores a missing key), so
+ * clearing one of them restarts it to fall back to pyproject.toml. */
+export function needsRestart(before: ServerSettings, after: ServerSettings): boolean {
+  return (before.select !== undefined && after.select === undefined) ||
+    (before.ignore !== undefined && after.ignore === undefined);
+}

@@ -1,0 +1,170 @@
+// Just enough of the `vscode` API for dist/extension.js and
+// vscode-languageclient to run in plain Node: real event plumbing for what the
+// tests drive (configuration, commands, quick picks, showTextDocument), and a
+// permissive stub for everything else.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import Module = require('module');
+
+function stub(name: string): any {
+  const f = function () {
+    return stub(`${name}()`);
+  };
+  return new Proxy(f, {
+    get(_t, k) {
+      if (k === Symbol.toPrimitive) return () => name;
+      if (k === Symbol.iterator) return function* () {};
+      if (k === 'then') return undefined;
+      if (k === 'length') return 0;
+      return stub(`${name}.${String(k)}`);
+    },
+    construct() {
+      return stub(`new ${name}`);
+    },
+  });
+}
+
+/** An object whose missing members are stubs. */
+function lenient<T extends object>(name: string, o: T): T {
+  return new Proxy(o, { get: (t: any, k) => (k in t ? t[k] : stub(`${name}.${String(k)}`)) });
+}
+
+class Disposable {
+  constructor(private readonly f?: () => void) {}
+  dispose(): void {
+    this.f?.();
+  }
+  static from(...ds: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => ds.forEach((d) => d.dispose()));
+  }
+}
+
+class EventEmitter<T> {
+  private listeners: ((e: T) => void)[] = [];
+  event = (cb: (e: T) => void): Disposable => {
+    this.listeners.push(cb);
+    return new Disposable(() => (this.listeners = this.listeners.filter((l) => l !== cb)));
+  };
+  fire(e: T): void {
+    this.listeners.forEach((l) => l(e));
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+const noEvent = (): Disposable => new Disposable();
+
+export interface Mock {
+  /** The `pyexplain.*` settings, by key without the prefix. */
+  settings: Record<string, unknown>;
+  commands: Record<string, (...args: any[]) => any>;
+  shown: { uri: string; options: any }[];
+  messages: string[];
+  output: string[];
+  /** Answers the next showQuickPick. */
+  pick: (items: any[]) => any;
+  /** Changes settings and fires onDidChangeConfiguration for their keys. */
+  change(values: Record<string, unknown>): void;
+}
+
+export function installMockVscode(): Mock {
+  const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
+  const mock: Mock = {
+    settings: {
+      language: 'auto',
+      select: [],
+      ignore: [],
+      'hover.enable': true,
+      'hover.verbosity': 'full',
+      'server.path': '',
+      'trace.server': 'off',
+    },
+    commands: {},
+    shown: [],
+    messages: [],
+    output: [],
+    pick: () => undefined,
+    change(values) {
+      Object.assign(mock.settings, values);
+      const keys = Object.keys(values).map((k) => `pyexplain.${k}`);
+      configChanged.fire({
+        affectsConfiguration: (s) => s === 'pyexplain' || keys.some((k) => k === s || k.startsWith(`${s}.`)),
+      });
+    },
+  };
+  const uri = (s: string) => ({ scheme: s.split(':')[0], fsPath: s.replace(/^file:\/\//, ''), toString: () => s });
+  const vscode = lenient('vscode', {
+    Disposable,
+    EventEmitter,
+    version: '1.90.0',
+    env: { language: 'en', appName: 'mock', machineId: 'm', sessionId: 's', openExternal: async () => true },
+    Uri: { parse: uri, file: (p: string) => uri(`file://${p}`) },
+    QuickPickItemKind: { Separator: -1, Default: 0 },
+    ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
+    workspace: lenient('workspace', {
+      getConfiguration: (section?: string) => {
+        const prefix = section && section !== 'pyexplain' ? `${section.replace(/^pyexplain\./, '')}.` : '';
+        return {
+          get: (k: string, d?: unknown) => (prefix + k in mock.settings ? mock.settings[prefix + k] : d),
+          has: (k: string) => prefix + k in mock.settings,
+          inspect: () => ({}),
+          update: async (k: string, v: unknown) => mock.change({ [prefix + k]: v }),
+        };
+      },
+      onDidChangeConfiguration: configChanged.event,
+      workspaceFolders: undefined,
+      textDocuments: [],
+      notebookDocuments: [],
+      createFileSystemWatcher: () => ({ onDidCreate: noEvent, onDidChange: noEvent, onDidDelete: noEvent, dispose() {} }),
+      ...Object.fromEntries(
+        [
+          'onDidOpenTextDocument', 'onDidCloseTextDocument', 'onDidChangeTextDocument', 'onDidSaveTextDocument',
+          'onWillSaveTextDocument', 'onDidChangeWorkspaceFolders', 'onDidCreateFiles', 'onDidRenameFiles',
+          'onDidDeleteFiles', 'onWillCreateFiles', 'onWillRenameFiles', 'onWillDeleteFiles',
+          'onDidOpenNotebookDocument', 'onDidCloseNotebookDocument', 'onDidChangeNotebookDocument',
+          'onDidSaveNotebookDocument',
+        ].map((e) => [e, noEvent]),
+      ),
+    }),
+    window: lenient('window', {
+      createOutputChannel: (name: string) => ({
+        name,
+        append: (s: string) => mock.output.push(s),
+        appendLine: (s: string) => mock.output.push(`${s}\n`),
+        show() {},
+        clear() {},
+        replace() {},
+        dispose() {},
+      }),
+      showErrorMessage: async (m: string) => void mock.messages.push(`error: ${m}`),
+      showWarningMessage: async (m: string) => void mock.messages.push(`warning: ${m}`),
+      showInformationMessage: async (m: string) => void mock.messages.push(`info: ${m}`),
+      showTextDocument: async (u: any, options: any) => void mock.shown.push({ uri: String(u), options }),
+      showQuickPick: async (items: any) => mock.pick(await items),
+      onDidChangeActiveTextEditor: noEvent,
+      onDidChangeVisibleTextEditors: noEvent,
+      visibleTextEditors: [],
+      activeTextEditor: undefined,
+      tabGroups: { all: [], onDidChangeTabs: noEvent, onDidChangeTabGroups: noEvent },
+    }),
+    commands: {
+      registerCommand: (id: string, fn: (...a: any[]) => any) => {
+        if (mock.commands[id]) throw new Error(`command '${id}' already exists`);
+        mock.commands[id] = fn;
+        return new Disposable(() => delete mock.commands[id]);
+      },
+      executeCommand: async (id: string, ...a: any[]) => mock.commands[id]?.(...a),
+    },
+    languages: lenient('languages', {
+      createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, get() {}, forEach() {}, dispose() {} }),
+      match: () => 10,
+    }),
+    extensions: { all: [], getExtension: () => undefined, onDidChange: noEvent },
+  });
+  const m = Module as any;
+  const load = m._load;
+  m._load = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? vscode : load.call(this, request, ...rest);
+  };
+  return mock;
+}

@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+
+import { compareSections, noteLanguage, notesArgs, openNoteArgument, parseNotes, pickEntries } from '../src/notes';
+
+// The shape `pyexplain notes --format json` prints (keys sorted).
+const SAMPLE = JSON.stringify([
+  { id: 'everything-is-object', section: '2.1', summary: 'In Python every value is an object.', title: 'Everything is an object' },
+  { id: 'gen-send', section: '12.6', summary: 'send() and yield from.', title: 'Generator send() and yield from' },
+  { id: 'x10', section: '2.10', summary: '', title: 'Ten' },
+  { id: 'type-object-class', section: '2.2', summary: '`type` and `object`.', title: 'type, object and class' },
+]);
+
+test('parseNotes keeps every field and sorts sections numerically', () => {
+  const notes = parseNotes(SAMPLE);
+  assert.deepEqual(
+    notes.map((n) => n.section),
+    ['2.1', '2.2', '2.10', '12.6'],
+  );
+  assert.deepEqual(notes[0], {
+    id: 'everything-is-object',
+    section: '2.1',
+    summary: 'In Python every value is an object.',
+    title: 'Everything is an object',
+  });
+});
+
+test('parseNotes drops malformed entries and rejects non-arrays', () => {
+  const notes = parseNotes(JSON.stringify([{ id: 'a', section: '3.1' }, { id: 1, section: '3.2' }, null, 'x', { section: '3.3' }]));
+  assert.deepEqual(notes, [{ id: 'a', section: '3.1', title: 'a', summary: '' }]);
+  assert.throws(() => parseNotes('{"notes": []}'), /JSON array/);
+  assert.throws(() => parseNotes('not json'));
+});
+
+test('pickEntries: a separator per chapter, label §N.M title, id and summary', () => {
+  const entries = pickEntries(parseNotes(SAMPLE), 'en');
+  assert.deepEqual(
+    entries.map((e) => (e.kind === 'separator' ? `-- ${e.label}` : e.label)),
+    ['-- Chapter 2', '§2.1 Everything is an object', '§2.2 type, object and class', '§2.10 Ten', '-- Chapter 12', '§12.6 Generator send() and yield from'],
+  );
+  const first = entries[1];
+  assert.equal(first.kind, 'note');
+  if (first.kind === 'note') {
+    assert.equal(first.description, 'everything-is-object');
+    assert.equal(first.detail, 'In Python every value is an object.');
+    assert.equal(first.note.id, 'everything-is-object');
+  }
+  assert.equal(pickEntries(parseNotes(SAMPLE), 'zh')[0].label, '第 2 章');
+  assert.deepEqual(pickEntries([], 'en'), []);
+});
+
+test('compareSections orders by chapter then number', () => {
+  assert.ok(compareSections('2.9', '2.10') < 0);
+  assert.ok(compareSections('10.1', '9.12') > 0);
+  assert.equal(compareSections('4.3', '4.3'), 0);
+});
+
+test('language: the setting, else VS Code display language, else the CLI decides', () => {
+  assert.equal(noteLanguage('zh', 'en'), 'zh');
+  assert.equal(noteLanguage('en', 'zh-cn'), 'en');
+  assert.equal(noteLanguage('auto', 'zh-cn'), 'zh');
+  assert.equal(noteLanguage('auto', 'zh-tw'), 'zh');
+  assert.equal(noteLanguage('auto', 'en'), 'en');
+  assert.equal(noteLanguage('auto', 'fr'), undefined);
+  assert.equal(noteLanguage(undefined, undefined), undefined);
+});
+
+test('CLI arguments and the openNote argument', () => {
+  assert.deepEqual(notesArgs('zh'), ['notes', '--format', 'json', '--lang', 'zh']);
+  assert.deepEqual(notesArgs(undefined), ['notes', '--format', 'json']);
+  const note = parseNotes(SAMPLE)[3];
+  assert.deepEqual(openNoteArgument(note, undefined), { note: 'gen-send' });
+  assert.deepEqual(openNoteArgument(note, 'zh'), { note: 'gen-send', lang: 'zh' });
+});

@@ -1,0 +1,203 @@
+// Against the real binary (skipped when none is found): the notes list the
+// quick pick parses, and the LSP shapes this extension sends — settings as
+// initializationOptions and as {"pyexplain": {...}}, the openNote argument,
+// and the window/showDocument request the server answers with.
+//
+// The binary: $PYEXPLAIN_PATH, server/pyexplain, PATH, or the repository's
+// target/{release,debug}/pyexplain.
+
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { strict as assert } from 'node:assert';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import {
+  createProtocolConnection,
+  ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+
+import { notesArgs, openNoteArgument, parseNotes } from '../src/notes';
+import { resolveServer } from '../src/serverPath';
+import { ConfigGetter, didChangeConfigurationParams, initializationOptions } from '../src/settings';
+
+const extensionDir = path.resolve(__dirname, '..', '..');
+const repoTarget = path.resolve(extensionDir, '..', '..', 'target');
+
+function isExecutable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function findBinary(): string | undefined {
+  const r = resolveServer({
+    env: process.env,
+    extensionPath: extensionDir,
+    platform: process.platform,
+    homeDir: os.homedir(),
+    isExecutable,
+  });
+  if (r.ok && r.server.source !== 'cargo') {
+    return r.server.command;
+  }
+  const exe = process.platform === 'win32' ? 'pyexplain.exe' : 'pyexplain';
+  const built = ['release', 'debug'].map((p) => path.join(repoTarget, p, exe)).find(isExecutable);
+  return built ?? (r.ok ? r.server.command : undefined);
+}
+
+const binary = findBinary();
+const skip = binary ? false : 'no pyexplain binary (build it with `cargo build --release`)';
+
+function config(values: Record<string, unknown>): ConfigGetter {
+  return (key) => values[key];
+}
+
+test('notes --format json parses into the quick pick list, in both languages', { skip }, () => {
+  for (const lang of ['en', 'zh'] as const) {
+    const stdout = execFileSync(binary!, notesArgs(lang), { encoding: 'utf8' });
+    const notes = parseNotes(stdout);
+    assert.ok(notes.length > 20, `${notes.length} notes`);
+    for (const n of notes) {
+      assert.match(n.section, /^\d+\.\d+$/);
+      assert.ok(n.id.length > 0 && n.title.length > 0);
+    }
+    assert.ok(notes.some((n) => n.id === 'everything-is-object'));
+  }
+});
+
+let child: ChildProcess | undefined;
+let conn: ProtocolConnection | undefined;
+let tmp = '';
+const diagnostics: { uri: string; diagnostics: { code?: unknown; message: string }[] }[] = [];
+const shown: { uri: string; takeFocus?: boolean; selection?: unknown }[] = [];
+
+function nextDiagnostics(uri: string): Promise<{ code?: unknown; message: string }[]> {
+  const seen = diagnostics.length;
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 10000;
+    const poll = () => {
+      const d = diagnostics.slice(seen).find((p) => p.uri === uri);
+      if (d) {
+        resolve(d.diagnostics);
+      } else if (Date.now() > deadline) {
+        reject(new Error('no publishDiagnostics'));
+      } else {
+        setTimeout(poll, 10);
+      }
+    };
+    poll();
+  });
+}
+
+before(async () => {
+  if (!binary) {
+    return;
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pyexplain-vscode-'));
+  child = spawn(binary, ['server'], {
+    env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache'), LANG: 'C', LC_ALL: '', LC_MESSAGES: '' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  conn.onNotification('textDocument/publishDiagnostics', (p: (typeof diagnostics)[number]) => {
+    diagnostics.push(p);
+  });
+  conn.onRequest('window/showDocument', (p: (typeof shown)[number]) => {
+    shown.push(p);
+    return { success: true };
+  });
+  conn.onNotification('window/showMessage', () => undefined);
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.listen();
+});
+
+after(async () => {
+  if (conn) {
+    await conn.sendRequest('shutdown').catch(() => undefined);
+    await conn.sendNotification('exit').catch(() => undefined);
+    conn.dispose();
+  }
+  if (child && child.exitCode === null) {
+    await new Promise((r) => {
+      const t = setTimeout(() => {
+        child!.kill();
+        r(undefined);
+      }, 3000);
+      child!.once('exit', () => {
+        clearTimeout(t);
+        r(undefined);
+      });
+    });
+  }
+  if (tmp) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('the server takes our initializationOptions and {"pyexplain": {...}} changes', { skip }, async () => {
+  const c = conn!;
+  const init = (await c.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    locale: 'en',
+    capabilities: { window: { showDocument: { support: true } } },
+    initializationOptions: initializationOptions(config({ language: 'en', 'hover.enable': true, 'hover.verbosity': 'full' })),
+  })) as { capabilities: { executeCommandProvider?: { commands: string[] } } };
+  assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ['pyexplain.openNote']);
+  await c.sendNotification('initialized', {});
+
+  const file = path.join(tmp, 'demo.py');
+  const text = 'def gen():\n    yield from range(3)\n\nif x is 1:\n    pass\n';
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  let diags = nextDiagnostics(uri);
+  await c.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+  const first = await diags;
+  assert.ok(first.some((d) => d.code === 'is-literal'), JSON.stringify(first));
+  const english = first.find((d) => d.code === 'is-literal')!.message;
+
+  const hoverAt = { textDocument: { uri }, position: { line: 1, character: 6 } };
+  const hover = (await c.sendRequest('textDocument/hover', hoverAt)) as { contents: { value: string } } | null;
+  assert.ok(hover && hover.contents.value.includes('§'), JSON.stringify(hover));
+
+  // Chinese, is-literal ignored, hovers off: one didChangeConfiguration.
+  diags = nextDiagnostics(uri);
+  await c.sendNotification(
+    'workspace/didChangeConfiguration',
+    didChangeConfigurationParams(config({ language: 'zh', ignore: ['is-literal'], 'hover.enable': false })),
+  );
+  assert.ok(!(await diags).some((d) => d.code === 'is-literal'));
+  assert.equal(await c.sendRequest('textDocument/hover', hoverAt), null);
+
+  diags = nextDiagnostics(uri);
+  await c.sendNotification(
+    'workspace/didChangeConfiguration',
+    didChangeConfigurationParams(config({ language: 'zh', select: ['is-literal'], ignore: ['dangling-task'] })),
+  );
+  const zh = (await diags).find((d) => d.code === 'is-literal');
+  assert.ok(zh, 'is-literal back once no longer ignored');
+  assert.notEqual(zh.message, english);
+});
+
+test('pyexplain.openNote with the quick pick argument sends window/showDocument', { skip }, async () => {
+  const c = conn!;
+  const notes = parseNotes(execFileSync(binary!, notesArgs('en'), { encoding: 'utf8' }));
+  const note = notes.find((n) => n.id === 'everything-is-object')!;
+  const result = (await c.sendRequest('workspace/executeCommand', {
+    command: 'pyexplain.openNote',
+    arguments: [openNoteArgument(note, 'en')],
+  })) as { uri: string; path: string; line: number };
+  assert.equal(shown.length, 1);
+  assert.equal(shown[0].uri, result.uri);
+  assert.equal(shown[0].takeFocus, true);
+  assert.ok(result.path.startsWith(path.join(tmp, 'cache')), result.path);
+  assert.match(fs.readFileSync(result.path, 'utf8').split('\n')[result.line], /Everything is an object/);
+});

@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+
+import {
+  ConfigGetter,
+  didChangeConfigurationParams,
+  initializationOptions,
+  needsRestart,
+  serverSettings,
+} from '../src/settings';
+
+/** A `WorkspaceConfiguration.get` over a flat map of the `pyexplain` keys,
+ * with package.json's defaults underneath. */
+function config(values: Record<string, unknown> = {}): ConfigGetter {
+  const defaults: Record<string, unknown> = {
+    language: 'auto',
+    select: [],
+    ignore: [],
+    'hover.enable': true,
+    'hover.verbosity': 'full',
+    'server.path': '',
+    'trace.server': 'off',
+  };
+  const all = { ...defaults, ...values };
+  return (key) => all[key];
+}
+
+test('defaults: auto language, hovers on and full, no rule selection', () => {
+  assert.deepEqual(initializationOptions(config()), {
+    language: 'auto',
+    hover: { enable: true, verbosity: 'full' },
+  });
+});
+
+test('every setting maps to the key Settings::update reads', () => {
+  const opts = initializationOptions(
+    config({
+      language: 'zh',
+      select: ['ALL'],
+      ignore: ['open-without-with', 'is-literal'],
+      'hover.enable': false,
+      'hover.verbosity': 'brief',
+    }),
+  );
+  assert.deepEqual(opts, {
+    language: 'zh',
+    select: ['ALL'],
+    ignore: ['open-without-with', 'is-literal'],
+    hover: { enable: false, verbosity: 'brief' },
+  });
+  // Only server keys: not server.path, not trace.server.
+  assert.deepEqual(Object.keys(opts).sort(), ['hover', 'ignore', 'language', 'select']);
+});
+
+test('didChangeConfiguration carries {pyexplain: {...}} with the same keys', () => {
+  const get = config({ language: 'en', ignore: ['dangling-task'], 'hover.verbosity': 'brief' });
+  const params = didChangeConfigurationParams(get);
+  assert.deepEqual(params, {
+    settings: {
+      pyexplain: {
+        language: 'en',
+        ignore: ['dangling-task'],
+        hover: { enable: true, verbosity: 'brief' },
+      },
+    },
+  });
+  assert.deepEqual(params.settings.pyexplain, initializationOptions(get));
+  // What goes over the wire.
+  assert.equal(
+    JSON.stringify(params.settings),
+    '{"pyexplain":{"language":"en","hover":{"enable":true,"verbosity":"brief"},"ignore":["dangling-task"]}}',
+  );
+});
+
+test('bad values fall back to the defaults', () => {
+  assert.deepEqual(
+    serverSettings(
+      config({ language: 'fr', select: 'ALL', ignore: [1, '', ' x '], 'hover.enable': 'no', 'hover.verbosity': 7 }),
+    ),
+    { language: 'auto', ignore: ['x'], hover: { enable: true, verbosity: 'full' } },
+  );
+  assert.deepEqual(serverSettings(() => undefined), {
+    language: 'auto',
+    hover: { enable: true, verbosity: 'full' },
+  });
+});
+
+test('an empty rule list is left out (pyproject.toml decides)', () => {
+  const s = serverSettings(config({ select: [], ignore: [] }));
+  assert.equal('select' in s, false);
+  assert.equal('ignore' in s, false);
+});
+
+test('clearing select or ignore needs a restart; other changes do not', () => {
+  const a = serverSettings(config({ select: ['is-literal'], ignore: ['dangling-task'] }));
+  const cleared = serverSettings(config({ ignore: ['dangling-task'] }));
+  assert.equal(needsRestart(a, cleared), true);
+  assert.equal(needsRestart(a, serverSettings(config({ select: ['is-literal'] }))), true);
+  assert.equal(needsRestart(a, serverSettings(config({ select: ['ALL'], ignore: ['x'], language: 'zh' }))), false);
+  assert.equal(needsRestart(serverSettings(config()), a), false);
+  assert.equal(needsRestart(serverSettings(config()), serverSettings(config({ language: 'zh' }))), false);
+});
