@@ -11,7 +11,14 @@ fn main() {
                 .enable_all()
                 .build();
             match runtime {
-                Ok(rt) => rt.block_on(pyexplain::server::run_stdio()),
+                Ok(rt) => {
+                    let code = rt.block_on(pyexplain::server::run_stdio());
+                    // Dropping the runtime would wait for the blocking stdin
+                    // reader, which never returns while the client keeps
+                    // stdin open: leave it behind.
+                    rt.shutdown_background();
+                    code
+                }
                 Err(e) => {
                     eprintln!("pyexplain: cannot start the async runtime: {e}");
                     2

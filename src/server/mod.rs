@@ -498,20 +498,30 @@ pub async fn run_stdio() -> i32 {
     let (server_in, proxy_in) = tokio::io::duplex(1 << 20);
     let (proxy_out, server_out) = tokio::io::duplex(1 << 20);
     let (errors_tx, errors_rx) = tokio::sync::mpsc::channel(64);
+    let exit = Arc::new(tokio::sync::Notify::new());
     let input = tokio::spawn(transport::pump_input(
         tokio::io::stdin(),
         proxy_in,
         errors_tx,
+        exit.clone(),
     ));
     let output = tokio::spawn(transport::pump_output(
         proxy_out,
         errors_rx,
         tokio::io::stdout(),
     ));
-    Server::new(server_in, server_out, socket)
+    let serve = Server::new(server_in, server_out, socket)
         .concurrency_level(1)
-        .serve(service)
-        .await;
+        .serve(service);
+    tokio::pin!(serve);
+    tokio::select! {
+        () = &mut serve => {}
+        () = exit.notified() => {
+            // tower-lsp-server does not always return from `serve` after
+            // `exit` while the client keeps its end open: bound the wait.
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(300), &mut serve).await;
+        }
+    }
     // The server is done (exit, or the client closed stdin): flush what is left.
     input.abort();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), output).await;

@@ -99,6 +99,7 @@ pub async fn pump_input<R: AsyncRead + Unpin>(
     mut input: R,
     mut to_server: DuplexStream,
     errors: mpsc::Sender<Vec<u8>>,
+    exit: std::sync::Arc<tokio::sync::Notify>,
 ) {
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let mut chunk = vec![0u8; 64 * 1024];
@@ -117,6 +118,11 @@ pub async fn pump_input<R: AsyncRead + Unpin>(
                         Ok(v) if v.is_object() && v.get("jsonrpc").is_some() => {
                             if to_server.write_all(&frame(body)).await.is_err() {
                                 return;
+                            }
+                            if v.get("method").and_then(|m| m.as_str()) == Some("exit") {
+                                // The process must end promptly after `exit`,
+                                // whatever the client does with its end.
+                                exit.notify_one();
                             }
                         }
                         Ok(_) => {

@@ -175,8 +175,9 @@ impl Client {
         self.wait()
     }
 
+    /// Waits for the process to end, keeping stdin open as editors do (the
+    /// server must exit on `exit`, not on end of input).
     pub fn wait(mut self) -> ExitStatus {
-        drop(self.stdin.take());
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
