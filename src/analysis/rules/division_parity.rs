@@ -1,0 +1,72 @@
+//! `division-parity` (§5.7): `x / 2 == 0` is true only for 0; the parity
+//! test is `x % 2 == 0`.
+
+use tree_sitter::Node;
+
+use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "division-parity",
+    note: "comprehensions",
+    severity: Severity::Warning,
+    fix: Some(Safety::Safe),
+    peers: &[],
+    kinds: &["comparison_operator"],
+    check,
+};
+
+/// `<x> / 2`: the `/` operator node.
+fn halving<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
+    if node.kind() != "binary_operator" {
+        return None;
+    }
+    let op = node.child_by_field_name("operator")?;
+    let right = node.child_by_field_name("right")?;
+    (op.kind() == "/" && right.kind() == "integer" && ctx.text(right) == "2").then_some(op)
+}
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    let mut c = node.walk();
+    let children: Vec<Node> = node
+        .children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let mut i = 1;
+    while i + 1 < children.len() {
+        let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
+        i += 2;
+        if op.kind() != "==" && op.kind() != "!=" {
+            continue;
+        }
+        let is_parity_value = |n: Node| n.kind() == "integer" && matches!(ctx.text(n), "0" | "1");
+        let (div, slash) = match (halving(ctx, left), halving(ctx, right)) {
+            (Some(s), _) if is_parity_value(right) => (left, s),
+            (_, Some(s)) if is_parity_value(left) => (right, s),
+            _ => continue,
+        };
+        let snippet = |n: Node| super::super::explain::snippet(n, ctx.src);
+        let comparison = format!("{} {} {}", snippet(left), op.kind(), snippet(right));
+        let value = snippet(div.child_by_field_name("left").unwrap_or(div));
+        let fixed = if left.id() == div.id() {
+            format!("{value} % 2 {} {}", op.kind(), snippet(right))
+        } else {
+            format!("{} {} {value} % 2", snippet(left), op.kind())
+        };
+        out.push(Diagnostic {
+            rule: RULE.id,
+            range: left.start_byte()..right.end_byte(),
+            args: vec![
+                ("comparison".into(), comparison),
+                ("fixed".into(), fixed),
+                ("value".into(), value),
+            ],
+            fix: Some(Fix {
+                safety: Safety::Safe,
+                edits: vec![Edit {
+                    range: slash.byte_range(),
+                    text: "%".into(),
+                }],
+            }),
+        });
+    }
+}

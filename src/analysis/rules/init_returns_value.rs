@@ -1,0 +1,63 @@
+//! `init-returns-value` (§8.4): `__init__` initialises an object that
+//! already exists; returning anything but `None` raises `TypeError`.
+
+use tree_sitter::Node;
+
+use super::{Ctx, Diagnostic, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "init-returns-value",
+    note: "new-vs-init",
+    severity: Severity::Error,
+    fix: None,
+    peers: &["PLE0101"],
+    kinds: &["return_statement"],
+    check,
+};
+
+/// Whether a returned expression may well be `None` at run time: `None`, a
+/// call (`return super().__init__(...)` is a common, harmless idiom) or an
+/// `await`. Everything else is flagged.
+fn may_be_none(value: Node) -> bool {
+    match value.kind() {
+        "none" | "call" | "await" => true,
+        "parenthesized_expression" => value.named_child(0).map_or(true, may_be_none),
+        _ => false,
+    }
+}
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    let Some(value) = node.named_child(0).filter(|v| v.kind() != "comment") else {
+        return; // bare `return`
+    };
+    if may_be_none(value) {
+        return;
+    }
+    // Directly in `def __init__`, itself directly in a class body.
+    let n = ctx.stack.len();
+    if n < 2 {
+        return;
+    }
+    let (func, class) = (ctx.stack[n - 1], ctx.stack[n - 2]);
+    if func.kind() != "function_definition" || class.kind() != "class_definition" {
+        return;
+    }
+    if func.child_by_field_name("name").map(|n| ctx.text(n)) != Some("__init__") {
+        return;
+    }
+    let class_name = class
+        .child_by_field_name("name")
+        .map_or("", |n| ctx.text(n));
+    out.push(Diagnostic {
+        rule: RULE.id,
+        range: node.byte_range(),
+        args: vec![
+            (
+                "value".into(),
+                super::super::explain::snippet(value, ctx.src),
+            ),
+            ("class".into(), class_name.to_string()),
+        ],
+        fix: None,
+    });
+}

@@ -1,0 +1,134 @@
+//! `type-comparison` (§4.3): `type(x) == T` matches only the exact class;
+//! `isinstance(x, T)` also accepts subclasses, `type(x) is T` says "exactly".
+
+use tree_sitter::Node;
+
+use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "type-comparison",
+    note: "isinstance-vs-type",
+    severity: Severity::Warning,
+    fix: Some(Safety::Unsafe),
+    peers: &["E721"],
+    kinds: &["comparison_operator"],
+    check,
+};
+
+/// The single positional argument of `type(<arg>)`, if `node` is such a
+/// call of the builtin `type`.
+fn type_call_arg<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
+    if node.kind() != "call" {
+        return None;
+    }
+    let func = node.child_by_field_name("function")?;
+    if func.kind() != "identifier" || ctx.text(func) != "type" {
+        return None;
+    }
+    let args = node.child_by_field_name("arguments")?;
+    if args.kind() != "argument_list" {
+        return None; // `type(x for x in y)`
+    }
+    let mut c = args.walk();
+    let named: Vec<Node> = args
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let [arg] = named.as_slice() else {
+        return None;
+    };
+    if matches!(
+        arg.kind(),
+        "keyword_argument" | "list_splat" | "dictionary_splat"
+    ) {
+        return None;
+    }
+    if ctx.resolve(func).as_deref() != Some("builtins.type") {
+        return None;
+    }
+    Some(*arg)
+}
+
+/// A class written as a (dotted) name: `int`, `cls`, `models.Model`.
+fn is_class_ref(node: Node) -> bool {
+    match node.kind() {
+        "identifier" => true,
+        "attribute" => node.child_by_field_name("object").is_some_and(is_class_ref),
+        _ => false,
+    }
+}
+
+fn snippet(ctx: &Ctx, node: Node) -> String {
+    super::super::explain::snippet(node, ctx.src)
+}
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    // Operands and operators alternate: a OP b OP c ...
+    let mut c = node.walk();
+    let children: Vec<Node> = node
+        .children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let single = children.len() == 3;
+    let mut i = 1;
+    while i + 1 < children.len() {
+        let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
+        i += 2;
+        let op_text = op.kind();
+        if op_text != "==" && op_text != "!=" {
+            continue;
+        }
+        // Cheapest test first: one side is a call, the other a name
+        // (`type(a) == type(b)` compares exact classes on purpose).
+        let (call, class) = if left.kind() == "call" && is_class_ref(right) {
+            (left, right)
+        } else if right.kind() == "call" && is_class_ref(left) {
+            (right, left)
+        } else {
+            continue;
+        };
+        let Some(arg) = type_call_arg(ctx, call) else {
+            continue;
+        };
+        let negate = op_text == "!=";
+        let not = if negate { "not " } else { "" };
+        let replacement = format!("{not}isinstance({}, {})", ctx.text(arg), ctx.text(class));
+        // Only a lone comparison can be replaced whole: in a chain
+        // (`a < type(x) == T`) the operands are shared.
+        let fix = single.then(|| Fix {
+            safety: Safety::Unsafe,
+            edits: vec![Edit {
+                range: node.byte_range(),
+                text: replacement,
+            }],
+        });
+        out.push(Diagnostic {
+            rule: RULE.id,
+            range: left.start_byte()..right.end_byte(),
+            args: vec![
+                (
+                    "comparison".into(),
+                    format!("{} {op_text} {}", snippet(ctx, left), snippet(ctx, right)),
+                ),
+                (
+                    "suggestion".into(),
+                    format!(
+                        "{not}isinstance({}, {})",
+                        snippet(ctx, arg),
+                        snippet(ctx, class)
+                    ),
+                ),
+                (
+                    "exact".into(),
+                    format!(
+                        "type({}) {} {}",
+                        snippet(ctx, arg),
+                        if negate { "is not" } else { "is" },
+                        snippet(ctx, class)
+                    ),
+                ),
+            ],
+            fix,
+        });
+    }
+}
