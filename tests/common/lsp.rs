@@ -51,7 +51,20 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     pub fn spawn(envs: &[(&str, &str)]) -> Client {
+        Client::spawn_in(envs, None)
+    }
+
+    /// The process id of the server.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Spawns the server with a working directory.
+    pub fn spawn_in(envs: &[(&str, &str)], cwd: Option<&std::path::Path>) -> Client {
         let mut cmd = Command::new(binary());
+        if let Some(dir) = cwd {
+            cmd.current_dir(dir);
+        }
         cmd.arg("server")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

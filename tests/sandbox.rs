@@ -1,0 +1,105 @@
+//! The server writes nothing outside its cache directory (never into the
+//! project) and opens no network socket.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::lsp::Client;
+use serde_json::json;
+
+fn tree(dir: &Path) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p.clone());
+            }
+            out.insert(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn writes_only_its_cache_and_opens_no_socket() {
+    let root = std::env::temp_dir().join(format!("pyexplain-sandbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let project = root.join("project");
+    let home = root.join("home");
+    let cache = root.join("cache");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        project.join("pyproject.toml"),
+        "[tool.pyexplain]\nignore = [\"is-literal\"]\n",
+    )
+    .unwrap();
+    let text = "def add(item, bucket=[]):\n    return (yield from bucket)\n";
+    std::fs::write(project.join("demo.py"), text).unwrap();
+    let before_project = tree(&project);
+
+    let mut c = Client::spawn_in(
+        &[
+            ("HOME", &home.to_string_lossy()),
+            ("XDG_CACHE_HOME", &cache.to_string_lossy()),
+            ("XDG_DATA_HOME", &root.join("data").to_string_lossy()),
+            ("XDG_CONFIG_HOME", &root.join("config").to_string_lossy()),
+        ],
+        Some(&project),
+    );
+    c.initialize(json!({"processId": null, "rootUri": null, "capabilities": {"window": {"showDocument": {"support": true}}}}));
+    let uri = format!("file://{}", project.join("demo.py").display());
+    c.open(&uri, text);
+    let _ = c.diagnostics(&uri);
+    let _ = c.hover(&uri, 1, 13);
+    let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri},
+        "range": {"start": {"line": 1, "character": 13}, "end": {"line": 1, "character": 13}}, "context": {"diagnostics": []}}));
+    let command = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|a| a.get("command"))
+        .cloned()
+        .unwrap();
+    let _ = c.request(
+        "workspace/executeCommand",
+        json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+
+    // No socket among the open file descriptors (Linux /proc).
+    let fds = std::fs::read_dir(format!("/proc/{}/fd", c.pid())).unwrap();
+    for fd in fds.flatten() {
+        let target = std::fs::read_link(fd.path()).unwrap_or_default();
+        assert!(
+            !target.to_string_lossy().starts_with("socket:"),
+            "the server holds a socket: {target:?}"
+        );
+    }
+    assert_eq!(c.shutdown().code(), Some(0));
+
+    assert_eq!(
+        tree(&project),
+        before_project,
+        "the server wrote into the project"
+    );
+    assert!(
+        tree(&home).is_empty(),
+        "the server wrote into HOME: {:?}",
+        tree(&home)
+    );
+    for dir in ["data", "config"] {
+        assert!(!root.join(dir).exists(), "the server created {dir}");
+    }
+    assert!(
+        tree(&cache).iter().any(|p| p.ends_with("en/ch12.md")),
+        "the note was not materialized in the cache"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
