@@ -338,17 +338,34 @@ fn write_json(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::
     writeln!(out, "{:#}", Value::Array(all))
 }
 
+/// Every finding with its file, text, 1-based start and end positions.
+fn findings(
+    results: &[FileResult],
+) -> impl Iterator<Item = (&Path, &Parsed, &Diagnostic, (u32, u32), (u32, u32))> {
+    results.iter().flat_map(|r| {
+        r.parsed.iter().flat_map(move |parsed| {
+            r.diagnostics.iter().map(move |d| {
+                let start = position(parsed, d.range.start);
+                let end = position(parsed, d.range.end);
+                (r.path.as_path(), parsed, d, start, end)
+            })
+        })
+    })
+}
+
+/// A rule's severity in a format's words (`info` is `notice` or `note`).
+fn level(d: &Diagnostic, info: &'static str) -> &'static str {
+    match rules::rule(d.rule).map(|r| r.severity) {
+        Some(rules::Severity::Error) => "error",
+        Some(rules::Severity::Warning) => "warning",
+        _ => info,
+    }
+}
+
 fn write_github(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::io::Result<()> {
-    for r in results {
-        let Some(parsed) = &r.parsed else { continue };
-        for d in &r.diagnostics {
-            let (line, col) = position(parsed, d.range.start);
-            let (end_line, end_col) = position(parsed, d.range.end);
-            let level = match rules::rule(d.rule).map(|r| r.severity) {
-                Some(rules::Severity::Error) => "error",
-                Some(rules::Severity::Warning) => "warning",
-                _ => "notice",
-            };
+    for (path, _, d, (line, col), (end_line, end_col)) in findings(results) {
+        {
+            let level = level(d, "notice");
             let message = render::diagnostic_message(d, lang)
                 .replace('%', "%25")
                 .replace('\r', "%0D")
@@ -357,7 +374,7 @@ fn write_github(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std
                 out,
                 "::{level} title=pyexplain ({}),file={},line={line},col={col},endLine={end_line},endColumn={end_col}::{message}",
                 d.rule,
-                r.path.display()
+                path.display()
             )?;
         }
     }
@@ -377,22 +394,15 @@ fn write_sarif(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std:
         })
         .collect();
     let mut sarif_results = Vec::new();
-    for r in results {
-        let Some(parsed) = &r.parsed else { continue };
-        for d in &r.diagnostics {
-            let (line, col) = position(parsed, d.range.start);
-            let (end_line, end_col) = position(parsed, d.range.end);
-            let level = match rules::rule(d.rule).map(|r| r.severity) {
-                Some(rules::Severity::Error) => "error",
-                Some(rules::Severity::Warning) => "warning",
-                _ => "note",
-            };
+    for (path, _, d, (line, col), (end_line, end_col)) in findings(results) {
+        {
+            let level = level(d, "note");
             sarif_results.push(json!({
                 "ruleId": d.rule,
                 "level": level,
                 "message": {"text": render::diagnostic_message(d, lang)},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": r.path.display().to_string()},
+                    "artifactLocation": {"uri": path.display().to_string()},
                     "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col},
                 }}],
             }));
