@@ -1,0 +1,209 @@
+//! `acquire-without-release` (§11.4): `lock.acquire()` not followed by a
+//! `try` whose `finally` releases the lock stays locked forever when the code
+//! in between raises.
+
+use tree_sitter::Node;
+
+use super::{Ctx, Diagnostic, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "acquire-without-release",
+    note: "thread-sync",
+    severity: Severity::Info,
+    fix: None,
+    peers: &["R1732", "PLR1732"],
+    kinds: &["expression_statement"],
+    check,
+};
+
+/// What a receiver must hold (by its binding) to count as a lock.
+const LOCK_KINDS: &[&str] = &[
+    "threading.Lock",
+    "threading.RLock",
+    "threading.Semaphore",
+    "threading.BoundedSemaphore",
+    "threading.Condition",
+    "_thread.allocate_lock",
+    "_thread.RLock",
+    "multiprocessing.Lock",
+    "multiprocessing.RLock",
+    "multiprocessing.Semaphore",
+    "multiprocessing.BoundedSemaphore",
+    "multiprocessing.Condition",
+];
+
+/// A name that says "lock": `lock`, `_lock`, `self._wlock`, `read_lock`
+/// (not `block` or `clock`).
+fn named_like_lock(name: &str) -> bool {
+    name.to_ascii_lowercase().split('_').any(|part| {
+        part.ends_with("lock")
+            && !matches!(part, "block" | "clock" | "unlock" | "deadlock" | "flock")
+    })
+}
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    let Some(call) = node.named_child(0) else {
+        return;
+    };
+    if call.kind() != "call" || node.named_child_count() != 1 {
+        return;
+    }
+    let Some(func) = call.child_by_field_name("function") else {
+        return;
+    };
+    if func.kind() != "attribute" || ctx.last_name(func) != "acquire" {
+        return;
+    }
+    let Some(receiver) = func.child_by_field_name("object") else {
+        return;
+    };
+    let is_lock = match receiver.kind() {
+        "identifier" => {
+            let name = ctx.text(receiver);
+            named_like_lock(name)
+                || ctx
+                    .module()
+                    .value_kind(name, call)
+                    .is_some_and(|k| LOCK_KINDS.contains(&k.as_str()))
+        }
+        "attribute" => named_like_lock(ctx.last_name(receiver)),
+        _ => false,
+    };
+    if !is_lock {
+        return;
+    }
+    let recv: String = ctx.text(receiver).split_whitespace().collect();
+    // The shape of a critical section: `acquire()`, some statements, then
+    // `release()` (or a `try` releasing it) later in the same block. A `try`
+    // right after the acquire that releases it is the safe form, and with
+    // nothing in between nothing can raise.
+    let mut following = Vec::new();
+    let mut next = node.next_named_sibling();
+    while let Some(n) = next {
+        if n.kind() != "comment" {
+            following.push(n);
+        }
+        next = n.next_named_sibling();
+    }
+    match following.first() {
+        None => return,
+        Some(n) if n.kind() == "try_statement" && try_releases(ctx, *n, &recv) => return,
+        Some(n) if is_release_stmt(ctx, *n, &recv) => return,
+        Some(_) => {}
+    }
+    // A release after another `acquire()` of the same lock pairs with that
+    // one (`acquire(); hand over; acquire(); release()`).
+    let released_later = following
+        .iter()
+        .take_while(|n| !is_call_stmt(ctx, **n, &recv, "acquire"))
+        .any(|n| {
+            is_release_stmt(ctx, *n, &recv)
+                || n.kind() == "try_statement" && try_releases(ctx, *n, &recv)
+        });
+    if !released_later {
+        return;
+    }
+    let scope = match ctx.enclosing_function() {
+        Some(f) if f.kind() == "function_definition" => f.child_by_field_name("body"),
+        Some(_) => return,
+        None => ctx.parsed.tree.as_ref().map(|t| t.root_node()),
+    };
+    let Some(scope) = scope else {
+        return;
+    };
+    // Acquired inside a `try` whose `finally` releases it.
+    if inside_releasing_try(ctx, scope, node, &recv) {
+        return;
+    }
+    out.push(Diagnostic {
+        rule: RULE.id,
+        range: call.byte_range(),
+        args: vec![
+            ("call".into(), super::super::explain::snippet(call, ctx.src)),
+            ("lock".into(), super::super::explain::snippet(receiver, ctx.src)),
+        ],
+        fix: None,
+    });
+}
+
+/// Whether `node` is a call `<recv>.release()`.
+fn is_release(ctx: &Ctx, node: Node, recv: &str) -> bool {
+    is_method_call(ctx, node, recv, "release")
+}
+
+/// Whether `node` is a call `<recv>.<method>(...)`.
+fn is_method_call(ctx: &Ctx, node: Node, recv: &str, method: &str) -> bool {
+    node.kind() == "call"
+        && node.child_by_field_name("function").is_some_and(|f| {
+            f.kind() == "attribute"
+                && ctx.last_name(f) == method
+                && f.child_by_field_name("object").is_some_and(|o| {
+                    ctx.text(o).split_whitespace().collect::<String>() == recv
+                })
+        })
+}
+
+/// Whether a statement is `<recv>.release()`.
+fn is_release_stmt(ctx: &Ctx, stmt: Node, recv: &str) -> bool {
+    is_call_stmt(ctx, stmt, recv, "release")
+}
+
+/// Whether a statement is `<recv>.<method>(...)`.
+fn is_call_stmt(ctx: &Ctx, stmt: Node, recv: &str, method: &str) -> bool {
+    stmt.kind() == "expression_statement"
+        && stmt.named_child(0).is_some_and(|c| is_method_call(ctx, c, recv, method))
+}
+
+/// Whether the subtree (not nested functions) releases `recv`.
+fn releases_in(ctx: &Ctx, root: Node, recv: &str) -> bool {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if is_release(ctx, n, recv) {
+            return true;
+        }
+        if matches!(n.kind(), "function_definition" | "class_definition" | "lambda")
+            && n.id() != root.id()
+        {
+            continue;
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    false
+}
+
+/// Whether a `try` releases `recv` in its `finally`, an `except` handler or
+/// its `else`.
+fn try_releases(ctx: &Ctx, try_stmt: Node, recv: &str) -> bool {
+    let mut c = try_stmt.walk();
+    let found = try_stmt.named_children(&mut c).any(|clause| {
+        matches!(
+            clause.kind(),
+            "finally_clause" | "except_clause" | "except_group_clause" | "else_clause"
+        ) && releases_in(ctx, clause, recv)
+    });
+    found
+}
+
+/// Whether `target` lies in the body of a `try` (inside `scope`) that
+/// releases `recv`, searching down from `scope`.
+fn inside_releasing_try(ctx: &Ctx, scope: Node, target: Node, recv: &str) -> bool {
+    let mut cur = scope;
+    loop {
+        if cur.id() == target.id() {
+            return false;
+        }
+        let mut c = cur.walk();
+        let next = cur.named_children(&mut c).find(|ch| {
+            ch.start_byte() <= target.start_byte() && target.end_byte() <= ch.end_byte()
+        });
+        let Some(next) = next else {
+            return false;
+        };
+        if cur.kind() == "try_statement" && next.kind() == "block" && try_releases(ctx, cur, recv)
+        {
+            return true;
+        }
+        cur = next;
+    }
+}

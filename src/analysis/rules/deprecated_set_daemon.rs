@@ -1,0 +1,87 @@
+//! `deprecated-set-daemon` (§11.2): `Thread.setDaemon()` is deprecated since
+//! Python 3.10; set the `daemon` attribute instead.
+
+use tree_sitter::Node;
+
+use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "deprecated-set-daemon",
+    note: "threads",
+    severity: Severity::Warning,
+    fix: Some(Safety::Safe),
+    peers: &[],
+    kinds: &["call"],
+    check,
+};
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    let Some(func) = node.child_by_field_name("function") else {
+        return;
+    };
+    // Cheapest test first: the method name is unique to `threading.Thread`.
+    if func.kind() != "attribute" || ctx.last_name(func) != "setDaemon" {
+        return;
+    }
+    let (Some(receiver), Some(args)) = (
+        func.child_by_field_name("object"),
+        node.child_by_field_name("arguments"),
+    ) else {
+        return;
+    };
+    if args.kind() != "argument_list" {
+        return;
+    }
+    let mut c = args.walk();
+    let items: Vec<Node> = args.named_children(&mut c).collect();
+    // `setDaemon(flag)` or `setDaemon(daemonic=flag)`; anything else is not
+    // the threading method.
+    let value = match items.as_slice() {
+        [one] if one.kind() == "keyword_argument" => {
+            if one.child_by_field_name("name").map(|n| ctx.text(n)) != Some("daemonic") {
+                return;
+            }
+            match one.child_by_field_name("value") {
+                Some(v) => v,
+                None => return,
+            }
+        }
+        [one] if !matches!(one.kind(), "list_splat" | "dictionary_splat" | "comment") => *one,
+        _ => return,
+    };
+    out.push(Diagnostic {
+        rule: RULE.id,
+        range: node.byte_range(),
+        args: vec![
+            ("call".into(), super::super::explain::snippet(node, ctx.src)),
+            ("receiver".into(), super::super::explain::snippet(receiver, ctx.src)),
+            ("value".into(), super::super::explain::snippet(value, ctx.src)),
+        ],
+        fix: fix(ctx, node, receiver, value),
+    });
+}
+
+/// `t.setDaemon(x)` -> `t.daemon = x`, only for a call that is a whole
+/// statement on one line.
+fn fix(ctx: &Ctx, call: Node, receiver: Node, value: Node) -> Option<Fix> {
+    // One parent() call, on a rare node: fine.
+    let stmt = call.parent()?;
+    if stmt.kind() != "expression_statement" || stmt.named_child_count() != 1 {
+        return None;
+    }
+    if ctx.text(call).contains(['\n', '\r', '#']) {
+        return None;
+    }
+    let value_text = match value.kind() {
+        // A walrus needs parentheses on the right of `=`.
+        "named_expression" => format!("({})", ctx.text(value)),
+        _ => ctx.text(value).to_string(),
+    };
+    Some(Fix {
+        safety: Safety::Safe,
+        edits: vec![Edit {
+            range: call.byte_range(),
+            text: format!("{}.daemon = {value_text}", ctx.text(receiver)),
+        }],
+    })
+}

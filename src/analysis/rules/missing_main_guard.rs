@@ -1,0 +1,119 @@
+//! `missing-main-guard` (§11.6): creating processes at module level, outside
+//! `if __name__ == "__main__":`, runs again in every child that re-imports
+//! the main module (the spawn and forkserver start methods).
+
+use tree_sitter::Node;
+
+use super::{Ctx, Diagnostic, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "missing-main-guard",
+    note: "multiprocessing",
+    severity: Severity::Warning,
+    fix: None,
+    peers: &[],
+    kinds: &["call"],
+    check,
+};
+
+const CREATORS: &[&str] = &[
+    "multiprocessing.Process",
+    "multiprocessing.Pool",
+    "multiprocessing.pool.Pool",
+    "concurrent.futures.ProcessPoolExecutor",
+    "concurrent.futures.process.ProcessPoolExecutor",
+];
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    // Cheapest first: module level only (no def, lambda or class around).
+    if !ctx.stack.is_empty() {
+        return;
+    }
+    let Some(func) = node.child_by_field_name("function") else {
+        return;
+    };
+    if !matches!(
+        ctx.last_name(func),
+        "Process" | "Pool" | "ProcessPoolExecutor"
+    ) {
+        return;
+    }
+    let Some(qual) = ctx.resolve(func) else {
+        return;
+    };
+    if !CREATORS.contains(&qual.as_str()) {
+        return;
+    }
+    let Some(tree) = ctx.parsed.tree.as_ref() else {
+        return;
+    };
+    if guarded(ctx, tree.root_node(), node) {
+        return;
+    }
+    out.push(Diagnostic {
+        rule: RULE.id,
+        range: node.byte_range(),
+        args: vec![
+            ("call".into(), super::super::explain::snippet(func, ctx.src)),
+            ("qualname".into(), qual),
+        ],
+        fix: None,
+    });
+}
+
+/// Whether `target` lies in an `if` (or `elif`) whose condition compares
+/// `__name__` with `"__main__"`, searching down from the root. Any such
+/// comparison counts, `!=` included: the guard's shape is the author's
+/// business.
+fn guarded(ctx: &Ctx, root: Node, target: Node) -> bool {
+    let mut cur = root;
+    loop {
+        if cur.id() == target.id() {
+            return false;
+        }
+        if matches!(cur.kind(), "if_statement" | "elif_clause")
+            && cur
+                .child_by_field_name("condition")
+                .is_some_and(|c| is_main_test(ctx, c))
+        {
+            return true;
+        }
+        let mut c = cur.walk();
+        let next = cur.named_children(&mut c).find(|ch| {
+            ch.start_byte() <= target.start_byte() && target.end_byte() <= ch.end_byte()
+        });
+        match next {
+            Some(n) => cur = n,
+            None => return false,
+        }
+    }
+}
+
+/// `__name__ == "__main__"` (either order, either quotes), possibly inside
+/// `and` / `or` / `not` / parentheses.
+fn is_main_test(ctx: &Ctx, cond: Node) -> bool {
+    match cond.kind() {
+        "comparison_operator" => {
+            let mut c = cond.walk();
+            let mut has_name = false;
+            let mut has_main = false;
+            for ch in cond.named_children(&mut c) {
+                match ch.kind() {
+                    "identifier" => has_name |= ctx.text(ch) == "__name__",
+                    "string" => {
+                        let t = ctx.text(ch);
+                        has_main |= t.trim_matches(['"', '\'']) == "__main__";
+                    }
+                    _ => {}
+                }
+            }
+            has_name && has_main
+        }
+        "boolean_operator" | "parenthesized_expression" | "not_operator" => {
+            let mut c = cond.walk();
+            let found = cond.named_children(&mut c).any(|ch| is_main_test(ctx, ch));
+            found
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,258 @@
+//! `mp-queue-in-pool` (§11.7): a `multiprocessing.Queue` passed to a `Pool`
+//! task is pickled, and such a queue refuses: it can only be shared by
+//! inheritance. A manager queue (a proxy) works.
+
+use tree_sitter::Node;
+
+use super::{ensure_import, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "mp-queue-in-pool",
+    note: "ipc",
+    severity: Severity::Error,
+    fix: Some(Safety::Unsafe),
+    peers: &[],
+    kinds: &["call"],
+    check,
+};
+
+const POOL_METHODS: &[&str] = &[
+    "apply",
+    "apply_async",
+    "map",
+    "map_async",
+    "starmap",
+    "starmap_async",
+    "imap",
+    "imap_unordered",
+];
+
+const POOLS: &[&str] = &["multiprocessing.Pool", "multiprocessing.pool.Pool"];
+
+/// Queue classes that can only be shared by inheritance, with the manager
+/// method that replaces each (`None`: no automatic replacement).
+fn queue_kind(qual: &str) -> Option<Option<&'static str>> {
+    match qual {
+        "multiprocessing.Queue" | "multiprocessing.SimpleQueue" => Some(Some("Queue")),
+        "multiprocessing.JoinableQueue" => Some(Some("JoinableQueue")),
+        "multiprocessing.queues.Queue"
+        | "multiprocessing.queues.SimpleQueue"
+        | "multiprocessing.queues.JoinableQueue" => Some(None),
+        _ => None,
+    }
+}
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    let Some(func) = node.child_by_field_name("function") else {
+        return;
+    };
+    if func.kind() != "attribute" || !POOL_METHODS.contains(&ctx.last_name(func)) {
+        return;
+    }
+    let (Some(receiver), Some(args)) = (
+        func.child_by_field_name("object"),
+        node.child_by_field_name("arguments"),
+    ) else {
+        return;
+    };
+    if receiver.kind() != "identifier" {
+        return;
+    }
+    let is_pool = ctx
+        .module()
+        .value_kind(ctx.text(receiver), node)
+        .is_some_and(|k| POOLS.contains(&k.as_str()));
+    if !is_pool {
+        return;
+    }
+    let Some(queue) = find_queue(ctx, args, node) else {
+        return;
+    };
+    let (shown, fix) = match queue {
+        Queue::Named(name) => (name, fix_bindings(ctx, ctx.text(name))),
+        Queue::Inline(call) => (call, fix_calls(ctx, &[call])),
+    };
+    out.push(Diagnostic {
+        rule: RULE.id,
+        range: node.byte_range(),
+        args: vec![
+            ("queue".into(), super::super::explain::snippet(shown, ctx.src)),
+            ("call".into(), super::super::explain::snippet(func, ctx.src)),
+        ],
+        fix,
+    });
+}
+
+#[derive(Clone, Copy)]
+enum Queue<'a> {
+    /// A name bound to a queue.
+    Named(Node<'a>),
+    /// `mp.Queue()` written in the arguments.
+    Inline(Node<'a>),
+}
+
+/// A multiprocessing queue among the values passed to the task (not in a
+/// `lambda`, not the object of an attribute, not a callback).
+fn find_queue<'a>(ctx: &Ctx<'a>, args: Node<'a>, call: Node<'a>) -> Option<Queue<'a>> {
+    let mut stack = vec![args];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "identifier" => {
+                let is_queue = ctx
+                    .module()
+                    .value_kind(ctx.text(n), call)
+                    .is_some_and(|k| queue_kind(&k).is_some());
+                if is_queue {
+                    return Some(Queue::Named(n));
+                }
+            }
+            "lambda" | "attribute" => {}
+            "call" => {
+                let is_queue = n.child_by_field_name("function").is_some_and(|f| {
+                    matches!(ctx.last_name(f), "Queue" | "SimpleQueue" | "JoinableQueue")
+                        && ctx.resolve(f).is_some_and(|q| queue_kind(&q).is_some())
+                });
+                if is_queue {
+                    return Some(Queue::Inline(n));
+                }
+                stack.extend(n.child_by_field_name("arguments"));
+            }
+            "keyword_argument" => {
+                let name = n.child_by_field_name("name").map_or("", |k| ctx.text(k));
+                if !matches!(name, "callback" | "error_callback") {
+                    stack.extend(n.child_by_field_name("value"));
+                }
+            }
+            _ => {
+                let mut c = n.walk();
+                stack.extend(n.named_children(&mut c));
+            }
+        }
+    }
+    None
+}
+
+/// Replaces the queue constructor calls bound to `name` in the innermost
+/// scope that binds it; no fix unless every binding there is such a call.
+fn fix_bindings(ctx: &Ctx, name: &str) -> Option<Fix> {
+    let root = ctx.parsed.tree.as_ref()?.root_node();
+    let scopes = ctx
+        .stack
+        .iter()
+        .rev()
+        .filter(|s| s.kind() != "class_definition")
+        .copied()
+        .chain([root]);
+    for scope in scopes {
+        let mut values = Vec::new();
+        let mut other = false;
+        bindings(ctx, scope, name, &mut values, &mut other);
+        if values.is_empty() && !other {
+            continue;
+        }
+        if other {
+            return None;
+        }
+        return fix_calls(ctx, &values);
+    }
+    None
+}
+
+/// The values assigned to `name` directly in `scope` (not in nested
+/// functions); `other` is set for any binding that is not `name = call`.
+fn bindings<'a>(
+    ctx: &Ctx<'a>,
+    scope: Node<'a>,
+    name: &str,
+    values: &mut Vec<Node<'a>>,
+    other: &mut bool,
+) {
+    let mut stack = vec![scope];
+    while let Some(n) = stack.pop() {
+        if n.id() != scope.id() && matches!(n.kind(), "function_definition" | "lambda") {
+            continue;
+        }
+        match n.kind() {
+            "assignment" => {
+                let left = n.child_by_field_name("left");
+                if left.is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name) {
+                    match n.child_by_field_name("right").filter(|r| r.kind() == "call") {
+                        Some(r) => values.push(r),
+                        None => *other = true,
+                    }
+                } else if left.is_some_and(|l| binds(ctx, l, name)) {
+                    *other = true;
+                }
+            }
+            "named_expression" => {
+                *other |= n.child_by_field_name("name").is_some_and(|l| binds(ctx, l, name));
+            }
+            "augmented_assignment" | "for_statement" | "for_in_clause" => {
+                *other |= n.child_by_field_name("left").is_some_and(|l| binds(ctx, l, name));
+            }
+            "as_pattern_target" | "global_statement" | "nonlocal_statement" | "parameters" => {
+                *other |= binds(ctx, n, name);
+            }
+            _ => {}
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+}
+
+/// Whether a binding target names `name` (itself, a direct child, or inside
+/// a tuple or list target or a parameter).
+fn binds(ctx: &Ctx, node: Node, name: &str) -> bool {
+    if node.kind() == "identifier" {
+        return ctx.text(node) == name;
+    }
+    let mut c = node.walk();
+    let found = node.named_children(&mut c).any(|ch| match ch.kind() {
+        "identifier" => ctx.text(ch) == name,
+        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern"
+        | "typed_parameter" | "default_parameter" | "typed_default_parameter" => {
+            binds(ctx, ch, name)
+        }
+        _ => false,
+    });
+    found
+}
+
+/// `mp.Queue(...)` -> `mp.Manager().Queue(...)`; a bare `Queue(...)` (from
+/// `from multiprocessing import Queue`) -> `multiprocessing.Manager().Queue(...)`.
+fn fix_calls(ctx: &Ctx, calls: &[Node]) -> Option<Fix> {
+    let mut edits = Vec::new();
+    let mut needs_import = false;
+    for call in calls {
+        let func = call.child_by_field_name("function")?;
+        let method = queue_kind(&ctx.resolve(func)?)??;
+        let prefix = match func.kind() {
+            "attribute" => {
+                let obj = func.child_by_field_name("object")?;
+                if ctx.resolve(obj).as_deref() != Some("multiprocessing") {
+                    return None;
+                }
+                ctx.text(obj).to_string()
+            }
+            "identifier" => {
+                needs_import = true;
+                "multiprocessing".to_string()
+            }
+            _ => return None,
+        };
+        edits.push(Edit {
+            range: func.byte_range(),
+            text: format!("{prefix}.Manager().{method}"),
+        });
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    if needs_import {
+        edits.extend(ensure_import(ctx, "multiprocessing"));
+    }
+    Some(Fix {
+        safety: Safety::Unsafe,
+        edits,
+    })
+}
