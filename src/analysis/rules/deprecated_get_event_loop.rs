@@ -1,0 +1,147 @@
+//! `deprecated-get-event-loop` (§13.1): `asyncio.get_event_loop()` outside a
+//! coroutine is deprecated (3.10-3.13 warn when it has to create a loop;
+//! 3.14 raises `RuntimeError` when no loop is set).
+
+use tree_sitter::Node;
+
+use super::{ensure_import, is_async, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "deprecated-get-event-loop",
+    note: "event-loop",
+    severity: Severity::Info,
+    fix: Some(Safety::Unsafe),
+    peers: &[],
+    kinds: &["call"],
+    check,
+};
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    let Some(func) = node.child_by_field_name("function") else {
+        return;
+    };
+    if ctx.last_name(func) != "get_event_loop" {
+        return;
+    }
+    let no_args = node
+        .child_by_field_name("arguments")
+        .is_some_and(|a| a.kind() == "argument_list" && a.named_child_count() == 0);
+    if !no_args || ctx.stack.iter().any(|s| is_async(*s)) {
+        return;
+    }
+    let Some(qual) = ctx.resolve(func) else {
+        return;
+    };
+    if qual != "asyncio.get_event_loop" && qual != "asyncio.events.get_event_loop" {
+        return;
+    }
+    // A file that sets the current loop itself gets that loop back, with no
+    // warning on any version.
+    if ctx.parsed.text.contains("set_event_loop(") || version_gated(ctx, node) {
+        return;
+    }
+    out.push(Diagnostic {
+        rule: RULE.id,
+        range: node.byte_range(),
+        args: vec![("call".into(), super::super::explain::snippet(node, ctx.src))],
+        fix: fix(ctx, node, func, &qual),
+    });
+}
+
+/// Whether `node` lies in an `if` (or a conditional expression) that tests
+/// `sys.version_info`: code kept for older Pythons. Searches downward from
+/// the root.
+fn version_gated(ctx: &Ctx, node: Node) -> bool {
+    let Some(tree) = ctx.parsed.tree.as_ref() else {
+        return false;
+    };
+    let range = node.byte_range();
+    let tests_version = |n: Node| ctx.text(n).contains("version_info");
+    let mut cur = tree.root_node();
+    loop {
+        if cur.id() == node.id() {
+            return false;
+        }
+        let gated = match cur.kind() {
+            "if_statement" => {
+                let mut c = cur.walk();
+                cur.child_by_field_name("condition")
+                    .is_some_and(tests_version)
+                    || cur
+                        .named_children(&mut c)
+                        .filter(|n| n.kind() == "elif_clause")
+                        .filter_map(|n| n.child_by_field_name("condition"))
+                        .any(tests_version)
+            }
+            "conditional_expression" => tests_version(cur),
+            _ => false,
+        };
+        if gated {
+            return true;
+        }
+        let mut c = cur.walk();
+        let next = cur
+            .named_children(&mut c)
+            .find(|n| n.start_byte() <= range.start && range.end <= n.end_byte());
+        match next {
+            Some(n) => cur = n,
+            None => return false,
+        }
+    }
+}
+
+/// `asyncio.get_event_loop().run_until_complete(x)` -> `asyncio.run(x)`.
+fn fix(ctx: &Ctx, node: Node, func: Node, qual: &str) -> Option<Fix> {
+    // Two parent() calls, not a loop.
+    let attr = node.parent().filter(|p| p.kind() == "attribute")?;
+    if attr.child_by_field_name("object")?.id() != node.id()
+        || ctx.last_name(attr) != "run_until_complete"
+    {
+        return None;
+    }
+    let outer = attr.parent().filter(|p| p.kind() == "call")?;
+    if outer.child_by_field_name("function")?.id() != attr.id() {
+        return None;
+    }
+    let args = outer.child_by_field_name("arguments")?;
+    if args.kind() != "argument_list" {
+        return None;
+    }
+    let mut c = args.walk();
+    let named: Vec<Node> = args
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    let [arg] = named.as_slice() else {
+        return None;
+    };
+    if matches!(
+        arg.kind(),
+        "keyword_argument" | "list_splat" | "dictionary_splat"
+    ) {
+        return None;
+    }
+    let mut edits = Vec::new();
+    let run = match func.kind() {
+        "attribute" if qual == "asyncio.get_event_loop" => {
+            let obj = func.child_by_field_name("object")?;
+            if obj.kind() != "identifier" {
+                return None;
+            }
+            format!("{}.run", ctx.text(obj))
+        }
+        "identifier" => {
+            edits.extend(ensure_import(ctx, "asyncio"));
+            "asyncio.run".to_string()
+        }
+        _ => return None,
+    };
+    edits.push(Edit {
+        range: outer.byte_range(),
+        text: format!("{run}({})", ctx.text(*arg)),
+    });
+    Some(Fix {
+        safety: Safety::Unsafe,
+        edits,
+    })
+}

@@ -1,0 +1,170 @@
+//! `stop-iteration-in-generator` (§9.3): since PEP 479 (Python 3.7) a
+//! `StopIteration` escaping a generator's body becomes `RuntimeError`; a
+//! generator ends with `return`.
+
+use tree_sitter::Node;
+
+use super::super::explain::contains_yield;
+use super::{is_async, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "stop-iteration-in-generator",
+    note: "generator-functions",
+    severity: Severity::Error,
+    fix: Some(Safety::Safe),
+    peers: &["R1708"],
+    kinds: &["raise_statement"],
+    check,
+};
+
+/// Where a `raise` sits in its generator.
+struct Place {
+    /// In the body of a `try` (inside the generator, outside nested scopes)
+    /// that has `except` clauses: the exception may be caught before it
+    /// leaves the generator.
+    caught: bool,
+    /// In a `finally` block, where a `return` would discard an exception in
+    /// flight (`jump-in-finally`).
+    in_finally: bool,
+}
+
+/// Searches downward from `func` to `target`.
+fn place(func: Node, target: Node) -> Place {
+    let range = target.byte_range();
+    let contains = |n: Node| n.start_byte() <= range.start && range.end <= n.end_byte();
+    let mut place = Place {
+        caught: false,
+        in_finally: false,
+    };
+    let Some(mut cur) = func.child_by_field_name("body") else {
+        return place;
+    };
+    loop {
+        if cur.id() == target.id() {
+            return place;
+        }
+        match cur.kind() {
+            "try_statement" => {
+                let in_body = cur.child_by_field_name("body").is_some_and(contains);
+                let mut c = cur.walk();
+                let has_handlers = cur
+                    .named_children(&mut c)
+                    .any(|n| n.kind() == "except_clause");
+                if in_body && has_handlers {
+                    place.caught = true;
+                    return place;
+                }
+            }
+            "finally_clause" => place.in_finally = true,
+            _ => {}
+        }
+        let mut c = cur.walk();
+        let next = cur.named_children(&mut c).find(|n| contains(*n));
+        match next {
+            Some(n) => cur = n,
+            None => return place,
+        }
+    }
+}
+
+fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
+    let cause = node.child_by_field_name("cause");
+    let Some(exc) = node
+        .named_child(0)
+        .filter(|n| n.kind() != "comment" && !cause.is_some_and(|c| c.id() == n.id()))
+    else {
+        return;
+    };
+    let (name, call_args) = match exc.kind() {
+        "identifier" => (exc, None),
+        "call" => match (
+            exc.child_by_field_name("function"),
+            exc.child_by_field_name("arguments"),
+        ) {
+            (Some(f), Some(a)) if f.kind() == "identifier" => (f, Some(a)),
+            _ => return,
+        },
+        _ => return,
+    };
+    if ctx.text(name) != "StopIteration" {
+        return;
+    }
+    // Directly in the function (a class body inside it is another scope).
+    let Some(func) = ctx.stack.last().copied() else {
+        return;
+    };
+    if func.kind() != "function_definition" || !contains_yield(func) {
+        return;
+    }
+    if ctx.resolve(name).as_deref() != Some("builtins.StopIteration") {
+        return;
+    }
+    let place = place(func, node);
+    if place.caught {
+        return;
+    }
+    let func_name = func.child_by_field_name("name").map_or("", |n| ctx.text(n));
+    out.push(Diagnostic {
+        rule: RULE.id,
+        range: node.byte_range(),
+        args: vec![
+            (
+                "raise".into(),
+                super::super::explain::snippet(node, ctx.src),
+            ),
+            ("func".into(), func_name.to_string()),
+        ],
+        fix: if place.in_finally {
+            None
+        } else {
+            fix(ctx, node, func, cause, call_args)
+        },
+    });
+}
+
+/// `raise StopIteration` / `StopIteration()` -> `return`;
+/// `raise StopIteration(v)` -> `return v` (not in an async generator, where
+/// `return` takes no value).
+fn fix(ctx: &Ctx, node: Node, func: Node, cause: Option<Node>, args: Option<Node>) -> Option<Fix> {
+    if cause.is_some() {
+        return None;
+    }
+    let text = match args {
+        None => "return".to_string(),
+        Some(args) => {
+            if args.kind() != "argument_list" {
+                return None;
+            }
+            let mut c = args.walk();
+            let named: Vec<Node> = args.named_children(&mut c).collect();
+            match named.as_slice() {
+                [] => "return".to_string(),
+                [value] => {
+                    if is_async(func)
+                        || matches!(
+                            value.kind(),
+                            "keyword_argument" | "list_splat" | "dictionary_splat" | "comment"
+                        )
+                    {
+                        return None;
+                    }
+                    let v = ctx.text(*value);
+                    // `return x := 1` is a syntax error.
+                    if value.kind() == "named_expression" {
+                        format!("return ({v})")
+                    } else {
+                        format!("return {v}")
+                    }
+                }
+                _ => return None,
+            }
+        }
+    };
+    Some(Fix {
+        safety: Safety::Safe,
+        edits: vec![Edit {
+            range: node.byte_range(),
+            text,
+        }],
+    })
+}
