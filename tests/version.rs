@@ -10,7 +10,10 @@ fn versions_agree() {
         &std::fs::read_to_string(common::repo().join("editors/vscode/package.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(package["version"], version, "editors/vscode/package.json version differs from Cargo.toml");
+    assert_eq!(
+        package["version"], version,
+        "editors/vscode/package.json version differs from Cargo.toml"
+    );
     let pyproject = std::fs::read_to_string(common::repo().join("pyproject.toml")).unwrap();
     assert!(
         pyproject.contains("dynamic = [\"version\"]") && !pyproject.contains("\nversion ="),
