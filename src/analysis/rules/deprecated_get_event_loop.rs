@@ -103,24 +103,7 @@ fn fix(ctx: &Ctx, node: Node, func: Node, qual: &str) -> Option<Fix> {
     if outer.child_by_field_name("function")?.id() != attr.id() {
         return None;
     }
-    let args = outer.child_by_field_name("arguments")?;
-    if args.kind() != "argument_list" {
-        return None;
-    }
-    let mut c = args.walk();
-    let named: Vec<Node> = args
-        .named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let [arg] = named.as_slice() else {
-        return None;
-    };
-    if matches!(
-        arg.kind(),
-        "keyword_argument" | "list_splat" | "dictionary_splat"
-    ) {
-        return None;
-    }
+    let arg = super::sole_positional_arg(outer)?;
     let mut edits = Vec::new();
     let run = match func.kind() {
         "attribute" if qual == "asyncio.get_event_loop" => {
@@ -138,7 +121,7 @@ fn fix(ctx: &Ctx, node: Node, func: Node, qual: &str) -> Option<Fix> {
     };
     edits.push(Edit {
         range: outer.byte_range(),
-        text: format!("{run}({})", ctx.text(*arg)),
+        text: format!("{run}({})", ctx.text(arg)),
     });
     Some(Fix {
         safety: Safety::Unsafe,

@@ -160,6 +160,45 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Whether `name` occurs as an identifier anywhere under `node`.
+pub fn mentions(node: Node, name: &str, src: &[u8]) -> bool {
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        if n.kind() == "identifier" {
+            if n.utf8_text(src).is_ok_and(|t| t == name) {
+                return true;
+            }
+            continue;
+        }
+        let mut c = n.walk();
+        todo.extend(n.named_children(&mut c));
+    }
+    false
+}
+
+/// The only argument of a call, if it has exactly one and it is positional
+/// (not `*args`, `**kwargs`, `k=v`, nor a bare generator expression).
+pub fn sole_positional_arg(call: Node) -> Option<Node> {
+    let args = call.child_by_field_name("arguments")?;
+    if args.kind() != "argument_list" {
+        return None; // `f(x for x in y)`
+    }
+    let mut c = args.walk();
+    let mut named = args
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment");
+    let arg = named.next()?;
+    if named.next().is_some()
+        || matches!(
+            arg.kind(),
+            "keyword_argument" | "list_splat" | "dictionary_splat"
+        )
+    {
+        return None;
+    }
+    Some(arg)
+}
+
 /// Whether a function definition is `async def`.
 pub fn is_async(func: Node) -> bool {
     func.kind() == "function_definition" && func.child(0).is_some_and(|c| c.kind() == "async")

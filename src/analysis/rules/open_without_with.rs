@@ -192,7 +192,7 @@ impl Uses {
             let managed = match n.kind() {
                 "with_item" | "return_statement" | "yield" | "global_statement"
                 | "nonlocal_statement" => passes(ctx, n, name),
-                _ if nested => mentions(ctx, n, name),
+                _ if nested => super::mentions(n, name, ctx.src),
                 "assignment" | "augmented_assignment" => n.child_by_field_name("right").is_some_and(|r| {
                     let stored = n
                         .child_by_field_name("left")
@@ -279,15 +279,3 @@ fn passes(ctx: &Ctx, root: Node, name: &str) -> bool {
     false
 }
 
-/// Whether `name` is mentioned anywhere in the subtree.
-fn mentions(ctx: &Ctx, root: Node, name: &str) -> bool {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" && ctx.text(n) == name {
-            return true;
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    false
-}

@@ -81,27 +81,6 @@ fn mark_targets(target: Node, written: &mut Vec<usize>) {
     }
 }
 
-fn mentions(ctx: &Ctx, node: Node, name: &str) -> bool {
-    let mut cursor = node.walk();
-    loop {
-        let n = cursor.node();
-        if n.kind() == "identifier" && ctx.text(n) == name {
-            return true;
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() || cursor.node().id() == node.id() {
-                return false;
-            }
-        }
-    }
-}
-
 /// The contents of a string literal without interpolations.
 fn literal(ctx: &Ctx, s: Node) -> Option<String> {
     let mut c = s.walk();
@@ -135,7 +114,7 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
             "match_statement" => n.child_by_field_name("subject"),
             _ => None,
         };
-        if condition.is_some_and(|c| dispatch_on.iter().any(|p| mentions(ctx, c, p))) {
+        if condition.is_some_and(|c| dispatch_on.iter().any(|p| super::mentions(c, p, ctx.src))) {
             s.dispatches = true;
         }
         match n.kind() {

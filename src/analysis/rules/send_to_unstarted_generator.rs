@@ -5,7 +5,8 @@
 use tree_sitter::Node;
 
 use super::super::module::FnKind;
-use super::unawaited_coroutine::{mentions, module_function};
+use super::mentions;
+use super::unawaited_coroutine::module_function;
 use super::{Ctx, Diagnostic, Rule, Severity};
 
 pub const RULE: Rule = Rule {

@@ -107,27 +107,6 @@ fn members<'t>(
     }
 }
 
-/// Whether `name` occurs as an identifier anywhere under `node`.
-fn mentions(node: Node, src: &[u8], name: &str) -> bool {
-    let mut cursor = node.walk();
-    loop {
-        let n = cursor.node();
-        if n.kind() == "identifier" && n.utf8_text(src).unwrap_or("") == name {
-            return true;
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() || cursor.node().id() == node.id() {
-                return false;
-            }
-        }
-    }
-}
 
 /// Whether a method body only hands its arguments to the builtin's own
 /// method (`return super().__getitem__(i)`, `return list.__getitem__(self,
@@ -219,7 +198,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         }
         // A sequence `__getitem__` that only changes slicing (returning the
         // subclass for `x[1:3]`): iteration skipping it changes nothing.
-        if *method == "__getitem__" && builtin != "dict" && mentions(def, ctx.src, "slice") {
+        if *method == "__getitem__" && builtin != "dict" && super::mentions(def, "slice", ctx.src) {
             continue;
         }
         let class = node.child_by_field_name("name").map_or("", |n| ctx.text(n));
@@ -262,7 +241,7 @@ fn fix(
     user: &str,
     defined: &dyn Fn(&str) -> bool,
 ) -> Option<Fix> {
-    if mentions(body, ctx.src, builtin) || ctx.text(body).contains(".data") {
+    if super::mentions(body, builtin, ctx.src) || ctx.text(body).contains(".data") {
         return None;
     }
     // `UserString` has no `str`-style constructor.

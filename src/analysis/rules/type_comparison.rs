@@ -25,28 +25,11 @@ fn type_call_arg<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
     if func.kind() != "identifier" || ctx.text(func) != "type" {
         return None;
     }
-    let args = node.child_by_field_name("arguments")?;
-    if args.kind() != "argument_list" {
-        return None; // `type(x for x in y)`
-    }
-    let mut c = args.walk();
-    let named: Vec<Node> = args
-        .named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let [arg] = named.as_slice() else {
-        return None;
-    };
-    if matches!(
-        arg.kind(),
-        "keyword_argument" | "list_splat" | "dictionary_splat"
-    ) {
-        return None;
-    }
+    let arg = super::sole_positional_arg(node)?;
     if ctx.resolve(func).as_deref() != Some("builtins.type") {
         return None;
     }
-    Some(*arg)
+    Some(arg)
 }
 
 /// A class written as a (dotted) name: `int`, `cls`, `models.Model`.

@@ -126,7 +126,7 @@ fn top_level_bindings(ctx: &Ctx, name: &str) -> (bool, bool) {
             "import_from_statement"
                 if n.child_by_field_name("module_name")
                     .is_some_and(|m| ctx.text(m).split('.').next() == Some("asyncio"))
-                    && mentions(n, name, ctx.src) =>
+                    && super::mentions(n, name, ctx.src) =>
             {
                 asyncio_import = true;
             }
@@ -248,7 +248,7 @@ pub(super) fn scope_binds(scope: Node, name: &str, src: &[u8], with_params: bool
     if with_params
         && scope
             .child_by_field_name("parameters")
-            .is_some_and(|p| mentions(p, name, src))
+            .is_some_and(|p| super::mentions(p, name, src))
     {
         return true;
     }
@@ -294,7 +294,7 @@ fn count_bindings(body: Node, name: &str, src: &[u8], limit: usize) -> usize {
             | "nonlocal_statement"
             | "delete_statement"
             | "case_pattern" => {
-                if mentions(n, name, src) {
+                if super::mentions(n, name, src) {
                     count += 1;
                 }
                 continue;
@@ -331,21 +331,6 @@ fn target_binds(target: Node, name: &str, src: &[u8]) -> bool {
     false
 }
 
-/// Whether any identifier under `node` is `name`.
-pub(super) fn mentions(node: Node, name: &str, src: &[u8]) -> bool {
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
-        if n.kind() == "identifier" {
-            if n.utf8_text(src).unwrap_or("") == name {
-                return true;
-            }
-            continue;
-        }
-        let mut c = n.walk();
-        todo.extend(n.named_children(&mut c));
-    }
-    false
-}
 
 /// Whether the innermost scope around the node being checked is an
 /// `async def` (not a lambda, nor a class body inside one), so that `await`

@@ -3,7 +3,8 @@
 
 use tree_sitter::Node;
 
-use super::unawaited_coroutine::{coroutine_callee, directly_in_async_def, mentions};
+use super::mentions;
+use super::unawaited_coroutine::{coroutine_callee, directly_in_async_def};
 use super::{ensure_import, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
