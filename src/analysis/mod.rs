@@ -82,6 +82,14 @@ impl Parsed {
         }
     }
 
+    /// Drops the syntax tree and the module index, keeping the text and the
+    /// line index (enough to print positions): for callers that hold many
+    /// files after analysing them.
+    pub fn release_tree(&mut self) {
+        self.tree = None;
+        self.module = OnceLock::new();
+    }
+
     /// Names the module binds, computed on first use.
     pub fn module(&self) -> &ModuleIndex {
         self.module.get_or_init(|| match &self.tree {

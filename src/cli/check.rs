@@ -248,6 +248,8 @@ fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileRe
         }
     }
     result.diagnostics = diagnostics;
+    // Output needs only the text and line index; trees are large.
+    parsed.release_tree();
     result.parsed = Some(parsed);
     result
 }
