@@ -58,7 +58,7 @@ if (args[0] === '--none') {
   if (found.length > 0) {
     fail(
       `${found.join(', ')} is bundled; a universal .vsix must not carry a ` +
-        'platform binary. Use `npm run package:target`, or delete it.',
+        'platform binary. Use `npm run package`, or delete it.',
     );
   }
   process.exit(0);
