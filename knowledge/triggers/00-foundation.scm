@@ -102,3 +102,10 @@
      (keyword_argument name: (identifier) @anchor value: (_) @arg.meta) @range
      (#eq? @anchor "metaclass"))) @construct
   (#set! note "metaclasses") (#set! context "metaclass-keyword"))
+
+; ------------------------------------ a generator function's name: what calling it returns
+; (plain functions have no note: no hover; `async def` names are covered above)
+((function_definition name: (identifier) @anchor) @construct
+  (#not-match? @anchor "^__.*__$")
+  (#set! requires "generator-function")
+  (#set! note "generator-functions") (#set! context "fn-generator"))

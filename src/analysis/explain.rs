@@ -84,10 +84,13 @@ pub enum Predicate {
     /// The `@anchor` names a module class whose bases collect descriptors
     /// (`type` subclass whose `__new__` inspects the namespace).
     MetaclassCollectsFields,
+    /// The `@construct` function returns a generator when called: it
+    /// contains `yield`, is not `async`, and no decorator wraps it.
+    GeneratorFunction,
 }
 
 impl Predicate {
-    pub const ALL: [(&'static str, Predicate); 7] = [
+    pub const ALL: [(&'static str, Predicate); 8] = [
         ("module-function", Predicate::ModuleFunction),
         ("local-function", Predicate::LocalFunction),
         ("handles-slice", Predicate::HandlesSlice),
@@ -98,6 +101,7 @@ impl Predicate {
             "metaclass-collects-fields",
             Predicate::MetaclassCollectsFields,
         ),
+        ("generator-function", Predicate::GeneratorFunction),
     ];
 
     fn parse(name: &str) -> Option<Predicate> {
@@ -442,6 +446,13 @@ fn holds(p: &Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool 
         Predicate::InAsyncDef => enclosing(construct, &["function_definition"])
             .is_some_and(|f| f.child(0).is_some_and(|c| c.kind() == "async")),
         Predicate::MetaclassCollectsFields => metaclass_collects_fields(parsed, anchor_text),
+        Predicate::GeneratorFunction => {
+            construct.kind() == "function_definition"
+                && super::module::fn_kind(construct) == FnKind::Generator
+                && construct
+                    .parent()
+                    .map_or(true, |p| p.kind() != "decorated_definition")
+        }
     }
 }
 
@@ -707,6 +718,10 @@ fn generic_args(
             FnKind::Generator | FnKind::AsyncGenerator => facets.push("generator"),
             FnKind::Plain | FnKind::Coroutine => {}
         }
+        if let Some(sub) = first_yield_from(construct) {
+            facets.insert(0, "delegating");
+            args.push(("subgen".into(), snippet(sub, src)));
+        }
     }
     let mut found_func = false;
     let mut class_name = None;
@@ -748,6 +763,33 @@ fn generic_args(
 /// `__secret`, not `__dunder__`: a name Python mangles inside a class.
 pub fn is_private_name(name: &str) -> bool {
     name.starts_with("__") && !name.ends_with("__") && name.len() > 2
+}
+
+/// The operand of the first `yield from` in a function's own body.
+fn first_yield_from(func: Node) -> Option<Node> {
+    let body = func.child_by_field_name("body")?;
+    let mut stack = vec![body];
+    let mut found: Option<Node> = None;
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "yield" => {
+                let mut c = n.walk();
+                let is_from = n.children(&mut c).any(|ch| ch.kind() == "from");
+                if is_from {
+                    if let Some(operand) = n.named_child(0) {
+                        if found.map_or(true, |f| operand.start_byte() < f.start_byte()) {
+                            found = Some(operand);
+                        }
+                    }
+                }
+            }
+            "function_definition" | "lambda" | "class_definition" => continue,
+            _ => {}
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    found
 }
 
 /// Whether a function's own body contains `yield` (not in nested functions,
