@@ -380,6 +380,7 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
         let range = range.unwrap_or_else(|| header_range(construct));
         let (facets, generic) = generic_args(construct, anchor, src);
         args.extend(generic);
+        args.extend(class_args(parsed, construct));
         let context = pattern
             .context
             .as_deref()
@@ -758,6 +759,28 @@ fn generic_args(
         }
     }
     (facets, args)
+}
+
+/// `{mro}` (`D → B → C → A → object`) for a module-level class whose bases
+/// are all module classes, or `{mro_unknown}` naming the base that makes it
+/// impossible to tell here.
+fn class_args(parsed: &Parsed, construct: Node) -> Vec<(String, String)> {
+    if construct.kind() != "class_definition" {
+        return Vec::new();
+    }
+    let Some(name) = construct
+        .child_by_field_name("name")
+        .and_then(|n| n.utf8_text(parsed.text.as_bytes()).ok())
+    else {
+        return Vec::new();
+    };
+    match super::mro::mro(parsed, name) {
+        Ok(order) => vec![("mro".into(), format!("`{}`", order.join("` → `")))],
+        Err(super::mro::MroError::Unknown(base)) if base != name => {
+            vec![("mro_unknown".into(), base)]
+        }
+        Err(_) => Vec::new(),
+    }
 }
 
 /// `__secret`, not `__dunder__`: a name Python mangles inside a class.

@@ -3,6 +3,7 @@
 
 pub mod explain;
 pub mod module;
+pub mod mro;
 pub mod rules;
 pub mod syntax;
 pub mod text;
