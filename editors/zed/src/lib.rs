@@ -8,6 +8,11 @@ use zed_extension_api::{self as zed, settings::LspSettings, LanguageServerId, Re
 
 struct PyExplain;
 
+/// `lsp.pyexplain` from Zed's settings, if readable.
+fn lsp_settings(worktree: &zed::Worktree) -> Option<LspSettings> {
+    LspSettings::for_worktree("pyexplain", worktree).ok()
+}
+
 impl zed::Extension for PyExplain {
     fn new() -> Self {
         PyExplain
@@ -18,9 +23,7 @@ impl zed::Extension for PyExplain {
         _id: &LanguageServerId,
         worktree: &zed::Worktree,
     ) -> Result<zed::Command> {
-        let binary = LspSettings::for_worktree("pyexplain", worktree)
-            .ok()
-            .and_then(|s| s.binary);
+        let binary = lsp_settings(worktree).and_then(|s| s.binary);
         let path = binary
             .as_ref()
             .and_then(|b| b.path.clone())
@@ -44,9 +47,7 @@ impl zed::Extension for PyExplain {
         _id: &LanguageServerId,
         worktree: &zed::Worktree,
     ) -> Result<Option<zed::serde_json::Value>> {
-        Ok(LspSettings::for_worktree("pyexplain", worktree)
-            .ok()
-            .and_then(|s| s.initialization_options))
+        Ok(lsp_settings(worktree).and_then(|s| s.initialization_options))
     }
 
     fn language_server_workspace_configuration(
@@ -54,8 +55,7 @@ impl zed::Extension for PyExplain {
         _id: &LanguageServerId,
         worktree: &zed::Worktree,
     ) -> Result<Option<zed::serde_json::Value>> {
-        Ok(LspSettings::for_worktree("pyexplain", worktree)
-            .ok()
+        Ok(lsp_settings(worktree)
             .and_then(|s| s.settings)
             .map(|settings| zed::serde_json::json!({ "pyexplain": settings })))
     }
