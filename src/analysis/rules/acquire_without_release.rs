@@ -188,22 +188,12 @@ fn try_releases(ctx: &Ctx, try_stmt: Node, recv: &str) -> bool {
 /// Whether `target` lies in the body of a `try` (inside `scope`) that
 /// releases `recv`, searching down from `scope`.
 fn inside_releasing_try(ctx: &Ctx, scope: Node, target: Node, recv: &str) -> bool {
-    let mut cur = scope;
-    loop {
-        if cur.id() == target.id() {
-            return false;
-        }
-        let mut c = cur.walk();
-        let next = cur.named_children(&mut c).find(|ch| {
-            ch.start_byte() <= target.start_byte() && target.end_byte() <= ch.end_byte()
-        });
-        let Some(next) = next else {
-            return false;
-        };
-        if cur.kind() == "try_statement" && next.kind() == "block" && try_releases(ctx, cur, recv)
-        {
-            return true;
-        }
-        cur = next;
-    }
+    let Some(path) = super::path_down(scope, target) else {
+        return false;
+    };
+    path.windows(2).any(|pair| {
+        pair[0].kind() == "try_statement"
+            && pair[1].kind() == "block"
+            && try_releases(ctx, pair[0], recv)
+    })
 }

@@ -66,27 +66,14 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
 /// comparison counts, `!=` included: the guard's shape is the author's
 /// business.
 fn guarded(ctx: &Ctx, root: Node, target: Node) -> bool {
-    let mut cur = root;
-    loop {
-        if cur.id() == target.id() {
-            return false;
-        }
-        if matches!(cur.kind(), "if_statement" | "elif_clause")
-            && cur
-                .child_by_field_name("condition")
+    let Some(path) = super::path_down(root, target) else {
+        return false;
+    };
+    path[..path.len() - 1].iter().any(|n| {
+        matches!(n.kind(), "if_statement" | "elif_clause")
+            && n.child_by_field_name("condition")
                 .is_some_and(|c| is_main_test(ctx, c))
-        {
-            return true;
-        }
-        let mut c = cur.walk();
-        let next = cur.named_children(&mut c).find(|ch| {
-            ch.start_byte() <= target.start_byte() && target.end_byte() <= ch.end_byte()
-        });
-        match next {
-            Some(n) => cur = n,
-            None => return false,
-        }
-    }
+    })
 }
 
 /// `__name__ == "__main__"` (either order, either quotes), possibly inside

@@ -199,6 +199,23 @@ pub fn sole_positional_arg(call: Node) -> Option<Node> {
     Some(arg)
 }
 
+/// The nodes from `from` down to `target` (both included), found by
+/// descending into the child that contains `target`: the downward stand-in
+/// for a `Node::parent` chain, which tree-sitter answers in O(depth×width).
+/// `None` when `target` does not lie under `from`.
+pub fn path_down<'t>(from: Node<'t>, target: Node<'t>) -> Option<Vec<Node<'t>>> {
+    let mut path = vec![from];
+    let mut cur = from;
+    while cur.id() != target.id() {
+        let mut c = cur.walk();
+        cur = cur.named_children(&mut c).find(|ch| {
+            ch.start_byte() <= target.start_byte() && target.end_byte() <= ch.end_byte()
+        })?;
+        path.push(cur);
+    }
+    Some(path)
+}
+
 /// Whether a function definition is `async def`.
 pub fn is_async(func: Node) -> bool {
     func.kind() == "function_definition" && func.child(0).is_some_and(|c| c.kind() == "async")

@@ -156,23 +156,12 @@ impl BodyScan {
 /// inside `body` (a lock, a condition, a semaphore), searching down from
 /// `body`.
 fn inside_lock(body: Node, target: Node) -> bool {
-    let mut cur = body;
-    loop {
-        if cur.id() == target.id() {
-            return false;
-        }
-        if cur.kind() == "with_statement" && with_holds_lock(cur) {
-            return true;
-        }
-        let mut c = cur.walk();
-        let next = cur.named_children(&mut c).find(|ch| {
-            ch.start_byte() <= target.start_byte() && target.end_byte() <= ch.end_byte()
-        });
-        match next {
-            Some(n) => cur = n,
-            None => return false,
-        }
-    }
+    let Some(path) = super::path_down(body, target) else {
+        return false;
+    };
+    path[..path.len() - 1]
+        .iter()
+        .any(|n| n.kind() == "with_statement" && with_holds_lock(*n))
 }
 
 /// `with lock:`, `with self._lock:`, `with lock as held:`: an item that is a
