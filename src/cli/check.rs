@@ -26,18 +26,31 @@ pub enum CheckFormat {
     Sarif,
 }
 
-/// Options of one `check` run.
-#[derive(Debug, Clone)]
+/// Options of one `check` run (the `check` subcommand's arguments).
+#[derive(Debug, Clone, clap::Args)]
 pub struct CheckOptions {
+    /// Files or directories (directories are walked for *.py, respecting .gitignore).
+    #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// Apply safe fixes in place.
+    #[arg(long)]
     pub fix: bool,
+    /// With --fix, apply unsafe fixes too.
+    #[arg(long)]
     pub unsafe_fixes: bool,
-    /// From the command line; override the configuration file's.
+    /// Only these rules (comma-separated ids, or ALL); overrides pyproject.toml.
+    #[arg(long, value_delimiter = ',')]
     pub select: Option<Vec<String>>,
+    /// Skip these rules (comma-separated ids); overrides pyproject.toml.
+    #[arg(long, value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
+    /// Print the number of findings per rule.
+    #[arg(long)]
     pub statistics: bool,
-    pub lang: Option<Lang>,
+    #[arg(long, value_enum)]
+    pub lang: Option<super::LangArg>,
 }
 
 /// The outcome for one file.
@@ -87,6 +100,7 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     }
     let lang = opts
         .lang
+        .map(|l| super::lang(Some(l)))
         .or_else(|| jobs.first().and_then(|(_, c)| c.language))
         .or_else(Lang::from_env)
         .unwrap_or(Lang::En);

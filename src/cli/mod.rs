@@ -29,30 +29,7 @@ pub enum Command {
     /// Run the language server over stdin/stdout.
     Server,
     /// Check files and directories for the pitfalls the course warns about.
-    Check {
-        /// Files or directories (directories are walked for *.py, respecting .gitignore).
-        #[arg(required = true)]
-        paths: Vec<std::path::PathBuf>,
-        #[arg(long, value_enum, default_value_t = check::CheckFormat::Text)]
-        format: check::CheckFormat,
-        /// Apply safe fixes in place.
-        #[arg(long)]
-        fix: bool,
-        /// With --fix, apply unsafe fixes too.
-        #[arg(long)]
-        unsafe_fixes: bool,
-        /// Only these rules (comma-separated ids, or ALL).
-        #[arg(long, value_delimiter = ',')]
-        select: Option<Vec<String>>,
-        /// Skip these rules (comma-separated ids).
-        #[arg(long, value_delimiter = ',')]
-        ignore: Option<Vec<String>>,
-        /// Print the number of findings per rule.
-        #[arg(long)]
-        statistics: bool,
-        #[arg(long, value_enum)]
-        lang: Option<LangArg>,
-    },
+    Check(check::CheckOptions),
     /// Print a rule's documentation (or list the rules).
     Rule {
         id: Option<String>,
@@ -121,33 +98,14 @@ pub fn run(command: Command) -> i32 {
             full,
         } => explain(&mut out, &location, lang(l), format, full),
         Command::Notes { lang: l, format } => notes(&mut out, lang(l), format),
-        Command::Check {
-            paths,
-            format,
-            fix,
-            unsafe_fixes,
-            select,
-            ignore,
-            statistics,
-            lang: l,
-        } => {
+        Command::Check(opts) => {
             let selection = crate::analysis::rules::Selection {
-                select: select.clone().unwrap_or_default(),
-                ignore: ignore.clone().unwrap_or_default(),
+                select: opts.select.clone().unwrap_or_default(),
+                ignore: opts.ignore.clone().unwrap_or_default(),
             };
             if let Err(e) = crate::config::validate(&selection) {
                 return usage(&e);
             }
-            let opts = check::CheckOptions {
-                paths,
-                format,
-                fix,
-                unsafe_fixes,
-                select,
-                ignore,
-                statistics,
-                lang: l.map(|l| lang(Some(l))),
-            };
             check::run(&opts, &mut out).map_err(CliError::Io)
         }
         Command::Rule { id, lang: l } => rule(&mut out, id.as_deref(), lang(l)),
