@@ -54,7 +54,7 @@ impl Configs {
 /// The URI of the materialized chapter holding a rule's note.
 fn note_uri(rule: &str, lang: Lang) -> Option<Uri> {
     let note = knowledge().note(rules::rule(rule)?.note, lang)?;
-    let path = note_files::materialize(&note_files::cache_dir(), note).ok()?;
+    let path = note_files::note_path(note).ok()?;
     Uri::from_file_path(path)
 }
 

@@ -443,11 +443,22 @@ impl Backend {
         let Some(note) = crate::knowledge::knowledge().note(&key, lang) else {
             return Err(Error::invalid_params(format!("no note `{key}`")));
         };
-        let path = note_files::materialize(&note_files::cache_dir(), note).map_err(|e| {
-            let mut err = Error::internal_error();
-            err.message = format!("pyexplain: cannot write the note file: {e}").into();
-            err
-        })?;
+        let path = note_files::note_path(note)
+            .and_then(|path| {
+                // Written once per process; rewrite if the cache was cleared since.
+                if path.exists() {
+                    Ok(path)
+                } else {
+                    note_files::materialize(&note_files::cache_dir())
+                        .map(|()| path)
+                        .map_err(|e| e.to_string())
+                }
+            })
+            .map_err(|e| {
+                let mut err = Error::internal_error();
+                err.message = format!("pyexplain: cannot write the note file: {e}").into();
+                err
+            })?;
         let Some(uri) = Uri::from_file_path(&path) else {
             return Err(Error::internal_error());
         };

@@ -3,6 +3,7 @@
 //! so an editor can open them as ordinary markdown files.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::knowledge::{knowledge, Note, KNOWLEDGE_HASH};
 
@@ -23,10 +24,26 @@ pub fn cache_dir() -> PathBuf {
         .join(format!("{}-{}", env!("CARGO_PKG_VERSION"), KNOWLEDGE_HASH))
 }
 
-/// Writes every chapter file under `dir` (if not there yet) and returns the
-/// path of the one holding `note`. Files are written to a temporary name and
-/// renamed, so a concurrent reader never sees half a file.
-pub fn materialize(dir: &Path, note: &Note) -> std::io::Result<PathBuf> {
+/// The path of the chapter file holding `note`, under [`cache_dir`]. The
+/// chapters are written on first use only (once per process), so callers
+/// on hot paths (every publishDiagnostics) do no file-system work; a caller
+/// about to show the file checks it still exists (see `open_note`).
+pub fn note_path(note: &Note) -> Result<PathBuf, String> {
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let dir = DIR
+        .get_or_init(|| {
+            let dir = cache_dir();
+            materialize(&dir).map(|()| dir).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)?;
+    Ok(dir.join(note.file))
+}
+
+/// Writes every chapter file under `dir` (those not there yet). Files are
+/// written to a temporary name and renamed, so a concurrent reader never sees
+/// half a file.
+pub fn materialize(dir: &Path) -> std::io::Result<()> {
     let k = knowledge();
     for chapter in &k.chapters {
         let path = dir.join(chapter.file);
@@ -40,5 +57,5 @@ pub fn materialize(dir: &Path, note: &Note) -> std::io::Result<PathBuf> {
         std::fs::write(&tmp, chapter.text)?;
         std::fs::rename(&tmp, &path)?;
     }
-    Ok(dir.join(note.file))
+    Ok(())
 }
