@@ -119,7 +119,15 @@ fn triggers_compile_and_name_existing_notes_and_templates() {
     }
     // Keys with placeholders (`dunder-{dunder}`) are checked by the hover
     // fixtures, which must produce a sentence wherever a key is set.
-    for key in t.context_keys().into_iter().filter(|k| !k.contains('{')) {
+    let outcome_keys = t.outcome_keys();
+    assert!(outcome_keys
+        .iter()
+        .any(|k| k == "rt-lookup:data-descriptor"));
+    let keys = t
+        .context_keys()
+        .into_iter()
+        .chain(outcome_keys.iter().map(String::as_str));
+    for key in keys.filter(|k| !k.contains('{')) {
         for lang in Lang::ALL {
             assert!(
                 !k.templates(lang, key).is_empty(),

@@ -6,6 +6,9 @@
 ;   #set! note "id"        the note (an id of knowledge/*/chNN.md)
 ;   #set! context "key"    the sentence template (knowledge/*/context.txt)
 ;   #set! resolves "a.b"   the @anchor reference must resolve to a.b through imports
+;   #set! requires "p,q"   code predicates (explain.rs `Predicate`)
+;   #set! analysis "name[:outcome,...]"  a runtime analysis (runtime.rs) on @receiver
+;   #set! dunders "..."    what a `dispatch` analysis looks for, in order
 ; When several patterns match, the smallest construct wins, then the earliest pattern.
 
 ; ---------------------------------------------------------------- §12.6 yield from
@@ -48,12 +51,12 @@
 
 ; ---------------------------------------------------------------- §4.11 with
 ((with_statement "with" @anchor
-   (with_clause . (with_item value: (as_pattern . (_) @arg.expr alias: (_) @arg.target)))) @construct
-  (#set! note "with-statement") (#set! context "with-as"))
+   (with_clause . (with_item value: (as_pattern . (_) @arg.expr @receiver alias: (_) @arg.target)))) @construct
+  (#set! note "with-statement") (#set! context "with-as") (#set! analysis "with"))
 
 ((with_statement "with" @anchor
-   (with_clause . (with_item value: (_) @arg.expr))) @construct
-  (#set! note "with-statement") (#set! context "with"))
+   (with_clause . (with_item value: (_) @arg.expr @receiver))) @construct
+  (#set! note "with-statement") (#set! context "with") (#set! analysis "with"))
 
 ; ---------------------------------------------------------------- §4.12 @contextmanager
 ((decorated_definition

@@ -136,7 +136,8 @@
          !type) @construct)))
   (#not-match? @anchor "^_.*_$|^__")
   (#not-any-of? @_cls "Meta" "Config")
-  (#set! note "class-vs-instance-variables") (#set! context "c4-class-var"))
+  (#set! note "class-vs-instance-variables") (#set! context "c4-class-var")
+  (#set! analysis "class-attr"))
 
 ((class_definition
    name: (identifier) @_cls
@@ -151,7 +152,8 @@
   (#not-match? @anchor "^_.*_$|^__")
   (#not-any-of? @_cls "Meta" "Config")
   (#not-match? @_bases "Enum|Flag|NamedTuple|TypedDict|Choices")
-  (#set! note "class-vs-instance-variables") (#set! context "c4-class-var"))
+  (#set! note "class-vs-instance-variables") (#set! context "c4-class-var")
+  (#set! analysis "class-attr"))
 
 ; `items = []` directly in a class body: one mutable object shared by every instance
 ((class_definition
@@ -165,7 +167,8 @@
          !type) @construct)))
   (#not-match? @anchor "^_.*_$|^__")
   (#not-any-of? @_cls "Meta" "Config")
-  (#set! note "class-vs-instance-variables") (#set! context "c4-class-var-mutable"))
+  (#set! note "class-vs-instance-variables") (#set! context "c4-class-var-mutable")
+  (#set! analysis "class-attr"))
 
 ((class_definition
    name: (identifier) @_cls
@@ -179,7 +182,8 @@
   (#not-match? @anchor "^_.*_$|^__")
   (#not-any-of? @_cls "Meta" "Config")
   (#not-match? @_bases "Enum|Flag|NamedTuple|TypedDict|Choices")
-  (#set! note "class-vs-instance-variables") (#set! context "c4-class-var-mutable"))
+  (#set! note "class-vs-instance-variables") (#set! context "c4-class-var-mutable")
+  (#set! analysis "class-attr"))
 
 ; ---------------------------------------------------------------- §4.5 MRO
 ; class Child(Left, Right): the class name
@@ -273,13 +277,13 @@
    attribute: (identifier) @arg.method)
   (#match? @_args "^\\(\\s*\\)$")
   (#set! note "super") (#set! context "c4-super-method")
-  (#set! resolves "builtins.super") (#set! requires "in-class"))
+  (#set! resolves "builtins.super") (#set! requires "in-class") (#set! analysis "super"))
 
 ; super()
 ((call function: (identifier) @anchor arguments: (argument_list) @_args) @construct
   (#match? @_args "^\\(\\s*\\)$")
   (#set! note "super") (#set! context "c4-super")
-  (#set! resolves "builtins.super") (#set! requires "in-class"))
+  (#set! resolves "builtins.super") (#set! requires "in-class") (#set! analysis "super"))
 
 ; super(Child, self)
 ((call

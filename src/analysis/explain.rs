@@ -26,6 +26,7 @@
 //! `KEY:generator` is tried before `KEY`), the mangled form of a private name
 //! (`{mangled}`), name resolution through imports and receiver kinds.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -33,6 +34,7 @@ use std::sync::OnceLock;
 use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
 
 use super::module::{dotted_parts, FnKind, ModuleIndex};
+use super::runtime::{self, Analysis};
 use super::Parsed;
 use crate::knowledge::embedded_files;
 
@@ -124,6 +126,11 @@ struct Pattern {
     context: Option<String>,
     resolves: Vec<String>,
     requires: Vec<Predicate>,
+    /// `#set! analysis "NAME[:outcome,...]"`: the runtime analysis and the
+    /// outcomes the pattern applies to (empty: any, or none).
+    analysis: Option<(Analysis, Vec<String>)>,
+    /// `#set! dunders "..."`: what a `dispatch` analysis tries.
+    dunders: Vec<String>,
 }
 
 /// The compiled triggers.
@@ -134,6 +141,7 @@ pub struct Triggers {
     anchor: Option<u32>,
     construct: Option<u32>,
     range: Option<u32>,
+    receiver: Option<u32>,
     args: Vec<(u32, String)>,
     names: HashMap<String, (String, Option<String>)>,
 }
@@ -171,6 +179,8 @@ impl Triggers {
             let mut context = None;
             let mut resolves = Vec::new();
             let mut requires = Vec::new();
+            let mut analysis = None;
+            let mut dunders = Vec::new();
             let list = |v: &str| -> Vec<String> {
                 v.split(',')
                     .map(|s| s.trim().to_string())
@@ -190,6 +200,23 @@ impl Triggers {
                             })?);
                         }
                     }
+                    "analysis" => {
+                        let (name, outcomes) = value.split_once(':').unwrap_or((value, ""));
+                        let a = Analysis::parse(name.trim()).ok_or_else(|| {
+                            format!("trigger pattern {i}: unknown analysis {name}")
+                        })?;
+                        let outcomes = list(outcomes);
+                        if let Some(bad) = outcomes
+                            .iter()
+                            .find(|o| !a.outcomes().contains(&o.as_str()))
+                        {
+                            return Err(format!(
+                                "trigger pattern {i}: {name} has no outcome {bad}"
+                            ));
+                        }
+                        analysis = Some((a, outcomes));
+                    }
+                    "dunders" => dunders = value.split_whitespace().map(String::from).collect(),
                     other => return Err(format!("trigger pattern {i}: unknown setting {other}")),
                 }
             }
@@ -199,12 +226,15 @@ impl Triggers {
                 context,
                 resolves,
                 requires,
+                analysis,
+                dunders,
             });
         }
         let index = |name: &str| query.capture_index_for_name(name);
         let anchor = index("anchor");
         let construct = index("construct");
         let range = index("range");
+        let receiver = index("receiver");
         let args = query
             .capture_names()
             .iter()
@@ -246,6 +276,7 @@ impl Triggers {
             anchor,
             construct,
             range,
+            receiver,
             args,
             names: table,
         })
@@ -271,6 +302,20 @@ impl Triggers {
             .iter()
             .filter_map(|p| p.context.as_deref())
             .chain(self.names.values().filter_map(|(_, c)| c.as_deref()))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// `KEY:outcome` for every outcome a pattern with an analysis lists:
+    /// each must have a sentence, since that outcome is why the note shows.
+    pub fn outcome_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .patterns
+            .iter()
+            .filter_map(|p| Some((p.context.as_deref()?, &p.analysis.as_ref()?.1)))
+            .flat_map(|(key, outcomes)| outcomes.iter().map(move |o| format!("{key}:{o}")))
             .collect();
         keys.sort_unstable();
         keys.dedup();
@@ -332,6 +377,7 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     }
     let root = tree.root_node();
     let mut best: Option<Candidate> = None;
+    let classes = OnceCell::new();
 
     let mut cursor = QueryCursor::new();
     // A safety net: no pattern may keep more than this many partial matches
@@ -344,9 +390,13 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
         let mut anchor_hit = None;
         let mut construct = None;
         let mut range = None;
+        let mut receiver = None;
         let mut args = Vec::new();
         for cap in m.captures() {
             let idx = Some(cap.index);
+            if idx == triggers.receiver {
+                receiver = Some(cap.node);
+            }
             if idx == triggers.anchor {
                 if cap.node.start_byte() <= offset && offset < cap.node.end_byte() {
                     anchor_hit = Some(cap.node);
@@ -378,7 +428,26 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
             continue;
         }
         let range = range.unwrap_or_else(|| header_range(construct));
-        let (facets, generic) = generic_args(construct, anchor, src);
+        let (mut facets, generic) = generic_args(construct, anchor, src);
+        if let Some((analysis, outcomes)) = &pattern.analysis {
+            let input = runtime::Input {
+                parsed,
+                classes: &classes,
+                anchor,
+                construct,
+                receiver,
+                dunders: &pattern.dunders,
+            };
+            match runtime::run(*analysis, &input) {
+                Some(o) if outcomes.is_empty() || outcomes.iter().any(|w| w == o.facet) => {
+                    facets.insert(0, o.facet);
+                    args.extend(o.args);
+                }
+                Some(_) => continue,
+                None if outcomes.is_empty() => {}
+                None => continue,
+            }
+        }
         args.extend(generic);
         args.extend(class_args(parsed, construct));
         let context = pattern

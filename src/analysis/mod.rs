@@ -1,10 +1,12 @@
 //! The analysis core: text in, plain data out. No LSP types, no I/O, and no
 //! panics on any input (every range is clamped, every lookup is checked).
 
+pub mod classes;
 pub mod explain;
 pub mod module;
 pub mod mro;
 pub mod rules;
+pub mod runtime;
 pub mod syntax;
 pub mod text;
 

@@ -34,6 +34,10 @@ enum Value {
     Call(Vec<String>),
     /// `x = {}` / `[...]` / `{1, 2}` and their comprehensions.
     Literal(&'static str),
+    /// A parameter annotated with a (dotted) name: `v: Vector`.
+    Annotated(Vec<String>),
+    /// `x += y`: the result of an in-place operator on the same name.
+    Augmented,
     /// Anything else (a parameter, a loop variable, an expression).
     Other,
 }
@@ -209,6 +213,15 @@ impl ModuleIndex {
     /// function of that kind. `None` unless every binding in the innermost
     /// scope that binds the name agrees.
     pub fn value_kind(&self, name: &str, at: Node) -> Option<String> {
+        let vals = self.scope_values(name, at)?;
+        let mut kinds = vals.iter().map(|v| self.kind_of(v, at));
+        let first = kinds.next()??;
+        kinds.all(|k| k.as_deref() == Some(&first)).then_some(first)
+    }
+
+    /// Every value bound to `name` in the innermost scope (seen from `at`)
+    /// that binds it.
+    fn scope_values(&self, name: &str, at: Node) -> Option<&Vec<Value>> {
         let pos = at.start_byte();
         // Enclosing scopes, innermost first, then the module.
         let mut enclosing: Vec<&(std::ops::Range<usize>, usize)> = self
@@ -217,15 +230,8 @@ impl ModuleIndex {
             .filter(|(r, _)| r.start <= pos && pos < r.end)
             .collect();
         enclosing.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-        let ids = enclosing.iter().map(|(_, id)| *id).chain([self.root]);
-        for id in ids {
-            if let Some(vals) = self.values.get(&(id, name.to_string())) {
-                let mut kinds = vals.iter().map(|v| self.kind_of(v, at));
-                let first = kinds.next()??;
-                return kinds.all(|k| k.as_deref() == Some(&first)).then_some(first);
-            }
-        }
-        None
+        let mut ids = enclosing.iter().map(|(_, id)| *id).chain([self.root]);
+        ids.find_map(|id| self.values.get(&(id, name.to_string())))
     }
 
     /// The kind of the value a call expression's callee produces, for a
@@ -251,9 +257,44 @@ impl ModuleIndex {
                 self.call_kind(&parts, at)
             }
             Value::Literal(kind) => Some((*kind).to_string()),
-            Value::Other => None,
+            Value::Annotated(_) | Value::Augmented | Value::Other => None,
         }
     }
+
+    /// What the innermost scope that binds `name` (as seen at `at`) binds
+    /// to it, one entry per binding; `None` if no scope there binds it.
+    pub fn bound_values(&self, name: &str, at: Node) -> Option<Vec<Bound>> {
+        let vals = self.scope_values(name, at)?;
+        Some(
+            vals.iter()
+                .filter(|v| **v != Value::Augmented)
+                .map(|v| match v {
+                    Value::Call(p) => Bound::Call(p.clone()),
+                    Value::Annotated(p) => Bound::Annotated(p.clone()),
+                    Value::Literal(_) | Value::Augmented | Value::Other => Bound::Other,
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether a function or lambda enclosing `at` binds `name`.
+    pub fn is_local(&self, name: &str, at: Node) -> bool {
+        let pos = at.start_byte();
+        self.local
+            .get(name)
+            .is_some_and(|scopes| scopes.iter().any(|r| r.start <= pos && pos < r.end))
+    }
+}
+
+/// One binding of a name, as [`ModuleIndex::bound_values`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bound {
+    /// `x = f(...)`, `with f(...) as x`: the callee's dotted parts.
+    Call(Vec<String>),
+    /// A parameter annotated `x: T`: the annotation's dotted parts.
+    Annotated(Vec<String>),
+    /// Anything else.
+    Other,
 }
 
 /// What calling a function definition returns.
@@ -292,7 +333,17 @@ pub fn dotted_parts<'s>(node: Node, src: &'s [u8]) -> Option<Vec<&'s str>> {
 }
 
 fn value_of(node: Node, src: &[u8]) -> Value {
+    if matches!(node.kind(), "typed_parameter" | "typed_default_parameter") {
+        return node
+            .child_by_field_name("type")
+            .and_then(|t| t.named_child(0))
+            .and_then(|t| dotted_parts(t, src))
+            .map_or(Value::Other, |p| {
+                Value::Annotated(p.into_iter().map(String::from).collect())
+            });
+    }
     match node.kind() {
+        "augmented_assignment" => Value::Augmented,
         "call" => node
             .child_by_field_name("function")
             .and_then(|f| dotted_parts(f, src))
@@ -395,7 +446,12 @@ fn collect_bindings<'t>(
                     "typed_parameter" => p.named_child(0),
                     _ => None,
                 };
-                targets.extend(target.map(|t| (t, None)));
+                // A typed parameter's "value" is its annotation.
+                let value = Some(p).filter(|p| {
+                    matches!(p.kind(), "typed_parameter" | "typed_default_parameter")
+                        && target.is_some_and(|t| t.kind() == "identifier")
+                });
+                targets.extend(target.map(|t| (t, value)));
             }
         }
         "assignment" => {
@@ -406,7 +462,12 @@ fn collect_bindings<'t>(
                 targets.push((left, right));
             }
         }
-        "augmented_assignment" | "for_statement" | "for_in_clause" => {
+        "augmented_assignment" => {
+            // `x += y` rebinds `x` to what `x.__iadd__(y)` returns: recorded
+            // as such, so it does not hide what `x` was bound to.
+            targets.extend(node.child_by_field_name("left").map(|n| (n, Some(node))));
+        }
+        "for_statement" | "for_in_clause" => {
             targets.extend(node.child_by_field_name("left").map(|n| (n, None)));
         }
         "named_expression" => {

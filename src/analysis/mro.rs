@@ -67,10 +67,43 @@ pub fn bases(class: Node, src: &[u8]) -> Vec<String> {
 /// The C3 linearization of the module class `name` (itself first, `object`
 /// last).
 pub fn mro(parsed: &Parsed, name: &str) -> Result<Vec<String>, MroError> {
-    let table = classes(parsed);
-    let mut memo: HashMap<String, Result<Vec<String>, MroError>> = HashMap::new();
-    let mut visiting = Vec::new();
-    linearize(&table, name, &mut memo, &mut visiting)
+    Mros::new(parsed).mro(name)
+}
+
+/// The module's classes with their MROs computed on demand and remembered:
+/// for callers that ask about many classes of one file.
+#[derive(Debug)]
+pub struct Mros {
+    table: HashMap<String, Option<Vec<String>>>,
+    memo: std::cell::RefCell<HashMap<String, Result<Vec<String>, MroError>>>,
+}
+
+impl Mros {
+    pub fn new(parsed: &Parsed) -> Mros {
+        Mros {
+            table: classes(parsed),
+            memo: Default::default(),
+        }
+    }
+
+    /// The C3 linearization of the module class `name`.
+    pub fn mro(&self, name: &str) -> Result<Vec<String>, MroError> {
+        let mut visiting = Vec::new();
+        linearize(
+            &self.table,
+            name,
+            &mut self.memo.borrow_mut(),
+            &mut visiting,
+        )
+    }
+
+    /// The module classes defined exactly once, in no particular order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.table
+            .iter()
+            .filter(|(_, b)| b.is_some())
+            .map(|(n, _)| n.as_str())
+    }
 }
 
 fn linearize(
