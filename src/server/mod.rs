@@ -10,6 +10,7 @@
 mod convert;
 mod diagnostics;
 mod documents;
+mod learned;
 pub mod note_files;
 mod transport;
 
@@ -97,6 +98,10 @@ impl Settings {
 
 /// The command behind the "open the chapter" code action.
 pub const OPEN_NOTE_COMMAND: &str = "pyexplain.openNote";
+/// Marks a note as learned (its hovers become brief): `[{"note": id}]`.
+pub const MARK_LEARNED_COMMAND: &str = "pyexplain.markLearned";
+/// Shows a learned note in full again; without an argument, every note.
+pub const UNMARK_LEARNED_COMMAND: &str = "pyexplain.unmarkLearned";
 
 #[derive(Debug)]
 struct State {
@@ -106,6 +111,10 @@ struct State {
     /// The language the client's `locale` or the environment names.
     default_lang: Lang,
     settings: Settings,
+    /// The notes marked as learned, and where they are saved (`None`: the
+    /// user has no data directory; marks last until the server stops).
+    learned: learned::Learned,
+    learned_path: Option<std::path::PathBuf>,
 }
 
 impl State {
@@ -134,6 +143,8 @@ impl Backend {
                 show_document: false,
                 default_lang: Lang::from_env().unwrap_or(Lang::En),
                 settings: Settings::default(),
+                learned: learned::Learned::default(),
+                learned_path: None,
             }),
             shutdown,
         }
@@ -194,9 +205,49 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|w| w.show_document.as_ref())
             .is_some_and(|c| c.support);
+        // The learned notes: read once, here. Anything wrong with the file
+        // means "nothing learned", said in the client's log.
+        let learned_path = learned::default_path();
+        let (learned, problem) = match &learned_path {
+            Some(path) => match learned::load(path) {
+                Ok(l) => (l, None),
+                Err(learned::LoadError::Missing) => (
+                    learned::Learned::default(),
+                    Some((
+                        MessageType::LOG,
+                        format!(
+                            "pyexplain: no section is marked as learned yet ({} does not exist)",
+                            path.display()
+                        ),
+                    )),
+                ),
+                Err(e) => (
+                    learned::Learned::default(),
+                    Some((
+                        MessageType::WARNING,
+                        format!(
+                            "pyexplain: ignoring {} ({e}): no section is marked as learned",
+                            path.display()
+                        ),
+                    )),
+                ),
+            },
+            None => (
+                learned::Learned::default(),
+                Some((
+                    MessageType::WARNING,
+                    "pyexplain: no data directory (XDG_DATA_HOME, HOME, APPDATA): learned sections are not saved".to_string(),
+                )),
+            ),
+        };
+        if let Some((typ, msg)) = problem {
+            self.client.log_message(typ, msg).await;
+        }
         self.state_mut(|s| {
             s.encoding = encoding;
             s.show_document = show_document;
+            s.learned = learned;
+            s.learned_path = learned_path;
             if let Some(lang) = params.locale.as_deref().and_then(Lang::parse) {
                 s.default_lang = lang;
             }
@@ -217,7 +268,11 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![OPEN_NOTE_COMMAND.to_string()],
+                    commands: vec![
+                        OPEN_NOTE_COMMAND.to_string(),
+                        MARK_LEARNED_COMMAND.to_string(),
+                        UNMARK_LEARNED_COMMAND.to_string(),
+                    ],
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -307,13 +362,15 @@ impl LanguageServer for Backend {
                 )
             })?);
         }
-        actions.extend(self.note_action(&params)?);
+        actions.extend(self.note_actions(&params)?);
         Ok(Some(actions))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         match params.command.as_str() {
             OPEN_NOTE_COMMAND => self.open_note(&params.arguments).await,
+            MARK_LEARNED_COMMAND => self.set_learned(&params.arguments, true).await,
+            UNMARK_LEARNED_COMMAND => self.set_learned(&params.arguments, false).await,
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
     }
@@ -341,7 +398,14 @@ impl LanguageServer for Backend {
                 });
             }
             let expl = analysis::explain_at(parsed, offset)?;
-            let markdown = render::hover_markdown(&expl, lang, settings.verbosity)?;
+            // A section marked as learned is brief whatever the setting.
+            let learned = self.is_learned(&expl.note);
+            let verbosity = if learned {
+                Verbosity::Brief
+            } else {
+                settings.verbosity
+            };
+            let markdown = render::hover_markdown(&expl, lang, verbosity)?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
@@ -395,33 +459,127 @@ impl Backend {
         }
     }
 
-    /// The "📖 §N.M <title>" action for the construct at the start of `range`.
-    fn note_action(&self, params: &CodeActionParams) -> Result<Option<CodeActionOrCommand>> {
+    /// Whether the note `key` (an id or a section) is marked as learned.
+    fn is_learned(&self, key: &str) -> bool {
+        crate::knowledge::knowledge()
+            .note(key, Lang::En)
+            .is_some_and(|note| self.state(|s| s.learned.contains(&note.id)))
+    }
+
+    /// For the construct at the start of `range`: "📖 §N.M <title>" (open the
+    /// chapter), then "Mark §N.M as learned", or "Show full notes again for
+    /// §N.M" when it already is.
+    fn note_actions(&self, params: &CodeActionParams) -> Result<Vec<CodeActionOrCommand>> {
         let (encoding, lang) = self.state(|s| (s.encoding, s.lang()));
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
-        guarded("codeAction", || {
-            let parsed = &doc.parsed;
-            let offset = parsed.offset(convert::line_col(params.range.start), encoding);
-            let expl = analysis::explain_at(parsed, offset)?;
-            let note = crate::knowledge::knowledge().note(&expl.note, lang)?;
-            let title = format!("📖 §{} {}", note.section, note.title);
-            Some(CodeActionOrCommand::CodeAction(CodeAction {
+        let action = |title: String, command: &str, argument: Value| {
+            CodeActionOrCommand::CodeAction(CodeAction {
                 title: title.clone(),
                 kind: Some(CodeActionKind::EMPTY),
                 command: Some(Command {
                     title,
-                    command: OPEN_NOTE_COMMAND.to_string(),
-                    arguments: Some(vec![serde_json::json!({
-                        "note": note.id,
-                        "section": note.section.to_string(),
-                        "lang": lang.code(),
-                    })]),
+                    command: command.to_string(),
+                    arguments: Some(vec![argument]),
                 }),
                 ..Default::default()
-            }))
+            })
+        };
+        guarded("codeAction", || {
+            let parsed = &doc.parsed;
+            let offset = parsed.offset(convert::line_col(params.range.start), encoding);
+            let Some(expl) = analysis::explain_at(parsed, offset) else {
+                return Vec::new();
+            };
+            let k = crate::knowledge::knowledge();
+            let Some(note) = k.note(&expl.note, lang) else {
+                return Vec::new();
+            };
+            let section = note.section.to_string();
+            let open = action(
+                format!("📖 §{section} {}", note.title),
+                OPEN_NOTE_COMMAND,
+                serde_json::json!({"note": note.id, "section": section, "lang": lang.code()}),
+            );
+            let (key, command) = if self.is_learned(&note.id) {
+                ("ui.unmark-learned", UNMARK_LEARNED_COMMAND)
+            } else {
+                ("ui.mark-learned", MARK_LEARNED_COMMAND)
+            };
+            let args = [("section".to_string(), section.clone())];
+            let title = k
+                .fill(lang, key, &args)
+                .unwrap_or_else(|| format!("{command} §{section}"));
+            let learn = action(
+                title,
+                command,
+                serde_json::json!({"note": note.id, "section": section}),
+            );
+            vec![open, learn]
         })
+    }
+
+    /// `pyexplain.markLearned` / `pyexplain.unmarkLearned`: the argument is
+    /// `{"note": id}` or a bare id or section; `unmarkLearned` without one
+    /// forgets every mark. The change applies at once; saving it is reported
+    /// if it fails. Answers `{"learned": [ids]}`.
+    async fn set_learned(&self, args: &[Value], mark: bool) -> Result<Option<Value>> {
+        let key = args
+            .first()
+            .filter(|a| !a.is_null())
+            .map(|a| a.get("note").unwrap_or(a).as_str().unwrap_or_default());
+        let note_id = match key {
+            Some(key) => match crate::knowledge::knowledge().note(key, Lang::En) {
+                Some(note) => Some(note.id.clone()),
+                None => return Err(Error::invalid_params(format!("no note `{key}`"))),
+            },
+            None if mark => {
+                return Err(Error::invalid_params(format!(
+                    "{MARK_LEARNED_COMMAND} needs a note id or section"
+                )))
+            }
+            None => None,
+        };
+        let mut snapshot = learned::Learned::default();
+        let mut path = None;
+        let mut lang = Lang::En;
+        self.state_mut(|s| {
+            match &note_id {
+                Some(id) if mark => {
+                    s.learned.mark(id);
+                }
+                Some(id) => {
+                    s.learned.unmark(id);
+                }
+                None => s.learned.clear(),
+            }
+            snapshot = s.learned.clone();
+            path = s.learned_path.clone();
+            lang = s.lang();
+        });
+        let k = crate::knowledge::knowledge();
+        let saved = match &path {
+            Some(path) => learned::save(path, &snapshot)
+                .map_err(|e| (path.display().to_string(), e.to_string())),
+            None => Err((
+                "$XDG_DATA_HOME/pyexplain".to_string(),
+                "no data directory".to_string(),
+            )),
+        };
+        if let Err((path, error)) = saved {
+            let args = [("path".to_string(), path), ("error".to_string(), error)];
+            let msg = k
+                .fill(lang, "ui.learned-save-failed", &args)
+                .unwrap_or_default();
+            self.client.show_message(MessageType::ERROR, msg).await;
+        } else if note_id.is_none() {
+            self.client
+                .show_message(MessageType::INFO, k.ui(lang, "ui.learned-reset"))
+                .await;
+        }
+        let ids: Vec<&str> = snapshot.ids().collect();
+        Ok(Some(serde_json::json!({"learned": ids})))
     }
 
     /// Writes the note's chapter under the cache directory and asks the

@@ -103,7 +103,14 @@ before(async () => {
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pyexplain-vscode-'));
   child = spawn(binary, ['server'], {
-    env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache'), LANG: 'C', LC_ALL: '', LC_MESSAGES: '' },
+    env: {
+      ...process.env,
+      XDG_CACHE_HOME: path.join(tmp, 'cache'),
+      XDG_DATA_HOME: path.join(tmp, 'data'),
+      LANG: 'C',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -151,7 +158,11 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
     capabilities: { window: { showDocument: { support: true } } },
     initializationOptions: initializationOptions(config({ language: 'en', 'hover.enable': true, 'hover.verbosity': 'full' })),
   })) as { capabilities: { executeCommandProvider?: { commands: string[] } } };
-  assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ['pyexplain.openNote']);
+  assert.deepEqual(init.capabilities.executeCommandProvider?.commands, [
+    'pyexplain.openNote',
+    'pyexplain.markLearned',
+    'pyexplain.unmarkLearned',
+  ]);
   await c.sendNotification('initialized', {});
 
   const file = path.join(tmp, 'demo.py');
