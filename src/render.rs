@@ -1,5 +1,7 @@
 //! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
 
+use crate::analysis::hints::HintKind;
+use crate::analysis::module::FnKind;
 use crate::analysis::rules::{self, Diagnostic};
 use crate::analysis::Explanation;
 use crate::knowledge::{knowledge, Lang, Note};
@@ -71,6 +73,23 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         out.push_str(&related);
     }
     Some(out)
+}
+
+/// An inlay hint's label: `MRO: D → B → C → A → object`, `generator`, ...
+/// Empty for a plain function (which gets no hint).
+pub fn hint_label(kind: &HintKind, lang: Lang) -> String {
+    let k = knowledge();
+    let key = match kind {
+        HintKind::Mro(order) => {
+            let args = [("mro".to_string(), order.join(" → "))];
+            return k.fill(lang, "ui.hint-mro", &args).unwrap_or_default();
+        }
+        HintKind::Fn(FnKind::Generator) => "ui.hint-generator",
+        HintKind::Fn(FnKind::Coroutine) => "ui.hint-coroutine",
+        HintKind::Fn(FnKind::AsyncGenerator) => "ui.hint-async-generator",
+        HintKind::Fn(FnKind::Plain) => return String::new(),
+    };
+    k.ui(lang, key).to_string()
 }
 
 /// `Related: §9.3 Generator functions · §12.7 ...` with titles.
@@ -250,5 +269,22 @@ mod tests {
             assert!(full.contains(&related_line(note, lang).unwrap()));
             assert!(full.len() > brief.len());
         }
+    }
+
+    #[test]
+    fn hint_labels_in_both_languages() {
+        let mro = HintKind::Mro(vec!["D".into(), "B".into(), "object".into()]);
+        assert_eq!(hint_label(&mro, Lang::En), "MRO: D → B → object");
+        assert_eq!(hint_label(&mro, Lang::Zh), "MRO：D → B → object");
+        let kinds = [
+            (FnKind::Generator, "generator", "生成器"),
+            (FnKind::Coroutine, "coroutine", "协程"),
+            (FnKind::AsyncGenerator, "async generator", "异步生成器"),
+        ];
+        for (kind, en, zh) in kinds {
+            assert_eq!(hint_label(&HintKind::Fn(kind), Lang::En), en);
+            assert_eq!(hint_label(&HintKind::Fn(kind), Lang::Zh), zh);
+        }
+        assert_eq!(hint_label(&HintKind::Fn(FnKind::Plain), Lang::En), "");
     }
 }

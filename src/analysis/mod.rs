@@ -2,6 +2,7 @@
 //! panics on any input (every range is clamped, every lookup is checked).
 
 pub mod explain;
+pub mod hints;
 pub mod module;
 pub mod mro;
 pub mod rules;

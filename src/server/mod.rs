@@ -35,6 +35,8 @@ struct Settings {
     language: Option<Lang>,
     hover_enable: bool,
     verbosity: Verbosity,
+    /// `inlayHints.enable`: off unless asked for.
+    inlay_hints: bool,
     /// Rule selection from the client; overrides pyproject.toml when set.
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
@@ -46,6 +48,7 @@ impl Default for Settings {
             language: None,
             hover_enable: true,
             verbosity: Verbosity::Full,
+            inlay_hints: false,
             select: None,
             ignore: None,
         }
@@ -79,6 +82,14 @@ impl Settings {
                 Verbosity::Full
             };
         }
+        if let Some(enable) = obj
+            .get("inlayHints")
+            .and_then(|h| h.get("enable"))
+            .or_else(|| obj.get("inlayHints.enable"))
+            .and_then(Value::as_bool)
+        {
+            self.inlay_hints = enable;
+        }
         let ids = |key: &str| -> Option<Vec<String>> {
             obj.get(key)?.as_array().map(|a| {
                 a.iter()
@@ -108,6 +119,8 @@ struct State {
     encoding: Encoding,
     /// Whether the client handles `window/showDocument`.
     show_document: bool,
+    /// Whether the client handles `workspace/inlayHint/refresh`.
+    inlay_hint_refresh: bool,
     /// The language the client's `locale` or the environment names.
     default_lang: Lang,
     settings: Settings,
@@ -141,6 +154,7 @@ impl Backend {
             state: RwLock::new(State {
                 encoding: Encoding::Utf16,
                 show_document: false,
+                inlay_hint_refresh: false,
                 default_lang: Lang::from_env().unwrap_or(Lang::En),
                 settings: Settings::default(),
                 learned: learned::Learned::default(),
@@ -205,6 +219,13 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|w| w.show_document.as_ref())
             .is_some_and(|c| c.support);
+        let inlay_hint_refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|h| h.refresh_support)
+            .unwrap_or(false);
         // The learned notes: read once, here. Anything wrong with the file
         // means "nothing learned", said in the client's log.
         let learned_path = learned::default_path();
@@ -246,6 +267,7 @@ impl LanguageServer for Backend {
         self.state_mut(|s| {
             s.encoding = encoding;
             s.show_document = show_document;
+            s.inlay_hint_refresh = inlay_hint_refresh;
             s.learned = learned;
             s.learned_path = learned_path;
             if let Some(lang) = params.locale.as_deref().and_then(Lang::parse) {
@@ -275,6 +297,7 @@ impl LanguageServer for Backend {
                     ],
                     ..Default::default()
                 }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -337,7 +360,18 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let hints = |s: &State| (s.settings.inlay_hints, s.lang());
+        let before = self.state(hints);
         self.state_mut(|s| s.settings.update(&params.settings));
+        let (after, refresh) = self.state(|s| (hints(s), s.inlay_hint_refresh));
+        // Hints turned on or off, or shown in another language: ask the
+        // client to fetch them again (without waiting for its answer).
+        if refresh && before != after && (before.0 || after.0) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.inlay_hint_refresh().await;
+            });
+        }
         self.configs.clear();
         for (uri, _) in self.docs.all() {
             self.publish(uri).await;
@@ -413,6 +447,38 @@ impl LanguageServer for Backend {
                 }),
                 range: Some(convert::range(parsed, expl.range, encoding)),
             })
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let (encoding, lang, enabled) =
+            self.state(|s| (s.encoding, s.lang(), s.settings.inlay_hints));
+        if !enabled {
+            return Ok(Some(Vec::new()));
+        }
+        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+            return Ok(Some(Vec::new()));
+        };
+        guarded("inlayHint", || {
+            let parsed = &doc.parsed;
+            let range = convert::byte_range(parsed, params.range, encoding);
+            let hints = analysis::hints::inlay_hints(parsed, range)
+                .into_iter()
+                .filter_map(|hint| {
+                    let label = render::hint_label(&hint.kind, lang);
+                    (!label.is_empty()).then(|| InlayHint {
+                        position: convert::position(parsed, hint.offset, encoding),
+                        label: InlayHintLabel::String(label),
+                        kind: None,
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
+                })
+                .collect();
+            Some(hints)
         })
     }
 }
@@ -732,5 +798,17 @@ mod tests {
         assert_eq!(s.verbosity, Verbosity::Brief);
         s.update(&serde_json::json!({"language": 42, "hover": "x"}));
         assert_eq!(s.language, None);
+    }
+
+    #[test]
+    fn inlay_hints_are_off_until_enabled_in_either_shape() {
+        let mut s = Settings::default();
+        assert!(!s.inlay_hints);
+        s.update(&serde_json::json!({"pyexplain": {"inlayHints": {"enable": true}}}));
+        assert!(s.inlay_hints);
+        s.update(&serde_json::json!({"inlayHints.enable": false}));
+        assert!(!s.inlay_hints);
+        s.update(&serde_json::json!({"inlayHints": {"enable": "yes"}, "language": "en"}));
+        assert!(!s.inlay_hints, "a wrong type changes nothing");
     }
 }

@@ -177,6 +177,26 @@ check(':PyexplainResetLearned forgets the marks', reset)
 text = hover_text(yl, yc)
 check('the full hover is back', text and text:find('delegating generator', 1, true), text)
 
+-- Inlay hints: none until the setting is on; then Neovim is asked to refresh.
+local function hint_labels()
+  local labels = {}
+  for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
+    local label = h.inlay_hint.label
+    labels[#labels + 1] = type(label) == 'string' and label or vim.inspect(label)
+  end
+  return labels
+end
+vim.lsp.inlay_hint.enable(true, { bufnr = buf })
+vim.wait(300, function()
+  return #hint_labels() > 0
+end, 20)
+check('no inlay hints by default', #hint_labels() == 0, vim.inspect(hint_labels()))
+client:notify('workspace/didChangeConfiguration', { settings = { pyexplain = { inlayHints = { enable = true } } } })
+local hinted = vim.wait(5000, function()
+  return vim.tbl_contains(hint_labels(), 'generator')
+end, 20)
+check('inlay hints appear when enabled', hinted, vim.inspect(hint_labels()))
+
 -- Clean shutdown.
 client:stop()
 local stopped = vim.wait(5000, function()

@@ -1,7 +1,7 @@
 // pyexplain for VS Code: starts `pyexplain server` for Python files, keeps its
 // settings in sync and adds "Open course note…", "Set language…", "Restart
-// server" and "Show full notes again". Hovers, diagnostics, quick fixes and
-// the "📖 §N.M" / "Mark §N.M as learned" code actions come from the
+// server" and "Show full notes again". Hovers, diagnostics, quick fixes, inlay
+// hints and the "📖 §N.M" / "Mark §N.M as learned" code actions come from the
 // server through vscode-languageclient, which also registers the server's
 // commands (`pyexplain.openNote`, `pyexplain.markLearned`,
 // `pyexplain.unmarkLearned`) and handles the `window/showDocument` request
@@ -178,7 +178,7 @@ async function onConfigurationChanged(e: vscode.ConfigurationChangeEvent): Promi
     await restart();
     return;
   }
-  const relevant = ['language', 'select', 'ignore', 'hover'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  const relevant = ['language', 'select', 'ignore', 'hover', 'inlayHints'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
   if (!relevant) {
     return; // trace.server: vscode-languageclient applies it itself.
   }

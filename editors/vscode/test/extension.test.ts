@@ -80,7 +80,7 @@ async function exercise(mock: Mock): Promise<void> {
   await until('didChangeConfiguration sent', () => /Sending notification 'workspace\/didChangeConfiguration'/.test(log()));
   assert.match(
     log(),
-    /"settings": \{\s*"pyexplain": \{\s*"language": "zh",\s*"hover": \{\s*"enable": true,\s*"verbosity": "brief"\s*\},\s*"ignore": \[\s*"is-literal"\s*\]/,
+    /"settings": \{\s*"pyexplain": \{\s*"language": "zh",\s*"hover": \{\s*"enable": true,\s*"verbosity": "brief"\s*\},\s*"inlayHints": \{\s*"enable": false\s*\},\s*"ignore": \[\s*"is-literal"\s*\]/,
   );
   mock.pick = (its) => {
     items = its;

@@ -212,3 +212,22 @@ test('pyexplain.openNote with the quick pick argument sends window/showDocument'
   assert.ok(result.path.startsWith(path.join(tmp, 'cache')), result.path);
   assert.match(fs.readFileSync(result.path, 'utf8').split('\n')[result.line], /Everything is an object/);
 });
+
+test('inlay hints follow pyexplain.inlayHints.enable', { skip }, async () => {
+  const c = conn!;
+  const file = path.join(tmp, 'hints.py');
+  const text = 'def gen():\n    yield 1\n';
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  await c.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+  const params = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } } };
+  await c.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(config({ language: 'en' })));
+  assert.deepEqual(await c.sendRequest('textDocument/inlayHint', params), []);
+  await c.sendNotification(
+    'workspace/didChangeConfiguration',
+    didChangeConfigurationParams(config({ language: 'en', 'inlayHints.enable': true })),
+  );
+  assert.deepEqual(await c.sendRequest('textDocument/inlayHint', params), [
+    { position: { line: 0, character: 9 }, label: 'generator', paddingLeft: true },
+  ]);
+});

@@ -4,6 +4,8 @@
 -- Neovim 0.10:     require('pyexplain').setup({ language = 'zh' })
 -- Commands:        :PyexplainNote 12.6   :PyexplainLanguage zh|en|auto
 --                  :PyexplainResetLearned  (full hovers again for every section)
+-- Inlay hints (MRO, generator/coroutine) are off unless `inlayHints = { enable = true }`
+-- and `vim.lsp.inlay_hint.enable(true)`.
 local M = {}
 
 M.config = {
@@ -12,6 +14,7 @@ M.config = {
   select = nil,
   ignore = nil,
   hover = { enable = true, verbosity = 'full' },
+  inlayHints = { enable = false },
 }
 
 local function server_cmd()
@@ -25,6 +28,7 @@ local function settings()
       select = M.config.select,
       ignore = M.config.ignore,
       hover = M.config.hover,
+      inlayHints = M.config.inlayHints,
     },
   }
 end
