@@ -1,5 +1,7 @@
 //! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
 
+use crate::analysis::hints::HintKind;
+use crate::analysis::module::FnKind;
 use crate::analysis::rules::{self, Diagnostic};
 use crate::analysis::Explanation;
 use crate::knowledge::{knowledge, Lang, Note};
@@ -7,10 +9,13 @@ use crate::knowledge::{knowledge, Lang, Note};
 /// How much of the note a hover shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verbosity {
-    /// Title, the sentence about this code, and the note up to [`HOVER_LINES`].
+    /// Title, the sentence about this code, the note up to [`HOVER_LINES`]
+    /// and the related sections.
     #[default]
     Full,
-    /// Title, the sentence about this code, and the note's summary.
+    /// Title, the note's summary (its first paragraph) and where to read the
+    /// whole note: for `hover.verbosity = "brief"` and for sections marked as
+    /// learned.
     Brief,
 }
 
@@ -37,32 +42,54 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
     let note = k.note(&expl.note, lang)?;
     let mut out = title_line(note);
     out.push_str("\n\n");
+    let more = || {
+        let args = [("section".to_string(), note.section.to_string())];
+        k.fill(lang, "ui.more", &args)
+    };
+    if verbosity == Verbosity::Brief {
+        out.push_str(&note.summary);
+        if let Some(more) = more() {
+            out.push_str("\n\n");
+            out.push_str(&more);
+        }
+        return Some(out);
+    }
     if let Some(sentence) = context_sentence(expl, lang) {
         out.push_str(&sentence);
         out.push_str("\n\n");
     }
-    let related = related_line(note, lang);
-    match verbosity {
-        Verbosity::Brief => out.push_str(&note.summary),
-        Verbosity::Full => {
-            // The title, the sentence, the "more" and related lines count too.
-            let used = out.lines().count() + 4;
-            let (excerpt, cut) = excerpt(&note.body, HOVER_LINES.saturating_sub(used));
-            out.push_str(&excerpt);
-            if cut {
-                let args = [("section".to_string(), note.section.to_string())];
-                if let Some(more) = k.fill(lang, "ui.more", &args) {
-                    out.push_str("\n\n");
-                    out.push_str(&more);
-                }
-            }
+    // The title, the sentence, the "more" and related lines count too.
+    let used = out.lines().count() + 4;
+    let (excerpt, cut) = excerpt(&note.body, HOVER_LINES.saturating_sub(used));
+    out.push_str(&excerpt);
+    if cut {
+        if let Some(more) = more() {
+            out.push_str("\n\n");
+            out.push_str(&more);
         }
     }
-    if let Some(related) = related {
+    if let Some(related) = related_line(note, lang) {
         out.push_str("\n\n");
         out.push_str(&related);
     }
     Some(out)
+}
+
+/// An inlay hint's label: `MRO: D → B → C → A → object`, `generator`, ...
+/// Empty for a plain function (which gets no hint).
+pub fn hint_label(kind: &HintKind, lang: Lang) -> String {
+    let k = knowledge();
+    let key = match kind {
+        HintKind::Mro(order) => {
+            let args = [("mro".to_string(), order.join(" → "))];
+            return k.fill(lang, "ui.hint-mro", &args).unwrap_or_default();
+        }
+        HintKind::Fn(FnKind::Generator) => "ui.hint-generator",
+        HintKind::Fn(FnKind::Coroutine) => "ui.hint-coroutine",
+        HintKind::Fn(FnKind::AsyncGenerator) => "ui.hint-async-generator",
+        HintKind::Fn(FnKind::Plain) => return String::new(),
+    };
+    k.ui(lang, key).to_string()
 }
 
 /// `Related: §9.3 Generator functions · §12.7 ...` with titles.
@@ -216,5 +243,48 @@ mod tests {
         assert!(cut);
         let (text, cut) = excerpt(body, 100);
         assert!(text.contains("a\n\nb") && !cut);
+    }
+
+    fn yield_from() -> Explanation {
+        let src = "def delegate(results, key):\n    results[key] = yield from averager()\n";
+        let parsed = crate::analysis::Parsed::new(src.to_string());
+        crate::analysis::explain_at(&parsed, src.find("yield from").unwrap_or(0)).unwrap()
+    }
+
+    #[test]
+    fn brief_is_title_summary_and_where_to_read_more() {
+        for lang in Lang::ALL {
+            let expl = yield_from();
+            let note = knowledge().note(&expl.note, lang).unwrap();
+            let brief = hover_markdown(&expl, lang, Verbosity::Brief).unwrap();
+            let more = knowledge()
+                .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
+                .unwrap();
+            assert_eq!(
+                brief,
+                format!("{}\n\n{}\n\n{more}", title_line(note), note.summary)
+            );
+            let full = hover_markdown(&expl, lang, Verbosity::Full).unwrap();
+            assert!(full.contains(&context_sentence(&expl, lang).unwrap()));
+            assert!(full.contains(&related_line(note, lang).unwrap()));
+            assert!(full.len() > brief.len());
+        }
+    }
+
+    #[test]
+    fn hint_labels_in_both_languages() {
+        let mro = HintKind::Mro(vec!["D".into(), "B".into(), "object".into()]);
+        assert_eq!(hint_label(&mro, Lang::En), "MRO: D → B → object");
+        assert_eq!(hint_label(&mro, Lang::Zh), "MRO：D → B → object");
+        let kinds = [
+            (FnKind::Generator, "generator", "生成器"),
+            (FnKind::Coroutine, "coroutine", "协程"),
+            (FnKind::AsyncGenerator, "async generator", "异步生成器"),
+        ];
+        for (kind, en, zh) in kinds {
+            assert_eq!(hint_label(&HintKind::Fn(kind), Lang::En), en);
+            assert_eq!(hint_label(&HintKind::Fn(kind), Lang::Zh), zh);
+        }
+        assert_eq!(hint_label(&HintKind::Fn(FnKind::Plain), Lang::En), "");
     }
 }

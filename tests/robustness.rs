@@ -107,6 +107,10 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
 fn exercise(text: &str, rng: &mut Rng) {
     let parsed = Parsed::new(text.to_string());
     let _ = rules::check(&parsed, &Selection::default());
+    let (a, b) = (rng.below(text.len() + 2), rng.below(text.len() + 2));
+    for hint in pyexplain::analysis::hints::inlay_hints(&parsed, a..b) {
+        assert!(a <= hint.offset && hint.offset <= b && text.is_char_boundary(hint.offset));
+    }
     for _ in 0..20 {
         let offset = rng.below(text.len() + 2);
         if let Some(e) = explain_at(&parsed, offset) {
@@ -341,6 +345,7 @@ fn stdlib_corpus() {
         let start = Instant::now();
         let parsed = Parsed::new(text.clone());
         let _ = rules::check(&parsed, &Selection::default());
+        let _ = pyexplain::analysis::hints::inlay_hints(&parsed, 0..text.len());
         for _ in 0..10 {
             let o = rng.below(text.len() + 1);
             let _ = explain_at(&parsed, o);

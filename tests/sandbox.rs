@@ -1,5 +1,7 @@
-//! The server writes nothing outside its cache directory (never into the
-//! project) and opens no network socket.
+//! The server writes nothing outside its cache directory and its data
+//! directory (never into the project) and opens no network socket. The data
+//! directory holds one file, `learned.json`, written only when a section is
+//! marked as learned.
 
 mod common;
 
@@ -28,7 +30,7 @@ fn tree(dir: &Path) -> BTreeSet<PathBuf> {
 }
 
 #[test]
-fn writes_only_its_cache_and_opens_no_socket() {
+fn writes_only_its_cache_and_learned_file_and_opens_no_socket() {
     let root = std::env::temp_dir().join(format!("pyexplain-sandbox-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let project = root.join("project");
@@ -61,17 +63,25 @@ fn writes_only_its_cache_and_opens_no_socket() {
     let _ = c.hover(&uri, 1, 13);
     let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri},
         "range": {"start": {"line": 1, "character": 13}, "end": {"line": 1, "character": 13}}, "context": {"diagnostics": []}}));
-    let command = actions
+    let commands: Vec<_> = actions
         .as_array()
         .unwrap()
         .iter()
-        .find_map(|a| a.get("command"))
+        .filter_map(|a| a.get("command"))
         .cloned()
-        .unwrap();
-    let _ = c.request(
-        "workspace/executeCommand",
-        json!({"command": command["command"], "arguments": command["arguments"]}),
-    );
+        .collect();
+    // Open the chapter, then mark the section as learned.
+    assert_eq!(commands[0]["command"], "pyexplain.openNote");
+    assert_eq!(commands[1]["command"], "pyexplain.markLearned");
+    for command in &commands {
+        // Reading a missing learned.json creates nothing: the data directory
+        // appears only when a section is marked.
+        assert!(!root.join("data").exists(), "data written before marking");
+        let _ = c.request(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        );
+    }
 
     // No socket among the open file descriptors (Linux /proc).
     let fds = std::fs::read_dir(format!("/proc/{}/fd", c.pid())).unwrap();
@@ -94,9 +104,13 @@ fn writes_only_its_cache_and_opens_no_socket() {
         "the server wrote into HOME: {:?}",
         tree(&home)
     );
-    for dir in ["data", "config"] {
-        assert!(!root.join(dir).exists(), "the server created {dir}");
-    }
+    assert!(!root.join("config").exists(), "the server created config");
+    let data = root.join("data");
+    assert_eq!(
+        tree(&data),
+        BTreeSet::from([data.join("pyexplain"), data.join("pyexplain/learned.json")]),
+        "the data directory holds only learned.json"
+    );
     assert!(
         tree(&cache).iter().any(|p| p.ends_with("en/ch12.md")),
         "the note was not materialized in the cache"

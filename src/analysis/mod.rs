@@ -3,6 +3,7 @@
 
 pub mod classes;
 pub mod explain;
+pub mod hints;
 pub mod module;
 pub mod mro;
 pub mod rules;

@@ -2,7 +2,7 @@
 //! when a `class` statement runs, for classes whose bases are all defined at
 //! module level (or `object`). Anything else is "cannot tell", never a guess.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -67,34 +67,59 @@ pub fn bases(class: Node, src: &[u8]) -> Vec<String> {
 /// The C3 linearization of the module class `name` (itself first, `object`
 /// last).
 pub fn mro(parsed: &Parsed, name: &str) -> Result<Vec<String>, MroError> {
-    Mros::new(parsed).mro(name)
+    Linearizer::new(parsed).mro(name)
 }
 
-/// The module's classes with their MROs computed on demand and remembered:
-/// for callers that ask about many classes of one file.
+/// A [`Linearizer`] behind `&self`, for callers that hold it in a shared
+/// structure (the runtime analyses' [`super::classes::Classes`]).
 #[derive(Debug)]
 pub struct Mros {
-    table: HashMap<String, Option<Vec<String>>>,
-    memo: std::cell::RefCell<HashMap<String, Result<Vec<String>, MroError>>>,
+    inner: std::cell::RefCell<Linearizer>,
+    names: Vec<String>,
 }
 
 impl Mros {
     pub fn new(parsed: &Parsed) -> Mros {
+        let inner = Linearizer::new(parsed);
+        let names = inner.names().map(String::from).collect();
         Mros {
-            table: classes(parsed),
-            memo: Default::default(),
+            inner: std::cell::RefCell::new(inner),
+            names,
         }
     }
 
     /// The C3 linearization of the module class `name`.
     pub fn mro(&self, name: &str) -> Result<Vec<String>, MroError> {
-        let mut visiting = Vec::new();
-        linearize(
-            &self.table,
-            name,
-            &mut self.memo.borrow_mut(),
-            &mut visiting,
-        )
+        self.inner.borrow_mut().mro(name)
+    }
+
+    /// The module classes defined exactly once, in no particular order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+}
+
+/// Inheritance deeper than this is "cannot tell" (it bounds the work per
+/// class; no real hierarchy comes near it).
+const MAX_DEPTH: usize = 200;
+
+/// The C3 linearizations of one module's classes, each computed once: for
+/// callers that ask for many classes (the inlay hints of a whole file).
+#[derive(Debug)]
+pub struct Linearizer {
+    table: HashMap<String, Option<Vec<String>>>,
+    /// Name -> (MRO, depth of its inheritance: `object` is 0), or why not.
+    memo: HashMap<String, Result<(Vec<String>, usize), MroError>>,
+}
+
+impl Linearizer {
+    pub fn new(parsed: &Parsed) -> Linearizer {
+        let mut memo = HashMap::new();
+        memo.insert("object".to_string(), Ok((vec!["object".to_string()], 0)));
+        Linearizer {
+            table: classes(parsed),
+            memo,
+        }
     }
 
     /// The module classes defined exactly once, in no particular order.
@@ -104,58 +129,87 @@ impl Mros {
             .filter(|(_, b)| b.is_some())
             .map(|(n, _)| n.as_str())
     }
-}
 
-fn linearize(
-    table: &HashMap<String, Option<Vec<String>>>,
-    name: &str,
-    memo: &mut HashMap<String, Result<Vec<String>, MroError>>,
-    visiting: &mut Vec<String>,
-) -> Result<Vec<String>, MroError> {
-    if name == "object" {
-        return Ok(vec!["object".to_string()]);
+    /// The C3 linearization of the module class `name`.
+    pub fn mro(&mut self, name: &str) -> Result<Vec<String>, MroError> {
+        self.compute(name);
+        match self.memo.get(name) {
+            Some(Ok((order, _))) => Ok(order.clone()),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(MroError::Unknown(name.to_string())),
+        }
     }
-    if let Some(done) = memo.get(name) {
-        return done.clone();
+
+    /// Fills the memo for `name` and its ancestors: bases first, without
+    /// recursion (no depth can overflow the stack). A base that is on the
+    /// path being computed (`class A(B)` / `class B(A)`) is unknown.
+    fn compute(&mut self, name: &str) {
+        let mut on_path: HashSet<String> = HashSet::new();
+        // (class, its bases are done)
+        let mut stack = vec![(name.to_string(), false)];
+        while let Some((class, bases_done)) = stack.pop() {
+            if self.memo.contains_key(&class) {
+                continue;
+            }
+            let Some(Some(bases)) = self.table.get(&class).cloned() else {
+                self.memo
+                    .insert(class.clone(), Err(MroError::Unknown(class.clone())));
+                continue;
+            };
+            if !bases_done {
+                if on_path.contains(&class) {
+                    self.memo
+                        .insert(class.clone(), Err(MroError::Unknown(class.clone())));
+                    continue;
+                }
+                if on_path.len() >= MAX_DEPTH {
+                    // `name` is deeper than MAX_DEPTH: stop here. What is
+                    // memoized so far is exact; the classes still on the
+                    // path are not memoized (they may be shallower).
+                    self.memo
+                        .insert(name.to_string(), Err(MroError::Unknown(name.to_string())));
+                    return;
+                }
+                on_path.insert(class.clone());
+                stack.push((class, true));
+                stack.extend(bases.iter().rev().map(|b| (b.clone(), false)));
+                continue;
+            }
+            on_path.remove(&class);
+            let result = self.merge_bases(&class, &bases);
+            self.memo.insert(class, result);
+        }
     }
-    let Some(Some(bases)) = table.get(name) else {
-        return Err(MroError::Unknown(name.to_string()));
-    };
-    // A cycle (`class A(B)` / `class B(A)`) or absurd depth: not a real MRO.
-    if visiting.iter().any(|v| v == name) || visiting.len() > 200 {
-        return Err(MroError::Unknown(name.to_string()));
-    }
-    visiting.push(name.to_string());
-    let mut sequences: Vec<Vec<String>> = Vec::new();
-    let mut result = Ok(());
-    for base in bases {
-        match linearize(table, base, memo, visiting) {
-            Ok(seq) => sequences.push(seq),
-            Err(e) => {
-                result = Err(e);
-                break;
+
+    /// `class` + the C3 merge of its bases' MROs (all computed) and the
+    /// bases themselves.
+    fn merge_bases(&self, class: &str, bases: &[String]) -> Result<(Vec<String>, usize), MroError> {
+        let mut sequences: Vec<Vec<String>> = Vec::new();
+        let mut depth = 0;
+        for base in bases {
+            match self.memo.get(base) {
+                Some(Ok((order, d))) => {
+                    sequences.push(order.clone());
+                    depth = depth.max(*d);
+                }
+                Some(Err(e)) => return Err(e.clone()),
+                None => return Err(MroError::Unknown(base.clone())),
             }
         }
-    }
-    visiting.pop();
-    let out = result.and_then(|()| {
-        let effective: Vec<String> = if bases.is_empty() {
-            vec!["object".to_string()]
-        } else {
-            bases.clone()
-        };
+        if depth + 1 > MAX_DEPTH {
+            return Err(MroError::Unknown(class.to_string()));
+        }
         if bases.is_empty() {
             sequences.push(vec!["object".to_string()]);
+            sequences.push(vec!["object".to_string()]);
+        } else {
+            sequences.push(bases.to_vec());
         }
-        sequences.push(effective);
-        merge(sequences).map(|tail| {
-            let mut full = vec![name.to_string()];
-            full.extend(tail);
-            full
-        })
-    });
-    memo.insert(name.to_string(), out.clone());
-    out
+        let tail = merge(sequences)?;
+        let mut full = vec![class.to_string()];
+        full.extend(tail);
+        Ok((full, depth + 1))
+    }
 }
 
 /// C3 merge: repeatedly take the first head that is in no other tail.
@@ -200,5 +254,41 @@ mod tests {
         assert!(matches!(mro_of(cycle, "A"), Err(MroError::Unknown(_))));
         let twice = "class A: pass\nclass A(object): pass\nclass C(A): pass\n";
         assert_eq!(mro_of(twice, "C"), Err(MroError::Unknown("A".into())));
+        let self_base = "class A(A): pass\n";
+        assert!(matches!(mro_of(self_base, "A"), Err(MroError::Unknown(_))));
+    }
+
+    /// A chain `A{i}(A{i-1}, B)`: every class of one module at the cost of
+    /// one pass, and "cannot tell" beyond [`MAX_DEPTH`] whatever the order
+    /// the classes are asked in.
+    #[test]
+    fn deep_chains_are_linear_and_bounded() {
+        let n = 400;
+        let mut src = String::from("class A0: pass\nclass B: pass\n");
+        for i in 1..n {
+            src.push_str(&format!("class A{i}(A{}, B): pass\n", i - 1));
+        }
+        let parsed = Parsed::new(src);
+        let expect = |i: usize| -> Result<usize, MroError> {
+            // A{i} has depth i + 1 (A0 has 1).
+            if i + 1 > MAX_DEPTH {
+                Err(MroError::Unknown(format!("A{}", MAX_DEPTH)))
+            } else if i == 0 {
+                Ok(2) // A0, object
+            } else {
+                Ok(i + 3) // A{i}..A0, B, object
+            }
+        };
+        for order in [(0..n).collect::<Vec<_>>(), (0..n).rev().collect::<Vec<_>>()] {
+            let mut lin = Linearizer::new(&parsed);
+            for i in order {
+                let got = lin.mro(&format!("A{i}")).map(|m| m.len());
+                match expect(i) {
+                    Ok(len) => assert_eq!(got, Ok(len), "A{i}"),
+                    Err(_) => assert!(matches!(got, Err(MroError::Unknown(_))), "A{i}: {got:?}"),
+                }
+            }
+        }
+        assert_eq!(mro(&parsed, "A10").unwrap()[..3], ["A10", "A9", "A8"]);
     }
 }

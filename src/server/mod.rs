@@ -10,6 +10,7 @@
 mod convert;
 mod diagnostics;
 mod documents;
+mod learned;
 pub mod note_files;
 mod transport;
 
@@ -34,6 +35,8 @@ struct Settings {
     language: Option<Lang>,
     hover_enable: bool,
     verbosity: Verbosity,
+    /// `inlayHints.enable`: off unless asked for.
+    inlay_hints: bool,
     /// Rule selection from the client; overrides pyproject.toml when set.
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
@@ -45,6 +48,7 @@ impl Default for Settings {
             language: None,
             hover_enable: true,
             verbosity: Verbosity::Full,
+            inlay_hints: false,
             select: None,
             ignore: None,
         }
@@ -78,6 +82,14 @@ impl Settings {
                 Verbosity::Full
             };
         }
+        if let Some(enable) = obj
+            .get("inlayHints")
+            .and_then(|h| h.get("enable"))
+            .or_else(|| obj.get("inlayHints.enable"))
+            .and_then(Value::as_bool)
+        {
+            self.inlay_hints = enable;
+        }
         let ids = |key: &str| -> Option<Vec<String>> {
             obj.get(key)?.as_array().map(|a| {
                 a.iter()
@@ -97,15 +109,25 @@ impl Settings {
 
 /// The command behind the "open the chapter" code action.
 pub const OPEN_NOTE_COMMAND: &str = "pyexplain.openNote";
+/// Marks a note as learned (its hovers become brief): `[{"note": id}]`.
+pub const MARK_LEARNED_COMMAND: &str = "pyexplain.markLearned";
+/// Shows a learned note in full again; without an argument, every note.
+pub const UNMARK_LEARNED_COMMAND: &str = "pyexplain.unmarkLearned";
 
 #[derive(Debug)]
 struct State {
     encoding: Encoding,
     /// Whether the client handles `window/showDocument`.
     show_document: bool,
+    /// Whether the client handles `workspace/inlayHint/refresh`.
+    inlay_hint_refresh: bool,
     /// The language the client's `locale` or the environment names.
     default_lang: Lang,
     settings: Settings,
+    /// The notes marked as learned, and where they are saved (`None`: the
+    /// user has no data directory; marks last until the server stops).
+    learned: learned::Learned,
+    learned_path: Option<std::path::PathBuf>,
 }
 
 impl State {
@@ -132,8 +154,11 @@ impl Backend {
             state: RwLock::new(State {
                 encoding: Encoding::Utf16,
                 show_document: false,
+                inlay_hint_refresh: false,
                 default_lang: Lang::from_env().unwrap_or(Lang::En),
                 settings: Settings::default(),
+                learned: learned::Learned::default(),
+                learned_path: None,
             }),
             shutdown,
         }
@@ -194,9 +219,57 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|w| w.show_document.as_ref())
             .is_some_and(|c| c.support);
+        let inlay_hint_refresh = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.inlay_hint.as_ref())
+            .and_then(|h| h.refresh_support)
+            .unwrap_or(false);
+        // The learned notes: read once, here. Anything wrong with the file
+        // means "nothing learned", said in the client's log.
+        let learned_path = learned::default_path();
+        let (learned, problem) = match &learned_path {
+            Some(path) => match learned::load(path) {
+                Ok(l) => (l, None),
+                Err(learned::LoadError::Missing) => (
+                    learned::Learned::default(),
+                    Some((
+                        MessageType::LOG,
+                        format!(
+                            "pyexplain: no section is marked as learned yet ({} does not exist)",
+                            path.display()
+                        ),
+                    )),
+                ),
+                Err(e) => (
+                    learned::Learned::default(),
+                    Some((
+                        MessageType::WARNING,
+                        format!(
+                            "pyexplain: ignoring {} ({e}): no section is marked as learned",
+                            path.display()
+                        ),
+                    )),
+                ),
+            },
+            None => (
+                learned::Learned::default(),
+                Some((
+                    MessageType::WARNING,
+                    "pyexplain: no data directory (XDG_DATA_HOME, HOME, APPDATA): learned sections are not saved".to_string(),
+                )),
+            ),
+        };
+        if let Some((typ, msg)) = problem {
+            self.client.log_message(typ, msg).await;
+        }
         self.state_mut(|s| {
             s.encoding = encoding;
             s.show_document = show_document;
+            s.inlay_hint_refresh = inlay_hint_refresh;
+            s.learned = learned;
+            s.learned_path = learned_path;
             if let Some(lang) = params.locale.as_deref().and_then(Lang::parse) {
                 s.default_lang = lang;
             }
@@ -217,9 +290,14 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![OPEN_NOTE_COMMAND.to_string()],
+                    commands: vec![
+                        OPEN_NOTE_COMMAND.to_string(),
+                        MARK_LEARNED_COMMAND.to_string(),
+                        UNMARK_LEARNED_COMMAND.to_string(),
+                    ],
                     ..Default::default()
                 }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {
@@ -282,7 +360,18 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let hints = |s: &State| (s.settings.inlay_hints, s.lang());
+        let before = self.state(hints);
         self.state_mut(|s| s.settings.update(&params.settings));
+        let (after, refresh) = self.state(|s| (hints(s), s.inlay_hint_refresh));
+        // Hints turned on or off, or shown in another language: ask the
+        // client to fetch them again (without waiting for its answer).
+        if refresh && before != after && (before.0 || after.0) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.inlay_hint_refresh().await;
+            });
+        }
         self.configs.clear();
         for (uri, _) in self.docs.all() {
             self.publish(uri).await;
@@ -307,13 +396,15 @@ impl LanguageServer for Backend {
                 )
             })?);
         }
-        actions.extend(self.note_action(&params)?);
+        actions.extend(self.note_actions(&params)?);
         Ok(Some(actions))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         match params.command.as_str() {
             OPEN_NOTE_COMMAND => self.open_note(&params.arguments).await,
+            MARK_LEARNED_COMMAND => self.set_learned(&params.arguments, true).await,
+            UNMARK_LEARNED_COMMAND => self.set_learned(&params.arguments, false).await,
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
     }
@@ -341,7 +432,14 @@ impl LanguageServer for Backend {
                 });
             }
             let expl = analysis::explain_at(parsed, offset)?;
-            let markdown = render::hover_markdown(&expl, lang, settings.verbosity)?;
+            // A section marked as learned is brief whatever the setting.
+            let learned = self.is_learned(&expl.note);
+            let verbosity = if learned {
+                Verbosity::Brief
+            } else {
+                settings.verbosity
+            };
+            let markdown = render::hover_markdown(&expl, lang, verbosity)?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
@@ -349,6 +447,38 @@ impl LanguageServer for Backend {
                 }),
                 range: Some(convert::range(parsed, expl.range, encoding)),
             })
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let (encoding, lang, enabled) =
+            self.state(|s| (s.encoding, s.lang(), s.settings.inlay_hints));
+        if !enabled {
+            return Ok(Some(Vec::new()));
+        }
+        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+            return Ok(Some(Vec::new()));
+        };
+        guarded("inlayHint", || {
+            let parsed = &doc.parsed;
+            let range = convert::byte_range(parsed, params.range, encoding);
+            let hints = analysis::hints::inlay_hints(parsed, range)
+                .into_iter()
+                .filter_map(|hint| {
+                    let label = render::hint_label(&hint.kind, lang);
+                    (!label.is_empty()).then(|| InlayHint {
+                        position: convert::position(parsed, hint.offset, encoding),
+                        label: InlayHintLabel::String(label),
+                        kind: None,
+                        text_edits: None,
+                        tooltip: None,
+                        padding_left: Some(true),
+                        padding_right: None,
+                        data: None,
+                    })
+                })
+                .collect();
+            Some(hints)
         })
     }
 }
@@ -395,33 +525,127 @@ impl Backend {
         }
     }
 
-    /// The "📖 §N.M <title>" action for the construct at the start of `range`.
-    fn note_action(&self, params: &CodeActionParams) -> Result<Option<CodeActionOrCommand>> {
+    /// Whether the note `key` (an id or a section) is marked as learned.
+    fn is_learned(&self, key: &str) -> bool {
+        crate::knowledge::knowledge()
+            .note(key, Lang::En)
+            .is_some_and(|note| self.state(|s| s.learned.contains(&note.id)))
+    }
+
+    /// For the construct at the start of `range`: "📖 §N.M <title>" (open the
+    /// chapter), then "Mark §N.M as learned", or "Show full notes again for
+    /// §N.M" when it already is.
+    fn note_actions(&self, params: &CodeActionParams) -> Result<Vec<CodeActionOrCommand>> {
         let (encoding, lang) = self.state(|s| (s.encoding, s.lang()));
         let Some(doc) = self.docs.get(&params.text_document.uri) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
-        guarded("codeAction", || {
-            let parsed = &doc.parsed;
-            let offset = parsed.offset(convert::line_col(params.range.start), encoding);
-            let expl = analysis::explain_at(parsed, offset)?;
-            let note = crate::knowledge::knowledge().note(&expl.note, lang)?;
-            let title = format!("📖 §{} {}", note.section, note.title);
-            Some(CodeActionOrCommand::CodeAction(CodeAction {
+        let action = |title: String, command: &str, argument: Value| {
+            CodeActionOrCommand::CodeAction(CodeAction {
                 title: title.clone(),
                 kind: Some(CodeActionKind::EMPTY),
                 command: Some(Command {
                     title,
-                    command: OPEN_NOTE_COMMAND.to_string(),
-                    arguments: Some(vec![serde_json::json!({
-                        "note": note.id,
-                        "section": note.section.to_string(),
-                        "lang": lang.code(),
-                    })]),
+                    command: command.to_string(),
+                    arguments: Some(vec![argument]),
                 }),
                 ..Default::default()
-            }))
+            })
+        };
+        guarded("codeAction", || {
+            let parsed = &doc.parsed;
+            let offset = parsed.offset(convert::line_col(params.range.start), encoding);
+            let Some(expl) = analysis::explain_at(parsed, offset) else {
+                return Vec::new();
+            };
+            let k = crate::knowledge::knowledge();
+            let Some(note) = k.note(&expl.note, lang) else {
+                return Vec::new();
+            };
+            let section = note.section.to_string();
+            let open = action(
+                format!("📖 §{section} {}", note.title),
+                OPEN_NOTE_COMMAND,
+                serde_json::json!({"note": note.id, "section": section, "lang": lang.code()}),
+            );
+            let (key, command) = if self.is_learned(&note.id) {
+                ("ui.unmark-learned", UNMARK_LEARNED_COMMAND)
+            } else {
+                ("ui.mark-learned", MARK_LEARNED_COMMAND)
+            };
+            let args = [("section".to_string(), section.clone())];
+            let title = k
+                .fill(lang, key, &args)
+                .unwrap_or_else(|| format!("{command} §{section}"));
+            let learn = action(
+                title,
+                command,
+                serde_json::json!({"note": note.id, "section": section}),
+            );
+            vec![open, learn]
         })
+    }
+
+    /// `pyexplain.markLearned` / `pyexplain.unmarkLearned`: the argument is
+    /// `{"note": id}` or a bare id or section; `unmarkLearned` without one
+    /// forgets every mark. The change applies at once; saving it is reported
+    /// if it fails. Answers `{"learned": [ids]}`.
+    async fn set_learned(&self, args: &[Value], mark: bool) -> Result<Option<Value>> {
+        let key = args
+            .first()
+            .filter(|a| !a.is_null())
+            .map(|a| a.get("note").unwrap_or(a).as_str().unwrap_or_default());
+        let note_id = match key {
+            Some(key) => match crate::knowledge::knowledge().note(key, Lang::En) {
+                Some(note) => Some(note.id.clone()),
+                None => return Err(Error::invalid_params(format!("no note `{key}`"))),
+            },
+            None if mark => {
+                return Err(Error::invalid_params(format!(
+                    "{MARK_LEARNED_COMMAND} needs a note id or section"
+                )))
+            }
+            None => None,
+        };
+        let mut snapshot = learned::Learned::default();
+        let mut path = None;
+        let mut lang = Lang::En;
+        self.state_mut(|s| {
+            match &note_id {
+                Some(id) if mark => {
+                    s.learned.mark(id);
+                }
+                Some(id) => {
+                    s.learned.unmark(id);
+                }
+                None => s.learned.clear(),
+            }
+            snapshot = s.learned.clone();
+            path = s.learned_path.clone();
+            lang = s.lang();
+        });
+        let k = crate::knowledge::knowledge();
+        let saved = match &path {
+            Some(path) => learned::save(path, &snapshot)
+                .map_err(|e| (path.display().to_string(), e.to_string())),
+            None => Err((
+                "$XDG_DATA_HOME/pyexplain".to_string(),
+                "no data directory".to_string(),
+            )),
+        };
+        if let Err((path, error)) = saved {
+            let args = [("path".to_string(), path), ("error".to_string(), error)];
+            let msg = k
+                .fill(lang, "ui.learned-save-failed", &args)
+                .unwrap_or_default();
+            self.client.show_message(MessageType::ERROR, msg).await;
+        } else if note_id.is_none() {
+            self.client
+                .show_message(MessageType::INFO, k.ui(lang, "ui.learned-reset"))
+                .await;
+        }
+        let ids: Vec<&str> = snapshot.ids().collect();
+        Ok(Some(serde_json::json!({"learned": ids})))
     }
 
     /// Writes the note's chapter under the cache directory and asks the
@@ -574,5 +798,17 @@ mod tests {
         assert_eq!(s.verbosity, Verbosity::Brief);
         s.update(&serde_json::json!({"language": 42, "hover": "x"}));
         assert_eq!(s.language, None);
+    }
+
+    #[test]
+    fn inlay_hints_are_off_until_enabled_in_either_shape() {
+        let mut s = Settings::default();
+        assert!(!s.inlay_hints);
+        s.update(&serde_json::json!({"pyexplain": {"inlayHints": {"enable": true}}}));
+        assert!(s.inlay_hints);
+        s.update(&serde_json::json!({"inlayHints.enable": false}));
+        assert!(!s.inlay_hints);
+        s.update(&serde_json::json!({"inlayHints": {"enable": "yes"}, "language": "en"}));
+        assert!(!s.inlay_hints, "a wrong type changes nothing");
     }
 }

@@ -71,7 +71,14 @@ impl Client {
             .stderr(Stdio::inherit())
             .env_remove("LANG")
             .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES");
+            .env_remove("LC_MESSAGES")
+            // The user's learned sections must not leak into the tests: by
+            // default an empty data directory (nothing writes there unless a
+            // test marks a section, and those tests pass their own).
+            .env(
+                "XDG_DATA_HOME",
+                std::env::temp_dir().join(format!("pyexplain-test-no-data-{}", std::process::id())),
+            );
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -239,5 +246,52 @@ impl Client {
                 Err(_) => panic!("no diagnostics for {uri} within {TIMEOUT:?}"),
             }
         }
+    }
+}
+
+impl Client {
+    /// Waits (bounded) for a message from the server with this `method`
+    /// (a notification, or a request, which is answered with `null`);
+    /// earlier ones in the backlog count.
+    pub fn wait_for(&mut self, method: &str) -> Value {
+        if let Some(pos) = self.backlog.iter().position(|m| m["method"] == method) {
+            return self.backlog.remove(pos);
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) => {
+                    if let (Some(req_id), Some(_)) = (msg.get("id"), msg.get("method")) {
+                        let reply = json!({"jsonrpc": "2.0", "id": req_id, "result": null});
+                        self.send_raw(&frame(&reply));
+                    }
+                    if msg["method"] == method {
+                        return msg;
+                    }
+                    self.backlog.push(msg);
+                }
+                Err(_) => panic!("no {method} from the server within {TIMEOUT:?}"),
+            }
+        }
+    }
+
+    /// `workspace/executeCommand`, returning the result.
+    pub fn execute(&mut self, command: &Value) -> Value {
+        self.request(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        )
+    }
+
+    /// The code actions at a position (no diagnostics in the context).
+    pub fn actions_at(&mut self, uri: &str, line: u32, character: u32) -> Vec<Value> {
+        let pos = json!({"line": line, "character": character});
+        let result = self.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos},
+                   "context": {"diagnostics": []}}),
+        );
+        result.as_array().cloned().unwrap_or_default()
     }
 }

@@ -128,7 +128,7 @@ local wins_before = #vim.api.nvim_tabpage_list_wins(0)
 vim.lsp.buf.code_action({
   apply = true,
   filter = function(a)
-    return a.title:find('§12.6', 1, true) ~= nil
+    return a.title:find('📖 §12.6', 1, true) == 1
   end,
 })
 local opened = vim.wait(5000, function()
@@ -146,6 +146,56 @@ opened = vim.wait(5000, function()
 end, 20)
 check(':PyexplainNote 7.4 zh opens the Chinese chapter', opened, vim.api.nvim_buf_get_name(0))
 check('at §7.4', vim.api.nvim_get_current_line():find('^## 7%.4 ') ~= nil, vim.api.nvim_get_current_line())
+
+-- "Mark §12.6 as learned": the hover becomes brief (saved under
+-- XDG_DATA_HOME); :PyexplainResetLearned shows the full note again.
+local learned = vim.env.XDG_DATA_HOME .. '/pyexplain/learned.json'
+vim.api.nvim_set_current_buf(buf)
+yl, yc = find_line('yield from')
+vim.api.nvim_win_set_cursor(0, { yl, yc - 1 })
+vim.lsp.buf.code_action({
+  apply = true,
+  filter = function(a)
+    return a.title == 'Mark §12.6 as learned'
+  end,
+})
+local saved = vim.wait(5000, function()
+  return vim.fn.filereadable(learned) == 1 and table.concat(vim.fn.readfile(learned), '\n'):find('yield-from', 1, true) ~= nil
+end, 20)
+check('the learned action saves the section', saved, learned)
+text = hover_text(yl, yc)
+check(
+  'a learned section has a brief hover',
+  text and text:find('§12.6', 1, true) and text:find('pyexplain note 12.6', 1, true) and not text:find('delegating', 1, true),
+  text
+)
+vim.cmd('PyexplainResetLearned')
+local reset = vim.wait(5000, function()
+  return table.concat(vim.fn.readfile(learned), '\n'):find('yield-from', 1, true) == nil
+end, 20)
+check(':PyexplainResetLearned forgets the marks', reset)
+text = hover_text(yl, yc)
+check('the full hover is back', text and text:find('delegating generator', 1, true), text)
+
+-- Inlay hints: none until the setting is on; then Neovim is asked to refresh.
+local function hint_labels()
+  local labels = {}
+  for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
+    local label = h.inlay_hint.label
+    labels[#labels + 1] = type(label) == 'string' and label or vim.inspect(label)
+  end
+  return labels
+end
+vim.lsp.inlay_hint.enable(true, { bufnr = buf })
+vim.wait(300, function()
+  return #hint_labels() > 0
+end, 20)
+check('no inlay hints by default', #hint_labels() == 0, vim.inspect(hint_labels()))
+client:notify('workspace/didChangeConfiguration', { settings = { pyexplain = { inlayHints = { enable = true } } } })
+local hinted = vim.wait(5000, function()
+  return vim.tbl_contains(hint_labels(), 'generator')
+end, 20)
+check('inlay hints appear when enabled', hinted, vim.inspect(hint_labels()))
 
 -- Clean shutdown.
 client:stop()

@@ -5,6 +5,8 @@ return {
   filetypes = { 'python' },
   root_markers = { 'pyproject.toml', 'setup.py', 'setup.cfg', '.git' },
   -- language: 'auto' (the editor's locale, then LANG), 'zh' or 'en'.
+  -- inlayHints = { enable = true } turns on the MRO / generator hints
+  -- (then `vim.lsp.inlay_hint.enable(true)` shows them).
   init_options = { language = 'auto' },
   settings = { pyexplain = {} },
   handlers = {

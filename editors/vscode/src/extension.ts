@@ -1,9 +1,11 @@
 // pyexplain for VS Code: starts `pyexplain server` for Python files, keeps its
-// settings in sync and adds "Open course note…", "Set language…" and
-// "Restart server". Hovers, diagnostics, quick fixes and the "📖 §N.M" code
-// action come from the server through vscode-languageclient, which also
-// registers the server's `pyexplain.openNote` command and handles the
-// `window/showDocument` request it answers with (the note opens in a tab).
+// settings in sync and adds "Open course note…", "Set language…", "Restart
+// server" and "Show full notes again". Hovers, diagnostics, quick fixes, inlay
+// hints and the "📖 §N.M" / "Mark §N.M as learned" code actions come from the
+// server through vscode-languageclient, which also registers the server's
+// commands (`pyexplain.openNote`, `pyexplain.markLearned`,
+// `pyexplain.unmarkLearned`) and handles the `window/showDocument` request
+// `openNote` answers with (the note opens in a tab).
 
 import { execFile } from 'child_process';
 import * as fs from 'fs';
@@ -24,6 +26,7 @@ import { didChangeConfigurationParams, initializationOptions, needsRestart, serv
 
 const SECTION = 'pyexplain';
 const OPEN_NOTE_COMMAND = 'pyexplain.openNote';
+const UNMARK_LEARNED_COMMAND = 'pyexplain.unmarkLearned';
 
 let extensionPath = '';
 let output: vscode.OutputChannel;
@@ -175,7 +178,7 @@ async function onConfigurationChanged(e: vscode.ConfigurationChangeEvent): Promi
     await restart();
     return;
   }
-  const relevant = ['language', 'select', 'ignore', 'hover'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  const relevant = ['language', 'select', 'ignore', 'hover', 'inlayHints'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
   if (!relevant) {
     return; // trace.server: vscode-languageclient applies it itself.
   }
@@ -251,6 +254,20 @@ async function openNoteQuickPick(): Promise<void> {
   }
 }
 
+/** "Show full notes again": the server forgets every section marked as
+ * learned (`pyexplain.unmarkLearned` without an argument) and says so. */
+async function resetLearned(): Promise<void> {
+  const c = await runningClient();
+  if (!c) {
+    return; // start() has already said why.
+  }
+  try {
+    await c.sendRequest(ExecuteCommandRequest.type, { command: UNMARK_LEARNED_COMMAND, arguments: [] });
+  } catch (e) {
+    void vscode.window.showErrorMessage(`pyexplain: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** Like the Neovim plugin's :PyexplainLanguage: updates `pyexplain.language`
  * where it is set (workspace folder, workspace, else user settings). */
 async function setLanguage(): Promise<void> {
@@ -282,6 +299,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('pyexplain.openNoteQuickPick', openNoteQuickPick),
     vscode.commands.registerCommand('pyexplain.setLanguage', setLanguage),
     vscode.commands.registerCommand('pyexplain.restart', restart),
+    vscode.commands.registerCommand('pyexplain.resetLearned', resetLearned),
     vscode.workspace.onDidChangeConfiguration((e) => {
       onConfigurationChanged(e).catch((err) => output.appendLine(`pyexplain: settings: ${String(err)}`));
     }),

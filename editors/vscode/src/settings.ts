@@ -1,5 +1,6 @@
 // VS Code settings -> what the pyexplain server reads (Settings::update in
-// src/server/mod.rs): `language`, `select`, `ignore`, `hover: {enable, verbosity}`.
+// src/server/mod.rs): `language`, `select`, `ignore`, `hover: {enable, verbosity}`,
+// `inlayHints: {enable}`.
 // Pure: no `vscode` import, so it runs under `node --test`.
 
 export type Language = 'auto' | 'zh' | 'en';
@@ -13,6 +14,8 @@ export interface ServerSettings {
   select?: string[];
   ignore?: string[];
   hover: { enable: boolean; verbosity: Verbosity };
+  /** MRO and generator/coroutine inlay hints; off unless enabled. */
+  inlayHints: { enable: boolean };
 }
 
 /** Reads one key of the `pyexplain` section (`WorkspaceConfiguration.get`). */
@@ -43,6 +46,7 @@ export function serverSettings(get: ConfigGetter): ServerSettings {
       enable: get('hover.enable') !== false,
       verbosity: get('hover.verbosity') === 'brief' ? 'brief' : 'full',
     },
+    inlayHints: { enable: get('inlayHints.enable') === true },
   };
   const select = ruleIds(get('select'));
   if (select) {

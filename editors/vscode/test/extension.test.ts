@@ -30,6 +30,7 @@ const until = async (what: string, ok: () => boolean) => {
 
 test('the bundle activates, opens notes from the quick pick and restarts', { skip, timeout: 60000 }, async () => {
   process.env.XDG_CACHE_HOME = cache; // the server writes its note files there
+  process.env.XDG_DATA_HOME = path.join(cache, 'data'); // and learned.json there
   const mock = installMockVscode();
   mock.settings['server.path'] = binary;
   mock.settings['trace.server'] = 'verbose';
@@ -49,10 +50,13 @@ test('the bundle activates, opens notes from the quick pick and restarts', { ski
 async function exercise(mock: Mock): Promise<void> {
   // Ours, and the server's command registered by vscode-languageclient.
   assert.deepEqual(Object.keys(mock.commands).sort(), [
+    'pyexplain.markLearned',
     'pyexplain.openNote',
     'pyexplain.openNoteQuickPick',
+    'pyexplain.resetLearned',
     'pyexplain.restart',
     'pyexplain.setLanguage',
+    'pyexplain.unmarkLearned',
   ]);
   const log = () => mock.output.join('');
   assert.match(log(), /"initializationOptions": \{\s*"language": "auto"/);
@@ -76,7 +80,7 @@ async function exercise(mock: Mock): Promise<void> {
   await until('didChangeConfiguration sent', () => /Sending notification 'workspace\/didChangeConfiguration'/.test(log()));
   assert.match(
     log(),
-    /"settings": \{\s*"pyexplain": \{\s*"language": "zh",\s*"hover": \{\s*"enable": true,\s*"verbosity": "brief"\s*\},\s*"ignore": \[\s*"is-literal"\s*\]/,
+    /"settings": \{\s*"pyexplain": \{\s*"language": "zh",\s*"hover": \{\s*"enable": true,\s*"verbosity": "brief"\s*\},\s*"inlayHints": \{\s*"enable": false\s*\},\s*"ignore": \[\s*"is-literal"\s*\]/,
   );
   mock.pick = (its) => {
     items = its;
@@ -95,6 +99,18 @@ async function exercise(mock: Mock): Promise<void> {
   assert.equal(starts(), 3);
   assert.ok(mock.commands['pyexplain.openNote'], 're-registered after restart');
   assert.deepEqual(mock.messages, []);
+
+  // "Mark §N.M as learned" runs the server's command (registered by the
+  // language client); "Show full notes again" forgets every mark.
+  const learned = path.join(cache, 'data', 'pyexplain', 'learned.json');
+  await mock.commands['pyexplain.markLearned']({ note: 'yield-from', section: '12.6' });
+  assert.deepEqual(JSON.parse(fs.readFileSync(learned, 'utf8')).learned, ['yield-from']);
+  await mock.commands['pyexplain.resetLearned']();
+  assert.deepEqual(JSON.parse(fs.readFileSync(learned, 'utf8')).learned, []);
+  await until('the reset is confirmed', () => mock.messages.length > 0);
+  // In Chinese: the language was switched to zh above.
+  assert.equal(mock.messages[0], 'info: pyexplain：所有章节都重新显示完整笔记。');
+  mock.messages.length = 0;
 
   // A missing binary: an error naming the setting, no client.
   mock.change({ 'server.path': '/nonexistent/pyexplain' });

@@ -76,6 +76,7 @@ export function installMockVscode(): Mock {
       ignore: [],
       'hover.enable': true,
       'hover.verbosity': 'full',
+      'inlayHints.enable': false,
       'server.path': '',
       'trace.server': 'off',
     },

@@ -103,7 +103,14 @@ before(async () => {
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pyexplain-vscode-'));
   child = spawn(binary, ['server'], {
-    env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache'), LANG: 'C', LC_ALL: '', LC_MESSAGES: '' },
+    env: {
+      ...process.env,
+      XDG_CACHE_HOME: path.join(tmp, 'cache'),
+      XDG_DATA_HOME: path.join(tmp, 'data'),
+      LANG: 'C',
+      LC_ALL: '',
+      LC_MESSAGES: '',
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -151,7 +158,11 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
     capabilities: { window: { showDocument: { support: true } } },
     initializationOptions: initializationOptions(config({ language: 'en', 'hover.enable': true, 'hover.verbosity': 'full' })),
   })) as { capabilities: { executeCommandProvider?: { commands: string[] } } };
-  assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ['pyexplain.openNote']);
+  assert.deepEqual(init.capabilities.executeCommandProvider?.commands, [
+    'pyexplain.openNote',
+    'pyexplain.markLearned',
+    'pyexplain.unmarkLearned',
+  ]);
   await c.sendNotification('initialized', {});
 
   const file = path.join(tmp, 'demo.py');
@@ -200,4 +211,23 @@ test('pyexplain.openNote with the quick pick argument sends window/showDocument'
   assert.equal(shown[0].takeFocus, true);
   assert.ok(result.path.startsWith(path.join(tmp, 'cache')), result.path);
   assert.match(fs.readFileSync(result.path, 'utf8').split('\n')[result.line], /Everything is an object/);
+});
+
+test('inlay hints follow pyexplain.inlayHints.enable', { skip }, async () => {
+  const c = conn!;
+  const file = path.join(tmp, 'hints.py');
+  const text = 'def gen():\n    yield 1\n';
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  await c.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+  const params = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } } };
+  await c.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(config({ language: 'en' })));
+  assert.deepEqual(await c.sendRequest('textDocument/inlayHint', params), []);
+  await c.sendNotification(
+    'workspace/didChangeConfiguration',
+    didChangeConfigurationParams(config({ language: 'en', 'inlayHints.enable': true })),
+  );
+  assert.deepEqual(await c.sendRequest('textDocument/inlayHint', params), [
+    { position: { line: 0, character: 9 }, label: 'generator', paddingLeft: true },
+  ]);
 });

@@ -18,6 +18,7 @@ function config(values: Record<string, unknown> = {}): ConfigGetter {
     ignore: [],
     'hover.enable': true,
     'hover.verbosity': 'full',
+    'inlayHints.enable': false,
     'server.path': '',
     'trace.server': 'off',
   };
@@ -25,10 +26,11 @@ function config(values: Record<string, unknown> = {}): ConfigGetter {
   return (key) => all[key];
 }
 
-test('defaults: auto language, hovers on and full, no rule selection', () => {
+test('defaults: auto language, hovers on and full, no inlay hints, no rule selection', () => {
   assert.deepEqual(initializationOptions(config()), {
     language: 'auto',
     hover: { enable: true, verbosity: 'full' },
+    inlayHints: { enable: false },
   });
 });
 
@@ -40,6 +42,7 @@ test('every setting maps to the key Settings::update reads', () => {
       ignore: ['open-without-with', 'is-literal'],
       'hover.enable': false,
       'hover.verbosity': 'brief',
+      'inlayHints.enable': true,
     }),
   );
   assert.deepEqual(opts, {
@@ -47,9 +50,10 @@ test('every setting maps to the key Settings::update reads', () => {
     select: ['ALL'],
     ignore: ['open-without-with', 'is-literal'],
     hover: { enable: false, verbosity: 'brief' },
+    inlayHints: { enable: true },
   });
   // Only server keys: not server.path, not trace.server.
-  assert.deepEqual(Object.keys(opts).sort(), ['hover', 'ignore', 'language', 'select']);
+  assert.deepEqual(Object.keys(opts).sort(), ['hover', 'ignore', 'inlayHints', 'language', 'select']);
 });
 
 test('didChangeConfiguration carries {pyexplain: {...}} with the same keys', () => {
@@ -61,6 +65,7 @@ test('didChangeConfiguration carries {pyexplain: {...}} with the same keys', () 
         language: 'en',
         ignore: ['dangling-task'],
         hover: { enable: true, verbosity: 'brief' },
+        inlayHints: { enable: false },
       },
     },
   });
@@ -68,20 +73,28 @@ test('didChangeConfiguration carries {pyexplain: {...}} with the same keys', () 
   // What goes over the wire.
   assert.equal(
     JSON.stringify(params.settings),
-    '{"pyexplain":{"language":"en","hover":{"enable":true,"verbosity":"brief"},"ignore":["dangling-task"]}}',
+    '{"pyexplain":{"language":"en","hover":{"enable":true,"verbosity":"brief"},"inlayHints":{"enable":false},"ignore":["dangling-task"]}}',
   );
 });
 
 test('bad values fall back to the defaults', () => {
   assert.deepEqual(
     serverSettings(
-      config({ language: 'fr', select: 'ALL', ignore: [1, '', ' x '], 'hover.enable': 'no', 'hover.verbosity': 7 }),
+      config({
+        language: 'fr',
+        select: 'ALL',
+        ignore: [1, '', ' x '],
+        'hover.enable': 'no',
+        'hover.verbosity': 7,
+        'inlayHints.enable': 'yes',
+      }),
     ),
-    { language: 'auto', ignore: ['x'], hover: { enable: true, verbosity: 'full' } },
+    { language: 'auto', ignore: ['x'], hover: { enable: true, verbosity: 'full' }, inlayHints: { enable: false } },
   );
   assert.deepEqual(serverSettings(() => undefined), {
     language: 'auto',
     hover: { enable: true, verbosity: 'full' },
+    inlayHints: { enable: false },
   });
 });
 

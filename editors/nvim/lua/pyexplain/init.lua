@@ -3,6 +3,9 @@
 -- Neovim >= 0.11:  vim.lsp.enable('pyexplain')   (uses lsp/pyexplain.lua)
 -- Neovim 0.10:     require('pyexplain').setup({ language = 'zh' })
 -- Commands:        :PyexplainNote 12.6   :PyexplainLanguage zh|en|auto
+--                  :PyexplainResetLearned  (full hovers again for every section)
+-- Inlay hints (MRO, generator/coroutine) are off unless `inlayHints = { enable = true }`
+-- and `vim.lsp.inlay_hint.enable(true)`.
 local M = {}
 
 M.config = {
@@ -11,6 +14,7 @@ M.config = {
   select = nil,
   ignore = nil,
   hover = { enable = true, verbosity = 'full' },
+  inlayHints = { enable = false },
 }
 
 local function server_cmd()
@@ -24,8 +28,13 @@ local function settings()
       select = M.config.select,
       ignore = M.config.ignore,
       hover = M.config.hover,
+      inlayHints = M.config.inlayHints,
     },
   }
+end
+
+local function init_options()
+  return settings().pyexplain
 end
 
 --- The running pyexplain clients.
@@ -74,6 +83,21 @@ function M.open_note(key, lang)
   end)
 end
 
+--- Show full notes again for every section marked as learned (the
+--- "Mark §N.M as learned" code action marks one; its counterpart unmarks one).
+function M.reset_learned()
+  local client = M.clients()[1]
+  if not client then
+    vim.notify('pyexplain: no running server (open a Python file first)', vim.log.levels.WARN)
+    return
+  end
+  client:request('workspace/executeCommand', { command = 'pyexplain.unmarkLearned' }, function(err)
+    if err then
+      vim.notify('pyexplain: ' .. (err.message or tostring(err)), vim.log.levels.ERROR)
+    end
+  end)
+end
+
 local function define_commands()
   vim.api.nvim_create_user_command('PyexplainNote', function(opts)
     M.open_note(opts.fargs[1], opts.fargs[2])
@@ -87,6 +111,9 @@ local function define_commands()
     end,
     desc = 'Switch pyexplain hovers and messages: zh, en or auto',
   })
+  vim.api.nvim_create_user_command('PyexplainResetLearned', function()
+    M.reset_learned()
+  end, { nargs = 0, desc = 'pyexplain: show full notes again for every section marked as learned' })
 end
 
 --- Neovim 0.10 (or explicit) setup: start the server for Python buffers.
@@ -96,7 +123,7 @@ function M.setup(opts)
   if vim.lsp.config and vim.lsp.enable and not M.config.use_start then
     vim.lsp.config('pyexplain', {
       cmd = server_cmd(),
-      init_options = { language = M.config.language, select = M.config.select, ignore = M.config.ignore, hover = M.config.hover },
+      init_options = init_options(),
       settings = settings(),
     })
     vim.lsp.enable('pyexplain')
@@ -111,7 +138,7 @@ function M.setup(opts)
         name = 'pyexplain',
         cmd = server_cmd(),
         root_dir = root or vim.fs.dirname(vim.api.nvim_buf_get_name(args.buf)),
-        init_options = { language = M.config.language, select = M.config.select, ignore = M.config.ignore, hover = M.config.hover },
+        init_options = init_options(),
         settings = settings(),
         handlers = { ['window/showDocument'] = M.show_document },
       }, { bufnr = args.buf })
