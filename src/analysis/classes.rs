@@ -87,8 +87,14 @@ pub enum Receiver {
 }
 
 /// The module-level classes of one parsed file.
+/// (class, attr) -> every (class, method, range) assigning `self.attr`.
+type SelfSites = HashMap<(String, String), Vec<(String, String, Range<usize>)>>;
+
 pub struct Classes<'t> {
     parsed: &'t Parsed,
+    self_sites: std::cell::OnceCell<SelfSites>,
+    /// Base name -> the module classes that list it among their bases.
+    children: std::cell::OnceCell<HashMap<String, Vec<String>>>,
     src: &'t [u8],
     nodes: HashMap<&'t str, Option<Node<'t>>>,
     pub mros: Mros,
@@ -123,6 +129,8 @@ impl<'t> Classes<'t> {
         }
         Classes {
             parsed,
+            self_sites: Default::default(),
+            children: Default::default(),
             src,
             nodes,
             mros: Mros::new(parsed),
@@ -251,41 +259,32 @@ impl<'t> Classes<'t> {
         Some(format!("@{}", super::explain::snippet(expr, self.src)))
     }
 
-    /// Module classes that have `class` in their MRO (not itself), in source
-    /// order.
-    pub fn subclasses(&self, class: &str) -> Vec<String> {
-        let mut subs: Vec<(usize, String)> = self
-            .mros
-            .names()
-            .filter(|n| *n != class)
-            .filter(|n| {
-                self.mros
-                    .mro(n)
-                    .is_ok_and(|order| order.iter().any(|c| c == class))
-            })
-            .filter_map(|n| Some((self.node(n)?.start_byte(), n.to_string())))
-            .collect();
-        subs.sort();
-        subs.into_iter().map(|(_, n)| n).collect()
-    }
-
     /// Module classes that derive from `class`, directly or through other
     /// module classes, whatever else their bases are; in source order.
     pub fn descendants(&self, class: &str) -> Vec<String> {
-        let mut found: Vec<(usize, String)> = Vec::new();
-        let mut frontier = vec![class.to_string()];
-        while let Some(parent) = frontier.pop() {
+        let children = self.children.get_or_init(|| {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
             for (name, node) in &self.nodes {
                 let Some(node) = node else { continue };
-                if *name == class || found.iter().any(|(_, f)| f == name) {
-                    continue;
+                for base in super::mro::bases(*node, self.src) {
+                    map.entry(base).or_default().push(name.to_string());
                 }
-                if super::mro::bases(*node, self.src).contains(&parent) {
-                    found.push((node.start_byte(), name.to_string()));
-                    frontier.push(name.to_string());
+            }
+            map
+        });
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut frontier = vec![class];
+        while let Some(parent) = frontier.pop() {
+            for child in children.get(parent).into_iter().flatten() {
+                if child != class && seen.insert(child) {
+                    frontier.push(child);
                 }
             }
         }
+        let mut found: Vec<(usize, String)> = seen
+            .into_iter()
+            .filter_map(|n| Some((self.node(n)?.start_byte(), n.to_string())))
+            .collect();
         found.sort();
         found.into_iter().map(|(_, n)| n).collect()
     }
@@ -407,12 +406,24 @@ impl<'t> Classes<'t> {
             Ok(order) => order.into_iter().filter(|c| c != "object").collect(),
             Err(_) => vec![class.to_string()],
         };
-        let mut out = Vec::new();
-        for owner in owners {
-            let Some(body) = self
-                .node(&owner)
-                .and_then(|n| n.child_by_field_name("body"))
-            else {
+        let index = self.self_sites.get_or_init(|| self.index_self_sites());
+        let mut out: Vec<(String, String, Range<usize>)> = owners
+            .iter()
+            .filter_map(|owner| index.get(&(owner.clone(), attr.to_string())))
+            .flatten()
+            .cloned()
+            .collect();
+        out.sort_by_key(|(_, _, r)| r.start);
+        out
+    }
+
+    /// Every `self.<attr> = ...` of every module class, by (class, attr):
+    /// one walk of the class bodies' statements (expressions are not
+    /// entered), done once per [`Classes`].
+    fn index_self_sites(&self) -> SelfSites {
+        let mut index = SelfSites::new();
+        for (owner, node) in &self.nodes {
+            let Some(body) = node.and_then(|n| n.child_by_field_name("body")) else {
                 continue;
             };
             let mut c = body.walk();
@@ -431,15 +442,16 @@ impl<'t> Classes<'t> {
                 let method = def
                     .child_by_field_name("name")
                     .and_then(|n| n.utf8_text(self.src).ok())
-                    .unwrap_or("")
-                    .to_string();
-                for range in self_assignments(def, this, attr, self.src) {
-                    out.push((owner.clone(), method.clone(), range));
+                    .unwrap_or("");
+                for (attr, range) in self_assignments(def, this, self.src) {
+                    index
+                        .entry((owner.to_string(), attr.to_string()))
+                        .or_default()
+                        .push((owner.to_string(), method.to_string(), range));
                 }
             }
         }
-        out.sort_by_key(|(_, _, r)| r.start);
-        out
+        index
     }
 
     /// Which module class the expression `expr` holds an instance of (or is).
@@ -605,9 +617,10 @@ fn method_decorator(def: Node, src: &[u8]) -> Option<String> {
     found
 }
 
-/// Byte ranges of `<this>.<attr> = ...` (also augmented and annotated
-/// assignments, tuple targets) in a method's own body.
-fn self_assignments(def: Node, this: &str, attr: &str, src: &[u8]) -> Vec<Range<usize>> {
+/// `<this>.<attr> = ...` (also augmented assignments and tuple targets) in
+/// a method's own body: (attr, byte range of the assignment). Only
+/// statements are entered; an assignment cannot hide inside an expression.
+fn self_assignments<'s>(def: Node, this: &str, src: &'s [u8]) -> Vec<(&'s str, Range<usize>)> {
     let mut out = Vec::new();
     let Some(body) = def.child_by_field_name("body") else {
         return out;
@@ -615,37 +628,52 @@ fn self_assignments(def: Node, this: &str, attr: &str, src: &[u8]) -> Vec<Range<
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         match n.kind() {
-            "function_definition" | "lambda" | "class_definition" => continue,
             "assignment" | "augmented_assignment" => {
-                if let Some(left) = n.child_by_field_name("left") {
-                    let mut targets = vec![left];
-                    while let Some(t) = targets.pop() {
-                        match t.kind() {
-                            "attribute" => {
-                                let obj = t.child_by_field_name("object");
-                                let name = t.child_by_field_name("attribute");
-                                if obj.and_then(|o| o.utf8_text(src).ok()) == Some(this)
-                                    && name.and_then(|a| a.utf8_text(src).ok()) == Some(attr)
-                                {
-                                    out.push(n.byte_range());
+                let mut targets: Vec<Node> = n.child_by_field_name("left").into_iter().collect();
+                while let Some(t) = targets.pop() {
+                    match t.kind() {
+                        "attribute" => {
+                            let obj = t.child_by_field_name("object");
+                            let name = t.child_by_field_name("attribute");
+                            if obj.and_then(|o| o.utf8_text(src).ok()) == Some(this) {
+                                if let Some(attr) = name.and_then(|a| a.utf8_text(src).ok()) {
+                                    out.push((attr, n.byte_range()));
                                 }
                             }
-                            "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple"
-                            | "list" => {
-                                let mut c = t.walk();
-                                targets.extend(t.named_children(&mut c));
-                            }
-                            _ => {}
                         }
+                        "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list" => {
+                            let mut c = t.walk();
+                            targets.extend(t.named_children(&mut c));
+                        }
+                        _ => {}
                     }
                 }
+                // `a = self.x = 1`: the right side may be another assignment.
+                stack.extend(
+                    n.child_by_field_name("right")
+                        .filter(|r| r.kind() == "assignment"),
+                );
+            }
+            "block"
+            | "expression_statement"
+            | "if_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "for_statement"
+            | "while_statement"
+            | "try_statement"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "with_statement"
+            | "match_statement"
+            | "case_clause" => {
+                let mut c = n.walk();
+                stack.extend(n.named_children(&mut c));
             }
             _ => {}
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
     }
-    out.sort_by_key(|r| r.start);
     out
 }
 
@@ -672,7 +700,6 @@ mod tests {
             );
             assert!(matches!(c.lookup("D", "nope"), Lookup::Missing));
             assert!(matches!(c.lookup("E", "hello"), Lookup::Unknown(b) if b == "Base"));
-            assert_eq!(c.subclasses("A"), ["B", "C", "D"]);
             assert_eq!(c.descendants("A"), ["B", "C", "D"]);
             assert_eq!(c.descendants("Base"), ["E"]);
         });

@@ -378,6 +378,7 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     let root = tree.root_node();
     let mut best: Option<Candidate> = None;
     let classes = OnceCell::new();
+    let mut outcomes_seen = HashMap::new();
 
     let mut cursor = QueryCursor::new();
     // A safety net: no pattern may keep more than this many partial matches
@@ -438,7 +439,19 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
                 receiver,
                 dunders: &pattern.dunders,
             };
-            match runtime::run(*analysis, &input) {
+            // Several patterns share a syntax (and so an analysis): run it
+            // once per request.
+            let key = (
+                *analysis,
+                anchor.id(),
+                receiver.map(|r| r.id()),
+                pattern.dunders.join(" "),
+            );
+            let outcome = outcomes_seen
+                .entry(key)
+                .or_insert_with(|| runtime::run(*analysis, &input))
+                .clone();
+            match outcome {
                 Some(o) if outcomes.is_empty() || outcomes.iter().any(|w| w == o.facet) => {
                     facets.insert(0, o.facet);
                     args.extend(o.args);

@@ -51,7 +51,7 @@ impl Outcome {
 }
 
 /// The analyses a trigger pattern can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Analysis {
     AttributeLookup,
     Super,
@@ -438,7 +438,7 @@ fn class_attr(input: &Input) -> Option<Outcome> {
     }
     // `self.name = …` in this class and in module subclasses.
     let mut sites = classes.instance_assignments(class, name);
-    for sub in classes.subclasses(class) {
+    for sub in classes.descendants(class) {
         for site in classes.instance_assignments(&sub, name) {
             if !sites.iter().any(|s| s.2 == site.2) {
                 sites.push(site);
