@@ -31,9 +31,17 @@ pub fn title_line(note: &Note) -> String {
 /// can be filled with the names found.
 pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
     let k = knowledge();
-    expl.context_keys()
+    let sentence = expl
+        .context_keys()
         .iter()
-        .find_map(|key| k.fill(lang, key, &expl.args))
+        .find_map(|key| k.fill(lang, key, &expl.args))?;
+    // `self` may be a subclass instance that answers differently.
+    match k.fill(lang, "rt-overridden", &expl.args) {
+        Some(more) if expl.args.iter().any(|(n, _)| n == "overridden") => {
+            Some(format!("{sentence} {more}"))
+        }
+        _ => Some(sentence),
+    }
 }
 
 /// The hover's markdown for an explanation, or `None` if its note is missing.

@@ -181,7 +181,10 @@ fn attribute_lookup(input: &Input) -> Option<Outcome> {
     let classes = input.classes();
     let store = is_store(input.construct);
     let outcome = match classes.receiver(receiver)? {
-        Receiver::Instance { class, .. } => lookup_outcome(input, &class, attr, store)?,
+        Receiver::Instance { class, via_self } => {
+            let o = lookup_outcome(input, &class, attr, store)?;
+            overridden(input, o, &class, attr, via_self)
+        }
         Receiver::Class(_) => return None,
         Receiver::Ambiguous(list) => {
             // Worth saying only if one of the classes makes it interesting.
@@ -579,9 +582,34 @@ fn operator(op: &str) -> Option<(&'static str, &'static str, &'static str, &'sta
 
 /// The class an expression holds an instance of: Ok(Some(class)), Ok(None)
 /// when nothing is known, Err(outcome) when it is ambiguous.
+/// For `self` in a method of `class`: the module subclasses that define
+/// `name` themselves, where the answer differs (`{overridden}`).
+fn overridden(input: &Input, o: Outcome, class: &str, name: &str, via_self: bool) -> Outcome {
+    if !via_self {
+        return o;
+    }
+    let classes = input.classes();
+    let subs: Vec<String> = classes
+        .descendants(class)
+        .into_iter()
+        .filter(|d| classes.member(d, name).is_some())
+        .map(|d| format!("`{d}`"))
+        .collect();
+    if subs.is_empty() {
+        return o;
+    }
+    o.arg("overridden", subs.join(", "))
+        .arg("overridden_name", name)
+}
+
 fn instance_of(input: &Input, expr: Node) -> Result<Option<String>, Outcome> {
+    instance_of_self(input, expr).map(|c| c.map(|(c, _)| c))
+}
+
+/// Like [`instance_of`], also telling whether `expr` is `self`.
+fn instance_of_self(input: &Input, expr: Node) -> Result<Option<(String, bool)>, Outcome> {
     match input.classes().receiver(expr) {
-        Some(Receiver::Instance { class, .. }) => Ok(Some(class)),
+        Some(Receiver::Instance { class, via_self }) => Ok(Some((class, via_self))),
         Some(Receiver::Ambiguous(list)) => Err(Outcome::new("ambiguous")
             .arg("candidates", candidates(&list, "…"))
             .arg("receiver", snippet(expr, input.src()))),
@@ -626,16 +654,20 @@ fn dispatch(input: &Input) -> Option<Outcome> {
             .arg("op", op)
         }
         _ => {
-            let class = match instance_of(input, receiver) {
-                Ok(Some(class)) => class,
+            let (class, via_self) = match instance_of_self(input, receiver) {
+                Ok(Some(found)) => found,
                 Ok(None) => return None,
                 Err(o) => return Some(o),
             };
             let names: Vec<&str> = input.dunders.iter().map(String::as_str).collect();
             match first_of(input, &class, &names) {
-                Ok((false, owner, name)) => found("found", &class, &owner, &name),
+                Ok((false, owner, name)) => {
+                    let o = found("found", &class, &owner, &name);
+                    overridden(input, o, &class, &name, via_self)
+                }
                 Ok((true, owner, name)) => {
-                    found("fallback", &class, &owner, &name).arg("first", names[0])
+                    let o = found("fallback", &class, &owner, &name).arg("first", names[0]);
+                    overridden(input, o, &class, &name, via_self)
                 }
                 Err(o) => o,
             }
