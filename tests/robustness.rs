@@ -168,8 +168,24 @@ fn pathological_inputs() {
         .map(|i| char::from_u32(i % 0xD7FF).unwrap_or('?'))
         .collect();
     let lone_cr = "def f():\r    yield 1\r\r    x = yield from g()\r".repeat(500);
+    // Thousands of decorators on one definition, and a class with thousands
+    // of subclasses and methods assigning `self.x` (the runtime analyses).
+    let many_decorators = format!(
+        "{}def handler(event):\n    return event\n",
+        "@handle(\"key\")\n".repeat(3_000)
+    );
+    let mut hierarchy =
+        String::from("class Base:\n    x = 0\n    def __getattr__(self, n): return n\n");
+    for i in 0..2_000usize {
+        hierarchy.push_str(&format!(
+            "class C{i}(Base if {i} == 0 else C{}):\n    def m{i}(self):\n        self.x = super().m{i}() + self.y\n        return len(self) + self[0]\n",
+            i.saturating_sub(1)
+        ));
+    }
     let mut rng = Rng(7);
     for text in [
+        many_decorators,
+        hierarchy,
         deep_parens,
         deep_lists,
         deep_blocks,

@@ -1,32 +1,28 @@
 ; Chapter 2: everything is an object. Contract: src/analysis/explain.rs.
 
 ; ------------------------------------------- §2.1 functools.wraps on a wrapper
-((decorated_definition
-   (decorator
-     (call
-       function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]
-       arguments: (argument_list . (_) @arg.wrapped))) @range
-   definition: (function_definition name: (identifier) @arg.wrapper)) @construct
+; Rooted at the decorator, not the decorated definition: a definition with
+; a hundred decorators would otherwise give a hundred partial matches to
+; every hover inside it. Code adds `{target}` (and `{wrapper}`): the name
+; of the decorated definition.
+((decorator
+   (call
+     function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]
+     arguments: (argument_list . (_) @arg.wrapped))) @construct
   (#set! note "everything-is-object") (#set! context "ch02-wraps")
   (#set! resolves "functools.wraps"))
 
 ; ------------------------------- §2.1 a function of the module used as a decorator
 ; Names of well-known decorators are left alone even when the module redefines
 ; them (a local `property` is not the builtin, but a hover on it confuses).
-((decorated_definition
-   (decorator (identifier) @anchor) @range
-   definition: [(function_definition name: (identifier) @arg.target)
-                (class_definition name: (identifier) @arg.target)]) @construct
+((decorator (identifier) @anchor) @construct
   (#not-any-of? @anchor "property" "staticmethod" "classmethod" "contextmanager"
     "asynccontextmanager" "wraps" "cached_property" "dataclass" "lru_cache" "cache"
     "total_ordering" "singledispatch" "abstractmethod" "overload" "override" "final")
   (#set! note "everything-is-object") (#set! context "ch02-decorator")
   (#set! requires "module-function"))
 
-((decorated_definition
-   (decorator (call function: (identifier) @anchor) @arg.deco_call) @range
-   definition: [(function_definition name: (identifier) @arg.target)
-                (class_definition name: (identifier) @arg.target)]) @construct
+((decorator (call function: (identifier) @anchor) @arg.deco_call) @construct
   (#not-any-of? @anchor "property" "staticmethod" "classmethod" "contextmanager"
     "asynccontextmanager" "wraps" "cached_property" "dataclass" "lru_cache" "cache"
     "total_ordering" "singledispatch" "abstractmethod" "overload" "override" "final")

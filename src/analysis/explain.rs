@@ -806,6 +806,17 @@ fn generic_args(
             args.push(("subgen".into(), snippet(sub, src)));
         }
     }
+    if construct.kind() == "decorator" {
+        // The decorated definition's name.
+        if let Some(name) = construct
+            .parent()
+            .and_then(|d| d.child_by_field_name("definition"))
+            .and_then(|d| d.child_by_field_name("name"))
+        {
+            args.push(("target".into(), snippet(name, src)));
+            args.push(("wrapper".into(), snippet(name, src)));
+        }
+    }
     let mut found_func = false;
     let mut class_name = None;
     let mut cur = construct.parent();
