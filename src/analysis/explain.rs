@@ -26,11 +26,11 @@
 //! `KEY:generator` is tried before `KEY`), the mangled form of a private name
 //! (`{mangled}`), name resolution through imports and receiver kinds.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
+use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator};
 
 use super::module::{dotted_parts, FnKind, ModuleIndex};
 use super::Parsed;
@@ -129,13 +129,16 @@ struct Pattern {
 /// The compiled triggers.
 #[derive(Debug)]
 pub struct Triggers {
-    query: Query,
+    pub(super) query: Query,
     patterns: Vec<Pattern>,
     anchor: Option<u32>,
     construct: Option<u32>,
     range: Option<u32>,
     args: Vec<(u32, String)>,
     names: HashMap<String, (String, Option<String>)>,
+    /// The method names of the `Q#method` rows: a receiver's kind is worth
+    /// working out only for these.
+    methods: HashSet<String>,
 }
 
 impl Triggers {
@@ -240,6 +243,10 @@ impl Triggers {
                 }
             }
         }
+        let methods = table
+            .keys()
+            .filter_map(|k| Some(k.split_once('#')?.1.to_string()))
+            .collect();
         Ok(Triggers {
             query,
             patterns,
@@ -248,6 +255,7 @@ impl Triggers {
             range,
             args,
             names: table,
+            methods,
         })
     }
 
@@ -305,21 +313,180 @@ pub fn triggers() -> Result<&'static Triggers, &'static str> {
         .map_err(String::as_str)
 }
 
-struct Candidate {
+/// A trigger that applies under some cursor positions, as [`explain_at`]
+/// compares them. The sentence's args of a query match are collected only
+/// for the candidate that wins.
+pub(super) struct Candidate<'t> {
     /// Smaller is more specific.
-    size: usize,
-    order: usize,
-    expl: Explanation,
+    pub(super) size: usize,
+    pub(super) order: usize,
+    pub(super) note: &'t str,
+    /// The hover's range.
+    pub(super) range: Range<usize>,
+    detail: Detail<'t>,
 }
 
-fn consider(best: &mut Option<Candidate>, c: Candidate) {
-    let better = match best {
-        None => true,
-        Some(b) => (c.size, c.order) < (b.size, b.order),
-    };
-    if better {
+enum Detail<'t> {
+    /// A query match with the cursor on `anchor`.
+    Query {
+        pattern: &'t Pattern,
+        anchor: Node<'t>,
+        construct: Node<'t>,
+        /// `@arg.NAME` captures, in capture order.
+        args: Vec<(&'t str, Node<'t>)>,
+    },
+    /// A table row, complete.
+    Ready {
+        context: Option<String>,
+        facets: Vec<&'static str>,
+        args: Vec<(String, String)>,
+    },
+}
+
+impl Candidate<'_> {
+    /// Whether `self` beats `other` (more specific; ties go to the first).
+    pub(super) fn beats(&self, other: &Candidate) -> bool {
+        (self.size, self.order) < (other.size, other.order)
+    }
+
+    fn explanation(self, parsed: &Parsed) -> Explanation {
+        let note = self.note.to_string();
+        match self.detail {
+            Detail::Ready {
+                context,
+                facets,
+                args,
+            } => Explanation {
+                note,
+                range: self.range,
+                context,
+                facets,
+                args,
+            },
+            Detail::Query {
+                pattern,
+                anchor,
+                construct,
+                args: captured,
+            } => {
+                let src = parsed.text.as_bytes();
+                let mut args: Vec<(String, String)> = Vec::new();
+                for (name, node) in captured {
+                    if !args.iter().any(|(n, _)| n == name) {
+                        args.push((name.to_string(), snippet(node, src)));
+                    }
+                }
+                let (facets, generic) = generic_args(construct, anchor, src);
+                args.extend(generic);
+                args.extend(class_args(parsed, construct));
+                let context = pattern
+                    .context
+                    .as_deref()
+                    .and_then(|key| crate::knowledge::fill_template(key, &args));
+                Explanation {
+                    note,
+                    range: self.range,
+                    context,
+                    facets,
+                    args,
+                }
+            }
+        }
+    }
+}
+
+fn consider<'t>(best: &mut Option<Candidate<'t>>, c: Candidate<'t>) {
+    if best.as_ref().map_or(true, |b| c.beats(b)) {
         *best = Some(c);
     }
+}
+
+/// A query cursor with the safety net every trigger query runs with: no
+/// pattern may keep more than this many partial matches alive (patterns
+/// with unanchored sibling lists can go quadratic).
+pub(super) fn query_cursor() -> QueryCursor {
+    let mut cursor = QueryCursor::new();
+    cursor.set_match_limit(1024);
+    cursor
+}
+
+/// One query match's captures, by role.
+pub(super) struct MatchParts<'t> {
+    pattern_index: usize,
+    /// The `@anchor` captures, in capture order.
+    pub(super) anchors: Vec<Node<'t>>,
+    /// The last `@construct` capture.
+    construct: Option<Node<'t>>,
+    /// The last `@range` capture.
+    range: Option<Range<usize>>,
+    args: Vec<(&'t str, Node<'t>)>,
+}
+
+impl<'t> MatchParts<'t> {
+    pub(super) fn new(triggers: &'t Triggers, m: &QueryMatch<'_, 't>) -> MatchParts<'t> {
+        let mut parts = MatchParts {
+            pattern_index: m.pattern_index,
+            anchors: Vec::new(),
+            construct: None,
+            range: None,
+            args: Vec::new(),
+        };
+        for cap in m.captures() {
+            let idx = Some(cap.index);
+            if idx == triggers.anchor {
+                parts.anchors.push(cap.node);
+            } else if idx == triggers.construct {
+                parts.construct = Some(cap.node);
+            } else if idx == triggers.range {
+                parts.range = Some(cap.node.byte_range());
+            } else if let Some((_, name)) = triggers.args.iter().find(|(i, _)| *i == cap.index) {
+                parts.args.push((name.as_str(), cap.node));
+            }
+        }
+        parts
+    }
+}
+
+/// The candidate of a query match with the cursor on `anchor` (one of its
+/// anchors), if the pattern's `resolves` and `requires` hold there.
+pub(super) fn query_candidate<'t>(
+    parsed: &'t Parsed,
+    triggers: &'t Triggers,
+    parts: &MatchParts<'t>,
+    anchor: Node<'t>,
+) -> Option<Candidate<'t>> {
+    let pattern = triggers.patterns.get(parts.pattern_index)?;
+    let src = parsed.text.as_bytes();
+    let construct = parts.construct.unwrap_or(anchor);
+    if !pattern.resolves.is_empty() {
+        let resolved = dotted_parts(reference_expr(anchor), src)
+            .and_then(|parts| parsed.module().resolve_at(&parts, anchor));
+        if !resolved.is_some_and(|q| pattern.resolves.contains(&q)) {
+            return None;
+        }
+    }
+    if !pattern
+        .requires
+        .iter()
+        .all(|p| holds(p, parsed, anchor, construct))
+    {
+        return None;
+    }
+    Some(Candidate {
+        size: construct.byte_range().len(),
+        order: parts.pattern_index,
+        note: &pattern.note,
+        range: parts
+            .range
+            .clone()
+            .unwrap_or_else(|| header_range(construct)),
+        detail: Detail::Query {
+            pattern,
+            anchor,
+            construct,
+            args: parts.args.clone(),
+        },
+    })
 }
 
 /// The explanation for the construct at byte `offset`, if any has a note.
@@ -330,85 +497,32 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     if offset >= src.len() {
         return None;
     }
-    let root = tree.root_node();
     let mut best: Option<Candidate> = None;
-
-    let mut cursor = QueryCursor::new();
-    // A safety net: no pattern may keep more than this many partial matches
-    // alive (patterns with unanchored sibling lists can go quadratic).
-    cursor.set_match_limit(1024);
+    let mut cursor = query_cursor();
     cursor.set_byte_range(offset..offset + 1);
-    let mut matches = cursor.matches(&triggers.query, root, src);
+    let mut matches = cursor.matches(&triggers.query, tree.root_node(), src);
     while let Some(m) = matches.next() {
-        let pattern = &triggers.patterns[m.pattern_index];
-        let mut anchor_hit = None;
-        let mut construct = None;
-        let mut range = None;
-        let mut args = Vec::new();
-        for cap in m.captures() {
-            let idx = Some(cap.index);
-            if idx == triggers.anchor {
-                if cap.node.start_byte() <= offset && offset < cap.node.end_byte() {
-                    anchor_hit = Some(cap.node);
-                }
-            } else if idx == triggers.construct {
-                construct = Some(cap.node);
-            } else if idx == triggers.range {
-                range = Some(cap.node.byte_range());
-            } else if let Some((_, name)) = triggers.args.iter().find(|(i, _)| *i == cap.index) {
-                if !args.iter().any(|(n, _)| n == name) {
-                    args.push((name.clone(), snippet(cap.node, src)));
-                }
-            }
-        }
-        let Some(anchor) = anchor_hit else { continue };
-        let construct = construct.unwrap_or(anchor);
-        if !pattern.resolves.is_empty() {
-            let resolved = dotted_parts(reference_expr(anchor), src)
-                .and_then(|parts| parsed.module().resolve_at(&parts, anchor));
-            if !resolved.is_some_and(|q| pattern.resolves.contains(&q)) {
-                continue;
-            }
-        }
-        if !pattern
-            .requires
+        let parts = MatchParts::new(triggers, m);
+        // The last anchor capture under the cursor.
+        let Some(&anchor) = parts
+            .anchors
             .iter()
-            .all(|p| holds(p, parsed, anchor, construct))
-        {
+            .rev()
+            .find(|a| a.start_byte() <= offset && offset < a.end_byte())
+        else {
             continue;
+        };
+        if let Some(c) = query_candidate(parsed, triggers, &parts, anchor) {
+            consider(&mut best, c);
         }
-        let range = range.unwrap_or_else(|| header_range(construct));
-        let (facets, generic) = generic_args(construct, anchor, src);
-        args.extend(generic);
-        args.extend(class_args(parsed, construct));
-        let context = pattern
-            .context
-            .as_deref()
-            .and_then(|key| crate::knowledge::fill_template(key, &args));
-        consider(
-            &mut best,
-            Candidate {
-                size: construct.byte_range().len(),
-                order: m.pattern_index,
-                expl: Explanation {
-                    note: pattern.note.clone(),
-                    range,
-                    context,
-                    facets,
-                    args,
-                },
-            },
-        );
     }
     drop(matches);
 
     // A query pattern anchored under the cursor knows more than a bare name.
     if best.is_none() {
-        if let Some(c) = name_candidate(parsed, triggers, offset) {
-            consider(&mut best, c);
-        }
+        best = name_candidate(parsed, triggers, offset);
     }
-    best.map(|c| c.expl)
+    best.map(|c| c.explanation(parsed))
 }
 
 fn holds(p: &Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool {
@@ -547,12 +661,26 @@ fn reference_expr(node: Node) -> Node {
 
 /// A reference (`Lock`, `threading.Lock`, `t.start`) under the cursor whose
 /// qualified name (or receiver kind and method) has a row in the tables.
-fn name_candidate(parsed: &Parsed, triggers: &Triggers, offset: usize) -> Option<Candidate> {
-    let tree = parsed.tree.as_ref()?;
-    let src = parsed.text.as_bytes();
-    let node = tree
+fn name_candidate<'t>(
+    parsed: &'t Parsed,
+    triggers: &'t Triggers,
+    offset: usize,
+) -> Option<Candidate<'t>> {
+    let node = parsed
+        .tree
+        .as_ref()?
         .root_node()
         .descendant_for_byte_range(offset, offset + 1)?;
+    name_candidate_for(parsed, triggers, node)
+}
+
+/// [`name_candidate`] for the node the cursor is on.
+pub(super) fn name_candidate_for<'t>(
+    parsed: &'t Parsed,
+    triggers: &'t Triggers,
+    node: Node<'t>,
+) -> Option<Candidate<'t>> {
+    let src = parsed.text.as_bytes();
     if node.kind() != "identifier" {
         return None;
     }
@@ -579,6 +707,9 @@ fn name_candidate(parsed: &Parsed, triggers: &Triggers, offset: usize) -> Option
         // A method on a receiver of known kind.
         let object = expr.child_by_field_name("object")?;
         let method = node.utf8_text(src).ok()?;
+        if !triggers.methods.contains(method) {
+            return None;
+        }
         let kind = receiver_kind(module, object, src)?;
         let r = triggers.names.get(&format!("{kind}#{method}"))?;
         args.push(("receiver".to_string(), snippet(object, src)));
@@ -606,9 +737,9 @@ fn name_candidate(parsed: &Parsed, triggers: &Triggers, offset: usize) -> Option
     Some(Candidate {
         size: expr.byte_range().len(),
         order: usize::MAX,
-        expl: Explanation {
-            note: note.clone(),
-            range: expr.byte_range(),
+        note,
+        range: expr.byte_range(),
+        detail: Detail::Ready {
             context,
             facets,
             args,
@@ -634,7 +765,11 @@ fn receiver_kind(module: &ModuleIndex, object: Node, src: &[u8]) -> Option<Strin
 
 /// A name inside an import statement (`from threading import Lock`): the
 /// imported name's row.
-fn import_candidate(parsed: &Parsed, triggers: &Triggers, node: Node) -> Option<Candidate> {
+fn import_candidate<'t>(
+    parsed: &'t Parsed,
+    triggers: &'t Triggers,
+    node: Node<'t>,
+) -> Option<Candidate<'t>> {
     let src = parsed.text.as_bytes();
     let dotted = node.parent().filter(|p| p.kind() == "dotted_name")?;
     let mut stmt = dotted.parent()?;
@@ -669,9 +804,9 @@ fn import_candidate(parsed: &Parsed, triggers: &Triggers, node: Node) -> Option<
     Some(Candidate {
         size: dotted.byte_range().len(),
         order: usize::MAX,
-        expl: Explanation {
-            note: note.clone(),
-            range: dotted.start_byte()..node.end_byte(),
+        note,
+        range: dotted.start_byte()..node.end_byte(),
+        detail: Detail::Ready {
             context: Some("import".into()),
             facets: Vec::new(),
             args: vec![("qualname".into(), qual)],

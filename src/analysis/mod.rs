@@ -1,6 +1,7 @@
 //! The analysis core: text in, plain data out. No LSP types, no I/O, and no
 //! panics on any input (every range is clamped, every lookup is checked).
 
+pub mod course_map;
 pub mod explain;
 pub mod module;
 pub mod mro;
@@ -13,6 +14,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Tree;
 
+pub use course_map::{sections_in, Occurrence};
 pub use explain::{explain_at, Explanation};
 pub use module::ModuleIndex;
 pub use text::{Encoding, LineCol, LineIndex};

@@ -292,6 +292,15 @@ pub fn dotted_parts<'s>(node: Node, src: &'s [u8]) -> Option<Vec<&'s str>> {
 }
 
 fn value_of(node: Node, src: &[u8]) -> Value {
+    // Parentheses are unwrapped in a loop: `x = ((((...))))` may nest deeper
+    // than the stack allows.
+    let mut node = node;
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => return Value::Other,
+        }
+    }
     match node.kind() {
         "call" => node
             .child_by_field_name("function")
@@ -302,9 +311,6 @@ fn value_of(node: Node, src: &[u8]) -> Value {
         "dictionary" | "dictionary_comprehension" => Value::Literal("builtins.dict"),
         "list" | "list_comprehension" => Value::Literal("builtins.list"),
         "set" | "set_comprehension" => Value::Literal("builtins.set"),
-        "parenthesized_expression" => node
-            .named_child(0)
-            .map_or(Value::Other, |inner| value_of(inner, src)),
         _ => Value::Other,
     }
 }
