@@ -11,13 +11,14 @@
 //! that no query candidate wins fall back to the name tables, as in
 //! `explain_at`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-use tree_sitter::StreamingIterator;
+use tree_sitter::{Node, StreamingIterator, Tree};
 
 use super::explain::{
-    name_candidate_for, query_candidate, query_cursor, triggers, Candidate, MatchParts,
+    name_candidate_for, query_candidate, query_cursor, triggers, Candidate, MatchParts, Up,
 };
 use super::Parsed;
 
@@ -51,6 +52,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
         return Vec::new();
     };
     let src = parsed.text.as_bytes();
+    let (up, identifiers) = walk(tree);
 
     let mut items: Vec<Item> = Vec::new();
     let mut cursor = query_cursor();
@@ -68,7 +70,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
                 end,
                 matched,
                 rank,
-                candidate: query_candidate(parsed, triggers, &parts, anchor),
+                candidate: query_candidate(parsed, triggers, &up, &parts, anchor),
             });
         }
         matched += 1;
@@ -129,28 +131,45 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
             offset < end && best.is_some()
         }
     };
-    let mut walk = tree.walk();
-    'nodes: loop {
-        let node = walk.node();
-        if node.kind() == "identifier" {
-            let start = node.start_byte();
-            if start < node.end_byte().min(src.len()) && !won_at(start) {
-                if let Some(c) = name_candidate_for(parsed, triggers, node) {
-                    record(&mut seen, &mut out, &c, start);
-                }
-            }
-        }
-        if walk.goto_first_child() {
-            continue;
-        }
-        while !walk.goto_next_sibling() {
-            if !walk.goto_parent() {
-                break 'nodes;
+    for node in identifiers {
+        let start = node.start_byte();
+        if start < node.end_byte().min(src.len()) && !won_at(start) {
+            if let Some(c) = name_candidate_for(parsed, triggers, &up, node) {
+                record(&mut seen, &mut out, &c, start);
             }
         }
     }
     out.sort_by_key(|o| (o.offset, o.range.start, o.range.end));
     out
+}
+
+/// One walk of the tree: every node's parent (so that going up costs no
+/// search from the root) and the identifiers, in text order.
+fn walk(tree: &Tree) -> (Up<'_>, Vec<Node<'_>>) {
+    let count = tree.root_node().descendant_count();
+    let mut parents = HashMap::with_capacity_and_hasher(count, BuildHasherDefault::default());
+    let mut identifiers = Vec::new();
+    let mut walk = tree.walk();
+    let mut stack: Vec<Node> = Vec::new();
+    loop {
+        let node = walk.node();
+        if let Some(&p) = stack.last() {
+            parents.insert(node.id(), p);
+        }
+        if node.kind() == "identifier" {
+            identifiers.push(node);
+        }
+        if walk.goto_first_child() {
+            stack.push(node);
+            continue;
+        }
+        while !walk.goto_next_sibling() {
+            if !walk.goto_parent() {
+                return (Up::Map(parents), identifiers);
+            }
+            stack.pop();
+        }
+    }
 }
 
 /// Adds an occurrence of `c` at `offset` unless its (note, construct) is in.
@@ -166,5 +185,36 @@ fn record<'t>(
             offset,
             range: c.range.clone(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk's parents are `Node::parent`'s, for every node.
+    #[test]
+    fn the_parent_map_agrees_with_tree_sitter() {
+        let text = "import asyncio as aio\n@dec\nclass C(B, metaclass=M):\n    async def f(self, x=[]):\n        async with aio.Lock() as l:\n            return [y async for y in g() if (z := y)]\n(\n";
+        let parsed = Parsed::new(text.to_string());
+        let tree = parsed.tree.as_ref().unwrap();
+        let (up, identifiers) = walk(tree);
+        assert!(identifiers.len() > 10);
+        let mut cursor = tree.walk();
+        let mut count = 0;
+        loop {
+            let node = cursor.node();
+            assert_eq!(up.parent(node), node.parent(), "{node:?}");
+            count += 1;
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    assert!(count > 50);
+                    return;
+                }
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@
 //! (`{mangled}`), name resolution through imports and receiver kinds.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -335,7 +336,15 @@ enum Detail<'t> {
         /// `@arg.NAME` captures, in capture order.
         args: Vec<(&'t str, Node<'t>)>,
     },
-    /// A table row, complete.
+    /// A reference whose qualified name (or receiver kind and method) has a
+    /// table row; `args` are those the resolution found.
+    Name {
+        node: Node<'t>,
+        expr: Node<'t>,
+        context: Option<&'t str>,
+        args: Vec<(String, String)>,
+    },
+    /// A name in an import statement, complete.
     Ready {
         context: Option<String>,
         facets: Vec<&'static str>,
@@ -363,6 +372,35 @@ impl Candidate<'_> {
                 facets,
                 args,
             },
+            Detail::Name {
+                node,
+                expr,
+                context,
+                mut args,
+            } => {
+                let src = parsed.text.as_bytes();
+                let (facets, generic) = generic_args(expr, node, src);
+                args.extend(generic);
+                if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
+                    if call.child_by_field_name("function") == Some(expr) {
+                        args.push(("call".into(), snippet(call, src)));
+                        if let Some(first) = call
+                            .child_by_field_name("arguments")
+                            .and_then(|a| a.named_child(0))
+                        {
+                            args.push(("arg0".into(), snippet(first, src)));
+                        }
+                    }
+                }
+                let context = context.and_then(|key| crate::knowledge::fill_template(key, &args));
+                Explanation {
+                    note,
+                    range: self.range,
+                    context,
+                    facets,
+                    args,
+                }
+            }
             Detail::Query {
                 pattern,
                 anchor,
@@ -410,6 +448,46 @@ pub(super) fn query_cursor() -> QueryCursor {
     cursor
 }
 
+/// How the analysis goes up the tree. `Node::parent` makes tree-sitter
+/// search down from the root, fine for one hover; a whole-file pass builds
+/// the parent of every node once, in one walk.
+pub(super) enum Up<'t> {
+    Tree,
+    Map(HashMap<usize, Node<'t>, BuildHasherDefault<IdHasher>>),
+}
+
+/// A hasher for node ids (addresses, distinct within a tree): one multiply
+/// instead of SipHash, for maps with an entry per node.
+#[derive(Default)]
+pub(super) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        // Addresses end in zero bits: fold the product's high half down.
+        let m = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = m ^ (m >> 32);
+    }
+}
+
+impl<'t> Up<'t> {
+    pub(super) fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        match self {
+            Up::Tree => node.parent(),
+            Up::Map(parents) => parents.get(&node.id()).copied(),
+        }
+    }
+}
+
 /// One query match's captures, by role.
 pub(super) struct MatchParts<'t> {
     pattern_index: usize,
@@ -452,6 +530,7 @@ impl<'t> MatchParts<'t> {
 pub(super) fn query_candidate<'t>(
     parsed: &'t Parsed,
     triggers: &'t Triggers,
+    up: &Up<'t>,
     parts: &MatchParts<'t>,
     anchor: Node<'t>,
 ) -> Option<Candidate<'t>> {
@@ -459,7 +538,7 @@ pub(super) fn query_candidate<'t>(
     let src = parsed.text.as_bytes();
     let construct = parts.construct.unwrap_or(anchor);
     if !pattern.resolves.is_empty() {
-        let resolved = dotted_parts(reference_expr(anchor), src)
+        let resolved = dotted_parts(reference_expr(up, anchor), src)
             .and_then(|parts| parsed.module().resolve_at(&parts, anchor));
         if !resolved.is_some_and(|q| pattern.resolves.contains(&q)) {
             return None;
@@ -468,7 +547,7 @@ pub(super) fn query_candidate<'t>(
     if !pattern
         .requires
         .iter()
-        .all(|p| holds(p, parsed, anchor, construct))
+        .all(|p| holds(p, parsed, up, anchor, construct))
     {
         return None;
     }
@@ -512,7 +591,7 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
         else {
             continue;
         };
-        if let Some(c) = query_candidate(parsed, triggers, &parts, anchor) {
+        if let Some(c) = query_candidate(parsed, triggers, &Up::Tree, &parts, anchor) {
             consider(&mut best, c);
         }
     }
@@ -525,7 +604,13 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     best.map(|c| c.explanation(parsed))
 }
 
-fn holds(p: &Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool {
+fn holds<'t>(
+    p: &Predicate,
+    parsed: &Parsed,
+    up: &Up<'t>,
+    anchor: Node<'t>,
+    construct: Node<'t>,
+) -> bool {
     let src = parsed.text.as_bytes();
     let anchor_text = anchor.utf8_text(src).unwrap_or("");
     match p {
@@ -552,57 +637,34 @@ fn holds(p: &Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool 
         Predicate::ModuleFunction => {
             anchor.kind() == "identifier" && parsed.module().function_kind(anchor_text).is_some()
         }
-        Predicate::LocalFunction => enclosing(anchor, &["function_definition"])
-            .and_then(|f| f.child_by_field_name("body"))
-            .is_some_and(|body| defines_function(body, anchor_text, src)),
+        Predicate::LocalFunction => enclosing(up, anchor, &["function_definition"])
+            .is_some_and(|f| parsed.module().defines_nested_function(f, anchor_text)),
         Predicate::HandlesSlice => mentions_slice(construct, src),
         Predicate::NoSlice => !mentions_slice(construct, src),
-        Predicate::InClass => enclosing(construct, &["class_definition"]).is_some(),
-        Predicate::InAsyncDef => enclosing(construct, &["function_definition"])
+        Predicate::InClass => enclosing(up, construct, &["class_definition"]).is_some(),
+        Predicate::InAsyncDef => enclosing(up, construct, &["function_definition"])
             .is_some_and(|f| f.child(0).is_some_and(|c| c.kind() == "async")),
         Predicate::MetaclassCollectsFields => metaclass_collects_fields(parsed, anchor_text),
         Predicate::GeneratorFunction => {
             construct.kind() == "function_definition"
                 && super::module::fn_kind(construct) == FnKind::Generator
-                && construct
-                    .parent()
+                && up
+                    .parent(construct)
                     .map_or(true, |p| p.kind() != "decorated_definition")
         }
     }
 }
 
 /// The nearest ancestor of one of `kinds` (stopping at a lambda for functions).
-fn enclosing<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
-    let mut cur = node.parent();
+fn enclosing<'t>(up: &Up<'t>, node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut cur = up.parent(node);
     while let Some(n) = cur {
         if kinds.contains(&n.kind()) {
             return Some(n);
         }
-        cur = n.parent();
+        cur = up.parent(n);
     }
     None
-}
-
-/// Whether a block defines (directly, not in nested functions) a function `name`.
-fn defines_function(body: Node, name: &str, src: &[u8]) -> bool {
-    let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "function_definition" {
-            if n.child_by_field_name("name")
-                .and_then(|x| x.utf8_text(src).ok())
-                == Some(name)
-            {
-                return true;
-            }
-            continue;
-        }
-        if matches!(n.kind(), "lambda" | "class_definition") {
-            continue;
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    false
 }
 
 fn mentions_slice(func: Node, src: &[u8]) -> bool {
@@ -652,8 +714,8 @@ fn metaclass_collects_fields(parsed: &Parsed, name: &str) -> bool {
 
 /// For an identifier that is the attribute of a dotted chain, the whole
 /// chain (`asyncio.gather` for `gather`); otherwise the identifier.
-fn reference_expr(node: Node) -> Node {
-    match node.parent() {
+fn reference_expr<'t>(up: &Up<'t>, node: Node<'t>) -> Node<'t> {
+    match up.parent(node) {
         Some(p) if p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(node) => p,
         _ => node,
     }
@@ -671,27 +733,28 @@ fn name_candidate<'t>(
         .as_ref()?
         .root_node()
         .descendant_for_byte_range(offset, offset + 1)?;
-    name_candidate_for(parsed, triggers, node)
+    name_candidate_for(parsed, triggers, &Up::Tree, node)
 }
 
 /// [`name_candidate`] for the node the cursor is on.
 pub(super) fn name_candidate_for<'t>(
     parsed: &'t Parsed,
     triggers: &'t Triggers,
+    up: &Up<'t>,
     node: Node<'t>,
 ) -> Option<Candidate<'t>> {
     let src = parsed.text.as_bytes();
     if node.kind() != "identifier" {
         return None;
     }
-    if let Some(c) = import_candidate(parsed, triggers, node) {
+    if let Some(c) = import_candidate(parsed, triggers, up, node) {
         return Some(c);
     }
-    if !is_reference(node) {
+    if !is_reference(up, node) {
         return None;
     }
     let module = parsed.module();
-    let expr = reference_expr(node);
+    let expr = reference_expr(up, node);
     let mut args = Vec::new();
     let mut row = None;
     if let Some(parts) = dotted_parts(expr, src) {
@@ -718,30 +781,15 @@ pub(super) fn name_candidate_for<'t>(
         row = Some(r);
     }
     let (note, context) = row?;
-    let (facets, generic) = generic_args(expr, node, src);
-    args.extend(generic);
-    if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
-        if call.child_by_field_name("function") == Some(expr) {
-            args.push(("call".into(), snippet(call, src)));
-            if let Some(first) = call
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-            {
-                args.push(("arg0".into(), snippet(first, src)));
-            }
-        }
-    }
-    let context = context
-        .as_deref()
-        .and_then(|key| crate::knowledge::fill_template(key, &args));
     Some(Candidate {
         size: expr.byte_range().len(),
         order: usize::MAX,
         note,
         range: expr.byte_range(),
-        detail: Detail::Ready {
-            context,
-            facets,
+        detail: Detail::Name {
+            node,
+            expr,
+            context: context.as_deref(),
             args,
         },
     })
@@ -768,13 +816,14 @@ fn receiver_kind(module: &ModuleIndex, object: Node, src: &[u8]) -> Option<Strin
 fn import_candidate<'t>(
     parsed: &'t Parsed,
     triggers: &'t Triggers,
+    up: &Up<'t>,
     node: Node<'t>,
 ) -> Option<Candidate<'t>> {
     let src = parsed.text.as_bytes();
-    let dotted = node.parent().filter(|p| p.kind() == "dotted_name")?;
-    let mut stmt = dotted.parent()?;
+    let dotted = up.parent(node).filter(|p| p.kind() == "dotted_name")?;
+    let mut stmt = up.parent(dotted)?;
     if stmt.kind() == "aliased_import" {
-        stmt = stmt.parent()?;
+        stmt = up.parent(stmt)?;
     }
     let module_name = match stmt.kind() {
         "import_from_statement" => {
@@ -816,8 +865,8 @@ fn import_candidate<'t>(
 
 /// Whether an identifier is used as a value (not a definition's name, a
 /// parameter, a keyword argument's name or an import).
-fn is_reference(node: Node) -> bool {
-    let Some(parent) = node.parent() else {
+fn is_reference<'t>(up: &Up<'t>, node: Node<'t>) -> bool {
+    let Some(parent) = up.parent(node) else {
         return false;
     };
     let field_is = |field: &str| parent.child_by_field_name(field) == Some(node);

@@ -57,6 +57,9 @@ pub struct ModuleIndex {
     /// Functions defined at module level, by name (`None`: defined twice with
     /// different kinds).
     functions: HashMap<String, Option<FnKind>>,
+    /// (function node id, name): a `def name` directly in that function's
+    /// body (not in a nested function, lambda or class).
+    nested_functions: HashSet<(usize, String)>,
     root: usize,
 }
 
@@ -83,6 +86,16 @@ impl ModuleIndex {
                 .filter(|n| n.kind() != "class_definition")
                 .copied();
             collect_bindings(node, src, &mut imports, &mut targets);
+            if node.kind() == "function_definition" {
+                if let (Some(outer), Some(name)) = (stack.last(), node.child_by_field_name("name"))
+                {
+                    if outer.kind() == "function_definition" {
+                        index
+                            .nested_functions
+                            .insert((outer.id(), text(name, src).to_string()));
+                    }
+                }
+            }
             if node.kind() == "function_definition" && scope.is_none() && stack.is_empty() {
                 if let Some(name) = node.child_by_field_name("name") {
                     let kind = fn_kind(node);
@@ -200,6 +213,14 @@ impl ModuleIndex {
             .get(&(self.root, name.to_string()))
             .is_some_and(|vals| vals.iter().all(|v| *v == Value::Other));
         only_defs.then_some(kind)
+    }
+
+    /// Whether the body of `function` (a `function_definition` node of this
+    /// tree) defines a function `name` itself, not in a nested function,
+    /// lambda or class.
+    pub fn defines_nested_function(&self, function: Node, name: &str) -> bool {
+        self.nested_functions
+            .contains(&(function.id(), name.to_string()))
     }
 
     /// What the name `name`, read at `at`, holds: the qualified name of the
