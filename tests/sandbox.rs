@@ -1,5 +1,5 @@
 //! The server writes nothing outside its cache directory (never into the
-//! project) and opens no network socket.
+//! project, not even for the course map) and opens no network socket.
 
 mod common;
 
@@ -71,6 +71,18 @@ fn writes_only_its_cache_and_opens_no_socket() {
     let _ = c.request(
         "workspace/executeCommand",
         json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+    // The course map of the project: written to the cache too.
+    let map = c.request(
+        "workspace/executeCommand",
+        json!({"command": "pyexplain.courseMap", "arguments": [project.to_string_lossy()]}),
+    );
+    assert!(
+        map["path"]
+            .as_str()
+            .unwrap()
+            .starts_with(&*cache.to_string_lossy()),
+        "{map}"
     );
 
     // No socket among the open file descriptors (Linux /proc).

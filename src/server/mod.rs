@@ -8,12 +8,14 @@
 //! error instead of ending the server.
 
 mod convert;
+mod course_map;
 mod diagnostics;
 mod documents;
 pub mod note_files;
 mod transport;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -98,6 +100,9 @@ impl Settings {
 /// The command behind the "open the chapter" code action.
 pub const OPEN_NOTE_COMMAND: &str = "pyexplain.openNote";
 
+/// The command that maps the workspace's files to the course's sections.
+pub const COURSE_MAP_COMMAND: &str = "pyexplain.courseMap";
+
 #[derive(Debug)]
 struct State {
     encoding: Encoding,
@@ -106,6 +111,8 @@ struct State {
     /// The language the client's `locale` or the environment names.
     default_lang: Lang,
     settings: Settings,
+    /// The workspace folders (local directories) from `initialize`.
+    roots: Vec<PathBuf>,
 }
 
 impl State {
@@ -134,6 +141,7 @@ impl Backend {
                 show_document: false,
                 default_lang: Lang::from_env().unwrap_or(Lang::En),
                 settings: Settings::default(),
+                roots: Vec::new(),
             }),
             shutdown,
         }
@@ -194,9 +202,11 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|w| w.show_document.as_ref())
             .is_some_and(|c| c.support);
+        let roots = course_map::roots(&params);
         self.state_mut(|s| {
             s.encoding = encoding;
             s.show_document = show_document;
+            s.roots = roots;
             if let Some(lang) = params.locale.as_deref().and_then(Lang::parse) {
                 s.default_lang = lang;
             }
@@ -217,7 +227,10 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![OPEN_NOTE_COMMAND.to_string()],
+                    commands: vec![
+                        OPEN_NOTE_COMMAND.to_string(),
+                        COURSE_MAP_COMMAND.to_string(),
+                    ],
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -314,6 +327,7 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         match params.command.as_str() {
             OPEN_NOTE_COMMAND => self.open_note(&params.arguments).await,
+            COURSE_MAP_COMMAND => self.course_map(&params.arguments).await,
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
     }
@@ -496,6 +510,80 @@ impl Backend {
             )
             .await;
         Ok(Some(result))
+    }
+}
+
+impl Backend {
+    /// Maps the workspace folders (or the paths given as arguments) to the
+    /// course's sections off the message loop (`spawn_blocking`; other
+    /// requests wait, as they wait for any handler), writes the markdown
+    /// under the cache directory and asks the client to show it. The result
+    /// (`{uri, path, shown, markdown}`) carries the document for clients
+    /// that cannot show it.
+    async fn course_map(&self, args: &[Value]) -> Result<Option<Value>> {
+        let request = course_map::Request::parse(args);
+        let (roots, default_lang, show_document) =
+            self.state(|s| (s.roots.clone(), s.lang(), s.show_document));
+        let paths = if request.paths.is_empty() {
+            roots
+        } else {
+            request.paths
+        };
+        if paths.is_empty() {
+            return Err(Error::invalid_params(
+                "pyexplain.courseMap: no workspace folder; pass paths as arguments",
+            ));
+        }
+        let lang = request.lang.unwrap_or(default_lang);
+        let all = request.all;
+        let job = tokio::task::spawn_blocking(move || {
+            catch_unwind(AssertUnwindSafe(|| course_map::build(&paths, lang, all)))
+        });
+        let failed = |msg: String| {
+            tracing_stderr(&msg);
+            let mut err = Error::internal_error();
+            err.message = msg.into();
+            err
+        };
+        let (path, markdown, summary) = match job.await {
+            Ok(Ok(Ok(done))) => done,
+            Ok(Ok(Err(e))) => {
+                return Err(failed(format!(
+                    "pyexplain: cannot write the course map: {e}"
+                )))
+            }
+            Ok(Err(_)) | Err(_) => return Err(failed("pyexplain: courseMap failed".into())),
+        };
+        let Some(uri) = Uri::from_file_path(&path) else {
+            return Err(Error::internal_error());
+        };
+        let mut shown = false;
+        if show_document {
+            let answer = self
+                .client
+                .show_document(ShowDocumentParams {
+                    uri: uri.clone(),
+                    external: Some(false),
+                    take_focus: Some(true),
+                    selection: None,
+                })
+                .await;
+            shown = matches!(answer, Ok(true));
+        }
+        if !shown {
+            self.client
+                .show_message(
+                    MessageType::INFO,
+                    format!("pyexplain: {summary}: {}", path.display()),
+                )
+                .await;
+        }
+        Ok(Some(serde_json::json!({
+            "uri": uri.as_str(),
+            "path": path.to_string_lossy(),
+            "shown": shown,
+            "markdown": markdown,
+        })))
     }
 }
 
