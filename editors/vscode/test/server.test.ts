@@ -21,6 +21,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 
+import { COURSE_MAP_COMMAND, CourseMapResult, courseMapArguments } from '../src/courseMap';
 import { notesArgs, openNoteArgument, parseNotes } from '../src/notes';
 import { resolveServer } from '../src/serverPath';
 import { ConfigGetter, didChangeConfigurationParams, initializationOptions } from '../src/settings';
@@ -151,7 +152,7 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
     capabilities: { window: { showDocument: { support: true } } },
     initializationOptions: initializationOptions(config({ language: 'en', 'hover.enable': true, 'hover.verbosity': 'full' })),
   })) as { capabilities: { executeCommandProvider?: { commands: string[] } } };
-  assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ['pyexplain.openNote']);
+  assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ['pyexplain.openNote', COURSE_MAP_COMMAND]);
   await c.sendNotification('initialized', {});
 
   const file = path.join(tmp, 'demo.py');
@@ -200,4 +201,22 @@ test('pyexplain.openNote with the quick pick argument sends window/showDocument'
   assert.equal(shown[0].takeFocus, true);
   assert.ok(result.path.startsWith(path.join(tmp, 'cache')), result.path);
   assert.match(fs.readFileSync(result.path, 'utf8').split('\n')[result.line], /Everything is an object/);
+});
+
+test('pyexplain.courseMap with the folder argument sends window/showDocument', { skip }, async () => {
+  const c = conn!;
+  const ws = path.join(tmp, 'ws');
+  fs.mkdirSync(ws, { recursive: true });
+  fs.writeFileSync(path.join(ws, 'gen.py'), 'def delegate():\n    yield from range(3)\n');
+  const before = shown.length;
+  const result = (await c.sendRequest('workspace/executeCommand', {
+    command: COURSE_MAP_COMMAND,
+    arguments: courseMapArguments([pathToFileURL(ws).href]),
+  })) as CourseMapResult;
+  assert.equal(shown.length, before + 1);
+  assert.equal(shown[before].uri, result.uri);
+  assert.equal(result.shown, true);
+  assert.ok(result.path.startsWith(path.join(tmp, 'cache')), result.path);
+  assert.equal(fs.readFileSync(result.path, 'utf8'), result.markdown);
+  assert.match(result.markdown, /\| 1 \| \[gen\.py:2\]\(<file:\/\/[^>]*\/ws\/gen\.py#L2>\) \|/);
 });
