@@ -120,7 +120,8 @@ fn map_file(path: &Path) -> Result<FileTallies, Unreadable> {
         if tally.examples.len() < MAX_EXAMPLES {
             let lc = parsed.line_col(o.offset, Encoding::Chars);
             tally.examples.push(Example {
-                path: path.to_path_buf(),
+                // `pyexplain map .` walks `./a.py`: show `a.py`.
+                path: path.strip_prefix(".").unwrap_or(path).to_path_buf(),
                 line: lc.line + 1,
                 column: lc.col + 1,
             });

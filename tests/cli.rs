@@ -433,6 +433,21 @@ fn map_counts_sections_per_chapter() {
         stdout(&o)
     );
 
+    // `map .` shows paths as `pkg/gen.py`, not `./pkg/gen.py`.
+    let o = Command::new(env!("CARGO_BIN_EXE_pyexplain"))
+        .args(["map", "."])
+        .current_dir(&dir)
+        .env_remove("LANG")
+        .output()
+        .unwrap();
+    let here = stdout(&o);
+    assert!(
+        map_rows(&here)
+            .iter()
+            .any(|r| r.last().unwrap() == "pkg/broken.py:1"),
+        "{here}"
+    );
+
     // Chinese headings and summary.
     let zh = stdout(&run(&["map", &d, "--lang", "zh"]));
     assert!(zh.contains("第12章 协程和异步 IO (2/8)\n"), "{zh}");
