@@ -10,6 +10,11 @@
 //! the most specific candidate (`Candidate::beats`). Identifiers in segments
 //! that no query candidate wins fall back to the name tables, as in
 //! `explain_at`.
+//!
+//! Both run the query with the same match limit. Over the whole stdlib it is
+//! never reached; on pathological nesting (1,000 nested `async def`s) it is,
+//! and tree-sitter then drops the oldest partial matches: there the two can
+//! in principle disagree (the tests check a sample of such inputs).
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
