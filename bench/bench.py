@@ -117,6 +117,9 @@ def cli_bench(args, rules):
              [args.pyexplain, "check", "--select", ",".join(present),
               corpus]))
     configs += [
+        ("pyexplain-map", "pyexplain map (course map: every construct a "
+         "hover explains)",
+         [args.pyexplain, "map", corpus]),
         ("floor-rule", "pyexplain check --select %s (floor: read + parse + "
          "one tree walk)" % floor_select,
          [args.pyexplain, "check", "--select", floor_select, corpus]),

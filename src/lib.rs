@@ -6,12 +6,16 @@
 //! - [`server`]: the LSP server (the only module that knows LSP types).
 //! - [`cli`]: the command-line client.
 //! - [`config`]: `[tool.pyexplain]` in pyproject.toml.
+//! - [`files`]: the Python files of a project (walking, reading).
+//! - [`course_map`]: which sections a set of files exercises.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod course_map;
+pub mod files;
 pub mod knowledge;
 pub mod render;
 pub mod server;

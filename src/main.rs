@@ -1,4 +1,5 @@
-//! `pyexplain`: argv -> `server` | `explain` | `notes` | `note`; nothing else.
+//! `pyexplain`: argv -> `server` | `check` | `map` | `explain` | `notes` | `note` | `rule`;
+//! nothing else.
 
 use clap::Parser;
 use pyexplain::cli::{self, Cli, Command};

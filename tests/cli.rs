@@ -143,6 +143,7 @@ fn version_and_help() {
         &["notes", "--help"],
         &["server", "--help"],
         &["note", "--help"],
+        &["map", "--help"],
     ] {
         let o = run(cmd);
         assert_eq!(o.status.code(), Some(0), "{cmd:?}");
@@ -333,4 +334,221 @@ fn rule_command_prints_the_doc() {
     let list = stdout(&run(&["rule"]));
     assert!(list.lines().count() >= 3 && list.contains("is-literal"));
     assert_eq!(run(&["rule", "nope"]).status.code(), Some(1));
+}
+
+/// A small project for `map`: a generator module, an asyncio module, a file
+/// with a syntax error, a non-UTF-8 file and a git-ignored file.
+fn map_project(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pyexplain-cli-map-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("pkg")).unwrap();
+    std::fs::write(
+        dir.join("pkg/gen.py"),
+        "def averager():\n    total = 0.0\n    while True:\n        term = yield\n        total += term\n\n\ndef delegate(results, key):\n    results[key] = yield from averager()\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("pkg/aio.py"),
+        "import asyncio\n\n\nasync def fetch(n):\n    await asyncio.sleep(n)\n    return n\n\n\nasync def main():\n    return await asyncio.gather(fetch(1), fetch(2))\n",
+    )
+    .unwrap();
+    // Unbalanced parenthesis: still mapped as far as it parses.
+    std::fs::write(
+        dir.join("pkg/broken.py"),
+        "def broken(:\n    yield from range(3)\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("pkg/latin1.py"), b"s = '\xe9'\n").unwrap();
+    std::fs::write(dir.join("ignored.py"), "with open('f') as f:\n    pass\n").unwrap();
+    std::fs::write(dir.join(".gitignore"), "ignored.py\n").unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    dir
+}
+
+/// The map's section lines as whitespace-separated fields.
+fn map_rows(out: &str) -> Vec<Vec<String>> {
+    out.lines()
+        .filter(|l| l.starts_with("  §"))
+        .map(|l| l.split_whitespace().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn map_counts_sections_per_chapter() {
+    let dir = map_project("text");
+    let d = dir.to_string_lossy().to_string();
+    let o = run(&["map", &d]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let headings: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "Chapter 9 Iterators and generators (1/6)",
+            "Chapter 12 Coroutines and async I/O (2/8)",
+            "Chapter 13 Concurrency with asyncio (1/8)",
+            "4 of 74 sections in 3 files",
+        ],
+        "{out}"
+    );
+    let row = |section: &str, id: &str, count: &str, example: &str| {
+        let rows = map_rows(&out);
+        let r = rows
+            .iter()
+            .find(|r| r[0] == section)
+            .unwrap_or_else(|| panic!("no {section} in\n{out}"));
+        assert_eq!(r[1], id, "{out}");
+        assert_eq!(r[r.len() - 2], count, "{section} count in\n{out}");
+        assert_eq!(r[r.len() - 1], format!("{d}/{example}"), "{out}");
+    };
+    // def averager / def delegate / def broken; yield / yield from / yield from.
+    row("§9.3", "generator-functions", "3", "pkg/broken.py:1");
+    row("§12.6", "yield-from", "3", "pkg/broken.py:2");
+    // async def fetch, await, async def main, await.
+    row("§12.8", "async-await", "4", "pkg/aio.py:4");
+    row("§13.1", "event-loop", "1", "pkg/aio.py:10");
+    assert_eq!(map_rows(&out).len(), 4, "{out}");
+    assert!(!out.contains("ignored.py"), ".gitignore: {out}");
+    assert!(
+        stderr(&o).contains("latin1.py: skipped: not UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    // The title column lines up.
+    let starts: Vec<usize> = out
+        .lines()
+        .filter(|l| l.starts_with("  §"))
+        .map(|l| l.find(" 3 ").or(l.find(" 4 ")).or(l.find(" 1 ")).unwrap())
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{out}");
+
+    // One file: singular; its own paths.
+    let o = run(&["map", &format!("{d}/pkg/gen.py")]);
+    assert!(
+        stdout(&o).ends_with("2 of 74 sections in 1 file\n"),
+        "{}",
+        stdout(&o)
+    );
+
+    // `map .` shows paths as `pkg/gen.py`, not `./pkg/gen.py`.
+    let o = Command::new(env!("CARGO_BIN_EXE_pyexplain"))
+        .args(["map", "."])
+        .current_dir(&dir)
+        .env_remove("LANG")
+        .output()
+        .unwrap();
+    let here = stdout(&o);
+    assert!(
+        map_rows(&here)
+            .iter()
+            .any(|r| r.last().unwrap() == "pkg/broken.py:1"),
+        "{here}"
+    );
+
+    // Chinese headings and summary.
+    let zh = stdout(&run(&["map", &d, "--lang", "zh"]));
+    assert!(zh.contains("第12章 协程和异步 IO (2/8)\n"), "{zh}");
+    assert!(zh.ends_with("3 个文件覆盖了 74 节中的 4 节\n"), "{zh}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn map_all_json_markdown_and_errors() {
+    let dir = map_project("json");
+    let d = dir.to_string_lossy().to_string();
+    // --all: every section, unexercised ones with 0 and no example.
+    let out = stdout(&run(&["map", &d, "--all"]));
+    let rows = map_rows(&out);
+    assert_eq!(rows.len(), 74, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("Chapter ")).count(),
+        12
+    );
+    let r21 = rows.iter().find(|r| r[0] == "§2.1").unwrap();
+    assert_eq!(&r21[r21.len() - 2..], ["0", "-"], "{out}");
+    assert!(out.contains("Chapter 2 Everything in Python is an object (0/3)\n"));
+
+    let o = run(&["map", &d, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["lang"], "en");
+    assert_eq!(v["files"], 3);
+    assert_eq!(v["sections_total"], 74);
+    assert_eq!(v["sections_exercised"], 4);
+    let sections = v["sections"].as_array().unwrap();
+    let summary: Vec<(&str, &str, u64, u64)> = sections
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap(),
+                s["note"].as_str().unwrap(),
+                s["chapter"].as_u64().unwrap(),
+                s["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("9.3", "generator-functions", 9, 3),
+            ("12.6", "yield-from", 12, 3),
+            ("12.8", "async-await", 12, 4),
+            ("13.1", "event-loop", 13, 1),
+        ]
+    );
+    assert_eq!(sections[1]["title"], "Generator send() and yield from");
+    let examples: Vec<(String, u64, u64)> = sections[1]["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().replace(&d, ""),
+                e["line"].as_u64().unwrap(),
+                e["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        examples,
+        [
+            ("/pkg/broken.py".to_string(), 2, 5),
+            ("/pkg/gen.py".to_string(), 4, 16),
+            ("/pkg/gen.py".to_string(), 9, 20),
+        ]
+    );
+    let ch12 = &v["chapters"].as_array().unwrap()[10];
+    assert_eq!(ch12["chapter"], 12);
+    assert_eq!(ch12["title"], "Chapter 12 Coroutines and async I/O");
+    assert_eq!(ch12["sections_exercised"], 2);
+    assert_eq!(ch12["sections_total"], 8);
+    let all: serde_json::Value =
+        serde_json::from_slice(&run(&["map", &d, "--format", "json", "--all"]).stdout).unwrap();
+    assert_eq!(all["sections"].as_array().unwrap().len(), 74);
+
+    let md = stdout(&run(&["map", &d, "--format", "markdown"]));
+    assert!(
+        md.starts_with("# Course map\n\n4 of 74 sections in 3 files\n"),
+        "{md}"
+    );
+    assert!(md.contains("\n## Chapter 12 Coroutines and async I/O (2/8)\n\n| Section | Count | First example |\n"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "| §12.8 async and await `async-await` | 4 | [{d}/pkg/aio.py:4](<{d}/pkg/aio.py#L4>) |\n"
+        )),
+        "{md}"
+    );
+
+    // A missing path: exit 2, the rest is still mapped.
+    let o = run(&["map", &d, &format!("{d}/missing.py")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing.py: no such file or directory"));
+    assert!(stdout(&o).contains("4 of 74 sections in 3 files"));
+    assert_eq!(run(&["map"]).status.code(), Some(2), "PATH is required");
+    assert_eq!(run(&["map", &d, "--format", "xml"]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -393,3 +393,131 @@ fn diagnostics_quick_fixes_and_rule_hover() {
     assert_eq!(c.shutdown().code(), Some(0));
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// `pyexplain.courseMap` maps the workspace folder's files, writes the
+/// markdown under the cache directory and shows it (or returns it).
+#[test]
+fn course_map_command_maps_the_workspace() {
+    let root = std::env::temp_dir().join(format!("pyexplain-e2e-map-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let project = root.join("project");
+    let cache = root.join("cache");
+    std::fs::create_dir_all(project.join("pkg")).unwrap();
+    std::fs::write(
+        project.join("aio.py"),
+        "import asyncio\n\n\nasync def main():\n    await asyncio.gather(f(), f())\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("pkg/gen.py"),
+        "def delegate(results, key):\n    results[key] = yield from averager()\n",
+    )
+    .unwrap();
+    let project_uri = format!("file://{}", project.display());
+    for show_document in [true, false] {
+        let mut c = Client::spawn(&[("XDG_CACHE_HOME", &cache.to_string_lossy())]);
+        let init = c.initialize(init_params(json!({
+            "workspaceFolders": [{"uri": project_uri, "name": "project"}],
+            "capabilities": {"window": {"showDocument": {"support": show_document}}},
+        })));
+        let commands = &init["capabilities"]["executeCommandProvider"]["commands"];
+        assert!(
+            commands
+                .as_array()
+                .unwrap()
+                .contains(&json!("pyexplain.courseMap")),
+            "{commands}"
+        );
+        let result = c.request(
+            "workspace/executeCommand",
+            json!({"command": "pyexplain.courseMap", "arguments": []}),
+        );
+        let md = result["markdown"].as_str().unwrap();
+        let path = std::path::PathBuf::from(result["path"].as_str().unwrap());
+        assert!(path.starts_with(&cache), "{path:?} not under the cache dir");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), md);
+        assert!(
+            md.starts_with("# Course map\n\n4 of 74 sections in 2 files\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains(&format!("\nFiles under `{}`\n", project.display())),
+            "{md}"
+        );
+        assert!(
+            md.contains("\n## Chapter 12 Coroutines and async I/O (2/8)\n\n| Section | Count | First example |\n|---|---:|---|\n"),
+            "{md}"
+        );
+        // A row: the note linked next to the map, the example as a file URI with #L.
+        let row = md
+            .lines()
+            .find(|l| l.contains("`async-await`"))
+            .unwrap_or_else(|| panic!("{md}"));
+        assert!(
+            row.starts_with("| [§12.8 async and await](<en/ch12.md#L")
+                && row.ends_with(&format!(
+                    "`async-await` | 2 | [aio.py:4](<{project_uri}/aio.py#L4>) |"
+                )),
+            "{row}"
+        );
+        assert!(
+            md.contains(&format!(
+                "`yield-from` | 1 | [pkg/gen.py:2](<{project_uri}/pkg/gen.py#L2>) |"
+            )),
+            "{md}"
+        );
+        assert!(md.contains("`generator-functions` | 1 |"), "{md}");
+        assert!(md.contains("`event-loop` | 1 |"), "{md}");
+        // The relative links resolve: the chapters sit next to the map.
+        assert!(path.parent().unwrap().join("en/ch12.md").exists());
+        let shown: Vec<&Value> = c
+            .backlog
+            .iter()
+            .filter(|m| m["method"] == "window/showDocument")
+            .collect();
+        assert_eq!(result["shown"], show_document);
+        if show_document {
+            assert_eq!(shown.len(), 1, "{:?}", c.backlog);
+            assert_eq!(shown[0]["params"]["uri"], result["uri"]);
+        } else {
+            assert!(shown.is_empty());
+            // The notification may arrive after the command's response.
+            let said = (0..5).any(|_| {
+                c.wait_for("window/showMessage")["params"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("4 of 74 sections in 2 files")
+            });
+            assert!(said, "no showMessage with the map's summary");
+        }
+        // Paths as arguments, --all and the language.
+        let zh = c.request(
+            "workspace/executeCommand",
+            json!({"command": "pyexplain.courseMap",
+                   "arguments": [{"paths": [format!("{project_uri}/pkg")], "all": true, "lang": "zh"}]}),
+        );
+        let md = zh["markdown"].as_str().unwrap();
+        assert!(
+            md.starts_with("# 课程地图\n\n1 个文件覆盖了 74 节中的 2 节\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("\n## 第2章 Python 中一切皆对象 (0/3)\n"),
+            "{md}"
+        );
+        assert_eq!(md.matches("| — |").count(), 72, "{md}");
+        assert!(md.contains("[gen.py:2]"), "{md}");
+        assert_eq!(c.shutdown().code(), Some(0));
+    }
+    // Without a workspace folder or paths: an error, not a crash.
+    let mut c = Client::spawn(&[("XDG_CACHE_HOME", &cache.to_string_lossy())]);
+    c.initialize(init_params(json!({})));
+    let id = c.request_async(
+        "workspace/executeCommand",
+        json!({"command": "pyexplain.courseMap", "arguments": []}),
+    );
+    let resp = c.response(id);
+    assert_eq!(resp["error"]["code"], -32602, "{resp}");
+    assert_eq!(c.shutdown().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -1,5 +1,5 @@
 //! The server writes nothing outside its cache directory and its data
-//! directory (never into the project) and opens no network socket. The data
+//! directory (never into the project, not even for the course map) and opens no network socket. The data
 //! directory holds one file, `learned.json`, written only when a section is
 //! marked as learned.
 
@@ -82,6 +82,18 @@ fn writes_only_its_cache_and_learned_file_and_opens_no_socket() {
             json!({"command": command["command"], "arguments": command["arguments"]}),
         );
     }
+    // The course map of the project: written to the cache too.
+    let map = c.request(
+        "workspace/executeCommand",
+        json!({"command": "pyexplain.courseMap", "arguments": [project.to_string_lossy()]}),
+    );
+    assert!(
+        map["path"]
+            .as_str()
+            .unwrap()
+            .starts_with(&*cache.to_string_lossy()),
+        "{map}"
+    );
 
     // No socket among the open file descriptors (Linux /proc).
     let fds = std::fs::read_dir(format!("/proc/{}/fd", c.pid())).unwrap();

@@ -13,7 +13,11 @@
 //!   `#set! resolves "mod.name,..."` requires the `@anchor` reference to
 //!   resolve through the module's imports to one of the names;
 //!   `#set! requires "pred,..."` requires code-level predicates (see
-//!   [`Predicate`]).
+//!   [`Predicate`]). `#set! analysis "NAME[:outcome,...]"` runs a runtime
+//!   analysis (`super::runtime`) on the match, with `@receiver` the
+//!   expression whose class matters and `#set! dunders` what a `dispatch`
+//!   looks for; its outcome becomes the first facet, and a pattern listing
+//!   outcomes applies only for those.
 //! - `*.tsv` files map qualified names to notes:
 //!   `qualified.name<TAB>note-id<TAB>context-key`. A row `Q` makes every
 //!   reference that resolves to `Q` a trigger; a row `Q#method` makes
@@ -27,14 +31,15 @@
 //! (`{mangled}`), name resolution through imports and receiver kinds.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use tree_sitter::{Node, Query, QueryCursor, StreamingIterator};
+use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator};
 
 use super::module::{dotted_parts, FnKind, ModuleIndex};
-use super::runtime::{self, Analysis};
+use super::runtime::{self, Analysis, Outcome};
 use super::Parsed;
 use crate::knowledge::embedded_files;
 
@@ -136,7 +141,7 @@ struct Pattern {
 /// The compiled triggers.
 #[derive(Debug)]
 pub struct Triggers {
-    query: Query,
+    pub(super) query: Query,
     patterns: Vec<Pattern>,
     anchor: Option<u32>,
     construct: Option<u32>,
@@ -144,6 +149,9 @@ pub struct Triggers {
     receiver: Option<u32>,
     args: Vec<(u32, String)>,
     names: HashMap<String, (String, Option<String>)>,
+    /// The method names of the `Q#method` rows: a receiver's kind is worth
+    /// working out only for these.
+    methods: HashSet<String>,
 }
 
 impl Triggers {
@@ -270,6 +278,10 @@ impl Triggers {
                 }
             }
         }
+        let methods = table
+            .keys()
+            .filter_map(|k| Some(k.split_once('#')?.1.to_string()))
+            .collect();
         Ok(Triggers {
             query,
             patterns,
@@ -279,6 +291,7 @@ impl Triggers {
             receiver,
             args,
             names: table,
+            methods,
         })
     }
 
@@ -350,20 +363,340 @@ pub fn triggers() -> Result<&'static Triggers, &'static str> {
         .map_err(String::as_str)
 }
 
-struct Candidate {
+/// A trigger that applies under some cursor positions, as [`explain_at`]
+/// compares them. The sentence's args of a query match are collected only
+/// for the candidate that wins.
+pub(super) struct Candidate<'t> {
     /// Smaller is more specific.
-    size: usize,
-    order: usize,
-    expl: Explanation,
+    pub(super) size: usize,
+    pub(super) order: usize,
+    pub(super) note: &'t str,
+    /// The hover's range.
+    pub(super) range: Range<usize>,
+    detail: Detail<'t>,
 }
 
-fn consider(best: &mut Option<Candidate>, c: Candidate) {
-    let better = match best {
-        None => true,
-        Some(b) => (c.size, c.order) < (b.size, b.order),
-    };
-    if better {
+enum Detail<'t> {
+    /// A query match with the cursor on `anchor`.
+    Query {
+        pattern: &'t Pattern,
+        anchor: Node<'t>,
+        construct: Node<'t>,
+        /// `@arg.NAME` captures, in capture order.
+        args: Vec<(&'t str, Node<'t>)>,
+        /// What the pattern's runtime analysis found.
+        outcome: Option<Outcome>,
+    },
+    /// A reference whose qualified name (or receiver kind and method) has a
+    /// table row; `args` are those the resolution found.
+    Name {
+        node: Node<'t>,
+        expr: Node<'t>,
+        context: Option<&'t str>,
+        args: Vec<(String, String)>,
+    },
+    /// A name in an import statement, complete.
+    Ready {
+        context: Option<String>,
+        facets: Vec<&'static str>,
+        args: Vec<(String, String)>,
+    },
+}
+
+impl Candidate<'_> {
+    /// Whether `self` beats `other` (more specific; ties go to the first).
+    pub(super) fn beats(&self, other: &Candidate) -> bool {
+        (self.size, self.order) < (other.size, other.order)
+    }
+
+    fn explanation(self, parsed: &Parsed) -> Explanation {
+        let note = self.note.to_string();
+        match self.detail {
+            Detail::Ready {
+                context,
+                facets,
+                args,
+            } => Explanation {
+                note,
+                range: self.range,
+                context,
+                facets,
+                args,
+            },
+            Detail::Name {
+                node,
+                expr,
+                context,
+                mut args,
+            } => {
+                let src = parsed.text.as_bytes();
+                let (facets, generic) = generic_args(expr, node, src);
+                args.extend(generic);
+                if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
+                    if call.child_by_field_name("function") == Some(expr) {
+                        args.push(("call".into(), snippet(call, src)));
+                        if let Some(first) = call
+                            .child_by_field_name("arguments")
+                            .and_then(|a| a.named_child(0))
+                        {
+                            args.push(("arg0".into(), snippet(first, src)));
+                        }
+                    }
+                }
+                let context = context.and_then(|key| crate::knowledge::fill_template(key, &args));
+                Explanation {
+                    note,
+                    range: self.range,
+                    context,
+                    facets,
+                    args,
+                }
+            }
+            Detail::Query {
+                pattern,
+                anchor,
+                construct,
+                args: captured,
+                outcome,
+            } => {
+                let src = parsed.text.as_bytes();
+                let mut args: Vec<(String, String)> = Vec::new();
+                for (name, node) in captured {
+                    if !args.iter().any(|(n, _)| n == name) {
+                        args.push((name.to_string(), snippet(node, src)));
+                    }
+                }
+                let (mut facets, generic) = generic_args(construct, anchor, src);
+                if let Some(o) = outcome {
+                    facets.insert(0, o.facet);
+                    args.extend(o.args);
+                }
+                args.extend(generic);
+                args.extend(class_args(parsed, construct));
+                let context = pattern
+                    .context
+                    .as_deref()
+                    .and_then(|key| crate::knowledge::fill_template(key, &args));
+                Explanation {
+                    note,
+                    range: self.range,
+                    context,
+                    facets,
+                    args,
+                }
+            }
+        }
+    }
+}
+
+fn consider<'t>(best: &mut Option<Candidate<'t>>, c: Candidate<'t>) {
+    if best.as_ref().map_or(true, |b| c.beats(b)) {
         *best = Some(c);
+    }
+}
+
+/// A query cursor with the safety net every trigger query runs with: no
+/// pattern may keep more than this many partial matches alive (patterns
+/// with unanchored sibling lists can go quadratic).
+pub(super) fn query_cursor() -> QueryCursor {
+    let mut cursor = QueryCursor::new();
+    cursor.set_match_limit(1024);
+    cursor
+}
+
+/// How the analysis goes up the tree. `Node::parent` makes tree-sitter
+/// search down from the root, fine for one hover; a whole-file pass builds
+/// the parent of every node once, in one walk.
+pub(super) enum Up<'t> {
+    Tree,
+    Map(HashMap<usize, Node<'t>, BuildHasherDefault<IdHasher>>),
+}
+
+/// A hasher for node ids (addresses, distinct within a tree): one multiply
+/// instead of SipHash, for maps with an entry per node.
+#[derive(Default)]
+pub(super) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        // Addresses end in zero bits: fold the product's high half down.
+        let m = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = m ^ (m >> 32);
+    }
+}
+
+impl<'t> Up<'t> {
+    pub(super) fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        match self {
+            Up::Tree => node.parent(),
+            Up::Map(parents) => parents.get(&node.id()).copied(),
+        }
+    }
+}
+
+/// One query match's captures, by role.
+pub(super) struct MatchParts<'t> {
+    pattern_index: usize,
+    /// The `@anchor` captures, in capture order.
+    pub(super) anchors: Vec<Node<'t>>,
+    /// The last `@construct` capture.
+    construct: Option<Node<'t>>,
+    /// The last `@range` capture.
+    range: Option<Range<usize>>,
+    /// The last `@receiver` capture.
+    receiver: Option<Node<'t>>,
+    args: Vec<(&'t str, Node<'t>)>,
+}
+
+impl<'t> MatchParts<'t> {
+    pub(super) fn new(triggers: &'t Triggers, m: &QueryMatch<'_, 't>) -> MatchParts<'t> {
+        let mut parts = MatchParts {
+            pattern_index: m.pattern_index,
+            anchors: Vec::new(),
+            construct: None,
+            range: None,
+            receiver: None,
+            args: Vec::new(),
+        };
+        for cap in m.captures() {
+            let idx = Some(cap.index);
+            if idx == triggers.receiver {
+                parts.receiver = Some(cap.node);
+            }
+            if idx == triggers.anchor {
+                parts.anchors.push(cap.node);
+            } else if idx == triggers.construct {
+                parts.construct = Some(cap.node);
+            } else if idx == triggers.range {
+                parts.range = Some(cap.node.byte_range());
+            } else if let Some((_, name)) = triggers.args.iter().find(|(i, _)| *i == cap.index) {
+                parts.args.push((name.as_str(), cap.node));
+            }
+        }
+        parts
+    }
+}
+
+/// The candidate of a query match with the cursor on `anchor` (one of its
+/// anchors), if the pattern's `resolves` and `requires` hold there.
+pub(super) fn query_candidate<'t>(
+    parsed: &'t Parsed,
+    triggers: &'t Triggers,
+    up: &Up<'t>,
+    runtime: &RuntimeCache<'t>,
+    parts: &MatchParts<'t>,
+    anchor: Node<'t>,
+) -> Option<Candidate<'t>> {
+    let pattern = triggers.patterns.get(parts.pattern_index)?;
+    let src = parsed.text.as_bytes();
+    let construct = parts.construct.unwrap_or(anchor);
+    if !pattern.resolves.is_empty() {
+        let resolved = dotted_parts(reference_expr(up, anchor), src)
+            .and_then(|parts| parsed.module().resolve_at(&parts, anchor));
+        if !resolved.is_some_and(|q| pattern.resolves.contains(&q)) {
+            return None;
+        }
+    }
+    if !pattern
+        .requires
+        .iter()
+        .all(|p| holds(p, parsed, up, anchor, construct))
+    {
+        return None;
+    }
+    let outcome = match &pattern.analysis {
+        None => None,
+        Some((analysis, outcomes)) => {
+            let outcome = runtime.run(
+                *analysis,
+                anchor,
+                construct,
+                parts.receiver,
+                &pattern.dunders,
+            );
+            match outcome {
+                Some(o) if outcomes.is_empty() || outcomes.iter().any(|w| w == o.facet) => Some(o),
+                None if outcomes.is_empty() => None,
+                _ => return None,
+            }
+        }
+    };
+    Some(Candidate {
+        size: construct.byte_range().len(),
+        order: parts.pattern_index,
+        note: &pattern.note,
+        range: parts
+            .range
+            .clone()
+            .unwrap_or_else(|| header_range(construct)),
+        detail: Detail::Query {
+            pattern,
+            anchor,
+            construct,
+            args: parts.args.clone(),
+            outcome,
+        },
+    })
+}
+
+/// The runtime analyses' shared state for one file: the module's classes,
+/// built on first use, and each analysis's outcome per (anchor, receiver):
+/// several patterns share a syntax, and so an analysis.
+pub(super) struct RuntimeCache<'t> {
+    parsed: &'t Parsed,
+    classes: OnceCell<super::classes::Classes<'t>>,
+    seen: std::cell::RefCell<RuntimeSeen>,
+}
+
+type RuntimeSeen = HashMap<(Analysis, usize, Option<usize>, String), Option<Outcome>>;
+
+impl<'t> RuntimeCache<'t> {
+    pub(super) fn new(parsed: &'t Parsed) -> RuntimeCache<'t> {
+        RuntimeCache {
+            parsed,
+            classes: OnceCell::new(),
+            seen: Default::default(),
+        }
+    }
+
+    fn run(
+        &self,
+        analysis: Analysis,
+        anchor: Node<'t>,
+        construct: Node<'t>,
+        receiver: Option<Node<'t>>,
+        dunders: &[String],
+    ) -> Option<Outcome> {
+        let key = (
+            analysis,
+            anchor.id(),
+            receiver.map(|r| r.id()),
+            dunders.join(" "),
+        );
+        if let Some(done) = self.seen.borrow().get(&key) {
+            return done.clone();
+        }
+        let input = runtime::Input {
+            parsed: self.parsed,
+            classes: &self.classes,
+            anchor,
+            construct,
+            receiver,
+            dunders,
+        };
+        let outcome = runtime::run(analysis, &input);
+        self.seen.borrow_mut().insert(key, outcome.clone());
+        outcome
     }
 }
 
@@ -375,125 +708,42 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
     if offset >= src.len() {
         return None;
     }
-    let root = tree.root_node();
     let mut best: Option<Candidate> = None;
-    let classes = OnceCell::new();
-    let mut outcomes_seen = HashMap::new();
-
-    let mut cursor = QueryCursor::new();
-    // A safety net: no pattern may keep more than this many partial matches
-    // alive (patterns with unanchored sibling lists can go quadratic).
-    cursor.set_match_limit(1024);
+    let runtime = RuntimeCache::new(parsed);
+    let mut cursor = query_cursor();
     cursor.set_byte_range(offset..offset + 1);
-    let mut matches = cursor.matches(&triggers.query, root, src);
+    let mut matches = cursor.matches(&triggers.query, tree.root_node(), src);
     while let Some(m) = matches.next() {
-        let pattern = &triggers.patterns[m.pattern_index];
-        let mut anchor_hit = None;
-        let mut construct = None;
-        let mut range = None;
-        let mut receiver = None;
-        let mut args = Vec::new();
-        for cap in m.captures() {
-            let idx = Some(cap.index);
-            if idx == triggers.receiver {
-                receiver = Some(cap.node);
-            }
-            if idx == triggers.anchor {
-                if cap.node.start_byte() <= offset && offset < cap.node.end_byte() {
-                    anchor_hit = Some(cap.node);
-                }
-            } else if idx == triggers.construct {
-                construct = Some(cap.node);
-            } else if idx == triggers.range {
-                range = Some(cap.node.byte_range());
-            } else if let Some((_, name)) = triggers.args.iter().find(|(i, _)| *i == cap.index) {
-                if !args.iter().any(|(n, _)| n == name) {
-                    args.push((name.clone(), snippet(cap.node, src)));
-                }
-            }
-        }
-        let Some(anchor) = anchor_hit else { continue };
-        let construct = construct.unwrap_or(anchor);
-        if !pattern.resolves.is_empty() {
-            let resolved = dotted_parts(reference_expr(anchor), src)
-                .and_then(|parts| parsed.module().resolve_at(&parts, anchor));
-            if !resolved.is_some_and(|q| pattern.resolves.contains(&q)) {
-                continue;
-            }
-        }
-        if !pattern
-            .requires
+        let parts = MatchParts::new(triggers, m);
+        // The last anchor capture under the cursor.
+        let Some(&anchor) = parts
+            .anchors
             .iter()
-            .all(|p| holds(p, parsed, anchor, construct))
-        {
+            .rev()
+            .find(|a| a.start_byte() <= offset && offset < a.end_byte())
+        else {
             continue;
+        };
+        if let Some(c) = query_candidate(parsed, triggers, &Up::Tree, &runtime, &parts, anchor) {
+            consider(&mut best, c);
         }
-        let range = range.unwrap_or_else(|| header_range(construct));
-        let (mut facets, generic) = generic_args(construct, anchor, src);
-        if let Some((analysis, outcomes)) = &pattern.analysis {
-            let input = runtime::Input {
-                parsed,
-                classes: &classes,
-                anchor,
-                construct,
-                receiver,
-                dunders: &pattern.dunders,
-            };
-            // Several patterns share a syntax (and so an analysis): run it
-            // once per request.
-            let key = (
-                *analysis,
-                anchor.id(),
-                receiver.map(|r| r.id()),
-                pattern.dunders.join(" "),
-            );
-            let outcome = outcomes_seen
-                .entry(key)
-                .or_insert_with(|| runtime::run(*analysis, &input))
-                .clone();
-            match outcome {
-                Some(o) if outcomes.is_empty() || outcomes.iter().any(|w| w == o.facet) => {
-                    facets.insert(0, o.facet);
-                    args.extend(o.args);
-                }
-                Some(_) => continue,
-                None if outcomes.is_empty() => {}
-                None => continue,
-            }
-        }
-        args.extend(generic);
-        args.extend(class_args(parsed, construct));
-        let context = pattern
-            .context
-            .as_deref()
-            .and_then(|key| crate::knowledge::fill_template(key, &args));
-        consider(
-            &mut best,
-            Candidate {
-                size: construct.byte_range().len(),
-                order: m.pattern_index,
-                expl: Explanation {
-                    note: pattern.note.clone(),
-                    range,
-                    context,
-                    facets,
-                    args,
-                },
-            },
-        );
     }
     drop(matches);
 
     // A query pattern anchored under the cursor knows more than a bare name.
     if best.is_none() {
-        if let Some(c) = name_candidate(parsed, triggers, offset) {
-            consider(&mut best, c);
-        }
+        best = name_candidate(parsed, triggers, offset);
     }
-    best.map(|c| c.expl)
+    best.map(|c| c.explanation(parsed))
 }
 
-fn holds(p: &Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool {
+fn holds<'t>(
+    p: &Predicate,
+    parsed: &Parsed,
+    up: &Up<'t>,
+    anchor: Node<'t>,
+    construct: Node<'t>,
+) -> bool {
     let src = parsed.text.as_bytes();
     let anchor_text = anchor.utf8_text(src).unwrap_or("");
     match p {
@@ -520,57 +770,34 @@ fn holds(p: &Predicate, parsed: &Parsed, anchor: Node, construct: Node) -> bool 
         Predicate::ModuleFunction => {
             anchor.kind() == "identifier" && parsed.module().function_kind(anchor_text).is_some()
         }
-        Predicate::LocalFunction => enclosing(anchor, &["function_definition"])
-            .and_then(|f| f.child_by_field_name("body"))
-            .is_some_and(|body| defines_function(body, anchor_text, src)),
+        Predicate::LocalFunction => enclosing(up, anchor, &["function_definition"])
+            .is_some_and(|f| parsed.module().defines_nested_function(f, anchor_text)),
         Predicate::HandlesSlice => mentions_slice(construct, src),
         Predicate::NoSlice => !mentions_slice(construct, src),
-        Predicate::InClass => enclosing(construct, &["class_definition"]).is_some(),
-        Predicate::InAsyncDef => enclosing(construct, &["function_definition"])
+        Predicate::InClass => enclosing(up, construct, &["class_definition"]).is_some(),
+        Predicate::InAsyncDef => enclosing(up, construct, &["function_definition"])
             .is_some_and(|f| f.child(0).is_some_and(|c| c.kind() == "async")),
         Predicate::MetaclassCollectsFields => metaclass_collects_fields(parsed, anchor_text),
         Predicate::GeneratorFunction => {
             construct.kind() == "function_definition"
                 && super::module::fn_kind(construct) == FnKind::Generator
-                && construct
-                    .parent()
+                && up
+                    .parent(construct)
                     .map_or(true, |p| p.kind() != "decorated_definition")
         }
     }
 }
 
 /// The nearest ancestor of one of `kinds` (stopping at a lambda for functions).
-fn enclosing<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
-    let mut cur = node.parent();
+fn enclosing<'t>(up: &Up<'t>, node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut cur = up.parent(node);
     while let Some(n) = cur {
         if kinds.contains(&n.kind()) {
             return Some(n);
         }
-        cur = n.parent();
+        cur = up.parent(n);
     }
     None
-}
-
-/// Whether a block defines (directly, not in nested functions) a function `name`.
-fn defines_function(body: Node, name: &str, src: &[u8]) -> bool {
-    let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "function_definition" {
-            if n.child_by_field_name("name")
-                .and_then(|x| x.utf8_text(src).ok())
-                == Some(name)
-            {
-                return true;
-            }
-            continue;
-        }
-        if matches!(n.kind(), "lambda" | "class_definition") {
-            continue;
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    false
 }
 
 fn mentions_slice(func: Node, src: &[u8]) -> bool {
@@ -620,8 +847,8 @@ fn metaclass_collects_fields(parsed: &Parsed, name: &str) -> bool {
 
 /// For an identifier that is the attribute of a dotted chain, the whole
 /// chain (`asyncio.gather` for `gather`); otherwise the identifier.
-fn reference_expr(node: Node) -> Node {
-    match node.parent() {
+fn reference_expr<'t>(up: &Up<'t>, node: Node<'t>) -> Node<'t> {
+    match up.parent(node) {
         Some(p) if p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(node) => p,
         _ => node,
     }
@@ -629,23 +856,38 @@ fn reference_expr(node: Node) -> Node {
 
 /// A reference (`Lock`, `threading.Lock`, `t.start`) under the cursor whose
 /// qualified name (or receiver kind and method) has a row in the tables.
-fn name_candidate(parsed: &Parsed, triggers: &Triggers, offset: usize) -> Option<Candidate> {
-    let tree = parsed.tree.as_ref()?;
-    let src = parsed.text.as_bytes();
-    let node = tree
+fn name_candidate<'t>(
+    parsed: &'t Parsed,
+    triggers: &'t Triggers,
+    offset: usize,
+) -> Option<Candidate<'t>> {
+    let node = parsed
+        .tree
+        .as_ref()?
         .root_node()
         .descendant_for_byte_range(offset, offset + 1)?;
+    name_candidate_for(parsed, triggers, &Up::Tree, node)
+}
+
+/// [`name_candidate`] for the node the cursor is on.
+pub(super) fn name_candidate_for<'t>(
+    parsed: &'t Parsed,
+    triggers: &'t Triggers,
+    up: &Up<'t>,
+    node: Node<'t>,
+) -> Option<Candidate<'t>> {
+    let src = parsed.text.as_bytes();
     if node.kind() != "identifier" {
         return None;
     }
-    if let Some(c) = import_candidate(parsed, triggers, node) {
+    if let Some(c) = import_candidate(parsed, triggers, up, node) {
         return Some(c);
     }
-    if !is_reference(node) {
+    if !is_reference(up, node) {
         return None;
     }
     let module = parsed.module();
-    let expr = reference_expr(node);
+    let expr = reference_expr(up, node);
     let mut args = Vec::new();
     let mut row = None;
     if let Some(parts) = dotted_parts(expr, src) {
@@ -661,6 +903,9 @@ fn name_candidate(parsed: &Parsed, triggers: &Triggers, offset: usize) -> Option
         // A method on a receiver of known kind.
         let object = expr.child_by_field_name("object")?;
         let method = node.utf8_text(src).ok()?;
+        if !triggers.methods.contains(method) {
+            return None;
+        }
         let kind = receiver_kind(module, object, src)?;
         let r = triggers.names.get(&format!("{kind}#{method}"))?;
         args.push(("receiver".to_string(), snippet(object, src)));
@@ -669,30 +914,15 @@ fn name_candidate(parsed: &Parsed, triggers: &Triggers, offset: usize) -> Option
         row = Some(r);
     }
     let (note, context) = row?;
-    let (facets, generic) = generic_args(expr, node, src);
-    args.extend(generic);
-    if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
-        if call.child_by_field_name("function") == Some(expr) {
-            args.push(("call".into(), snippet(call, src)));
-            if let Some(first) = call
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-            {
-                args.push(("arg0".into(), snippet(first, src)));
-            }
-        }
-    }
-    let context = context
-        .as_deref()
-        .and_then(|key| crate::knowledge::fill_template(key, &args));
     Some(Candidate {
         size: expr.byte_range().len(),
         order: usize::MAX,
-        expl: Explanation {
-            note: note.clone(),
-            range: expr.byte_range(),
-            context,
-            facets,
+        note,
+        range: expr.byte_range(),
+        detail: Detail::Name {
+            node,
+            expr,
+            context: context.as_deref(),
             args,
         },
     })
@@ -716,12 +946,17 @@ fn receiver_kind(module: &ModuleIndex, object: Node, src: &[u8]) -> Option<Strin
 
 /// A name inside an import statement (`from threading import Lock`): the
 /// imported name's row.
-fn import_candidate(parsed: &Parsed, triggers: &Triggers, node: Node) -> Option<Candidate> {
+fn import_candidate<'t>(
+    parsed: &'t Parsed,
+    triggers: &'t Triggers,
+    up: &Up<'t>,
+    node: Node<'t>,
+) -> Option<Candidate<'t>> {
     let src = parsed.text.as_bytes();
-    let dotted = node.parent().filter(|p| p.kind() == "dotted_name")?;
-    let mut stmt = dotted.parent()?;
+    let dotted = up.parent(node).filter(|p| p.kind() == "dotted_name")?;
+    let mut stmt = up.parent(dotted)?;
     if stmt.kind() == "aliased_import" {
-        stmt = stmt.parent()?;
+        stmt = up.parent(stmt)?;
     }
     let module_name = match stmt.kind() {
         "import_from_statement" => {
@@ -751,9 +986,9 @@ fn import_candidate(parsed: &Parsed, triggers: &Triggers, node: Node) -> Option<
     Some(Candidate {
         size: dotted.byte_range().len(),
         order: usize::MAX,
-        expl: Explanation {
-            note: note.clone(),
-            range: dotted.start_byte()..node.end_byte(),
+        note,
+        range: dotted.start_byte()..node.end_byte(),
+        detail: Detail::Ready {
             context: Some("import".into()),
             facets: Vec::new(),
             args: vec![("qualname".into(), qual)],
@@ -763,8 +998,8 @@ fn import_candidate(parsed: &Parsed, triggers: &Triggers, node: Node) -> Option<
 
 /// Whether an identifier is used as a value (not a definition's name, a
 /// parameter, a keyword argument's name or an import).
-fn is_reference(node: Node) -> bool {
-    let Some(parent) = node.parent() else {
+fn is_reference<'t>(up: &Up<'t>, node: Node<'t>) -> bool {
+    let Some(parent) = up.parent(node) else {
         return false;
     };
     let field_is = |field: &str| parent.child_by_field_name(field) == Some(node);

@@ -2,6 +2,7 @@
 //! panics on any input (every range is clamped, every lookup is checked).
 
 pub mod classes;
+pub mod course_map;
 pub mod explain;
 pub mod hints;
 pub mod module;
@@ -16,6 +17,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Tree;
 
+pub use course_map::{sections_in, Occurrence};
 pub use explain::{explain_at, Explanation};
 pub use module::ModuleIndex;
 pub use text::{Encoding, LineCol, LineIndex};

@@ -61,6 +61,9 @@ pub struct ModuleIndex {
     /// Functions defined at module level, by name (`None`: defined twice with
     /// different kinds).
     functions: HashMap<String, Option<FnKind>>,
+    /// (function node id, name): a `def name` directly in that function's
+    /// body (not in a nested function, lambda or class).
+    nested_functions: HashSet<(usize, String)>,
     root: usize,
 }
 
@@ -87,6 +90,16 @@ impl ModuleIndex {
                 .filter(|n| n.kind() != "class_definition")
                 .copied();
             collect_bindings(node, src, &mut imports, &mut targets);
+            if node.kind() == "function_definition" {
+                if let (Some(outer), Some(name)) = (stack.last(), node.child_by_field_name("name"))
+                {
+                    if outer.kind() == "function_definition" {
+                        index
+                            .nested_functions
+                            .insert((outer.id(), text(name, src).to_string()));
+                    }
+                }
+            }
             if node.kind() == "function_definition" && scope.is_none() && stack.is_empty() {
                 if let Some(name) = node.child_by_field_name("name") {
                     let kind = fn_kind(node);
@@ -204,6 +217,14 @@ impl ModuleIndex {
             .get(&(self.root, name.to_string()))
             .is_some_and(|vals| vals.iter().all(|v| *v == Value::Other));
         only_defs.then_some(kind)
+    }
+
+    /// Whether the body of `function` (a `function_definition` node of this
+    /// tree) defines a function `name` itself, not in a nested function,
+    /// lambda or class.
+    pub fn defines_nested_function(&self, function: Node, name: &str) -> bool {
+        self.nested_functions
+            .contains(&(function.id(), name.to_string()))
     }
 
     /// What the name `name`, read at `at`, holds: the qualified name of the
@@ -342,6 +363,15 @@ fn value_of(node: Node, src: &[u8]) -> Value {
                 Value::Annotated(p.into_iter().map(String::from).collect())
             });
     }
+    // Parentheses are unwrapped in a loop: `x = ((((...))))` may nest deeper
+    // than the stack allows.
+    let mut node = node;
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => return Value::Other,
+        }
+    }
     match node.kind() {
         "augmented_assignment" => Value::Augmented,
         "call" => node
@@ -353,9 +383,6 @@ fn value_of(node: Node, src: &[u8]) -> Value {
         "dictionary" | "dictionary_comprehension" => Value::Literal("builtins.dict"),
         "list" | "list_comprehension" => Value::Literal("builtins.list"),
         "set" | "set_comprehension" => Value::Literal("builtins.set"),
-        "parenthesized_expression" => node
-            .named_child(0)
-            .map_or(Value::Other, |inner| value_of(inner, src)),
         _ => Value::Other,
     }
 }

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use crate::analysis::rules::{self, apply_edits, Diagnostic, Safety, Selection};
 use crate::analysis::{Encoding, Parsed};
 use crate::config::{self, Config};
+use crate::files::Unreadable;
 use crate::knowledge::Lang;
 use crate::render;
 
@@ -68,7 +69,7 @@ struct FileResult {
 pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut err = std::io::stderr();
     let mut usage_error = false;
-    let (files, walk_errors) = collect_files(&opts.paths);
+    let (files, walk_errors) = crate::files::collect(&opts.paths);
     for e in &walk_errors {
         writeln!(err, "pyexplain: {e}")?;
         usage_error = true;
@@ -106,7 +107,7 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         .unwrap_or(Lang::En);
 
     let done = Arc::new(AtomicUsize::new(0));
-    let progress = Progress::start(jobs.len(), done.clone());
+    let progress = Progress::start("checked", jobs.len(), done.clone());
     let mut results: Vec<FileResult> = jobs
         .par_iter()
         .map(|(path, config)| {
@@ -175,38 +176,6 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     })
 }
 
-/// Files to check: given files as they are, directories walked for `*.py`
-/// with `.gitignore` respected.
-fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        if path.is_file() {
-            files.push(path.clone());
-        } else if path.is_dir() {
-            let walker = ignore::WalkBuilder::new(path).build();
-            for entry in walker {
-                match entry {
-                    Ok(e) => {
-                        let p = e.path();
-                        if e.file_type().is_some_and(|t| t.is_file())
-                            && p.extension().is_some_and(|x| x == "py")
-                        {
-                            files.push(p.to_path_buf());
-                        }
-                    }
-                    Err(e) => errors.push(e.to_string()),
-                }
-            }
-        } else {
-            errors.push(format!("{}: no such file or directory", path.display()));
-        }
-    }
-    files.sort();
-    files.dedup();
-    (files, errors)
-}
-
 fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileResult {
     let mut result = FileResult {
         path: path.to_path_buf(),
@@ -216,20 +185,14 @@ fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileRe
         error: None,
         warning: None,
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            result.error = Some(e.to_string());
+    let text = match crate::files::read(path) {
+        Ok(t) => t,
+        Err(Unreadable::Error(e)) => {
+            result.error = Some(e);
             return result;
         }
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            result.warning = Some(format!(
-                "skipped: not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ));
+        Err(Unreadable::Skipped(w)) => {
+            result.warning = Some(w);
             return result;
         }
     };
@@ -436,13 +399,14 @@ fn write_sarif(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std:
 }
 
 /// A one-line progress counter on stderr, for long runs on a terminal.
-struct Progress {
+pub(super) struct Progress {
     stop: Arc<AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Progress {
-    fn start(total: usize, done: Arc<AtomicUsize>) -> Progress {
+    /// Shows `{verb} n/total files` after half a second on a terminal.
+    pub(super) fn start(verb: &'static str, total: usize, done: Arc<AtomicUsize>) -> Progress {
         let stop = Arc::new(AtomicBool::new(false));
         let handle = (std::io::stderr().is_terminal() && total > 100).then(|| {
             let stop = stop.clone();
@@ -453,7 +417,7 @@ impl Progress {
                     std::thread::sleep(Duration::from_millis(100));
                     if start.elapsed() > Duration::from_millis(500) {
                         let n = done.load(Ordering::Relaxed);
-                        let _ = write!(std::io::stderr(), "\rchecked {n}/{total} files");
+                        let _ = write!(std::io::stderr(), "\r{verb} {n}/{total} files");
                         shown = true;
                     }
                 }
@@ -465,7 +429,7 @@ impl Progress {
         Progress { stop, handle }
     }
 
-    fn stop(self) {
+    pub(super) fn stop(self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(h) = self.handle {
             let _ = h.join();

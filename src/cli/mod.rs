@@ -1,7 +1,8 @@
-//! The command-line client: `check`, `explain`, `notes`, `note`, `rule`. Same
+//! The command-line client: `check`, `map`, `explain`, `notes`, `note`, `rule`. Same
 //! core as the server. The only module (with `main.rs`) that writes to stdout.
 
 pub mod check;
+pub mod map;
 
 use std::io::Write;
 use std::path::Path;
@@ -30,6 +31,8 @@ pub enum Command {
     Server,
     /// Check files and directories for the pitfalls the course warns about.
     Check(check::CheckOptions),
+    /// Show which sections of the course files and directories exercise.
+    Map(map::MapOptions),
     /// Print a rule's documentation (or list the rules).
     Rule {
         id: Option<String>,
@@ -108,6 +111,7 @@ pub fn run(command: Command) -> i32 {
             }
             check::run(&opts, &mut out).map_err(CliError::Io)
         }
+        Command::Map(opts) => map::run(&opts, &mut out).map_err(CliError::Io),
         Command::Rule { id, lang: l } => rule(&mut out, id.as_deref(), lang(l)),
         Command::Note {
             key,

@@ -8,6 +8,7 @@
 //! error instead of ending the server.
 
 mod convert;
+mod course_map;
 mod diagnostics;
 mod documents;
 mod learned;
@@ -15,6 +16,7 @@ pub mod note_files;
 mod transport;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -114,6 +116,9 @@ pub const MARK_LEARNED_COMMAND: &str = "pyexplain.markLearned";
 /// Shows a learned note in full again; without an argument, every note.
 pub const UNMARK_LEARNED_COMMAND: &str = "pyexplain.unmarkLearned";
 
+/// The command that maps the workspace's files to the course's sections.
+pub const COURSE_MAP_COMMAND: &str = "pyexplain.courseMap";
+
 #[derive(Debug)]
 struct State {
     encoding: Encoding,
@@ -128,6 +133,8 @@ struct State {
     /// user has no data directory; marks last until the server stops).
     learned: learned::Learned,
     learned_path: Option<std::path::PathBuf>,
+    /// The workspace folders (local directories) from `initialize`.
+    roots: Vec<PathBuf>,
 }
 
 impl State {
@@ -159,6 +166,7 @@ impl Backend {
                 settings: Settings::default(),
                 learned: learned::Learned::default(),
                 learned_path: None,
+                roots: Vec::new(),
             }),
             shutdown,
         }
@@ -264,7 +272,9 @@ impl LanguageServer for Backend {
         if let Some((typ, msg)) = problem {
             self.client.log_message(typ, msg).await;
         }
+        let roots = course_map::roots(&params);
         self.state_mut(|s| {
+            s.roots = roots;
             s.encoding = encoding;
             s.show_document = show_document;
             s.inlay_hint_refresh = inlay_hint_refresh;
@@ -294,6 +304,7 @@ impl LanguageServer for Backend {
                         OPEN_NOTE_COMMAND.to_string(),
                         MARK_LEARNED_COMMAND.to_string(),
                         UNMARK_LEARNED_COMMAND.to_string(),
+                        COURSE_MAP_COMMAND.to_string(),
                     ],
                     ..Default::default()
                 }),
@@ -405,6 +416,7 @@ impl LanguageServer for Backend {
             OPEN_NOTE_COMMAND => self.open_note(&params.arguments).await,
             MARK_LEARNED_COMMAND => self.set_learned(&params.arguments, true).await,
             UNMARK_LEARNED_COMMAND => self.set_learned(&params.arguments, false).await,
+            COURSE_MAP_COMMAND => self.course_map(&params.arguments).await,
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
     }
@@ -720,6 +732,80 @@ impl Backend {
             )
             .await;
         Ok(Some(result))
+    }
+}
+
+impl Backend {
+    /// Maps the workspace folders (or the paths given as arguments) to the
+    /// course's sections off the message loop (`spawn_blocking`; other
+    /// requests wait, as they wait for any handler), writes the markdown
+    /// under the cache directory and asks the client to show it. The result
+    /// (`{uri, path, shown, markdown}`) carries the document for clients
+    /// that cannot show it.
+    async fn course_map(&self, args: &[Value]) -> Result<Option<Value>> {
+        let request = course_map::Request::parse(args);
+        let (roots, default_lang, show_document) =
+            self.state(|s| (s.roots.clone(), s.lang(), s.show_document));
+        let paths = if request.paths.is_empty() {
+            roots
+        } else {
+            request.paths
+        };
+        if paths.is_empty() {
+            return Err(Error::invalid_params(
+                "pyexplain.courseMap: no workspace folder; pass paths as arguments",
+            ));
+        }
+        let lang = request.lang.unwrap_or(default_lang);
+        let all = request.all;
+        let job = tokio::task::spawn_blocking(move || {
+            catch_unwind(AssertUnwindSafe(|| course_map::build(&paths, lang, all)))
+        });
+        let failed = |msg: String| {
+            tracing_stderr(&msg);
+            let mut err = Error::internal_error();
+            err.message = msg.into();
+            err
+        };
+        let (path, markdown, summary) = match job.await {
+            Ok(Ok(Ok(done))) => done,
+            Ok(Ok(Err(e))) => {
+                return Err(failed(format!(
+                    "pyexplain: cannot write the course map: {e}"
+                )))
+            }
+            Ok(Err(_)) | Err(_) => return Err(failed("pyexplain: courseMap failed".into())),
+        };
+        let Some(uri) = Uri::from_file_path(&path) else {
+            return Err(Error::internal_error());
+        };
+        let mut shown = false;
+        if show_document {
+            let answer = self
+                .client
+                .show_document(ShowDocumentParams {
+                    uri: uri.clone(),
+                    external: Some(false),
+                    take_focus: Some(true),
+                    selection: None,
+                })
+                .await;
+            shown = matches!(answer, Ok(true));
+        }
+        if !shown {
+            self.client
+                .show_message(
+                    MessageType::INFO,
+                    format!("pyexplain: {summary}: {}", path.display()),
+                )
+                .await;
+        }
+        Ok(Some(serde_json::json!({
+            "uri": uri.as_str(),
+            "path": path.to_string_lossy(),
+            "shown": shown,
+            "markdown": markdown,
+        })))
     }
 }
 

@@ -196,6 +196,14 @@ local hinted = vim.wait(5000, function()
   return vim.tbl_contains(hint_labels(), 'generator')
 end, 20)
 check('inlay hints appear when enabled', hinted, vim.inspect(hint_labels()))
+-- :PyexplainCourseMap maps the given directory and opens the map in a split.
+vim.cmd('PyexplainCourseMap ' .. vim.fn.fnameescape(tmp))
+opened = vim.wait(10000, function()
+  return vim.api.nvim_buf_get_name(0):match('course%-map%-%x+%.md$') ~= nil
+end, 20)
+check(':PyexplainCourseMap opens the course map', opened, vim.api.nvim_buf_get_name(0))
+local map = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+check('the map counts demo.py', map:find('in 1 file', 1, true) and map:find('[demo.py:', 1, true), map)
 
 -- Clean shutdown.
 client:stop()

@@ -1,11 +1,12 @@
 // pyexplain for VS Code: starts `pyexplain server` for Python files, keeps its
-// settings in sync and adds "Open course note…", "Set language…", "Restart
-// server" and "Show full notes again". Hovers, diagnostics, quick fixes, inlay
-// hints and the "📖 §N.M" / "Mark §N.M as learned" code actions come from the
-// server through vscode-languageclient, which also registers the server's
-// commands (`pyexplain.openNote`, `pyexplain.markLearned`,
-// `pyexplain.unmarkLearned`) and handles the `window/showDocument` request
-// `openNote` answers with (the note opens in a tab).
+// settings in sync and adds "Open course note…", "Course map", "Set
+// language…", "Restart server" and "Show full notes again". Hovers,
+// diagnostics, quick fixes, inlay hints and the "📖 §N.M" / "Mark §N.M as
+// learned" code actions come from the server through vscode-languageclient,
+// which also registers the server's commands (`pyexplain.openNote`,
+// `pyexplain.markLearned`, `pyexplain.unmarkLearned`, `pyexplain.courseMap`)
+// and handles the `window/showDocument` request `openNote` answers with (the
+// note opens in a tab).
 
 import { execFile } from 'child_process';
 import * as fs from 'fs';
@@ -20,6 +21,7 @@ import {
   State,
 } from 'vscode-languageclient/node';
 
+import { COURSE_MAP_COMMAND, courseMapArguments, fallbackMarkdown } from './courseMap';
 import { Note, noteLanguage, notesArgs, openNoteArgument, parseNotes, pickEntries } from './notes';
 import { describeSource, resolveServer, bundledPath, ResolvedServer, Resolution } from './serverPath';
 import { didChangeConfigurationParams, initializationOptions, needsRestart, serverSettings, ServerSettings } from './settings';
@@ -254,6 +256,34 @@ async function openNoteQuickPick(): Promise<void> {
   }
 }
 
+/** "Course map": the server maps the open folders' Python files to the
+ * course's sections, writes markdown under its cache directory and shows it
+ * with window/showDocument; if it could not, we open its markdown here. */
+async function showCourseMap(): Promise<void> {
+  const c = await runningClient();
+  if (!c) {
+    return; // start() has already said why.
+  }
+  const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.toString());
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'pyexplain: course map' },
+      () =>
+        c.sendRequest(ExecuteCommandRequest.type, {
+          command: COURSE_MAP_COMMAND,
+          arguments: courseMapArguments(folders),
+        }),
+    );
+    const markdown = fallbackMarkdown(result);
+    if (markdown !== undefined) {
+      const doc = await vscode.workspace.openTextDocument({ content: markdown, language: 'markdown' });
+      await vscode.window.showTextDocument(doc);
+    }
+  } catch (e) {
+    void vscode.window.showErrorMessage(`pyexplain: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** "Show full notes again": the server forgets every section marked as
  * learned (`pyexplain.unmarkLearned` without an argument) and says so. */
 async function resetLearned(): Promise<void> {
@@ -297,6 +327,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('pyexplain.openNoteQuickPick', openNoteQuickPick),
+    vscode.commands.registerCommand('pyexplain.showCourseMap', showCourseMap),
     vscode.commands.registerCommand('pyexplain.setLanguage', setLanguage),
     vscode.commands.registerCommand('pyexplain.restart', restart),
     vscode.commands.registerCommand('pyexplain.resetLearned', resetLearned),

@@ -1,12 +1,13 @@
 // dist/extension.js (the real bundle, with vscode-languageclient) under a mock
 // `vscode`, against the real server: activation, commands, the quick pick,
-// window/showDocument, live settings and restart. Skipped without a binary.
+// window/showDocument, the course map, live settings and restart. Skipped without a binary.
 
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { Mock, installMockVscode } from './mockVscode';
 
@@ -50,12 +51,14 @@ test('the bundle activates, opens notes from the quick pick and restarts', { ski
 async function exercise(mock: Mock): Promise<void> {
   // Ours, and the server's command registered by vscode-languageclient.
   assert.deepEqual(Object.keys(mock.commands).sort(), [
+    'pyexplain.courseMap',
     'pyexplain.markLearned',
     'pyexplain.openNote',
     'pyexplain.openNoteQuickPick',
     'pyexplain.resetLearned',
     'pyexplain.restart',
     'pyexplain.setLanguage',
+    'pyexplain.showCourseMap',
     'pyexplain.unmarkLearned',
   ]);
   const log = () => mock.output.join('');
@@ -74,6 +77,26 @@ async function exercise(mock: Mock): Promise<void> {
   assert.ok(mock.shown[0].uri.startsWith(`file://${cache}/pyexplain/`), mock.shown[0].uri);
   assert.match(mock.shown[0].uri, /\/en\/ch12\.md$/);
   assert.equal(mock.shown[0].options.preserveFocus, false);
+
+  // "Course map" on the open folder: the server writes the map next to the
+  // notes and has it shown.
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'pyexplain-vscode-ws-'));
+  try {
+    fs.writeFileSync(path.join(ws, 'a.py'), 'async def main():\n    await g()\n');
+    const wsUri = `file://${ws}`;
+    mock.folders = [{ uri: { scheme: 'file', fsPath: ws, toString: () => wsUri }, name: 'ws', index: 0 }];
+    await mock.commands['pyexplain.showCourseMap']();
+    assert.equal(mock.shown.length, 2, mock.messages.join('\n'));
+    assert.ok(mock.shown[1].uri.startsWith(`file://${cache}/pyexplain/`), mock.shown[1].uri);
+    assert.match(mock.shown[1].uri, /\/course-map-[0-9a-f]{16}\.md$/);
+    const map = fs.readFileSync(fileURLToPath(mock.shown[1].uri), 'utf8');
+    assert.match(map, /^# Course map\n\n1 of 74 sections in 1 file\n/);
+    assert.ok(map.includes(`\`async-await\` | 2 | [a.py:1](<${wsUri}/a.py#L1>) |`), map);
+    assert.deepEqual(mock.untitled, [], 'shown by the server, not opened as untitled');
+  } finally {
+    mock.folders = undefined;
+    fs.rmSync(ws, { recursive: true, force: true });
+  }
 
   // Live: {"pyexplain": {...}} on the wire; the quick pick follows the language.
   mock.change({ language: 'zh', 'hover.verbosity': 'brief', ignore: ['is-literal'] });

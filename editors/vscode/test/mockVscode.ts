@@ -61,6 +61,10 @@ export interface Mock {
   shown: { uri: string; options: any }[];
   messages: string[];
   output: string[];
+  /** The workspace folders (`vscode.workspace.workspaceFolders`). */
+  folders: { uri: any; name: string; index: number }[] | undefined;
+  /** Documents opened with openTextDocument({content}). */
+  untitled: { content: string; language?: string }[];
   /** Answers the next showQuickPick. */
   pick: (items: any[]) => any;
   /** Changes settings and fires onDidChangeConfiguration for their keys. */
@@ -84,6 +88,8 @@ export function installMockVscode(): Mock {
     shown: [],
     messages: [],
     output: [],
+    folders: undefined,
+    untitled: [],
     pick: () => undefined,
     change(values) {
       Object.assign(mock.settings, values);
@@ -101,6 +107,7 @@ export function installMockVscode(): Mock {
     env: { language: 'en', appName: 'mock', machineId: 'm', sessionId: 's', openExternal: async () => true },
     Uri: { parse: uri, file: (p: string) => uri(`file://${p}`) },
     QuickPickItemKind: { Separator: -1, Default: 0 },
+    ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
     workspace: lenient('workspace', {
       getConfiguration: (section?: string) => {
@@ -113,7 +120,13 @@ export function installMockVscode(): Mock {
         };
       },
       onDidChangeConfiguration: configChanged.event,
-      workspaceFolders: undefined,
+      get workspaceFolders() {
+        return mock.folders;
+      },
+      openTextDocument: async (o: { content: string; language?: string }) => {
+        mock.untitled.push(o);
+        return { uri: uri(`untitled:${mock.untitled.length}`) };
+      },
       textDocuments: [],
       notebookDocuments: [],
       createFileSystemWatcher: () => ({ onDidCreate: noEvent, onDidChange: noEvent, onDidDelete: noEvent, dispose() {} }),
@@ -142,6 +155,8 @@ export function installMockVscode(): Mock {
       showInformationMessage: async (m: string) => void mock.messages.push(`info: ${m}`),
       showTextDocument: async (u: any, options: any) => void mock.shown.push({ uri: String(u), options }),
       showQuickPick: async (items: any) => mock.pick(await items),
+      withProgress: async (_options: any, task: (p: any, t: any) => any) =>
+        task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: noEvent }),
       onDidChangeActiveTextEditor: noEvent,
       onDidChangeVisibleTextEditors: noEvent,
       visibleTextEditors: [],

@@ -21,6 +21,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 
+import { COURSE_MAP_COMMAND, CourseMapResult, courseMapArguments } from '../src/courseMap';
 import { notesArgs, openNoteArgument, parseNotes } from '../src/notes';
 import { resolveServer } from '../src/serverPath';
 import { ConfigGetter, didChangeConfigurationParams, initializationOptions } from '../src/settings';
@@ -162,6 +163,7 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
     'pyexplain.openNote',
     'pyexplain.markLearned',
     'pyexplain.unmarkLearned',
+    COURSE_MAP_COMMAND,
   ]);
   await c.sendNotification('initialized', {});
 
@@ -230,4 +232,22 @@ test('inlay hints follow pyexplain.inlayHints.enable', { skip }, async () => {
   assert.deepEqual(await c.sendRequest('textDocument/inlayHint', params), [
     { position: { line: 0, character: 9 }, label: 'generator', paddingLeft: true },
   ]);
+});
+
+test('pyexplain.courseMap with the folder argument sends window/showDocument', { skip }, async () => {
+  const c = conn!;
+  const ws = path.join(tmp, 'ws');
+  fs.mkdirSync(ws, { recursive: true });
+  fs.writeFileSync(path.join(ws, 'gen.py'), 'def delegate():\n    yield from range(3)\n');
+  const before = shown.length;
+  const result = (await c.sendRequest('workspace/executeCommand', {
+    command: COURSE_MAP_COMMAND,
+    arguments: courseMapArguments([pathToFileURL(ws).href]),
+  })) as CourseMapResult;
+  assert.equal(shown.length, before + 1);
+  assert.equal(shown[before].uri, result.uri);
+  assert.equal(result.shown, true);
+  assert.ok(result.path.startsWith(path.join(tmp, 'cache')), result.path);
+  assert.equal(fs.readFileSync(result.path, 'utf8'), result.markdown);
+  assert.match(result.markdown, /\| 1 \| \[gen\.py:2\]\(<file:\/\/[^>]*\/ws\/gen\.py#L2>\) \|/);
 });

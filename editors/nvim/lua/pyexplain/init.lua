@@ -3,6 +3,7 @@
 -- Neovim >= 0.11:  vim.lsp.enable('pyexplain')   (uses lsp/pyexplain.lua)
 -- Neovim 0.10:     require('pyexplain').setup({ language = 'zh' })
 -- Commands:        :PyexplainNote 12.6   :PyexplainLanguage zh|en|auto
+--                  :PyexplainCourseMap [path ...]
 --                  :PyexplainResetLearned  (full hovers again for every section)
 -- Inlay hints (MRO, generator/coroutine) are off unless `inlayHints = { enable = true }`
 -- and `vim.lsp.inlay_hint.enable(true)`.
@@ -83,6 +84,42 @@ function M.open_note(key, lang)
   end)
 end
 
+--- Show markdown in a new scratch buffer, in a split.
+local function show_markdown(markdown)
+  vim.cmd('split')
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_win_set_buf(0, buf)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(markdown, '\n', { plain = true }))
+  vim.bo[buf].filetype = 'markdown'
+  vim.bo[buf].modifiable = false
+end
+
+--- Which sections of the course the workspace (or `paths`) exercises: the
+--- server writes a markdown map and shows it with window/showDocument (a
+--- split); if it could not, the returned markdown opens in a scratch buffer.
+function M.course_map(paths)
+  local client = M.clients()[1]
+  if not client then
+    vim.notify('pyexplain: no running server (open a Python file first)', vim.log.levels.WARN)
+    return
+  end
+  local args = {}
+  if paths and #paths > 0 then
+    local abs = {}
+    for _, p in ipairs(paths) do
+      abs[#abs + 1] = vim.fn.fnamemodify(vim.fn.expand(p), ':p')
+    end
+    args = { { paths = abs } }
+  end
+  client:request('workspace/executeCommand', { command = 'pyexplain.courseMap', arguments = args }, function(err, result)
+    if err then
+      vim.notify('pyexplain: ' .. (err.message or tostring(err)), vim.log.levels.ERROR)
+    elseif result and result.shown == false and type(result.markdown) == 'string' then
+      show_markdown(result.markdown)
+    end
+  end)
+end
+
 --- Show full notes again for every section marked as learned (the
 --- "Mark §N.M as learned" code action marks one; its counterpart unmarks one).
 function M.reset_learned()
@@ -102,6 +139,13 @@ local function define_commands()
   vim.api.nvim_create_user_command('PyexplainNote', function(opts)
     M.open_note(opts.fargs[1], opts.fargs[2])
   end, { nargs = '+', desc = 'Open a pyexplain course note: :PyexplainNote 12.6 [zh|en]' })
+  vim.api.nvim_create_user_command('PyexplainCourseMap', function(opts)
+    M.course_map(opts.fargs)
+  end, {
+    nargs = '*',
+    complete = 'file',
+    desc = 'Which course sections the workspace (or the given paths) exercises',
+  })
   vim.api.nvim_create_user_command('PyexplainLanguage', function(opts)
     M.set_language(opts.fargs[1])
   end, {

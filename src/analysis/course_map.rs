@@ -1,0 +1,227 @@
+//! Every place in a file where a hover would show a note, in one pass: what
+//! [`explain_at`](super::explain_at) gives at each byte, without asking it at
+//! each byte.
+//!
+//! The trigger query runs once over the whole tree. Each match gives one
+//! candidate per `@anchor` capture, valid on the anchor's bytes. Between two
+//! consecutive anchor boundaries the set of anchors under the cursor does not
+//! change, so one evaluation per such segment gives what `explain_at` gives at
+//! every byte of it: per match the last anchor capture under the cursor, and
+//! the most specific candidate (`Candidate::beats`). Identifiers in segments
+//! that no query candidate wins fall back to the name tables, as in
+//! `explain_at`.
+//!
+//! Both run the query with the same match limit. Over the whole stdlib it is
+//! never reached; on pathological nesting (1,000 nested `async def`s) it is,
+//! and tree-sitter then drops the oldest partial matches: there the two can
+//! in principle disagree (the tests check a sample of such inputs).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
+use std::ops::Range;
+
+use tree_sitter::{Node, StreamingIterator, Tree};
+
+use super::explain::{
+    name_candidate_for, query_candidate, query_cursor, triggers, Candidate, MatchParts,
+    RuntimeCache, Up,
+};
+use super::Parsed;
+
+/// One construct that has a note: counted once per (note, construct), not
+/// once per byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The note's id (`yield-from`).
+    pub note: String,
+    /// The first byte where a hover shows this note for this construct.
+    pub offset: usize,
+    /// The hover's range there (the construct, or its header).
+    pub range: Range<usize>,
+}
+
+/// One `@anchor` capture of one match, and what the match gives with the
+/// cursor on it (`None`: its `resolves`/`requires` do not hold there).
+struct Item<'t> {
+    start: usize,
+    end: usize,
+    /// The match, numbered in the order the cursor returned them.
+    matched: usize,
+    /// The capture's position among the match's anchors.
+    rank: usize,
+    candidate: Option<Candidate<'t>>,
+}
+
+/// Every construct of the file that a hover explains, in text order.
+pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
+    let (Ok(triggers), Some(tree)) = (triggers(), parsed.tree.as_ref()) else {
+        return Vec::new();
+    };
+    let src = parsed.text.as_bytes();
+    let (up, identifiers) = walk(tree);
+
+    let mut items: Vec<Item> = Vec::new();
+    let runtime = RuntimeCache::new(parsed);
+    let mut cursor = query_cursor();
+    let mut matches = cursor.matches(&triggers.query, tree.root_node(), src);
+    let mut matched = 0;
+    while let Some(m) = matches.next() {
+        let parts = MatchParts::new(triggers, m);
+        for (rank, &anchor) in parts.anchors.iter().enumerate() {
+            let (start, end) = (anchor.start_byte(), anchor.end_byte().min(src.len()));
+            if start >= end {
+                continue; // an empty anchor is under no cursor
+            }
+            items.push(Item {
+                start,
+                end,
+                matched,
+                rank,
+                candidate: query_candidate(parsed, triggers, &up, &runtime, &parts, anchor),
+            });
+        }
+        matched += 1;
+    }
+    drop(matches);
+
+    // Segments between anchor boundaries, each with its winning item.
+    let mut bounds: Vec<usize> = items.iter().flat_map(|i| [i.start, i.end]).collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    items.sort_by_key(|i| (i.start, i.matched, i.rank));
+    let mut segments: Vec<(usize, usize, Option<usize>)> = Vec::with_capacity(bounds.len());
+    let mut active: Vec<usize> = Vec::new();
+    let mut next = 0;
+    for w in bounds.windows(2) {
+        let (start, end) = (w[0], w[1]);
+        while next < items.len() && items[next].start <= start {
+            active.push(next);
+            next += 1;
+        }
+        active.retain(|&i| items[i].end > start);
+        let mut best: Option<usize> = None;
+        for &i in &active {
+            let item = &items[i];
+            // `explain_at` looks at a match's last anchor under the cursor only.
+            let shadowed = active.iter().any(|&j| {
+                let other = &items[j];
+                other.matched == item.matched && other.rank > item.rank
+            });
+            let Some(c) = item.candidate.as_ref().filter(|_| !shadowed) else {
+                continue;
+            };
+            let wins = match best.and_then(|b| items[b].candidate.as_ref().map(|bc| (b, bc))) {
+                None => true,
+                // Ties go to the match the cursor returned first.
+                Some((b, bc)) => c.beats(bc) || (!bc.beats(c) && item.matched < items[b].matched),
+            };
+            if wins {
+                best = Some(i);
+            }
+        }
+        segments.push((start, end, best));
+    }
+
+    let mut seen: HashSet<(&str, Range<usize>)> = HashSet::new();
+    let mut out = Vec::new();
+    for &(start, _, best) in &segments {
+        if let Some(c) = best.and_then(|b| items[b].candidate.as_ref()) {
+            record(&mut seen, &mut out, c, start);
+        }
+    }
+
+    // Identifiers where no query candidate wins: the name tables.
+    let won_at = |offset: usize| -> bool {
+        let i = segments.partition_point(|&(s, _, _)| s <= offset);
+        i > 0 && {
+            let (_, end, best) = segments[i - 1];
+            offset < end && best.is_some()
+        }
+    };
+    for node in identifiers {
+        let start = node.start_byte();
+        if start < node.end_byte().min(src.len()) && !won_at(start) {
+            if let Some(c) = name_candidate_for(parsed, triggers, &up, node) {
+                record(&mut seen, &mut out, &c, start);
+            }
+        }
+    }
+    out.sort_by_key(|o| (o.offset, o.range.start, o.range.end));
+    out
+}
+
+/// One walk of the tree: every node's parent (so that going up costs no
+/// search from the root) and the identifiers, in text order.
+fn walk(tree: &Tree) -> (Up<'_>, Vec<Node<'_>>) {
+    let count = tree.root_node().descendant_count();
+    let mut parents = HashMap::with_capacity_and_hasher(count, BuildHasherDefault::default());
+    let mut identifiers = Vec::new();
+    let mut walk = tree.walk();
+    let mut stack: Vec<Node> = Vec::new();
+    loop {
+        let node = walk.node();
+        if let Some(&p) = stack.last() {
+            parents.insert(node.id(), p);
+        }
+        if node.kind() == "identifier" {
+            identifiers.push(node);
+        }
+        if walk.goto_first_child() {
+            stack.push(node);
+            continue;
+        }
+        while !walk.goto_next_sibling() {
+            if !walk.goto_parent() {
+                return (Up::Map(parents), identifiers);
+            }
+            stack.pop();
+        }
+    }
+}
+
+/// Adds an occurrence of `c` at `offset` unless its (note, construct) is in.
+fn record<'t>(
+    seen: &mut HashSet<(&'t str, Range<usize>)>,
+    out: &mut Vec<Occurrence>,
+    c: &Candidate<'t>,
+    offset: usize,
+) {
+    if seen.insert((c.note, c.range.clone())) {
+        out.push(Occurrence {
+            note: c.note.to_string(),
+            offset,
+            range: c.range.clone(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk's parents are `Node::parent`'s, for every node.
+    #[test]
+    fn the_parent_map_agrees_with_tree_sitter() {
+        let text = "import asyncio as aio\n@dec\nclass C(B, metaclass=M):\n    async def f(self, x=[]):\n        async with aio.Lock() as l:\n            return [y async for y in g() if (z := y)]\n(\n";
+        let parsed = Parsed::new(text.to_string());
+        let tree = parsed.tree.as_ref().unwrap();
+        let (up, identifiers) = walk(tree);
+        assert!(identifiers.len() > 10);
+        let mut cursor = tree.walk();
+        let mut count = 0;
+        loop {
+            let node = cursor.node();
+            assert_eq!(up.parent(node), node.parent(), "{node:?}");
+            count += 1;
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    assert!(count > 50);
+                    return;
+                }
+            }
+        }
+    }
+}

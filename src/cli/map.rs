@@ -1,0 +1,171 @@
+//! `pyexplain map PATH...`: which sections of the course the files exercise,
+//! per chapter in course order, with a count and the first example of each.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+
+use crate::course_map::{self, CourseMap, Links};
+use crate::knowledge::Lang;
+
+/// Output formats of `map`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MapFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// The `map` subcommand's arguments.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MapOptions {
+    /// Files or directories (directories are walked for *.py, respecting .gitignore).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = MapFormat::Text)]
+    pub format: MapFormat,
+    /// List the sections no file exercises too (count 0).
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum)]
+    pub lang: Option<super::LangArg>,
+}
+
+/// Runs `map`; returns the exit code (0, or 2 when a path could not be
+/// walked or a file read; the map of the rest is printed all the same).
+pub fn run(opts: &MapOptions, out: &mut impl Write) -> std::io::Result<i32> {
+    let mut err = std::io::stderr();
+    let mut failed = false;
+    let (files, walk_errors) = crate::files::collect(&opts.paths);
+    for e in &walk_errors {
+        writeln!(err, "pyexplain: {e}")?;
+        failed = true;
+    }
+    // Like `check`: --lang, then `[tool.pyexplain] language`, then LANG.
+    let lang = opts
+        .lang
+        .map(|l| super::lang(Some(l)))
+        .or_else(|| {
+            let dir = files.first()?.parent()?;
+            crate::config::load_for(dir).ok()?.language
+        })
+        .or_else(Lang::from_env)
+        .unwrap_or(Lang::En);
+
+    let done = Arc::new(AtomicUsize::new(0));
+    let progress = super::check::Progress::start("mapped", files.len(), done.clone());
+    let map = course_map::map_files(&files, &done);
+    progress.stop();
+    for (path, why) in &map.skipped {
+        writeln!(err, "pyexplain: warning: {}: {why}", path.display())?;
+    }
+    for (path, why) in &map.errors {
+        writeln!(err, "pyexplain: {}: {why}", path.display())?;
+        failed = true;
+    }
+    match opts.format {
+        MapFormat::Text => write_text(out, &map, lang, opts.all)?,
+        MapFormat::Json => writeln!(out, "{:#}", map.to_json(lang, opts.all))?,
+        MapFormat::Markdown => {
+            let links = Links {
+                preamble: Vec::new(),
+                section: &|_| None,
+                example: &|e| {
+                    let path = e.path.display().to_string();
+                    let target = course_map::link_destination(&format!("{path}#L{}", e.line));
+                    (format!("{path}:{}", e.line), Some(target))
+                },
+            };
+            write!(out, "{}", map.to_markdown(lang, opts.all, &links))?;
+        }
+    }
+    Ok(if failed { 2 } else { 0 })
+}
+
+/// Per chapter a heading, per section one aligned line:
+/// `§12.6   yield-from   Generator send() and yield from   3   a.py:12`.
+fn write_text(out: &mut impl Write, map: &CourseMap, lang: Lang, all: bool) -> std::io::Result<()> {
+    let chapters = map.chapters(lang);
+    let shown = |r: &&course_map::Row| all || r.count > 0;
+    let rows = || chapters.iter().flat_map(|c| c.rows.iter()).filter(shown);
+    let section_w = rows()
+        .map(|r| r.note.section.to_string().len() + 1)
+        .max()
+        .unwrap_or(0);
+    let id_w = rows().map(|r| r.note.id.len()).max().unwrap_or(0);
+    let title_w = rows().map(|r| width(&r.note.title)).max().unwrap_or(0);
+    let count_w = rows().map(|r| r.count.to_string().len()).max().unwrap_or(0);
+    let mut first = true;
+    for c in &chapters {
+        let rows: Vec<_> = c.rows.iter().filter(shown).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        if !first {
+            writeln!(out)?;
+        }
+        first = false;
+        writeln!(
+            out,
+            "{} ({}/{})",
+            c.chapter.title,
+            c.exercised(),
+            c.rows.len()
+        )?;
+        for r in rows {
+            let section = format!("§{}", r.note.section);
+            let example = r.examples.first().map_or_else(
+                || "-".to_string(),
+                |e| format!("{}:{}", e.path.display(), e.line),
+            );
+            let pad = " ".repeat(title_w.saturating_sub(width(&r.note.title)));
+            writeln!(
+                out,
+                "  {section:<section_w$}  {:<id_w$}  {}{pad}  {:>count_w$}  {example}",
+                r.note.id, r.note.title, r.count
+            )?;
+        }
+    }
+    if !first {
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", map.summary(lang))
+}
+
+/// Display width in a terminal: East Asian wide characters take two columns.
+fn width(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            let c = c as u32;
+            let wide = matches!(c,
+                0x1100..=0x115F
+                | 0x2E80..=0x303E
+                | 0x3041..=0x33FF
+                | 0x3400..=0x4DBF
+                | 0x4E00..=0x9FFF
+                | 0xA000..=0xA4CF
+                | 0xAC00..=0xD7A3
+                | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F
+                | 0xFF00..=0xFF60
+                | 0xFFE0..=0xFFE6
+                | 0x20000..=0x3FFFD);
+            if wide {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(super::width("yield from"), 10);
+        assert_eq!(super::width("生成器 send()"), 13);
+        assert_eq!(super::width("（全角）"), 8);
+    }
+}
