@@ -39,9 +39,14 @@
 ((await "await" @anchor (_) @arg.expr) @construct
   (#set! note "async-await") (#set! context "await"))
 
+; `async with x as y` first: the plain pattern below matches the as_pattern too.
 ((with_statement "async" @anchor "with" @anchor
-   (with_clause . (with_item value: [(as_pattern . (_) @arg.expr) (_) @arg.expr]))) @construct
-  (#set! note "async-await") (#set! context "async-with"))
+   (with_clause . (with_item value: (as_pattern . (_) @arg.expr @receiver)))) @construct
+  (#set! note "async-await") (#set! context "async-with") (#set! analysis "with"))
+
+((with_statement "async" @anchor "with" @anchor
+   (with_clause . (with_item value: (_) @arg.expr @receiver))) @construct
+  (#set! note "async-await") (#set! context "async-with") (#set! analysis "with"))
 
 ((for_statement "async" @anchor "for" @anchor right: (_) @arg.expr) @construct
   (#set! note "async-await") (#set! context "async-for"))
