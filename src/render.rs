@@ -35,12 +35,11 @@ pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
         .context_keys()
         .iter()
         .find_map(|key| k.fill(lang, key, &expl.args))?;
-    // `self` may be a subclass instance that answers differently.
+    // `self` may be a subclass instance that answers differently: the
+    // template fills only when the analysis found `{overridden}`.
     match k.fill(lang, "rt-overridden", &expl.args) {
-        Some(more) if expl.args.iter().any(|(n, _)| n == "overridden") => {
-            Some(format!("{sentence} {more}"))
-        }
-        _ => Some(sentence),
+        Some(more) => Some(format!("{sentence} {more}")),
+        None => Some(sentence),
     }
 }
 

@@ -103,29 +103,14 @@ pub struct Classes<'t> {
 impl<'t> Classes<'t> {
     pub fn new(parsed: &'t Parsed) -> Classes<'t> {
         let src = parsed.text.as_bytes();
+        let list = super::mro::module_classes(parsed);
         let mut nodes: HashMap<&str, Option<Node>> = HashMap::new();
-        if let Some(tree) = parsed.tree.as_ref() {
-            let root = tree.root_node();
-            let mut c = root.walk();
-            for stmt in root.named_children(&mut c) {
-                let class = match stmt.kind() {
-                    "class_definition" => stmt,
-                    "decorated_definition" => match stmt.child_by_field_name("definition") {
-                        Some(d) if d.kind() == "class_definition" => d,
-                        _ => continue,
-                    },
-                    _ => continue,
-                };
-                if let Some(name) = class
-                    .child_by_field_name("name")
-                    .and_then(|n| n.utf8_text(src).ok())
-                {
-                    nodes
-                        .entry(name)
-                        .and_modify(|n| *n = None)
-                        .or_insert(Some(class));
-                }
-            }
+        for (name, class) in &list {
+            // Defined twice: which one is meant depends on execution order.
+            nodes
+                .entry(name)
+                .and_modify(|n| *n = None)
+                .or_insert(Some(*class));
         }
         Classes {
             parsed,
@@ -133,13 +118,23 @@ impl<'t> Classes<'t> {
             children: Default::default(),
             src,
             nodes,
-            mros: Mros::new(parsed),
+            mros: Mros::from_classes(&list, src),
         }
     }
 
     /// The definition of the module class `name`, if it is defined once.
     pub fn node(&self, name: &str) -> Option<Node<'t>> {
         self.nodes.get(name).copied().flatten()
+    }
+
+    /// The name of `class` (a `class_definition`) if it is the module class
+    /// of that name (not a nested class, not one defined twice).
+    pub fn name_of(&self, class: Node<'t>) -> Option<&'t str> {
+        let name = class
+            .child_by_field_name("name")?
+            .utf8_text(self.src)
+            .ok()?;
+        (self.node(name).map(|n| n.id()) == Some(class.id())).then_some(name)
     }
 
     /// Whether `name` is a class this module defines once.
@@ -542,13 +537,7 @@ impl<'t> Classes<'t> {
         if bound.len() != 1 {
             return None;
         }
-        let class_name = class
-            .child_by_field_name("name")?
-            .utf8_text(self.src)
-            .ok()?;
-        if self.node(class_name).map(|n| n.id()) != Some(class.id()) {
-            return None;
-        }
+        let class_name = self.name_of(class)?;
         match method_decorator(def, self.src).as_deref() {
             Some("staticmethod") => None,
             Some("classmethod") => Some(Receiver::Class(class_name.to_string())),

@@ -18,31 +18,35 @@ pub enum MroError {
     Inconsistent,
 }
 
-/// Module-level classes: name -> positional base expressions (as written).
-fn classes(parsed: &Parsed) -> HashMap<String, Option<Vec<String>>> {
-    let mut out: HashMap<String, Option<Vec<String>>> = HashMap::new();
+/// Every class statement at module level (decorated or not), in source
+/// order, with its name.
+pub fn module_classes(parsed: &Parsed) -> Vec<(&str, Node<'_>)> {
     let Some(tree) = parsed.tree.as_ref() else {
-        return out;
+        return Vec::new();
     };
     let src = parsed.text.as_bytes();
     let root = tree.root_node();
     let mut c = root.walk();
-    for stmt in root.named_children(&mut c) {
-        let class = match stmt.kind() {
-            "class_definition" => stmt,
-            "decorated_definition" => match stmt.child_by_field_name("definition") {
-                Some(d) if d.kind() == "class_definition" => d,
-                _ => continue,
-            },
-            _ => continue,
-        };
-        let Some(name) = class
-            .child_by_field_name("name")
-            .and_then(|n| n.utf8_text(src).ok())
-        else {
-            continue;
-        };
-        let bases = bases(class, src);
+    root.named_children(&mut c)
+        .filter_map(|stmt| match stmt.kind() {
+            "class_definition" => Some(stmt),
+            "decorated_definition" => stmt
+                .child_by_field_name("definition")
+                .filter(|d| d.kind() == "class_definition"),
+            _ => None,
+        })
+        .filter_map(|class| {
+            let name = class.child_by_field_name("name")?.utf8_text(src).ok()?;
+            Some((name, class))
+        })
+        .collect()
+}
+
+/// Module-level classes: name -> positional base expressions (as written).
+fn table(classes: &[(&str, Node)], src: &[u8]) -> HashMap<String, Option<Vec<String>>> {
+    let mut out: HashMap<String, Option<Vec<String>>> = HashMap::new();
+    for (name, class) in classes {
+        let bases = bases(*class, src);
         // Defined twice: which one a base refers to depends on the order of
         // execution; do not guess.
         out.entry(name.to_string())
@@ -75,27 +79,19 @@ pub fn mro(parsed: &Parsed, name: &str) -> Result<Vec<String>, MroError> {
 #[derive(Debug)]
 pub struct Mros {
     inner: std::cell::RefCell<Linearizer>,
-    names: Vec<String>,
 }
 
 impl Mros {
-    pub fn new(parsed: &Parsed) -> Mros {
-        let inner = Linearizer::new(parsed);
-        let names = inner.names().map(String::from).collect();
+    /// From the module's classes as [`module_classes`] lists them.
+    pub fn from_classes(classes: &[(&str, Node)], src: &[u8]) -> Mros {
         Mros {
-            inner: std::cell::RefCell::new(inner),
-            names,
+            inner: std::cell::RefCell::new(Linearizer::from_classes(classes, src)),
         }
     }
 
     /// The C3 linearization of the module class `name`.
     pub fn mro(&self, name: &str) -> Result<Vec<String>, MroError> {
         self.inner.borrow_mut().mro(name)
-    }
-
-    /// The module classes defined exactly once, in no particular order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(String::as_str)
     }
 }
 
@@ -114,20 +110,17 @@ pub struct Linearizer {
 
 impl Linearizer {
     pub fn new(parsed: &Parsed) -> Linearizer {
+        Linearizer::from_classes(&module_classes(parsed), parsed.text.as_bytes())
+    }
+
+    /// From the module's classes as [`module_classes`] lists them.
+    pub fn from_classes(classes: &[(&str, Node)], src: &[u8]) -> Linearizer {
         let mut memo = HashMap::new();
         memo.insert("object".to_string(), Ok((vec!["object".to_string()], 0)));
         Linearizer {
-            table: classes(parsed),
+            table: table(classes, src),
             memo,
         }
-    }
-
-    /// The module classes defined exactly once, in no particular order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.table
-            .iter()
-            .filter(|(_, b)| b.is_some())
-            .map(|(n, _)| n.as_str())
     }
 
     /// The C3 linearization of the module class `name`.

@@ -155,11 +155,12 @@ pub fn run(analysis: Analysis, input: &Input) -> Option<Outcome> {
     }
 }
 
-/// `` `A` or `B` `` for an ambiguous receiver (unknown ones last).
-fn candidates(list: &[Option<String>], lang_other: &str) -> String {
+/// `` `A` / `B` `` for an ambiguous receiver; `…` stands for bindings that
+/// are not instances of a module class.
+fn candidates(list: &[Option<String>]) -> String {
     let mut names: Vec<String> = list.iter().flatten().map(|c| format!("`{c}`")).collect();
     if list.iter().any(Option::is_none) {
-        names.push(lang_other.to_string());
+        names.push("…".to_string());
     }
     names.join(" / ")
 }
@@ -191,7 +192,7 @@ fn attribute_lookup(input: &Input) -> Option<Outcome> {
             list.iter()
                 .flatten()
                 .find_map(|c| lookup_outcome(input, c, attr, store))?;
-            Outcome::new("ambiguous").arg("candidates", candidates(&list, "…"))
+            Outcome::new("ambiguous").arg("candidates", candidates(&list))
         }
     };
     Some(outcome.arg("receiver", snippet(receiver, src)))
@@ -222,7 +223,7 @@ fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option
                 .arg("hook", hook),
         );
     }
-    let shadow_sites = |_: &str| sites_list(input, &classes.instance_assignments(class, attr));
+    let shadow_sites = || sites_list(input, &classes.instance_assignments(class, attr));
     match classes.lookup(class, attr) {
         Lookup::Found { owner, member } => {
             let line = input.line(member.node.start_byte());
@@ -260,7 +261,7 @@ fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option
                         "non-data-descriptor"
                     }))
                     .arg("descriptor", d);
-                    if let Some(sites) = shadow_sites(&owner) {
+                    if let Some(sites) = shadow_sites() {
                         o = o.arg("shadowed_at", sites);
                     }
                     Some(o)
@@ -280,7 +281,7 @@ fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option
                         "class-attr"
                     };
                     let mut o = with_owner(Outcome::new(facet));
-                    if let Some(sites) = shadow_sites(&owner) {
+                    if let Some(sites) = shadow_sites() {
                         o = o.arg("shadowed_at", sites);
                     }
                     Some(o)
@@ -288,7 +289,7 @@ fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option
                 AttrKind::Function | AttrKind::StaticOrClassMethod(_) => {
                     // A method: interesting only when an instance attribute
                     // of the same name hides it.
-                    let sites = shadow_sites(&owner)?;
+                    let sites = shadow_sites()?;
                     Some(with_owner(Outcome::new("method-shadowed")).arg("shadowed_at", sites))
                 }
                 AttrKind::Unknown(expr) => {
@@ -321,14 +322,8 @@ fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option
 fn super_call(input: &Input) -> Option<Outcome> {
     let src = input.src();
     let (_, class_node) = enclosing_method(input.construct)?;
-    let class = class_node
-        .child_by_field_name("name")?
-        .utf8_text(src)
-        .ok()?;
     let classes = input.classes();
-    if classes.node(class).map(|n| n.id()) != Some(class_node.id()) {
-        return None;
-    }
+    let class = classes.name_of(class_node)?;
     // `super().name`: the attribute looked up.
     let method = input
         .construct
@@ -431,14 +426,8 @@ fn class_attr(input: &Input) -> Option<Outcome> {
     if class_node.kind() != "class_definition" {
         return None;
     }
-    let class = class_node
-        .child_by_field_name("name")?
-        .utf8_text(src)
-        .ok()?;
     let classes = input.classes();
-    if classes.node(class).map(|n| n.id()) != Some(class_node.id()) {
-        return None;
-    }
+    let class = classes.name_of(class_node)?;
     // `self.name = …` in this class and in module subclasses.
     let mut sites = classes.instance_assignments(class, name);
     for sub in classes.descendants(class) {
@@ -480,7 +469,7 @@ fn with(input: &Input) -> Option<Outcome> {
         Receiver::Instance { class, .. } => class,
         Receiver::Class(_) => return None,
         Receiver::Ambiguous(list) => {
-            return Some(Outcome::new("class-ambiguous").arg("candidates", candidates(&list, "…")))
+            return Some(Outcome::new("class-ambiguous").arg("candidates", candidates(&list)))
         }
     };
     let is_async = input
@@ -500,12 +489,8 @@ fn with(input: &Input) -> Option<Outcome> {
     let (enter_at, exit_at) = match (found(enter), found(exit)) {
         (Ok(Some(a)), Ok(Some(b))) => (a, b),
         (Err(why), _) | (_, Err(why)) => return Some(unknown(&why).arg("cls", class)),
-        _ => {
-            let missing = if found(enter).ok().flatten().is_none() {
-                enter
-            } else {
-                exit
-            };
+        (Ok(entered), Ok(_)) => {
+            let missing = if entered.is_none() { enter } else { exit };
             return Some(
                 Outcome::new("class-missing")
                     .arg("cls", class)
@@ -611,7 +596,7 @@ fn instance_of_self(input: &Input, expr: Node) -> Result<Option<(String, bool)>,
     match input.classes().receiver(expr) {
         Some(Receiver::Instance { class, via_self }) => Ok(Some((class, via_self))),
         Some(Receiver::Ambiguous(list)) => Err(Outcome::new("ambiguous")
-            .arg("candidates", candidates(&list, "…"))
+            .arg("candidates", candidates(&list))
             .arg("receiver", snippet(expr, input.src()))),
         Some(Receiver::Class(_)) | None => Ok(None),
     }
