@@ -1,7 +1,7 @@
 //! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
 
 use crate::analysis::hints::HintKind;
-use crate::analysis::module::FnKind;
+use crate::analysis::tree::FnKind;
 use crate::analysis::rules::{self, Diagnostic};
 use crate::analysis::Explanation;
 use crate::knowledge::{knowledge, Lang, Note};

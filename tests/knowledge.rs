@@ -6,7 +6,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use pyexplain::analysis::explain::triggers;
+use pyexplain::analysis::triggers::triggers;
 use pyexplain::knowledge::{knowledge, placeholders, Lang, Section};
 
 #[test]

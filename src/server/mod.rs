@@ -325,7 +325,7 @@ impl LanguageServer for Backend {
         std::thread::spawn(|| {
             let _ = catch_unwind(|| {
                 let _ = crate::knowledge::knowledge();
-                let _ = analysis::explain::triggers();
+                let _ = analysis::triggers::triggers();
             });
         });
     }
