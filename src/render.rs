@@ -133,9 +133,9 @@ pub fn full_note(note: &Note, lang: Lang) -> String {
 
 /// The leading blocks of a note (paragraphs and whole code blocks) that fit
 /// in `budget` lines; always at least the first paragraph. Returns whether
-/// anything was left out. The cut never separates a paragraph that ends with
-/// a colon from the block it introduces, nor an example from the ` ```text `
-/// block that shows its output.
+/// anything was left out. The cut never separates a heading or a paragraph
+/// that ends with a colon from the block it introduces, nor an example from
+/// the ` ```text ` block that shows its output.
 pub fn excerpt(body: &str, budget: usize) -> (String, bool) {
     let units = units(&blocks(body));
     let mut used = 0;
@@ -151,9 +151,9 @@ pub fn excerpt(body: &str, budget: usize) -> (String, bool) {
     (kept.join("\n\n"), false)
 }
 
-/// Groups blocks that must stay together: a paragraph ending in `:` / `：`
-/// with the next block, a ` ```python ` block with the ` ```text ` block
-/// right after it.
+/// Groups blocks that must stay together: a heading or a paragraph ending
+/// in `:` / `：` with the next block, a ` ```python ` block with the
+/// ` ```text ` block right after it.
 fn units<'a>(blocks: &[&'a str]) -> Vec<Vec<&'a str>> {
     let mut out: Vec<Vec<&'a str>> = Vec::new();
     let mut glue = false;
@@ -167,7 +167,8 @@ fn units<'a>(blocks: &[&'a str]) -> Vec<Vec<&'a str>> {
             Some(unit) if glue || output => unit.push(block),
             _ => out.push(vec![block]),
         }
-        glue = !block.starts_with("```") && (block.ends_with(':') || block.ends_with('：'));
+        glue = block.starts_with('#')
+            || (!block.starts_with("```") && (block.ends_with(':') || block.ends_with('：')));
     }
     out
 }

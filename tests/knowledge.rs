@@ -630,17 +630,18 @@ fn md_blocks(body: &str) -> Vec<(bool, String)> {
     out
 }
 
-/// Classes and functions a code block defines.
+/// Classes and functions a code block defines at its top level (methods are
+/// often the API they override, such as `run` or `close`). `main` is the
+/// conventional entry point of `asyncio.run(main())`, not a name to look up.
 fn defined_names(code: &str) -> BTreeSet<String> {
     code.lines()
         .filter_map(|l| {
-            let l = l.trim_start();
             let rest = l
                 .strip_prefix("class ")
                 .or_else(|| l.strip_prefix("def "))
                 .or_else(|| l.strip_prefix("async def "))?;
             let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            (!name.is_empty() && !name.starts_with("__")).then_some(name)
+            (!name.is_empty() && name != "main").then_some(name)
         })
         .collect()
 }
@@ -682,6 +683,12 @@ fn prose_never_names_what_a_later_example_defines() {
             if *code {
                 defined.extend(defined_names(text));
                 continue;
+            }
+            // A lead-in ("like this:") comes with the example it introduces.
+            if text.ends_with([':', '：']) {
+                if let Some((true, next)) = blocks.get(i + 1) {
+                    defined.extend(defined_names(next));
+                }
             }
             let later: BTreeSet<String> = blocks[i..]
                 .iter()
@@ -758,7 +765,8 @@ fn every_hover_excerpt_is_complete() {
 
 /// The number of sentences in a paragraph (code spans count as words).
 fn sentences(text: &str, lang: Lang) -> usize {
-    let chars: Vec<char> = without_code(text).chars().collect();
+    let words: String = text.split('`').step_by(2).collect::<Vec<_>>().join("X");
+    let chars: Vec<char> = words.chars().collect();
     let mut count = 1;
     for (i, c) in chars.iter().enumerate() {
         let rest = &chars[i + 1..];
