@@ -115,6 +115,9 @@ pub struct Chapter {
 pub struct RuleDoc {
     pub id: String,
     pub lang: Lang,
+    /// A short title in the document's language (`title = ...`), shown as a
+    /// Chinese hover's heading; English hovers are titled with the rule id.
+    pub title: Option<String>,
     /// The diagnostic message template (`{placeholders}` from the rule).
     pub message: String,
     /// The quick fix's title template, for rules with a fix.
@@ -210,6 +213,7 @@ impl Knowledge {
         }
         let mut message = None;
         let mut fix = None;
+        let mut title = None;
         let mut body = Vec::new();
         let mut in_body = false;
         for line in lines {
@@ -222,6 +226,7 @@ impl Knowledge {
                 match key.trim() {
                     "message" => message = Some(value.trim().to_string()),
                     "fix" => fix = Some(value.trim().to_string()),
+                    "title" => title = Some(value.trim().to_string()),
                     other => self.problems.push(format!("{path}: unknown key {other}")),
                 }
             }
@@ -245,6 +250,7 @@ impl Knowledge {
         self.rules.push(RuleDoc {
             id: id.to_string(),
             lang,
+            title,
             message,
             fix,
             body: unwrap_for(lang, body.join("\n").trim()),

@@ -230,14 +230,19 @@ pub fn rule_section(id: &str) -> Option<String> {
 }
 
 /// The hover over a diagnostic: `**§7.4 mutable-default-argument**`, the
-/// message, then the rule's documentation (excerpt).
+/// message, then the rule's documentation (excerpt). A Chinese hover is
+/// titled in Chinese (`**§7.4 可变的默认参数**`) with the rule id on the
+/// second line.
 pub fn rule_hover(d: &Diagnostic, lang: Lang) -> Option<String> {
     let doc = knowledge().rule_doc(d.rule, lang)?;
     let section = rule_section(d.rule)?;
     let (body, _) = excerpt(&doc.body, HOVER_LINES);
+    let title = match (lang, &doc.title) {
+        (Lang::Zh, Some(title)) => format!("**§{section} {title}**  \n`{}`", d.rule),
+        _ => format!("**§{section} {}**", d.rule),
+    };
     Some(format!(
-        "**§{section} {}**\n\n{}\n\n{body}",
-        d.rule,
+        "{title}\n\n{}\n\n{body}",
         diagnostic_message(d, lang)
     ))
 }
@@ -313,6 +318,30 @@ mod tests {
             assert!(full.contains(&context_sentence(&expl, lang).unwrap()));
             assert!(full.contains(&related_line(note, lang).unwrap()));
             assert!(full.len() > brief.len());
+        }
+    }
+
+    #[test]
+    fn rule_hovers_are_titled_in_their_language() {
+        let src = "def add(item, bucket=[]):\n    return bucket\n";
+        let parsed = crate::analysis::Parsed::new(src.to_string());
+        let selection = rules::Selection {
+            select: vec!["mutable-default-argument".into()],
+            ignore: vec![],
+        };
+        let found = rules::check(&parsed, &selection);
+        let d = found.first().unwrap();
+        let en = rule_hover(d, Lang::En).unwrap();
+        assert!(en.starts_with("**§7.4 mutable-default-argument**\n\n"), "{en}");
+        let zh = rule_hover(d, Lang::Zh).unwrap();
+        assert!(
+            zh.starts_with("**§7.4 可变的默认参数**  \n`mutable-default-argument`\n\n"),
+            "{zh}"
+        );
+        // Every Chinese rule document has its title.
+        for doc in knowledge().rules.iter().filter(|r| r.lang == Lang::Zh) {
+            let title = doc.title.as_deref().unwrap_or_default();
+            assert!(title.chars().any(crate::knowledge::is_cjk), "{}", doc.id);
         }
     }
 
