@@ -443,7 +443,11 @@ pub fn unwrap_cjk(text: &str) -> String {
         let starts_fence = line.trim_start().starts_with("```");
         let joins = !fence
             && !starts_fence
-            && out.trim_end_matches('\n').chars().last().is_some_and(is_cjk)
+            && out
+                .trim_end_matches('\n')
+                .chars()
+                .last()
+                .is_some_and(is_cjk)
             && line.chars().next().is_some_and(is_cjk)
             && !out.ends_with("\n\n")
             && !out.lines().last().is_some_and(|l| l.starts_with('#'));

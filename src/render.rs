@@ -253,9 +253,10 @@ pub fn rule_doc_full(id: &str, lang: Lang) -> Option<String> {
     let doc = knowledge().rule_doc(id, lang)?;
     let note = knowledge().note(rule.note, lang)?;
     let fix = match rule.fix {
-        Some(rules::Safety::Safe) => knowledge().ui(lang, "ui.fix-safe"),
-        Some(rules::Safety::Unsafe) => knowledge().ui(lang, "ui.fix-unsafe"),
-        None => knowledge().ui(lang, "ui.fix-none"),
+        rules::Fixes::Safe => knowledge().ui(lang, "ui.fix-safe"),
+        rules::Fixes::Unsafe => knowledge().ui(lang, "ui.fix-unsafe"),
+        rules::Fixes::Mixed => knowledge().ui(lang, "ui.fix-mixed"),
+        rules::Fixes::None => knowledge().ui(lang, "ui.fix-none"),
     };
     Some(format!(
         "# {id}\n\n§{} {} · {} · {fix}\n\n{}\n",
@@ -332,7 +333,10 @@ mod tests {
         let found = rules::check(&parsed, &selection);
         let d = found.first().unwrap();
         let en = rule_hover(d, Lang::En).unwrap();
-        assert!(en.starts_with("**§7.4 mutable-default-argument**\n\n"), "{en}");
+        assert!(
+            en.starts_with("**§7.4 mutable-default-argument**\n\n"),
+            "{en}"
+        );
         let zh = rule_hover(d, Lang::Zh).unwrap();
         assert!(
             zh.starts_with("**§7.4 可变的默认参数**  \n`mutable-default-argument`\n\n"),

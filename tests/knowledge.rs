@@ -169,7 +169,12 @@ fn example_files() -> Vec<String> {
         .iter()
         .map(|c| c.file)
         .chain(k.rules.iter().map(|r| r.file))
-        .map(|f| repo.join("knowledge").join(f).to_string_lossy().into_owned())
+        .map(|f| {
+            repo.join("knowledge")
+                .join(f)
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     assert_eq!(k.chapters.len(), 24);
     files.sort();
@@ -288,7 +293,10 @@ fn example_runner_checks_each_version() {
         "{stderr}"
     );
     assert!(stderr.contains("unexpected stderr"), "{stderr}");
-    assert!(stderr.contains("bad.md:10: runs on no interpreter"), "{stderr}");
+    assert!(
+        stderr.contains("bad.md:10: runs on no interpreter"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -298,10 +306,22 @@ fn example_runner_checks_each_version() {
 /// name. `None`: a documented fact outside 3.8-3.13 that no interpreter here
 /// can measure. Keys of rule messages are `rule:<id>`.
 const VERSION_FACTS: &[(&str, &[&str], Option<&str>)] = &[
-    ("ch13-get-event-loop", &["3.12", "3.13", "3.14"], Some("get-event-loop-implicit")),
-    ("rule:deprecated-get-event-loop", &["3.12", "3.13", "3.14"], Some("get-event-loop-implicit")),
+    (
+        "ch13-get-event-loop",
+        &["3.12", "3.13", "3.14"],
+        Some("get-event-loop-implicit"),
+    ),
+    (
+        "rule:deprecated-get-event-loop",
+        &["3.12", "3.13", "3.14"],
+        Some("get-event-loop-implicit"),
+    ),
     ("dunder-__buffer__", &["3.12"], Some("buffer-protocol")),
-    ("dunder-__release_buffer__", &["3.12"], Some("buffer-protocol")),
+    (
+        "dunder-__release_buffer__",
+        &["3.12"],
+        Some("buffer-protocol"),
+    ),
     // `abc.abstractproperty` and friends: deprecated in 3.3's documentation,
     // no warning at run time.
     ("c4-abstract-deprecated", &["3.3"], None),
@@ -315,25 +335,53 @@ const VERSION_FACTS: &[(&str, &[&str], Option<&str>)] = &[
     // promise; every version here keeps it).
     ("ch6-ordereddict", &["3.7"], None),
     ("ch7-is-literal", &["3.8"], Some("is-literal-warning")),
-    ("ch09-raise-stopiteration", &["3.7"], Some("stop-iteration-in-generator")),
-    ("rule:stop-iteration-in-generator", &["3.7"], Some("stop-iteration-in-generator")),
+    (
+        "ch09-raise-stopiteration",
+        &["3.7"],
+        Some("stop-iteration-in-generator"),
+    ),
+    (
+        "rule:stop-iteration-in-generator",
+        &["3.7"],
+        Some("stop-iteration-in-generator"),
+    ),
     ("ch09-dis", &["3.11"], Some("return-generator")),
     ("ch11-is-gil-enabled", &["3.13"], Some("is-gil-enabled")),
     ("ch11-checkinterval", &["3.9"], Some("setcheckinterval")),
     ("ch11-thread-setdaemon", &["3.10"], Some("set-daemon")),
     ("rule:deprecated-set-daemon", &["3.10"], Some("set-daemon")),
-    ("ch12-asyncio-coroutine", &["3.8", "3.11"], Some("asyncio-coroutine-decorator")),
-    ("ch12-asyncio-coroutine-name", &["3.8", "3.11"], Some("asyncio-coroutine-decorator")),
+    (
+        "ch12-asyncio-coroutine",
+        &["3.8", "3.11"],
+        Some("asyncio-coroutine-decorator"),
+    ),
+    (
+        "ch12-asyncio-coroutine-name",
+        &["3.8", "3.11"],
+        Some("asyncio-coroutine-decorator"),
+    ),
     // Deprecated in 3.14 (not installed here).
     ("ch12-asyncio-iscoroutinefunction", &["3.14"], None),
     ("ch13-wait", &["3.11"], Some("wait-coroutines")),
-    ("rule:wait-with-coroutines", &["3.11"], Some("wait-coroutines")),
+    (
+        "rule:wait-with-coroutines",
+        &["3.11"],
+        Some("wait-coroutines"),
+    ),
     ("ch13-task-group", &["3.11"], Some("asyncio-additions")),
     ("ch13-wait-for", &["3.11"], Some("asyncio-additions")),
     ("ch13-timeout", &["3.11"], Some("asyncio-additions")),
     ("ch13-cancelled-error", &["3.8"], Some("asyncio-additions")),
-    ("async-with:class-missing", &["3.11"], Some("with-missing-dunder")),
-    ("with-as:class-missing", &["3.11"], Some("with-missing-dunder")),
+    (
+        "async-with:class-missing",
+        &["3.11"],
+        Some("with-missing-dunder"),
+    ),
+    (
+        "with-as:class-missing",
+        &["3.11"],
+        Some("with-missing-dunder"),
+    ),
     ("with:class-missing", &["3.11"], Some("with-missing-dunder")),
 ];
 
@@ -342,9 +390,13 @@ fn versions_named(text: &str) -> BTreeSet<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = BTreeSet::new();
     for i in 0..chars.len() {
-        let before_ok = i == 0 || !(chars[i - 1].is_ascii_digit() || matches!(chars[i - 1], '.' | '§'));
+        let before_ok =
+            i == 0 || !(chars[i - 1].is_ascii_digit() || matches!(chars[i - 1], '.' | '§'));
         if chars[i] == '3' && before_ok && chars.get(i + 1) == Some(&'.') {
-            let digits: String = chars[i + 2..].iter().take_while(|c| c.is_ascii_digit()).collect();
+            let digits: String = chars[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
             if !digits.is_empty() {
                 out.insert(format!("3.{digits}"));
             }
@@ -367,14 +419,16 @@ fn variants(key: &str, lang: Lang) -> Vec<String> {
 #[test]
 fn hover_sentences_name_the_measured_versions() {
     let k = knowledge();
-    let facts = std::fs::read_to_string(common::repo().join("tests/support/version-facts.md"))
-        .unwrap();
+    let facts =
+        std::fs::read_to_string(common::repo().join("tests/support/version-facts.md")).unwrap();
     // Which sentences name versions is derived from the files.
     let mut keys: BTreeSet<String> = BTreeSet::new();
     for lang in Lang::ALL {
         for key in k.template_keys(lang) {
             if !key.starts_with("ui.")
-                && k.templates(lang, key).iter().any(|t| !versions_named(t).is_empty())
+                && k.templates(lang, key)
+                    .iter()
+                    .any(|t| !versions_named(t).is_empty())
             {
                 keys.insert(key.to_string());
             }
@@ -385,7 +439,10 @@ fn hover_sentences_name_the_measured_versions() {
             }
         }
     }
-    let listed: BTreeSet<String> = VERSION_FACTS.iter().map(|(k, _, _)| k.to_string()).collect();
+    let listed: BTreeSet<String> = VERSION_FACTS
+        .iter()
+        .map(|(k, _, _)| k.to_string())
+        .collect();
     assert_eq!(keys, listed, "sentences naming versions vs VERSION_FACTS");
     for (key, versions, fact) in VERSION_FACTS {
         // A variant that names a version names all of the fact's; the
@@ -395,14 +452,24 @@ fn hover_sentences_name_the_measured_versions() {
             assert!(!texts.is_empty(), "{key} ({lang:?}) missing");
             for text in texts.iter().filter(|t| !versions_named(t).is_empty()) {
                 for v in *versions {
-                    assert!(versions_named(text).contains(*v), "{key} ({lang:?}) does not name {v}: {text}");
+                    assert!(
+                        versions_named(text).contains(*v),
+                        "{key} ({lang:?}) does not name {v}: {text}"
+                    );
                 }
             }
             texts.iter().map(|t| versions_named(t)).collect()
         };
-        assert_eq!(named(Lang::En), named(Lang::Zh), "{key}: en and zh name different versions");
+        assert_eq!(
+            named(Lang::En),
+            named(Lang::Zh),
+            "{key}: en and zh name different versions"
+        );
         if let Some(fact) = fact {
-            assert!(facts.contains(&format!("\n## {fact}\n")), "{key}: no fact `## {fact}`");
+            assert!(
+                facts.contains(&format!("\n## {fact}\n")),
+                "{key}: no fact `## {fact}`"
+            );
         }
     }
 }
@@ -423,7 +490,12 @@ fn get_event_loop_sentences_name_the_warning_versions() {
             for w in words {
                 assert!(text.contains(w), "{lang:?}: `{w}` missing in {text}");
             }
-            for wrong in ["3.10", "3.11", "elsewhere it is deprecated", "其他地方调用已被弃用"] {
+            for wrong in [
+                "3.10",
+                "3.11",
+                "elsewhere it is deprecated",
+                "其他地方调用已被弃用",
+            ] {
                 assert!(!text.contains(wrong), "{lang:?}: `{wrong}` in {text}");
             }
         }
@@ -487,12 +559,20 @@ fn zh_text_never_breaks_a_line_between_chinese_characters() {
     let k = knowledge();
     for note in k.notes_in(Lang::Zh) {
         for text in [&note.title, &note.summary, &note.body] {
-            bad.extend(cjk_breaks(text).into_iter().map(|l| format!("§{} loaded: {l}", note.section)));
+            bad.extend(
+                cjk_breaks(text)
+                    .into_iter()
+                    .map(|l| format!("§{} loaded: {l}", note.section)),
+            );
         }
     }
     for doc in k.rules.iter().filter(|d| d.lang == Lang::Zh) {
         for text in [&doc.message, &doc.body].into_iter().chain(&doc.fix) {
-            bad.extend(cjk_breaks(text).into_iter().map(|l| format!("{} loaded: {l}", doc.file)));
+            bad.extend(
+                cjk_breaks(text)
+                    .into_iter()
+                    .map(|l| format!("{} loaded: {l}", doc.file)),
+            );
         }
     }
     for key in k.template_keys(Lang::Zh) {
@@ -598,7 +678,11 @@ fn zh_example_comments_are_chinese() {
             }
         }
     }
-    assert!(bad.is_empty(), "English comments in zh examples:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "English comments in zh examples:\n{}",
+        bad.join("\n")
+    );
 }
 
 /// A markdown body as blocks: (is code, text).
@@ -641,7 +725,10 @@ fn defined_names(code: &str) -> BTreeSet<String> {
                 .strip_prefix("class ")
                 .or_else(|| l.strip_prefix("def "))
                 .or_else(|| l.strip_prefix("async def "))?;
-            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
             (!name.is_empty() && name != "main").then_some(name)
         })
         .collect()
@@ -740,7 +827,9 @@ fn every_hover_excerpt_is_complete() {
                 continue;
             };
             if !ends_a_thought(last) {
-                bad.push(format!("{what} (budget {budget}): ends mid-thought: {last}"));
+                bad.push(format!(
+                    "{what} (budget {budget}): ends mid-thought: {last}"
+                ));
             }
             let shown: BTreeSet<String> = blocks
                 .iter()
@@ -757,7 +846,9 @@ fn every_hover_excerpt_is_complete() {
                 .filter(|n| all_defined.contains(*n) && !shown.contains(*n))
                 .collect();
             if !missing.is_empty() {
-                bad.push(format!("{what} (budget {budget}): names {missing:?} without their example"));
+                bad.push(format!(
+                    "{what} (budget {budget}): names {missing:?} without their example"
+                ));
             }
         }
     }
@@ -781,7 +872,9 @@ fn sentences(text: &str, lang: Lang) -> usize {
                         .iter()
                         .find(|c| !c.is_whitespace())
                         .is_some_and(|c| c.is_uppercase() || matches!(c, '(' | '*'))
-                    && !["e.g.", "i.e.", "etc.", "vs."].iter().any(|a| before.ends_with(a))
+                    && !["e.g.", "i.e.", "etc.", "vs."]
+                        .iter()
+                        .any(|a| before.ends_with(a))
             }
         };
         count += usize::from(ends);
@@ -801,9 +894,17 @@ fn note_paragraphs_are_short() {
             }
             let n = sentences(text, note.lang);
             if n > 3 {
-                bad.push(format!("§{} ({:?}): {n} sentences: {text}", note.section, note.lang));
+                bad.push(format!(
+                    "§{} ({:?}): {n} sentences: {text}",
+                    note.section, note.lang
+                ));
             }
         }
     }
-    assert!(bad.is_empty(), "{} paragraphs:\n{}", bad.len(), bad.join("\n\n"));
+    assert!(
+        bad.is_empty(),
+        "{} paragraphs:\n{}",
+        bad.len(),
+        bad.join("\n\n")
+    );
 }
