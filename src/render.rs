@@ -1,8 +1,8 @@
 //! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
 
 use crate::analysis::hints::HintKind;
-use crate::analysis::tree::FnKind;
 use crate::analysis::rules::{self, Diagnostic};
+use crate::analysis::tree::FnKind;
 use crate::analysis::Explanation;
 use crate::knowledge::{knowledge, Lang, Note};
 

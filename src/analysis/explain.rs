@@ -16,7 +16,7 @@ use super::runtime::{self, Analysis, Outcome};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
 use super::semantic::{ir::Expr, MODULE_SCOPE};
-use super::tree::{fn_kind, first_yield_from, header_range, is_private_name, snippet, FnKind, Up};
+use super::tree::{first_yield_from, fn_kind, header_range, is_private_name, snippet, FnKind, Up};
 use super::triggers::{triggers, Pattern, Predicate, Triggers};
 use super::Parsed;
 
@@ -420,9 +420,10 @@ fn holds<'t>(
             let Some(f) = enclosing(up, anchor, &["function_definition"]) else {
                 return false;
             };
-            let Some(outer) = infer.node_function(f).and_then(|f| {
-                infer.this().function(f.id).map(|func| func.scope)
-            }) else {
+            let Some(outer) = infer
+                .node_function(f)
+                .and_then(|f| infer.this().function(f.id).map(|func| func.scope))
+            else {
                 return false;
             };
             anchor.kind() == "identifier" && defined_function(infer, anchor) == Some(outer)
@@ -610,6 +611,9 @@ pub(super) fn name_candidate_for<'t>(
     })
 }
 
+/// A table row: the note, and the sentence's template key.
+type Row = (String, Option<String>);
+
 /// The `Q#method` row for `object.method`: the row whose `Q` gives the most
 /// specific class of the receiver's MRO (`Q` a class, or a function whose
 /// result is an instance), `<generator>` / `<coroutine>` for what calling a
@@ -620,9 +624,9 @@ fn receiver_row<'t>(
     infer: &Infer,
     object: Node,
     method: &str,
-) -> Option<(String, &'t (String, Option<String>))> {
+) -> Option<(String, &'t Row)> {
     let suffix = format!("#{method}");
-    let rows: Vec<(&str, &'t (String, Option<String>))> = triggers
+    let rows: Vec<(&str, &'t Row)> = triggers
         .names
         .iter()
         .filter_map(|(k, v)| Some((k.strip_suffix(&suffix)?, v)))
@@ -645,7 +649,7 @@ fn receiver_row<'t>(
     }
     if let Value::Instance(class, _) = &value {
         let order = infer.lookup_order(class);
-        let mut best: Option<(usize, &str, &'t (String, Option<String>))> = None;
+        let mut best: Option<(usize, &str, &'t Row)> = None;
         for (q, r) in &rows {
             let Some(row_class) = infer.class_for_qualname(q) else {
                 continue;
@@ -870,4 +874,3 @@ fn class_args(infer: &Infer, construct: Node) -> Vec<(String, String)> {
         Err(_) => Vec::new(),
     }
 }
-

@@ -169,8 +169,14 @@ mod tests {
         assert_eq!(
             hints(src),
             [
-                ("class C(A, B)".to_string(), mro_of(&["C", "A", "B", "object"])),
-                ("class C(B, A)".to_string(), mro_of(&["C", "B", "A", "object"])),
+                (
+                    "class C(A, B)".to_string(),
+                    mro_of(&["C", "A", "B", "object"])
+                ),
+                (
+                    "class C(B, A)".to_string(),
+                    mro_of(&["C", "B", "A", "object"])
+                ),
             ]
         );
     }

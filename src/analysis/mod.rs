@@ -10,8 +10,8 @@ pub mod runtime;
 pub mod semantic;
 pub mod syntax;
 pub mod text;
-pub mod triggers;
 pub mod tree;
+pub mod triggers;
 
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};

@@ -226,7 +226,10 @@ pub fn run(analysis: Analysis, input: &Input) -> Option<Outcome> {
 enum Receiver {
     /// `via_self`: the expression is a method's `self`, so a subclass
     /// instance is possible.
-    Instance { class: ClassRef, via_self: bool },
+    Instance {
+        class: ClassRef,
+        via_self: bool,
+    },
     Class(ClassRef),
     /// Different on different paths (`None` stands for something that is
     /// not a user class, or unknown).
@@ -385,7 +388,11 @@ fn is_store(attribute: Node) -> bool {
 fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> Option<Outcome> {
     let infer = input.infer;
     let cls = infer.class_name(class);
-    let hook = if store { "__setattr__" } else { "__getattribute__" };
+    let hook = if store {
+        "__setattr__"
+    } else {
+        "__getattribute__"
+    };
     if let Lookup::Found { owner, .. } = infer.lookup(class, hook) {
         if infer.is_user_class(&owner) {
             let facet = if store {
@@ -447,7 +454,8 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                     } else {
                         LookupFacet::NonDataDescriptor
                     };
-                    let mut o = with_owner(Outcome::new(facet)).arg("descriptor", infer.class_name(&d));
+                    let mut o =
+                        with_owner(Outcome::new(facet)).arg("descriptor", infer.class_name(&d));
                     if let Some(sites) = shadow_sites() {
                         o = o.arg("shadowed_at", sites);
                     }
@@ -564,7 +572,10 @@ fn super_call(input: &Input) -> Option<Outcome> {
     let after = |of: &ClassRef| -> Option<String> {
         let order = infer.mro(of).ok()?;
         let pos = order.iter().position(|c| *c == class)?;
-        let rest: Vec<String> = order[pos + 1..].iter().map(|c| infer.class_name(c)).collect();
+        let rest: Vec<String> = order[pos + 1..]
+            .iter()
+            .map(|c| infer.class_name(c))
+            .collect();
         Some(format!("`{}`", rest.join("` → `")))
     };
     let Some(method) = method else {
@@ -674,7 +685,9 @@ fn with(input: &Input) -> Option<Outcome> {
     };
     let (enter_at, exit_at) = match (found(enter), found(exit)) {
         (Ok(Some(a)), Ok(Some(b))) => (a, b),
-        (Err(why), _) | (_, Err(why)) => return Some(unknown(WithFacet::Unknown, &why).arg("cls", cls)),
+        (Err(why), _) | (_, Err(why)) => {
+            return Some(unknown(WithFacet::Unknown, &why).arg("cls", cls))
+        }
         (Ok(entered), Ok(_)) => {
             let missing = if entered.is_none() { enter } else { exit };
             return Some(
@@ -692,7 +705,10 @@ fn with(input: &Input) -> Option<Outcome> {
     Some(
         Outcome::new(facet)
             .arg("cls", cls)
-            .arg("enter", format!("{}.{enter}", infer.class_name(&enter_at.0)))
+            .arg(
+                "enter",
+                format!("{}.{enter}", infer.class_name(&enter_at.0)),
+            )
             .arg("exit", format!("{}.{exit}", infer.class_name(&exit_at.0))),
     )
 }
@@ -750,7 +766,11 @@ fn instance_of_self(input: &Input, expr: Node) -> Result<Option<(ClassRef, bool)
 /// Finds the first of `names` that `class` (or a base other than `object`)
 /// defines: (whether a fallback, owner, name), or the outcome saying it
 /// cannot be told / none exists.
-fn first_of(input: &Input, class: &ClassRef, names: &[&str]) -> Result<(bool, ClassRef, String), Outcome> {
+fn first_of(
+    input: &Input,
+    class: &ClassRef,
+    names: &[&str],
+) -> Result<(bool, ClassRef, String), Outcome> {
     let infer = input.infer;
     let object = infer.builtin_class("object");
     for (i, name) in names.iter().enumerate() {
@@ -786,9 +806,12 @@ fn dispatch(input: &Input) -> Option<Outcome> {
                 Err(o) => return Some(o.arg("op", op)),
             };
             match first_of(input, &class, &[inplace, method]) {
-                Ok((false, owner, name)) => found(input, DispatchFacet::Found, &class, &owner, &name),
+                Ok((false, owner, name)) => {
+                    found(input, DispatchFacet::Found, &class, &owner, &name)
+                }
                 Ok((true, owner, name)) => {
-                    found(input, DispatchFacet::Fallback, &class, &owner, &name).arg("first", inplace)
+                    found(input, DispatchFacet::Fallback, &class, &owner, &name)
+                        .arg("first", inplace)
                 }
                 Err(o) => o,
             }
@@ -818,7 +841,13 @@ fn dispatch(input: &Input) -> Option<Outcome> {
     Some(outcome.arg("receiver", snippet(receiver_node, src)))
 }
 
-fn found(input: &Input, facet: DispatchFacet, class: &ClassRef, owner: &ClassRef, name: &str) -> Outcome {
+fn found(
+    input: &Input,
+    facet: DispatchFacet,
+    class: &ClassRef,
+    owner: &ClassRef,
+    name: &str,
+) -> Outcome {
     let infer = input.infer;
     Outcome::new(facet)
         .arg("cls", infer.class_name(class))
@@ -847,9 +876,11 @@ fn binary(input: &Input, left: Node) -> Option<Outcome> {
                 .as_ref()
                 .map(|r| (r, first_of(input, r, &[reflected])))
             {
-                Some((r, Ok((_, owner, name)))) => found(input, DispatchFacet::Reflected, r, &owner, &name)
-                    .arg("left_cls", infer.class_name(l))
-                    .arg("first", method),
+                Some((r, Ok((_, owner, name)))) => {
+                    found(input, DispatchFacet::Reflected, r, &owner, &name)
+                        .arg("left_cls", infer.class_name(l))
+                        .arg("first", method)
+                }
                 Some((r, Err(ro))) if ro.facet == DispatchFacet::Missing.name() => {
                     Outcome::new(DispatchFacet::MissingBoth)
                         .arg("cls", infer.class_name(l))
@@ -916,7 +947,12 @@ fn construct(input: &Input) -> Option<Outcome> {
             Lookup::Found {
                 owner,
                 member: Member::Generated(by),
-            } => Ok((format!("{}.{name}", infer.class_name(&owner)), true, Some(by), false)),
+            } => Ok((
+                format!("{}.{name}", infer.class_name(&owner)),
+                true,
+                Some(by),
+                false,
+            )),
             Lookup::Found {
                 owner,
                 member: Member::Binding(b),

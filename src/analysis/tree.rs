@@ -130,7 +130,10 @@ pub fn snippet(node: Node, src: &[u8]) -> String {
             break;
         }
         let mut c = n.walk();
-        todo.extend(n.children(&mut c).filter(|k| k.child_count() > 0 || k.kind() == "comment"));
+        todo.extend(
+            n.children(&mut c)
+                .filter(|k| k.child_count() > 0 || k.kind() == "comment"),
+        );
     }
     comments.sort_by_key(|r| r.start);
     let mut text = String::new();
@@ -305,8 +308,16 @@ mod tests {
     fn snippets_drop_comments_and_collapse_lines() {
         let src = "register(on_done,  # <1>\n         timeout=3)\n";
         let tree = parse(src);
-        let call = tree.root_node().named_child(0).unwrap().named_child(0).unwrap();
-        assert_eq!(snippet(call, src.as_bytes()), "register(on_done, timeout=3)");
+        let call = tree
+            .root_node()
+            .named_child(0)
+            .unwrap()
+            .named_child(0)
+            .unwrap();
+        assert_eq!(
+            snippet(call, src.as_bytes()),
+            "register(on_done, timeout=3)"
+        );
     }
 
     #[test]

@@ -329,4 +329,3 @@ pub fn triggers() -> Result<&'static Triggers, &'static str> {
         .as_ref()
         .map_err(String::as_str)
 }
-

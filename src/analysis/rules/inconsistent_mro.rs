@@ -24,7 +24,12 @@ fn bases<'a>(ctx: &Ctx<'a>, class: Node<'a>) -> Vec<Node<'a>> {
     let mut c = list.walk();
     let found: Vec<Node> = list
         .named_children(&mut c)
-        .filter(|n| !matches!(n.kind(), "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"))
+        .filter(|n| {
+            !matches!(
+                n.kind(),
+                "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
+            )
+        })
         .collect();
     let _ = ctx;
     found

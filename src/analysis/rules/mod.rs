@@ -184,7 +184,10 @@ impl<'a> Ctx<'a> {
         let model = self.infer.this();
         let scope = model.scope_at(at.start_byte() as u32);
         model.resolving_scope(scope, name).is_none()
-            && model.scope(super::semantic::MODULE_SCOPE).star_imports.is_empty()
+            && model
+                .scope(super::semantic::MODULE_SCOPE)
+                .star_imports
+                .is_empty()
     }
 
     /// Whether an expression holds an instance of what one of the qualified

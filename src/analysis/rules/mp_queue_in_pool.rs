@@ -73,7 +73,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let is_pool = ctx.holds(receiver, POOLS)
         && !ctx.holds(
             receiver,
-            &["multiprocessing.pool.ThreadPool", "multiprocessing.dummy.Pool"],
+            &[
+                "multiprocessing.pool.ThreadPool",
+                "multiprocessing.dummy.Pool",
+            ],
         );
     if !is_pool {
         return;

@@ -343,15 +343,13 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if search.found.is_empty() {
         return;
     }
-    let fix = ctx.builtin_unshadowed("list", node).then(|| {
-            Fix {
-                safety: Safety::Unsafe,
-                edits: vec![Edit {
-                    range: iter.byte_range(),
-                    text: format!("list({})", ctx.text(iter)),
-                }],
-            }
-        });
+    let fix = ctx.builtin_unshadowed("list", node).then(|| Fix {
+        safety: Safety::Unsafe,
+        edits: vec![Edit {
+            range: iter.byte_range(),
+            text: format!("list({})", ctx.text(iter)),
+        }],
+    });
     for m in search.found {
         out.push(Diagnostic {
             rule: RULE.id,

@@ -4,9 +4,9 @@
 
 use tree_sitter::Node;
 
-use crate::analysis::semantic::value::Value;
 use super::mentions;
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
+use crate::analysis::semantic::value::Value;
 
 pub const RULE: Rule = Rule {
     id: "send-to-unstarted-generator",

@@ -4,8 +4,8 @@
 
 use tree_sitter::Node;
 
-use crate::analysis::tree::contains_yield;
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
+use crate::analysis::tree::contains_yield;
 
 pub const RULE: Rule = Rule {
     id: "stop-iteration-in-generator",

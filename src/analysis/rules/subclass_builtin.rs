@@ -197,7 +197,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         }
         // A sequence `__getitem__` that only changes slicing (returning the
         // subclass for `x[1:3]`): iteration skipping it changes nothing.
-        if *method == "__getitem__" && builtin != "dict" && crate::analysis::tree::mentions(def, "slice", ctx.src) {
+        if *method == "__getitem__"
+            && builtin != "dict"
+            && crate::analysis::tree::mentions(def, "slice", ctx.src)
+        {
             continue;
         }
         let class = node.child_by_field_name("name").map_or("", |n| ctx.text(n));

@@ -25,6 +25,11 @@ pub const RULE: Rule = Rule {
 /// object of a `Coroutine` class.
 pub(super) fn coroutine_callee(ctx: &Ctx, call: Node) -> Option<String> {
     let func = call.child_by_field_name("function")?;
+    // The sentence calls the callee a coroutine function: only for a `def`
+    // (bound or not), not for a wrapper such as `lru_cache` returning one.
+    if !matches!(ctx.value(func), Value::Function(_) | Value::BoundMethod(..)) {
+        return None;
+    }
     let v = ctx.value(call);
     let coroutine = match &v {
         Value::Coroutine(Some(_)) => true,
@@ -37,7 +42,10 @@ pub(super) fn coroutine_callee(ctx: &Ctx, call: Node) -> Option<String> {
     if !coroutine {
         return None;
     }
-    Some(ctx.resolve(func).unwrap_or_else(|| ctx.text(func).split_whitespace().collect()))
+    Some(
+        ctx.resolve(func)
+            .unwrap_or_else(|| ctx.text(func).split_whitespace().collect()),
+    )
 }
 
 /// Whether the innermost scope around the node being checked is an

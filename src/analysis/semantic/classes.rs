@@ -179,7 +179,12 @@ impl Infer<'_> {
 
     /// The MRO of a stdlib class: the runtime's, from the table dumped from
     /// CPython, each entry found in the stubs again.
-    fn stub_mro(&self, c: &ClassRef, m: &ModuleModel, class: &super::Class) -> Result<Vec<ClassRef>, MroError> {
+    fn stub_mro(
+        &self,
+        c: &ClassRef,
+        m: &ModuleModel,
+        class: &super::Class,
+    ) -> Result<Vec<ClassRef>, MroError> {
         let shown = self.class_name(c);
         let raw = format!("{}.{}", m.name, class.qualname);
         let entries = super::stubs::runtime_mro(&shown)
@@ -232,7 +237,9 @@ impl Infer<'_> {
             return done.clone();
         }
         let result = self.compute_member_order(c);
-        self.member_orders.borrow_mut().insert(c.clone(), result.clone());
+        self.member_orders
+            .borrow_mut()
+            .insert(c.clone(), result.clone());
         result
     }
 

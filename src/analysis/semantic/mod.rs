@@ -264,6 +264,9 @@ pub struct ModuleModel {
     pub all: Option<Vec<Name>>,
     /// Byte offset where each line starts.
     pub line_starts: Vec<u32>,
+    /// Binding ids by target range, built on first use by
+    /// [`ModuleModel::binding_at`].
+    binding_index: std::sync::OnceLock<HashMap<(u32, u32), BindingId>>,
     /// Expression ids by range, built on first use by [`ModuleModel::expr_at`].
     range_index: std::sync::OnceLock<HashMap<(u32, u32), ExprId>>,
 }
@@ -427,6 +430,19 @@ impl ModuleModel {
             Ok(i) => i as u32,
             Err(i) => i.saturating_sub(1) as u32,
         }
+    }
+
+    /// The binding whose target (a name being bound: a `def`'s or
+    /// `class`'s name, an assignment target, a parameter) has this range.
+    pub fn binding_at(&self, range: Range<u32>) -> Option<BindingId> {
+        let index = self.binding_index.get_or_init(|| {
+            let mut map = HashMap::with_capacity(self.bindings.len());
+            for (i, b) in self.bindings.iter().enumerate() {
+                map.insert((b.range.start, b.range.end), i as BindingId);
+            }
+            map
+        });
+        index.get(&(range.start, range.end)).copied()
     }
 
     /// Whether path `a` is `b` or one of its ancestors (code on path `b` runs

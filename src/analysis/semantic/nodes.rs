@@ -21,10 +21,17 @@ impl Infer<'_> {
         self.this().expr_at(r)
     }
 
-    /// What a syntax node (an expression) of this module holds.
+    /// What a syntax node of this module holds: an expression's value, or
+    /// for a name being bound (a `def`'s or `class`'s name, an assignment
+    /// target) what the binding gives it.
     pub fn node_value(&self, node: Node) -> Value {
-        match self.node_expr(node) {
-            Some(e) => self.expr(&self.this().clone(), e),
+        let m = self.this().clone();
+        if let Some(e) = self.node_expr(node) {
+            return self.expr(&m, e);
+        }
+        let r = node.start_byte() as u32..node.end_byte() as u32;
+        match m.binding_at(r) {
+            Some(b) => self.binding(&m, b),
             None => Value::Unknown,
         }
     }
@@ -207,7 +214,10 @@ impl Infer<'_> {
         if let Value::Instance(c, _) = &v {
             let order = self.lookup_order(c);
             for (i, q) in quals.iter().enumerate() {
-                if self.class_for_qualname(q).is_some_and(|k| order.contains(&k)) {
+                if self
+                    .class_for_qualname(q)
+                    .is_some_and(|k| order.contains(&k))
+                {
                     return Some(i);
                 }
             }

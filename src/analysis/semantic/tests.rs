@@ -26,7 +26,9 @@ fn value_of(src: &str, needle: &str, nth: usize) -> String {
         .nth(nth)
         .expect("needle") as u32;
     let end = start + needle.len() as u32;
-    let e = model.expr_at(start..end).unwrap_or_else(|| panic!("no expression at {needle} #{nth}"));
+    let e = model
+        .expr_at(start..end)
+        .unwrap_or_else(|| panic!("no expression at {needle} #{nth}"));
     infer.describe(&infer.expr(&model, e))
 }
 
@@ -151,4 +153,3 @@ fn unknowns_stay_unknown() {
     // setattr with a computed name: instance attributes cannot be listed.
     assert_eq!(value_of(src, "self.k", 1), "?");
 }
-
