@@ -99,10 +99,162 @@ fn wrong_content_length_does_not_kill_the_server() {
         json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 9}}),
     );
     let resp = c.response(id);
-    assert!(
-        resp.get("result").is_some() || resp.get("error").is_some(),
-        "{resp}"
-    );
+    let hover = hover_text(&resp["result"]).unwrap_or_else(|| panic!("{resp}"));
+    assert!(hover.starts_with("**§12.6"), "{hover}");
+    assert_eq!(c.response_to(&Value::Null)["error"]["code"], -32700);
     assert_still_serving(&mut c);
+    assert!(null_id_errors(&mut c).is_empty());
     let _: Value = c.request("shutdown", Value::Null);
+}
+
+/// The error responses with `id: null` received so far (their codes).
+fn null_id_errors(c: &mut Client) -> Vec<i64> {
+    let (errors, rest): (Vec<Value>, Vec<Value>) = std::mem::take(&mut c.backlog)
+        .into_iter()
+        .partition(|m| m["id"].is_null() && m.get("error").is_some());
+    c.backlog = rest;
+    errors
+        .iter()
+        .map(|m| m["error"]["code"].as_i64().unwrap_or(0))
+        .collect()
+}
+
+fn framed(body: &str) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+/// Every malformed frame and invalid JSON-RPC shape of the attack run, one
+/// after the other in one session: each gets the error the spec prescribes
+/// (with the request's id when it is usable) and the next hover is answered.
+#[test]
+fn every_malformed_message_gets_its_error_and_the_session_continues() {
+    let mut c = ready();
+    let cases: Vec<(Vec<u8>, i64, Value)> = vec![
+        (b"Content-Length: 0\r\n\r\n".to_vec(), -32700, Value::Null),
+        (framed("{not json"), -32700, Value::Null),
+        (framed("[1, 2]"), -32600, Value::Null),
+        (
+            framed(r#"{"jsonrpc":"2.0","id":1.5,"method":"textDocument/hover"}"#),
+            -32600,
+            Value::Null,
+        ),
+        (
+            framed(r#"{"jsonrpc":"2.0","id":1e3,"method":"textDocument/hover"}"#),
+            -32600,
+            Value::Null,
+        ),
+        (
+            framed(r#"{"jsonrpc":"2.0","id":{},"method":"textDocument/hover"}"#),
+            -32600,
+            Value::Null,
+        ),
+        (
+            framed(r#"{"jsonrpc":"2.0","id":[1],"method":"textDocument/hover"}"#),
+            -32600,
+            Value::Null,
+        ),
+        (
+            framed(r#"{"jsonrpc":"2.0","id":true,"method":"textDocument/hover"}"#),
+            -32600,
+            Value::Null,
+        ),
+        (
+            framed(r#"{"jsonrpc":"2.0","id":1180591620717411303424,"method":"x"}"#),
+            -32600,
+            Value::Null,
+        ),
+        (
+            framed(r#"{"jsonrpc":"2.0","id":900,"method":12}"#),
+            -32600,
+            json!(900),
+        ),
+        (
+            framed(r#"{"jsonrpc":"1.0","id":901,"method":"textDocument/hover"}"#),
+            -32600,
+            json!(901),
+        ),
+        (
+            framed(r#"{"jsonrpc":null,"id":"x902","method":"textDocument/hover"}"#),
+            -32600,
+            json!("x902"),
+        ),
+        (
+            framed(r#"{"jsonrpc":"2.0","id":903,"id":904,"method":"shutdown"}"#),
+            -32600,
+            Value::Null,
+        ),
+        (
+            b"Content-Length: 13\n\n{\"broken\": 1}".to_vec(),
+            -32600,
+            Value::Null,
+        ),
+        (b"Content-Length: -1\r\n\r\n".to_vec(), -32700, Value::Null),
+        (
+            b"Content-Length: 300\r\n\r\n{\"a\":".to_vec(),
+            -32700,
+            Value::Null,
+        ),
+        (b"Content-Length: 7\r\n\r\n".to_vec(), -32700, Value::Null),
+        (b"\x00\xff garbage".to_vec(), -32700, Value::Null),
+    ];
+    for (bad, code, id) in cases {
+        c.send_raw(&bad);
+        let what = String::from_utf8_lossy(&bad).into_owned();
+        // The hover right behind it (a cut frame is only known to be bad
+        // when the next one arrives).
+        let hover = c.request_async(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 9}}),
+        );
+        let reply = c.response_to(&id);
+        assert_eq!(reply["error"]["code"], code, "{what}: {reply}");
+        let text = hover_text(&c.response(hover)["result"]).unwrap_or_default();
+        assert!(text.starts_with("**§12.6"), "{what}: {text}");
+        assert!(null_id_errors(&mut c).is_empty(), "{what}: a second error");
+    }
+    assert_eq!(c.shutdown().code(), Some(0));
+}
+
+mod junk_between_requests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn junk() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..40),
+            Just(b"Content-Length: ".to_vec()),
+            Just(b"Content-Type: x".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"{".to_vec()),
+            Just(b"\"".to_vec()),
+            "[0-9]{1,3}".prop_map(String::into_bytes),
+            Just(br#"{"jsonrpc":"2.0","id":{},"method":"x"}"#.to_vec()),
+        ];
+        proptest::collection::vec(piece, 0..6).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Random bytes between valid requests sent to the real server:
+        /// every valid request is answered, with the real hover.
+        #[test]
+        fn every_valid_request_is_answered(junks in proptest::collection::vec(junk(), 3..5)) {
+            let mut c = ready();
+            for j in &junks {
+                c.send_raw(j);
+                let id = c.request_async(
+                    "textDocument/hover",
+                    json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 9}}),
+                );
+                let resp = c.response(id);
+                let text = hover_text(&resp["result"]).unwrap_or_default();
+                prop_assert!(text.starts_with("**§12.6"), "{resp} after {:?}", String::from_utf8_lossy(j));
+            }
+            prop_assert_eq!(c.shutdown().code(), Some(0));
+        }
+    }
 }

@@ -820,11 +820,19 @@ pub async fn run_stdio() -> i32 {
     let (proxy_out, server_out) = tokio::io::duplex(1 << 20);
     let (errors_tx, errors_rx) = tokio::sync::mpsc::channel(64);
     let exit = Arc::new(tokio::sync::Notify::new());
+    struct NoSide;
+    impl transport::Side for NoSide {
+        fn take(&self, _: &tower_lsp_server::jsonrpc::Request) -> bool {
+            false
+        }
+        fn cancel(&self, _: &tower_lsp_server::jsonrpc::Id) {}
+    }
     let input = tokio::spawn(transport::pump_input(
         tokio::io::stdin(),
         proxy_in,
         errors_tx,
         exit.clone(),
+        Arc::new(NoSide),
     ));
     let output = tokio::spawn(transport::pump_output(
         proxy_out,
