@@ -53,19 +53,33 @@ fn unknown_methods_and_malformed_json() {
 #[test]
 fn out_of_range_positions_and_bad_changes_are_clamped_or_ignored() {
     let mut c = ready();
-    for (line, ch) in [(0, 9999), (9999, 0), (u32::MAX, u32::MAX)] {
+    // Clamped to the end of the line / of the text, where the hover is
+    // the one at that position.
+    for (line, ch, clamped) in [
+        (0, 9999, (0, 8)),
+        (9999, 0, (2, 0)),
+        (u32::MAX, u32::MAX, (2, 0)),
+    ] {
         let r = c.hover(URI, line, ch);
-        assert!(r.is_null() || r.get("contents").is_some(), "{r}");
+        assert_eq!(r, c.hover(URI, clamped.0, clamped.1), "({line}, {ch})");
     }
-    // A change to an unopened document and one going back in version.
+    // A change to an unopened document: ignored.
     c.notify("textDocument/didChange", json!({"textDocument": {"uri": "file:///nope.py", "version": 5}, "contentChanges": [{"text": "x"}]}));
+    assert_still_serving(&mut c);
+    // One going back in version: ignored, and the document is out of step
+    // with the editor until a full text arrives.
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": URI, "version": 0}, "contentChanges": [{"text": ""}]}),
     );
+    assert_eq!(c.hover(URI, 1, 9), Value::Null);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": TEXT}]}),
+    );
     assert_still_serving(&mut c);
     // A range far past the end, and a reversed range: clamped, text stays valid UTF-8.
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [
         {"range": {"start": {"line": 500, "character": 3}, "end": {"line": 900, "character": 0}}, "text": "\n# end 😀\n"},
         {"range": {"start": {"line": 1, "character": 40}, "end": {"line": 1, "character": 2}}, "text": ""}]}));
     assert_still_serving(&mut c);
@@ -75,17 +89,83 @@ fn out_of_range_positions_and_bad_changes_are_clamped_or_ignored() {
     assert_eq!(c.shutdown().code(), Some(0));
 }
 
+/// A document over the size limit (default 4 MiB) gets one clear message
+/// and no analysis; edits still apply to its text; raising `maxFileSize`
+/// turns analysis on for it.
 #[test]
-fn huge_documents_are_served() {
+fn huge_documents_are_switched_off_with_one_message() {
     let mut c = ready();
     let block = "def gen(n):\n    total = yield from helper(n)\n    return total\n\n";
     let big: String = block.repeat(10 * 1024 * 1024 / block.len());
     let uri = "file:///tmp/pyexplain-protocol/big.py";
     c.open(uri, &big);
+    let said = c.wait_for("window/showMessage");
+    let message = said["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("big.py") && message.contains("maxFileSize"),
+        "{said}"
+    );
+    assert_eq!(c.diagnostics(uri)["diagnostics"], json!([]));
     let last_line = big.lines().count() as u32 - 3;
-    let t = hover_text(&c.hover(uri, last_line, 13)).expect("hover at the end of a 10 MB file");
-    assert!(t.starts_with("**§12.6"));
+    assert_eq!(c.hover(uri, last_line, 13), Value::Null);
+    let actions = c.actions_at(uri, last_line, 13);
+    assert!(actions.is_empty(), "{actions:?}");
     assert_still_serving(&mut c);
+    // An edit: still off, no second message.
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+        {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "# edited\n"}]}));
+    assert_eq!(c.diagnostics(uri)["diagnostics"], json!([]));
+    assert!(!c
+        .backlog
+        .iter()
+        .any(|m| m["method"] == "window/showMessage"));
+    // A higher limit: analysed (the edit above is in its text).
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pyexplain": {"maxFileSize": 64 * 1024 * 1024, "timeBudgetMs": 600_000}}}),
+    );
+    let t = hover_text(&c.hover(uri, last_line + 1, 13)).expect("hover with the limit raised");
+    assert!(t.starts_with("**§12.6"), "{t}");
+    assert_eq!(
+        c.hover(uri, 0, 3),
+        Value::Null,
+        "the comment the edit added"
+    );
+    assert_eq!(c.shutdown().code(), Some(0));
+}
+
+/// A setting with the wrong type is said once, when it arrives, not on
+/// every request (it used to pop up on every hover and keystroke).
+#[test]
+fn a_bad_setting_is_reported_once() {
+    let mut c = Client::spawn(&[]);
+    c.initialize(
+        json!({"processId": null, "rootUri": null, "capabilities": {},
+        "initializationOptions": {"select": ["no-such-rule"], "hover": {"enable": "yes"}}}),
+    );
+    c.open(URI, TEXT);
+    for _ in 0..3 {
+        assert_still_serving(&mut c);
+        let _ = c.actions_at(URI, 1, 9);
+    }
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [
+        {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "\n"}]}));
+    let _ = c.diagnostics(URI);
+    let _ = c.diagnostics(URI);
+    let messages: Vec<String> = c
+        .backlog
+        .iter()
+        .filter(|m| m["method"] == "window/showMessage")
+        .map(|m| {
+            m["params"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages[0].contains("no-such-rule") || messages[1].contains("no-such-rule"));
+    assert!(messages.iter().any(|m| m.contains("hover.enable")));
     assert_eq!(c.shutdown().code(), Some(0));
 }
 
