@@ -65,6 +65,12 @@ struct FileResult {
     warning: Option<String>,
 }
 
+/// The most fixes applied to one file. Each fix is applied and the file
+/// checked again until no fix applies; this bound only stops a pair of
+/// fixes that would undo each other for ever (a repeated text stops it
+/// too), and is said when hit.
+const MAX_FIXES: usize = 10_000;
+
 /// Runs `check`; returns the exit code (0 clean, 1 findings, 2 usage or I/O error).
 pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut err = std::io::stderr();
@@ -78,7 +84,10 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut configs: HashMap<PathBuf, Result<Config, String>> = HashMap::new();
     let mut jobs = Vec::with_capacity(files.len());
     for file in files {
-        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        // pyproject.toml is looked up from the file's real location:
+        // `check a.py` and `check ./a.py` read the same configuration.
+        let absolute = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
+        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
         let config = configs
             .entry(dir.clone())
             .or_insert_with(|| config::load_for(&dir))
@@ -111,7 +120,7 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut results: Vec<FileResult> = jobs
         .par_iter()
         .map(|(path, config)| {
-            let r = check_file(path, &config.selection, opts);
+            let r = check_file(path, &config.selection, opts, lang);
             done.fetch_add(1, Ordering::Relaxed);
             r
         })
@@ -159,6 +168,8 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
             ("fixed".to_string(), fixed.to_string()),
         ];
         let key = match (findings, fixed) {
+            // Never "All checks passed." when something could not be checked.
+            (0, 0) if usage_error => "ui.check-failed",
             (0, 0) => "ui.check-clean",
             (1, 0) => "ui.check-found-one",
             (_, 0) => "ui.check-found",
@@ -166,6 +177,26 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         };
         let summary = k.fill(lang, key, &n).unwrap_or_default();
         writeln!(err, "{summary}")?;
+        if usage_error && key != "ui.check-failed" {
+            writeln!(err, "{}", k.ui(lang, "ui.check-failed"))?;
+        }
+        if opts.fix && !opts.unsafe_fixes {
+            // Say what --fix left for --unsafe-fixes.
+            let unsafe_only = results
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .filter(|d| d.fix.as_ref().is_some_and(|f| f.safety == Safety::Unsafe))
+                .count();
+            let key = if unsafe_only == 1 {
+                "ui.check-unsafe-only-one"
+            } else {
+                "ui.check-unsafe-only"
+            };
+            if unsafe_only > 0 {
+                let args = [("n".to_string(), unsafe_only.to_string())];
+                writeln!(err, "{}", k.fill(lang, key, &args).unwrap_or_default())?;
+            }
+        }
     }
     Ok(if usage_error {
         2
@@ -176,7 +207,7 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     })
 }
 
-fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileResult {
+fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions, lang: Lang) -> FileResult {
     let mut result = FileResult {
         path: path.to_path_buf(),
         parsed: None,
@@ -199,28 +230,33 @@ fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileRe
     let mut parsed = Parsed::new(text);
     let mut diagnostics = rules::check(&parsed, selection);
     if opts.fix {
-        // Apply fixes one at a time (re-checking after each), a bounded number of passes.
-        let allowed = |s: Safety| s == Safety::Safe || opts.unsafe_fixes;
-        let mut changed = false;
-        for _ in 0..64 {
-            let Some(fix) = diagnostics
-                .iter()
-                .filter_map(|d| d.fix.as_ref())
-                .find(|f| allowed(f.safety))
-            else {
-                break;
-            };
-            let Some(new_text) = apply_edits(&parsed.text, &fix.edits) else {
-                break;
-            };
-            parsed = Parsed::new(new_text);
-            diagnostics = rules::check(&parsed, selection);
-            result.fixed += 1;
-            changed = true;
-        }
-        if changed {
-            if let Err(e) = std::fs::write(path, &parsed.text) {
-                result.error = Some(format!("cannot write fixes: {e}"));
+        match fix_file(
+            path,
+            parsed,
+            diagnostics,
+            selection,
+            opts.unsafe_fixes,
+            lang,
+        ) {
+            Fixed::Done {
+                parsed: p,
+                diagnostics: d,
+                fixed,
+                note,
+            } => {
+                parsed = p;
+                diagnostics = d;
+                result.fixed = fixed;
+                result.warning = note;
+            }
+            Fixed::Failed {
+                parsed: p,
+                diagnostics: d,
+                error,
+            } => {
+                parsed = p;
+                diagnostics = d;
+                result.error = Some(error);
             }
         }
     }
@@ -229,6 +265,134 @@ fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileRe
     parsed.release_tree();
     result.parsed = Some(parsed);
     result
+}
+
+/// What `--fix` did to one file.
+enum Fixed {
+    /// Written (or nothing to do); `note`: a warning to print (not fixed
+    /// because of syntax errors, or the bound was hit).
+    Done {
+        parsed: Parsed,
+        diagnostics: Vec<Diagnostic>,
+        fixed: usize,
+        note: Option<String>,
+    },
+    /// The write failed: the file is as it was (these are its findings).
+    Failed {
+        parsed: Parsed,
+        diagnostics: Vec<Diagnostic>,
+        error: String,
+    },
+}
+
+/// Applies fixes one at a time, checking again after each, until none
+/// applies (or [`MAX_FIXES`], or a text seen before); then writes the file
+/// atomically. A file with syntax errors is not fixed: a fix computed on an
+/// error-recovered tree can land anywhere.
+fn fix_file(
+    path: &Path,
+    original: Parsed,
+    diagnostics: Vec<Diagnostic>,
+    selection: &Selection,
+    unsafe_fixes: bool,
+    lang: Lang,
+) -> Fixed {
+    let k = crate::knowledge::knowledge();
+    let allowed = |s: Safety| s == Safety::Safe || unsafe_fixes;
+    let has_fix = |ds: &[Diagnostic]| {
+        ds.iter()
+            .any(|d| d.fix.as_ref().is_some_and(|f| allowed(f.safety)))
+    };
+    if !has_fix(&diagnostics) {
+        return Fixed::Done {
+            parsed: original,
+            diagnostics,
+            fixed: 0,
+            note: None,
+        };
+    }
+    if let Some(line) = syntax_error_line(&original) {
+        let args = [("line".to_string(), line.to_string())];
+        let note = k.fill(lang, "ui.check-not-fixed-syntax", &args);
+        return Fixed::Done {
+            parsed: original,
+            diagnostics,
+            fixed: 0,
+            note,
+        };
+    }
+    let mut parsed = original.clone();
+    let mut current = diagnostics.clone();
+    let mut fixed = 0;
+    let mut seen = std::collections::HashSet::new();
+    let mut note = None;
+    loop {
+        let Some(fix) = current
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .find(|f| allowed(f.safety))
+        else {
+            break;
+        };
+        let Some(new_text) = apply_edits(&parsed.text, &fix.edits) else {
+            break;
+        };
+        if fixed >= MAX_FIXES || !seen.insert(new_text.clone()) {
+            let args = [("n".to_string(), fixed.to_string())];
+            note = k.fill(lang, "ui.check-fix-limit", &args);
+            break;
+        }
+        parsed = Parsed::new(new_text);
+        current = rules::check(&parsed, selection);
+        fixed += 1;
+    }
+    if fixed == 0 {
+        return Fixed::Done {
+            parsed: original,
+            diagnostics,
+            fixed,
+            note,
+        };
+    }
+    // Write through a link to the file it names, atomically.
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match crate::files::write_atomic(&target, parsed.text.as_bytes()) {
+        Ok(()) => Fixed::Done {
+            parsed,
+            diagnostics: current,
+            fixed,
+            note,
+        },
+        Err(e) => Fixed::Failed {
+            parsed: original,
+            diagnostics,
+            error: format!("cannot write fixes ({fixed} not applied; the file is unchanged): {e}"),
+        },
+    }
+}
+
+/// The 1-based line of the first syntax error, if the file has one.
+fn syntax_error_line(parsed: &Parsed) -> Option<usize> {
+    let root = parsed.tree.as_ref()?.root_node();
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    let mut node = root;
+    // Descend to the first error or missing node.
+    'down: loop {
+        if node.is_error() || node.is_missing() {
+            break;
+        }
+        for child in node.children(&mut cursor) {
+            if child.has_error() {
+                node = child;
+                continue 'down;
+            }
+        }
+        break;
+    }
+    Some(parsed.lines.line_of(node.start_byte()) + 1)
 }
 
 /// 1-based line and column (in characters) of a byte offset.
