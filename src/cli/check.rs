@@ -326,14 +326,11 @@ fn fix_file(
     let mut fixed = 0;
     let mut seen = std::collections::HashSet::new();
     let mut note = None;
-    loop {
-        let Some(fix) = current
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .find(|f| allowed(f.safety))
-        else {
-            break;
-        };
+    while let Some(fix) = current
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .find(|f| allowed(f.safety))
+    {
         let Some(new_text) = apply_edits(&parsed.text, &fix.edits) else {
             break;
         };
