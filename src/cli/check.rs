@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use crate::analysis::rules::{self, apply_edits, Diagnostic, Safety, Selection};
+use crate::analysis::rules::{self, Diagnostic, Safety, Selection};
 use crate::analysis::{Encoding, Parsed};
 use crate::config::{self, Config};
 use crate::files::Unreadable;
@@ -64,12 +64,6 @@ struct FileResult {
     error: Option<String>,
     warning: Option<String>,
 }
-
-/// The most fixes applied to one file. Each fix is applied and the file
-/// checked again until no fix applies; this bound only stops a pair of
-/// fixes that would undo each other for ever (a repeated text stops it
-/// too), and is said when hit.
-const MAX_FIXES: usize = 10_000;
 
 /// Runs `check`; returns the exit code (0 clean, 1 findings, 2 usage or I/O error).
 pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
@@ -285,10 +279,11 @@ enum Fixed {
     },
 }
 
-/// Applies fixes one at a time, checking again after each, until none
-/// applies (or [`MAX_FIXES`], or a text seen before); then writes the file
-/// atomically. A file with syntax errors is not fixed: a fix computed on an
-/// error-recovered tree can land anywhere.
+/// Applies the fixes to convergence ([`rules::fix_all`]: round by round
+/// until none applies, at most [`rules::MAX_FIX_ROUNDS`] rounds, said when
+/// hit), then writes the file atomically. A file with syntax errors is not
+/// fixed (said, with the line): a fix computed on an error-recovered tree
+/// can land anywhere.
 fn fix_file(
     path: &Path,
     original: Parsed,
@@ -321,28 +316,18 @@ fn fix_file(
             note,
         };
     }
-    let mut parsed = original.clone();
-    let mut current = diagnostics.clone();
-    let mut fixed = 0;
-    let mut seen = std::collections::HashSet::new();
-    let mut note = None;
-    while let Some(fix) = current
-        .iter()
-        .filter_map(|d| d.fix.as_ref())
-        .find(|f| allowed(f.safety))
-    {
-        let Some(new_text) = apply_edits(&parsed.text, &fix.edits) else {
-            break;
-        };
-        if fixed >= MAX_FIXES || !seen.insert(new_text.clone()) {
-            let args = [("n".to_string(), fixed.to_string())];
-            note = k.fill(lang, "ui.check-fix-limit", &args);
-            break;
+    let result = rules::fix_all(&original.text, selection, unsafe_fixes);
+    let fixed = result.applied;
+    let note = match result.stopped {
+        Some(rules::FixStop::NoConvergence) => {
+            let args = [("n".to_string(), rules::MAX_FIX_ROUNDS.to_string())];
+            k.fill(lang, "ui.check-fix-limit", &args)
         }
-        parsed = Parsed::new(new_text);
-        current = rules::check(&parsed, selection);
-        fixed += 1;
-    }
+        // Checked above, with the line.
+        Some(rules::FixStop::SyntaxErrors) | None => None,
+    };
+    let parsed = Parsed::new(result.text);
+    let current = rules::check(&parsed, selection);
     if fixed == 0 {
         return Fixed::Done {
             parsed: original,
