@@ -13,7 +13,10 @@ Rules (documented in knowledge/README.md):
 - else, if the block is directly followed by a ```text block, stdout must
   equal that block's text;
 - `...` inside an expected line matches any text (for addresses, timings);
-- the exit status must be 0 either way.
+- the exit status must be 0 either way;
+- with PYEXPLAIN_EXAMPLES_SKIP_MISSING=1, a block that fails only because
+  a third-party module is not installed (ModuleNotFoundError) is counted as
+  skipped, and said (plain `cargo test` on a machine without aiohttp).
 Exit status: 0 all blocks pass, 1 some failed, 2 usage error.
 """
 import os
@@ -81,6 +84,9 @@ def run(path, start, code, expected):
         except subprocess.TimeoutExpired:
             return f"{path}:{start}: timed out after {TIMEOUT}s"
     if proc.returncode != 0:
+        missing = re.search(r"ModuleNotFoundError: No module named '([^']+)'", proc.stderr)
+        if missing and os.environ.get("PYEXPLAIN_EXAMPLES_SKIP_MISSING") == "1":
+            return ("skip", f"{path}:{start}: module {missing.group(1)} is not installed")
         return f"{path}:{start}: exit {proc.returncode}\n{proc.stderr.strip()}"
     if expected is None:
         return None
@@ -98,18 +104,24 @@ def main(argv):
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
-    failures, count = [], 0
+    failures, skipped, count = [], [], 0
     for path in argv:
         with open(path, encoding="utf-8") as f:
             text = f.read()
         for start, code, expected in blocks(text):
             count += 1
             err = run(path, start, code, expected)
-            if err:
+            if isinstance(err, tuple):
+                skipped.append(err[1])
+            elif err:
                 failures.append(err)
     for f in failures:
         print(f, file=sys.stderr)
-    print(f"{count - len(failures)} passed, {len(failures)} failed")
+    for s in skipped:
+        print(f"skipped: {s}", file=sys.stderr)
+    passed = count - len(failures) - len(skipped)
+    tail = f", {len(skipped)} skipped" if skipped else ""
+    print(f"{passed} passed, {len(failures)} failed{tail}")
     return 1 if failures else 0
 
 
