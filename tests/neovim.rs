@@ -10,7 +10,10 @@ use std::time::{Duration, Instant};
 /// The Neovim to test with: `$PYEXPLAIN_NVIM`, else the one
 /// `scripts/test` installs into .venv.
 fn nvim() -> Option<String> {
-    if let Ok(path) = std::env::var("PYEXPLAIN_NVIM") {
+    if let Some(path) = std::env::var("PYEXPLAIN_NVIM")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
         return Some(path);
     }
     let venv = common::repo().join(".venv/bin/nvim");
