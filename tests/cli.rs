@@ -56,7 +56,7 @@ fn explain_yield_from_in_the_example() {
     assert_eq!(v["id"], "yield-from");
     assert_eq!(v["lang"], "zh");
     assert_eq!(v["range"]["start"]["line"], line);
-    assert!(v["context"].as_str().unwrap().contains("委派生成器"));
+    assert!(v["context"].as_str().unwrap().contains("委托生成器"));
 
     let o = run(&["explain", &loc, "--full"]);
     assert_eq!(o.status.code(), Some(0));
