@@ -18,7 +18,7 @@ fn init_params(extra: Value) -> Value {
 }
 
 const DEMO: &str =
-    "def delegate(results, key):\n    results[key] = yield from averager()\n\nx = 1\n";
+    "def delegate(results, key):\n    results[key] = yield from averager()\n\nx = 1\n\n\ndef averager():\n    return (yield)\n";
 
 #[test]
 fn open_hover_change_hover_shutdown() {

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 const URI: &str = "file:///tmp/pyexplain-learned/demo.py";
 const DEMO: &str =
-    "def delegate(results, key):\n    results[key] = yield from averager()\n\nx = 1\n";
+    "def delegate(results, key):\n    results[key] = yield from averager()\n\nx = 1\n\n\ndef averager():\n    return (yield)\n";
 /// `yield from` (§12.6) and `def delegate` (§9.3).
 const YIELD_FROM: (u32, u32) = (1, 21);
 const DEF: (u32, u32) = (0, 5);
