@@ -84,13 +84,15 @@ pub fn map_files_until(
     stop: &AtomicBool,
     max_size: u64,
 ) -> Option<CourseMap> {
+    // One project: the files import each other through it.
+    let project = crate::project::Project::new();
     let results: Vec<(&PathBuf, Result<FileTallies, Unreadable>)> = files
         .par_iter()
         .map(|path| {
             let r = if stop.load(Ordering::Relaxed) {
                 Err(Unreadable::Skipped("stopped".into()))
             } else {
-                map_file(path, max_size)
+                map_file(path, max_size, &project)
             };
             done.fetch_add(1, Ordering::Relaxed);
             (path, r)
@@ -122,14 +124,18 @@ pub fn map_files_until(
 /// One file's tallies by note id, in the order the notes first occur.
 type FileTallies = Vec<(String, Tally)>;
 
-fn map_file(path: &Path, max_size: u64) -> Result<FileTallies, Unreadable> {
+fn map_file(
+    path: &Path,
+    max_size: u64,
+    project: &crate::project::Project,
+) -> Result<FileTallies, Unreadable> {
     let text = files::read(path)?;
     if text.len() as u64 > max_size {
         return Err(Unreadable::Skipped(format!(
             "skipped: larger than {max_size} bytes"
         )));
     }
-    let parsed = Parsed::new(text);
+    let parsed = Parsed::new(text).with_context(project.context_for(path));
     let mut out: Vec<(String, Tally)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for o in sections_in(&parsed) {

@@ -9,6 +9,7 @@
 //! - [`files`]: the Python files of a project (walking, bounded reading), atomic writes.
 //! - [`dirs`]: the private cache and data directories.
 //! - [`course_map`]: which sections a set of files exercises.
+//! - [`project`]: module names and the user's other files, for the semantic model.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -19,6 +20,7 @@ pub mod course_map;
 pub mod dirs;
 pub mod files;
 pub mod knowledge;
+pub mod project;
 pub mod render;
 pub mod server;
 

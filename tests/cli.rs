@@ -765,3 +765,15 @@ fn failures_are_never_all_clear_and_special_files_are_refused() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn explain_reads_the_files_a_module_imports() {
+    // Run from elsewhere: the module's package is found from its path.
+    let file = common::repo().join("tests/fixtures/workspace/shop/services.py");
+    let loc = format!("{}:16:13", file.display());
+    let o = run(&["explain", &loc]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("(line 10 in `shop.models`)"), "{out}");
+    assert!(out.contains("calls `Field.__get__`"), "{out}");
+}

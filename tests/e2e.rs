@@ -534,3 +534,47 @@ fn course_map_command_maps_the_workspace() {
     assert_eq!(c.shutdown().code(), Some(0));
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The server reads the user's other files: a hover in `shop/services.py`
+/// knows the descriptor `shop/models.py` declares, and an edit in an open
+/// `models.py` (not saved) changes what `services.py` hovers say.
+#[test]
+fn hovers_follow_imports_into_the_workspace_and_open_documents() {
+    let root = common::repo().join("tests/fixtures/workspace");
+    let root_uri = format!("file://{}", root.display());
+    let services = format!("{root_uri}/shop/services.py");
+    let models = format!("{root_uri}/shop/models.py");
+    let mut c = Client::spawn(&[]);
+    c.initialize(init_params(json!({
+        "rootUri": root_uri,
+        "workspaceFolders": [{"uri": root_uri, "name": "workspace"}],
+    })));
+    let text = std::fs::read_to_string(root.join("shop/services.py")).unwrap();
+    c.open(&services, &text);
+    // `p.price` in `print(p.price, ...)` (line 16, 0-based 15).
+    let line = text
+        .lines()
+        .position(|l| l.contains("print(p.price"))
+        .unwrap() as u32;
+    let col = text
+        .lines()
+        .nth(line as usize)
+        .unwrap()
+        .find("price")
+        .unwrap() as u32;
+    let hover = hover_text(&c.hover(&services, line, col)).expect("a hover on p.price");
+    assert!(hover.contains("(line 10 in `shop.models`)"), "{hover}");
+    assert!(hover.contains("data descriptor"), "{hover}");
+    // The editor's unsaved text of models.py wins: `price` becomes a plain
+    // class attribute.
+    let models_text = std::fs::read_to_string(root.join("shop/models.py"))
+        .unwrap()
+        .replace("price = Field()", "price = 0");
+    c.open(&models, &models_text);
+    let hover = hover_text(&c.hover(&services, line, col)).expect("a hover on p.price");
+    assert!(
+        hover.contains("is a class attribute of `Product`"),
+        "{hover}"
+    );
+    assert!(c.shutdown().success());
+}

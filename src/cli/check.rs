@@ -16,6 +16,7 @@ use crate::analysis::{Encoding, Parsed};
 use crate::config::{self, Config};
 use crate::files::Unreadable;
 use crate::knowledge::Lang;
+use crate::project::Project;
 use crate::render;
 
 /// Output formats of `check`.
@@ -109,12 +110,19 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         .or_else(Lang::from_env)
         .unwrap_or(Lang::En);
 
+    // One project for the run: files import each other through it.
+    let project = Project::new();
+    for p in &opts.paths {
+        if p.is_dir() {
+            project.add_folder(p);
+        }
+    }
     let done = Arc::new(AtomicUsize::new(0));
     let progress = Progress::start("checked", jobs.len(), done.clone());
     let mut results: Vec<FileResult> = jobs
         .par_iter()
         .map(|(path, config)| {
-            let r = check_file(path, &config.selection, opts, lang);
+            let r = check_file(path, &config.selection, opts, lang, &project);
             done.fetch_add(1, Ordering::Relaxed);
             r
         })
@@ -201,7 +209,13 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     })
 }
 
-fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions, lang: Lang) -> FileResult {
+fn check_file(
+    path: &Path,
+    selection: &Selection,
+    opts: &CheckOptions,
+    lang: Lang,
+    project: &Project,
+) -> FileResult {
     let mut result = FileResult {
         path: path.to_path_buf(),
         parsed: None,
@@ -221,7 +235,7 @@ fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions, lang: Lan
             return result;
         }
     };
-    let mut parsed = Parsed::new(text);
+    let mut parsed = Parsed::new(text).with_context(project.context_for(path));
     let mut diagnostics = rules::check(&parsed, selection);
     if opts.fix {
         match fix_file(
@@ -316,7 +330,7 @@ fn fix_file(
             note,
         };
     }
-    let result = rules::fix_all(&original.text, selection, unsafe_fixes);
+    let result = rules::fix_all(&original.text, original.context(), selection, unsafe_fixes);
     let fixed = result.applied;
     let note = match result.stopped {
         Some(rules::FixStop::NoConvergence) => {
@@ -326,7 +340,7 @@ fn fix_file(
         // Checked above, with the line.
         Some(rules::FixStop::SyntaxErrors) | None => None,
     };
-    let parsed = Parsed::new(result.text);
+    let parsed = Parsed::new(result.text).with_context(original.context().clone());
     let current = rules::check(&parsed, selection);
     if fixed == 0 {
         return Fixed::Done {

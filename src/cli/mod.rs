@@ -220,7 +220,9 @@ fn explain(
     full: bool,
 ) -> Result<i32, CliError> {
     let (path, line, col) = parse_location(location)?;
-    let parsed = Parsed::new(read_source(path)?);
+    let project = crate::project::Project::new();
+    let context = project.context_for(Path::new(path));
+    let parsed = Parsed::new(read_source(path)?).with_context(context);
     let line0 = line - 1;
     let Some(content) = parsed.lines.line_range(&parsed.text, line0 as usize) else {
         return Err(CliError::Usage(format!(

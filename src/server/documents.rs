@@ -15,7 +15,8 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
 use crate::analysis::rules::{self, Diagnostic, Selection};
-use crate::analysis::{Encoding, LineIndex, Parsed};
+use crate::analysis::{Encoding, LineIndex, ModuleContext, Parsed};
+use crate::project::Project;
 
 /// Why a document gets no analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,13 +85,14 @@ fn unparsed(text: String) -> Parsed {
     parsed
 }
 
-/// Parses `text`, or keeps it as text only when it is over `limit`.
-fn load(text: String, limit: u64) -> (Parsed, Option<Off>) {
+/// Parses `text` in its module context, or keeps it as text only when it
+/// is over `limit`.
+fn load(text: String, limit: u64, context: ModuleContext) -> (Parsed, Option<Off>) {
     let size = text.len() as u64;
     if size > limit {
         (unparsed(text), Some(Off::TooLarge(size)))
     } else {
-        (Parsed::new(text), None)
+        (Parsed::new(text).with_context(context), None)
     }
 }
 
@@ -118,16 +120,40 @@ pub enum Changed {
 }
 
 /// The open documents. Handlers take an `Arc` snapshot and never hold the lock
-/// across an `.await`.
+/// across an `.await`. Their texts also feed the project, so a module that
+/// imports an open one sees the editor's text, not the disk's.
 #[derive(Debug, Default)]
 pub struct Documents {
     map: RwLock<HashMap<Uri, Arc<Document>>>,
+    project: Project,
 }
 
 impl Documents {
+    /// The project the documents belong to.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The module context of a document: its module name and the project
+    /// (a document that is not a file is a module of its own).
+    fn context(&self, uri: &Uri) -> ModuleContext {
+        match uri.to_file_path() {
+            Some(path) => self.project.context_for(&path),
+            None => ModuleContext::default(),
+        }
+    }
+
+    /// The editor's text of a document, for the modules that import it.
+    fn share(&self, uri: &Uri, text: &str) {
+        if let Some(path) = uri.to_file_path() {
+            self.project.set_text(&path, text);
+        }
+    }
+
     /// Opens (or reopens) a document; returns why it gets no analysis.
     pub fn open(&self, uri: Uri, version: i32, text: String, limit: u64) -> Option<Off> {
-        let (parsed, off) = load(text, limit);
+        self.share(&uri, &text);
+        let (parsed, off) = load(text, limit, self.context(&uri));
         let doc = Arc::new(Document::with(version, parsed, off, 0));
         self.write(|m| {
             m.insert(uri, doc);
@@ -139,6 +165,9 @@ impl Documents {
         self.write(|m| {
             m.remove(uri);
         });
+        if let Some(path) = uri.to_file_path() {
+            self.project.forget_text(&path);
+        }
     }
 
     /// Every open document.
@@ -209,7 +238,7 @@ impl Documents {
         // A full-text change resynchronizes; changes before it do not matter.
         let (mut parsed, mut off, rest) = match full_text {
             Some(i) => {
-                let (parsed, off) = load(changes[i].text.clone(), limit);
+                let (parsed, off) = load(changes[i].text.clone(), limit, self.context(uri));
                 (parsed, off, &changes[i + 1..])
             }
             None if was == Some(Off::OutOfSync) => {
@@ -236,11 +265,12 @@ impl Documents {
             }
             off = Some(Off::TooLarge(size));
         } else if matches!(off, Some(Off::TooLarge(_))) || parsed.tree.is_none() {
-            parsed = Parsed::new(std::mem::take(&mut parsed.text));
+            parsed = Parsed::new(std::mem::take(&mut parsed.text)).with_context(self.context(uri));
             off = None;
         } else {
             parsed.reparse();
         }
+        self.share(uri, &parsed.text);
         let doc = Arc::new(Document::with(version, parsed, off, print));
         self.write(|m| {
             m.insert(uri.clone(), doc);
@@ -255,7 +285,7 @@ impl Documents {
             let size = doc.parsed.text.len() as u64;
             let too_large = matches!(doc.off, Some(Off::TooLarge(_)));
             if (size > limit) != too_large && doc.off != Some(Off::OutOfSync) {
-                let (parsed, off) = load(doc.parsed.text.clone(), limit);
+                let (parsed, off) = load(doc.parsed.text.clone(), limit, self.context(&uri));
                 let new = Document::with(doc.version, parsed, off, doc.last_change);
                 self.write(|m| {
                     m.insert(uri.clone(), Arc::new(new));

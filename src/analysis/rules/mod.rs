@@ -464,14 +464,19 @@ pub const MAX_FIX_ROUNDS: usize = 100;
 /// applies them together, and checks again, until no fix is left. A round
 /// whose result does not parse as cleanly is undone fix by fix (the first
 /// fix alone is tried instead). A text with syntax errors is left alone.
-pub fn fix_all(text: &str, selection: &Selection, allow_unsafe: bool) -> FixedText {
+pub fn fix_all(
+    text: &str,
+    context: &super::ModuleContext,
+    selection: &Selection,
+    allow_unsafe: bool,
+) -> FixedText {
     let allowed = |s: Safety| s == Safety::Safe || allow_unsafe;
     let mut out = FixedText {
         text: text.to_string(),
         applied: 0,
         stopped: None,
     };
-    let mut parsed = Parsed::new(out.text.clone());
+    let mut parsed = Parsed::new(out.text.clone()).with_context(context.clone());
     if parsed
         .tree
         .as_ref()
@@ -510,14 +515,14 @@ pub fn fix_all(text: &str, selection: &Selection, allow_unsafe: bool) -> FixedTe
             }
         }
         let round = apply_edits(&parsed.text, &edits)
-            .map(Parsed::new)
+            .map(|t| Parsed::new(t).with_context(context.clone()))
             .filter(parses_cleanly);
         let (next, count) = match round {
             Some(p) => (p, taken.len()),
             None => {
                 // One fix alone; if even that breaks the text, stop.
                 let Some(p) = apply_edits(&parsed.text, &fixes[0].edits)
-                    .map(Parsed::new)
+                    .map(|t| Parsed::new(t).with_context(context.clone()))
                     .filter(parses_cleanly)
                 else {
                     return out;

@@ -465,7 +465,19 @@ impl Infer<'_> {
                     return AttrKind::StaticOrClassMethod(w)
                 }
                 _ if m.is_stub => continue,
-                _ => return AttrKind::Unknown(format!("@{}", self.render(m, *d))),
+                _ => {
+                    // A decorator of the user's: what it gives the class.
+                    let f = FuncRef {
+                        module: m.name.clone(),
+                        id: f,
+                    };
+                    let _ = &f;
+                    return match self.decorated_value(m, f.id) {
+                        Value::Instance(c, _) => self.descriptor_class(&c, m, *d),
+                        Value::Function(_) => AttrKind::Function,
+                        _ => AttrKind::Unknown(format!("@{}", self.render(m, *d))),
+                    };
+                }
             }
         }
         AttrKind::Function

@@ -1304,6 +1304,11 @@ impl<'w> Infer<'w> {
     }
 
     /// The value of a `def` after its decorators.
+    pub(super) fn decorated_value(&self, m: &Arc<ModuleModel>, f: super::FuncId) -> Value {
+        self.decorated_function(m, f)
+    }
+
+    /// The value of a `def` after its decorators.
     fn decorated_function(&self, m: &Arc<ModuleModel>, f: super::FuncId) -> Value {
         let Some(func) = m.function(f) else {
             return Value::Unknown;
@@ -1323,10 +1328,26 @@ impl<'w> Infer<'w> {
                 }
                 // A stub's other decorators describe the runtime function.
                 (None, _) if m.is_stub => value,
+                // Another decorator: what calling it with the function gives
+                // (a class makes an instance; a function, what it returns).
+                (None, _) => match self.expr(m, *d) {
+                    Value::Class(c) => Value::instance(c),
+                    Value::Function(f) if !self.is_wrapper_factory(&f) => {
+                        self.return_value(&f, None)
+                    }
+                    _ => return Value::Unknown,
+                },
                 _ => return Value::Unknown,
             };
         }
         value
+    }
+
+    /// Whether calling function `f` with a function is known to give
+    /// something the model follows: a user function whose return value it
+    /// can infer. (Stub functions used as decorators are not followed.)
+    fn is_wrapper_factory(&self, f: &FuncRef) -> bool {
+        self.module(&f.module).is_none_or(|m| m.is_stub)
     }
 
     /// A class after its decorators: the class itself when every decorator
@@ -1607,7 +1628,9 @@ impl<'w> Infer<'w> {
         let Some(class) = m.class(c.id) else {
             return "?".into();
         };
-        if Arc::ptr_eq(&m, self.this()) || &*c.module == "builtins" {
+        // The user's classes by the name they are written with (their
+        // module is said where it matters: "line 10 in `shop.models`").
+        if !m.is_stub || &*c.module == "builtins" {
             return class.qualname.to_string();
         }
         if &*c.module == "typing" {

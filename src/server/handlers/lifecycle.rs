@@ -55,6 +55,11 @@ impl Backend {
                 .unwrap_or(&serde_json::Value::Null),
         );
         let roots = course_map::roots(&params);
+        // The workspace folders are the project's import roots (the
+        // modules themselves are read only when a file imports them).
+        for root in &roots {
+            self.docs.project().add_folder(root);
+        }
         self.state_mut(|s| {
             s.phase = Phase::Running;
             s.roots = roots;
@@ -123,10 +128,16 @@ impl Backend {
             let client = self.client.clone();
             tokio::spawn(async move {
                 let options = DidChangeWatchedFilesRegistrationOptions {
-                    watchers: vec![FileSystemWatcher {
-                        glob_pattern: GlobPattern::String("**/pyproject.toml".into()),
-                        kind: None,
-                    }],
+                    watchers: vec![
+                        FileSystemWatcher {
+                            glob_pattern: GlobPattern::String("**/pyproject.toml".into()),
+                            kind: None,
+                        },
+                        FileSystemWatcher {
+                            glob_pattern: GlobPattern::String("**/*.py".into()),
+                            kind: None,
+                        },
+                    ],
                 };
                 let registration = Registration {
                     id: "pyexplain-pyproject".into(),

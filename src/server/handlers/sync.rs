@@ -100,10 +100,23 @@ impl Backend {
         }
     }
 
+    /// A Python file changed outside the editor: the modules built from it
+    /// are forgotten (an open document's text keeps winning).
+    fn python_files_changed(&self, params: &DidChangeWatchedFilesParams) {
+        for change in &params.changes {
+            if change.uri.path().as_str().ends_with(".py") {
+                if let Some(path) = change.uri.to_file_path() {
+                    self.docs.project().changed(&path);
+                }
+            }
+        }
+    }
+
     pub(in crate::server) async fn on_did_change_watched_files(
         &self,
         params: DidChangeWatchedFilesParams,
     ) {
+        self.python_files_changed(&params);
         if params.changes.iter().any(|c| is_pyproject(&c.uri)) {
             self.reload_configs().await;
         }
