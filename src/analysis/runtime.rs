@@ -971,6 +971,15 @@ fn construct(input: &Input) -> Option<Outcome> {
                     raises,
                 ))
             }
+            Lookup::Found {
+                owner,
+                member: Member::Runtime,
+            } => Ok((
+                format!("{}.{name}", infer.class_name(&owner)),
+                false,
+                None,
+                false,
+            )),
             Lookup::Missing => Ok((format!("object.{name}"), false, None, false)),
             Lookup::Unknown(why) => Err(why),
         }

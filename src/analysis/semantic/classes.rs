@@ -21,6 +21,9 @@ pub enum Member {
     /// A binding in the body of `class` (the class searched, which for an
     /// ancestor only the stub lists is not the runtime owner).
     Binding { class: ClassRef, id: BindingId },
+    /// A member a stdlib class defines at runtime that its stubs do not
+    /// declare: nothing is known about its value.
+    Runtime,
     /// A method a class decorator writes (`@dataclass` writes `__init__`):
     /// the decorator's display text.
     Generated(&'static str),
@@ -196,10 +199,20 @@ impl Infer<'_> {
             .or_else(|| super::stubs::runtime_mro(&raw))
             .ok_or_else(|| MroError::Unknown(shown.clone()))?;
         let mut out = vec![c.clone()];
+        if let Some(first) = entries.first() {
+            self.runtime_names
+                .borrow_mut()
+                .entry(c.clone())
+                .or_insert(first);
+        }
         for entry in entries.iter().skip(1) {
             let k = self
                 .class_for_qualname(entry)
                 .ok_or_else(|| MroError::Unknown((*entry).to_string()))?;
+            self.runtime_names
+                .borrow_mut()
+                .entry(k.clone())
+                .or_insert(entry);
             if !out.contains(&k) {
                 out.push(k);
             }
@@ -341,9 +354,25 @@ impl Infer<'_> {
     }
 
     /// The first class of `order` (pairs of [`Infer::member_order_owned`])
-    /// that defines `name`.
+    /// that defines `name`. A stdlib class the runtime table knows defines
+    /// what `vars(cls)` held in CPython, whatever its stub declares; the
+    /// stub (its own or an ancestor's) then only says what the member is.
     fn lookup_in(&self, order: &[(ClassRef, ClassRef)], name: &str) -> Lookup {
         for (k, owner) in order {
+            if !self.is_user_class(k) {
+                match self.runtime_defines(owner, name) {
+                    Some(false) => continue,
+                    Some(true) if k == owner => {
+                        return Lookup::Found {
+                            owner: owner.clone(),
+                            member: self.stub_member(k, name),
+                        };
+                    }
+                    // Found on `owner` already, or no table row: the stubs.
+                    Some(true) => continue,
+                    None => {}
+                }
+            }
             if let Some(member) = self.own_member(k, name) {
                 return Lookup::Found {
                     owner: owner.clone(),
@@ -362,6 +391,23 @@ impl Infer<'_> {
             }
         }
         Lookup::Missing
+    }
+
+    /// Whether the stdlib class `k` itself defines `name` at runtime, when
+    /// the runtime table has a row for it.
+    fn runtime_defines(&self, k: &ClassRef, name: &str) -> Option<bool> {
+        let runtime = *self.runtime_names.borrow().get(k)?;
+        let members = super::stubs::runtime_members(runtime)?;
+        Some(members.binary_search(&name).is_ok())
+    }
+
+    /// What the stubs say about a member the stdlib class `k` defines at
+    /// runtime: the declaration in its stub or the nearest stub ancestor's.
+    fn stub_member(&self, k: &ClassRef, name: &str) -> Member {
+        self.typeshed_order(k, 0)
+            .iter()
+            .find_map(|a| self.own_member(a, name))
+            .unwrap_or(Member::Runtime)
     }
 
     /// Like [`Infer::lookup`], searching only the classes after `after` in
@@ -427,6 +473,7 @@ impl Infer<'_> {
     pub fn attr_kind(&self, member: &Member) -> AttrKind {
         let (owner, b) = match member {
             Member::Generated(_) => return AttrKind::Function,
+            Member::Runtime => return AttrKind::Unknown("?".into()),
             Member::Binding { class, id } => (class, *id),
         };
         let Some(m) = self.module(&owner.module) else {

@@ -61,6 +61,9 @@ pub struct Infer<'w> {
     active: RefCell<HashSet<(Arc<str>, BindingId)>>,
     active_funcs: RefCell<HashSet<FuncRef>>,
     pub(super) mros: RefCell<HashMap<ClassRef, Result<Vec<ClassRef>, MroError>>>,
+    /// The runtime `module.qualname` of each stdlib class met in a runtime
+    /// MRO (keys of [`super::stubs::runtime_members`]).
+    pub(super) runtime_names: RefCell<HashMap<ClassRef, &'static str>>,
     pub(super) member_orders:
         RefCell<HashMap<ClassRef, Result<super::classes::OwnedOrder, MroError>>>,
     qual_classes: RefCell<HashMap<String, Option<ClassRef>>>,
@@ -85,6 +88,7 @@ impl<'w> Infer<'w> {
             active: RefCell::default(),
             active_funcs: RefCell::default(),
             mros: RefCell::default(),
+            runtime_names: RefCell::default(),
             member_orders: RefCell::default(),
             qual_classes: RefCell::default(),
             budget: Cell::new(BUDGET),
@@ -1029,7 +1033,7 @@ impl<'w> Infer<'w> {
         // parameters.
         let (owner, b) = match member {
             Member::Binding { class, id } => (class, *id),
-            Member::Generated(_) => return Value::Unknown,
+            Member::Generated(_) | Member::Runtime => return Value::Unknown,
         };
         let Some(m) = self.module(&owner.module) else {
             return Value::Unknown;
