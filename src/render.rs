@@ -9,18 +9,20 @@ use crate::knowledge::{knowledge, Lang, Note};
 /// How much of the note a hover shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verbosity {
-    /// Title, the sentence about this code, the note up to [`HOVER_LINES`]
+    /// Title, the sentence about this code, the note up to [`HOVER_CHARS`]
     /// and the related sections.
     #[default]
     Full,
-    /// Title, the note's summary (its first paragraph) and where to read the
-    /// whole note: for `hover.verbosity = "brief"` and for sections marked as
-    /// learned.
+    /// Title, the sentence about this code (else the note's summary, its
+    /// first paragraph) and where to read the whole note: for
+    /// `hover.verbosity = "brief"`, for sections marked as learned and for a
+    /// section's later hovers in a session (`hover.repeat`).
     Brief,
 }
 
-/// About how many lines of a note a hover shows.
-pub const HOVER_LINES: usize = 25;
+/// About how many characters of a note a full hover shows after its title
+/// and sentence (the rest is one click away).
+pub const HOVER_CHARS: usize = 600;
 
 /// The bold title line: `**§12.6 Generator send() and yield from**`.
 pub fn title_line(note: &Note) -> String {
@@ -54,7 +56,12 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         k.fill(lang, "ui.more", &args)
     };
     if verbosity == Verbosity::Brief {
-        out.push_str(&note.summary);
+        // The sentence about this code is the most useful part; the note's
+        // summary stands in where there is none.
+        match context_sentence(expl, lang) {
+            Some(sentence) => out.push_str(&sentence),
+            None => out.push_str(&note.summary),
+        }
         if let Some(more) = more() {
             out.push_str("\n\n");
             out.push_str(&more);
@@ -65,9 +72,7 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         out.push_str(&sentence);
         out.push_str("\n\n");
     }
-    // The title, the sentence, the "more" and related lines count too.
-    let used = out.lines().count() + 4;
-    let (excerpt, cut) = excerpt(&note.body, HOVER_LINES.saturating_sub(used));
+    let (excerpt, cut) = excerpt(&note.body, HOVER_CHARS);
     out.push_str(&excerpt);
     if cut {
         if let Some(more) = more() {
@@ -132,20 +137,20 @@ pub fn full_note(note: &Note, lang: Lang) -> String {
 }
 
 /// The leading blocks of a note (paragraphs and whole code blocks) that fit
-/// in `budget` lines; always at least the first paragraph. Returns whether
-/// anything was left out. The cut never separates a heading or a paragraph
-/// that ends with a colon from the block it introduces, nor an example from
-/// the ` ```text ` block that shows its output.
+/// in `budget` characters; always at least the first paragraph. Returns
+/// whether anything was left out. The cut never separates a heading or a
+/// paragraph that ends with a colon from the block it introduces, nor an
+/// example from the ` ```text ` block that shows its output.
 pub fn excerpt(body: &str, budget: usize) -> (String, bool) {
     let units = units(&blocks(body));
     let mut used = 0;
     let mut kept: Vec<&str> = Vec::new();
     for (i, unit) in units.iter().enumerate() {
-        let lines = unit.iter().map(|b| b.lines().count() + 1).sum::<usize>() - usize::from(i == 0);
-        if i > 0 && used + lines > budget {
+        let chars = unit.iter().map(|b| b.chars().count() + 2).sum::<usize>();
+        if i > 0 && used + chars > budget {
             return (kept.join("\n\n"), true);
         }
-        used += lines;
+        used += chars;
         kept.extend(unit);
     }
     (kept.join("\n\n"), false)
@@ -236,7 +241,7 @@ pub fn rule_section(id: &str) -> Option<String> {
 pub fn rule_hover(d: &Diagnostic, lang: Lang) -> Option<String> {
     let doc = knowledge().rule_doc(d.rule, lang)?;
     let section = rule_section(d.rule)?;
-    let (body, _) = excerpt(&doc.body, HOVER_LINES);
+    let (body, _) = excerpt(&doc.body, HOVER_CHARS);
     let title = match (lang, &doc.title) {
         (Lang::Zh, Some(title)) => format!("**§{section} {title}**  \n`{}`", d.rule),
         _ => format!("**§{section} {}**", d.rule),
@@ -275,7 +280,7 @@ mod tests {
     fn excerpt_keeps_code_blocks_whole() {
         let body = "Summary.\n\nPara.\n\n```python\na\n\nb\n```\n\nTail.";
         assert_eq!(blocks(body).len(), 4);
-        let (text, cut) = excerpt(body, 4);
+        let (text, cut) = excerpt(body, 20);
         assert_eq!(text, "Summary.\n\nPara.");
         assert!(cut);
         let (text, cut) = excerpt(body, 100);
@@ -286,14 +291,14 @@ mod tests {
     fn excerpt_keeps_an_intro_with_its_block_and_an_example_with_its_output() {
         let body = "Summary.\n\nLike this:\n\n```python\nprint(1)\n```\n\n```text\n1\n```\n\nTail.";
         // Budget for "Like this:" alone, or for it and the code but not the output.
-        for budget in [2, 6] {
+        for budget in [25, 50] {
             assert_eq!(excerpt(body, budget), ("Summary.".to_string(), true));
         }
-        let (text, cut) = excerpt(body, 11);
+        let (text, cut) = excerpt(body, 65);
         assert!(text.ends_with("```text\n1\n```") && cut, "{text}");
         // A colon inside a code block glues nothing.
         let body = "Summary.\n\n```python\nif x:\n```\n\nTail.";
-        assert_eq!(excerpt(body, 5).0, "Summary.\n\n```python\nif x:\n```");
+        assert_eq!(excerpt(body, 35).0, "Summary.\n\n```python\nif x:\n```");
     }
 
     fn yield_from() -> Explanation {
@@ -303,7 +308,7 @@ mod tests {
     }
 
     #[test]
-    fn brief_is_title_summary_and_where_to_read_more() {
+    fn brief_is_title_sentence_and_where_to_read_more() {
         for lang in Lang::ALL {
             let expl = yield_from();
             let note = knowledge().note(&expl.note, lang).unwrap();
@@ -311,8 +316,18 @@ mod tests {
             let more = knowledge()
                 .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
                 .unwrap();
+            let sentence = context_sentence(&expl, lang).unwrap();
             assert_eq!(
                 brief,
+                format!("{}\n\n{sentence}\n\n{more}", title_line(note))
+            );
+            // Without a sentence, the summary stands in.
+            let bare = Explanation {
+                context: None,
+                ..expl.clone()
+            };
+            assert_eq!(
+                hover_markdown(&bare, lang, Verbosity::Brief).unwrap(),
                 format!("{}\n\n{}\n\n{more}", title_line(note), note.summary)
             );
             let full = hover_markdown(&expl, lang, Verbosity::Full).unwrap();

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use pyexplain::analysis::triggers::triggers;
 use pyexplain::knowledge::{embedded_files, is_cjk, knowledge, placeholders, Lang, Section};
-use pyexplain::render::{excerpt, HOVER_LINES};
+use pyexplain::render::{excerpt, HOVER_CHARS};
 
 #[test]
 fn knowledge_parses_without_problems() {
@@ -816,7 +816,7 @@ fn every_hover_excerpt_is_complete() {
             .flat_map(|(_, t)| defined_names(t))
             .collect();
         let mut seen = BTreeSet::new();
-        for budget in 0..=HOVER_LINES.max(body.lines().count()) {
+        for budget in (0..=HOVER_CHARS.max(body.chars().count() + 2)).step_by(4) {
             let (text, _) = excerpt(&body, budget);
             if !seen.insert(text.clone()) {
                 continue;

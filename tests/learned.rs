@@ -40,13 +40,18 @@ fn hover(c: &mut Client, (line, col): (u32, u32)) -> String {
     hover_text(&c.hover(URI, line, col)).expect("a hover")
 }
 
-/// What a brief hover of §12.6 is: title, summary, where to read more.
+/// What a brief hover of §12.6 is: title, the sentence about this code,
+/// where to read more.
 fn brief_12_6(lang: Lang) -> String {
     let note = knowledge().note("12.6", lang).unwrap();
     let more = knowledge()
         .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
         .unwrap();
-    format!("**§12.6 {}**\n\n{}\n\n{more}", note.title, note.summary)
+    let parsed = pyexplain::analysis::Parsed::new(DEMO.to_string());
+    let offset = DEMO.find("yield from").unwrap();
+    let expl = pyexplain::analysis::explain_at(&parsed, offset).unwrap();
+    let sentence = pyexplain::render::context_sentence(&expl, lang).unwrap();
+    format!("**§12.6 {}**\n\n{sentence}\n\n{more}", note.title)
 }
 
 fn assert_full_12_6(text: &str) {
@@ -58,7 +63,7 @@ fn assert_full_12_6(text: &str) {
         text.contains("`delegate` is a delegating generator"),
         "{text}"
     );
-    assert!(text.contains("```python"), "the example: {text}");
+    assert!(text.contains("`x = yield v`"), "the note's excerpt: {text}");
     assert!(text.contains("\n\nRelated: "), "{text}");
 }
 
@@ -114,12 +119,12 @@ fn mark_brief_restart_unmark_full() {
     let result = c.execute(&command);
     assert_eq!(result, json!({"learned": ["yield-from"]}));
 
-    // Brief now: the title, the summary and where to read more; not the
-    // sentence about this code, the example or the related line.
+    // Brief now: the title, the sentence about this code and where to read
+    // more; not the note's text, the example or the related line.
     let brief = hover(&mut c, YIELD_FROM);
     assert_eq!(brief, brief_12_6(Lang::En));
     assert!(brief.contains("`pyexplain note 12.6`"), "{brief}");
-    assert!(!brief.contains("delegating generator"), "{brief}");
+    assert!(brief.contains("delegating generator"), "{brief}");
     assert!(!brief.contains("```"), "{brief}");
     assert!(!brief.contains("Related:"), "{brief}");
     // Other sections stay full.

@@ -8,7 +8,7 @@
 ; ---------------------------------------------------------- §3.1 representation
 ((function_definition name: (identifier) @anchor) @construct
   (#any-of? @anchor "__repr__" "__str__" "__format__" "__bytes__")
-  (#set! note "magic-methods") (#set! context "dunder-{anchor}"))
+  (#set! note "magic-methods") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §3.3 the other protocols
 ; __call__ in a metaclass (a class deriving from `type`): calling its classes.
@@ -18,7 +18,7 @@
      [(function_definition name: (identifier) @anchor) @construct
       (decorated_definition definition: (function_definition name: (identifier) @anchor) @construct)]))
   (#eq? @_base "type") (#eq? @anchor "__call__")
-  (#set! note "magic-methods-overview") (#set! context "ch03-metaclass-call"))
+  (#set! note "magic-methods-overview") (#set! level "core") (#set! context "ch03-metaclass-call"))
 
 ((function_definition name: (identifier) @anchor) @construct
   (#any-of? @anchor
@@ -46,76 +46,76 @@
     "__length_hint__" "__dir__" "__class_getitem__" "__instancecheck__"
     "__subclasscheck__" "__prepare__" "__mro_entries__" "__buffer__"
     "__release_buffer__")
-  (#set! note "magic-methods-overview") (#set! context "dunder-{anchor}"))
+  (#set! note "magic-methods-overview") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; __getitem__ that does not handle slices: x[key]
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__getitem__")
-  (#set! note "magic-methods-overview") (#set! context "dunder-{anchor}")
+  (#set! note "magic-methods-overview") (#set! level "core") (#set! context "dunder-{anchor}")
   (#set! requires "no-slice"))
 
 ; ---------------------------------------------------------- §3.4 __len__
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__len__")
-  (#set! note "len-matters") (#set! context "dunder-{anchor}"))
+  (#set! note "len-matters") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §5.4 __getitem__ with slices
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__getitem__")
-  (#set! note "slicing") (#set! context "ch03-getitem-slice")
+  (#set! note "slicing") (#set! level "core") (#set! context "ch03-getitem-slice")
   (#set! requires "handles-slice"))
 
 ; ---------------------------------------------------------- §9.2 __iter__, __next__
 ((function_definition name: (identifier) @anchor) @construct
   (#any-of? @anchor "__iter__" "__next__")
-  (#set! note "iterators-vs-iterables") (#set! context "dunder-{anchor}"))
+  (#set! note "iterators-vs-iterables") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §4.11 __enter__, __exit__
 ((function_definition name: (identifier) @anchor) @construct
   (#any-of? @anchor "__enter__" "__exit__")
-  (#set! note "with-statement") (#set! context "dunder-{anchor}"))
+  (#set! note "with-statement") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §6.5 __hash__
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__hash__")
-  (#set! note "hashing-performance") (#set! context "dunder-{anchor}"))
+  (#set! note "hashing-performance") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §5.3 __iadd__
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__iadd__")
-  (#set! note "list-concat-extend") (#set! context "dunder-{anchor}"))
+  (#set! note "list-concat-extend") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §6.3 __missing__
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__missing__")
-  (#set! note "dict-subclasses") (#set! context "dunder-{anchor}"))
+  (#set! note "dict-subclasses") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §7.3 __del__
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__del__")
-  (#set! note "del-and-gc") (#set! context "dunder-{anchor}"))
+  (#set! note "del-and-gc") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §8.2 __setattr__, __delattr__
 ((function_definition name: (identifier) @anchor) @construct
   (#any-of? @anchor "__setattr__" "__delattr__")
-  (#set! note "getattr-getattribute") (#set! context "dunder-{anchor}"))
+  (#set! note "getattr-getattribute") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §8.4 __init__
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__init__")
-  (#set! note "new-vs-init") (#set! context "dunder-{anchor}"))
+  (#set! note "new-vs-init") (#set! level "everyday") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §8.5 __init_subclass__
 ((function_definition name: (identifier) @anchor) @construct
   (#eq? @anchor "__init_subclass__")
-  (#set! note "metaclasses") (#set! context "dunder-{anchor}"))
+  (#set! note "metaclasses") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §12.8 async protocols
 ; The construct is the name itself, so that this beats the generic `async def`
 ; pattern of 00-foundation.scm on `async def __aenter__`.
 ((function_definition name: (identifier) @anchor @construct)
   (#any-of? @anchor "__await__" "__aiter__" "__anext__" "__aenter__" "__aexit__")
-  (#set! note "async-await") (#set! context "dunder-{anchor}"))
+  (#set! note "async-await") (#set! level "core") (#set! context "dunder-{anchor}"))
 
 ; ---------------------------------------------------------- §3.2 the sequence protocol
 ; A class defining both __len__ and __getitem__: on the class name.
@@ -124,10 +124,10 @@
 ((class_definition
    name: (identifier) @anchor) @construct
   (#set! requires "class-defines:__len__+__getitem__")
-  (#set! note "data-model") (#set! context "ch03-sequence-protocol"))
+  (#set! note "data-model") (#set! level "core") (#set! context "ch03-sequence-protocol"))
 
 ; ---------------------------------------------------------- §3.3 return NotImplemented
 ((return_statement (identifier) @anchor) @construct
   (#eq? @anchor "NotImplemented")
-  (#set! note "magic-methods-overview") (#set! context "ch03-return-notimplemented")
+  (#set! note "magic-methods-overview") (#set! level "core") (#set! context "ch03-return-notimplemented")
   (#set! resolves "builtins.NotImplemented"))

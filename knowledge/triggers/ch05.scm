@@ -10,25 +10,25 @@
    name: (identifier) @arg.param
    value: [(list) (dictionary) (set)
            (list_comprehension) (dictionary_comprehension) (set_comprehension)] @arg.value @anchor @range)
-  (#set! note "mutable-default") (#set! context "ch7-mutable-default"))
+  (#set! note "mutable-default") (#set! level "core") (#set! context "ch7-mutable-default"))
 
 ((typed_default_parameter
    name: (identifier) @arg.param
    value: [(list) (dictionary) (set)
            (list_comprehension) (dictionary_comprehension) (set_comprehension)] @arg.value @anchor @range)
-  (#set! note "mutable-default") (#set! context "ch7-mutable-default"))
+  (#set! note "mutable-default") (#set! level "core") (#set! context "ch7-mutable-default"))
 
 ; A call building a mutable object: `cache=dict()`, `seen=set()`, `q=deque()`.
 ((default_parameter
    name: (identifier) @arg.param
    value: (call function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]) @construct @arg.value)
-  (#set! note "mutable-default") (#set! context "ch7-mutable-default")
+  (#set! note "mutable-default") (#set! level "core") (#set! context "ch7-mutable-default")
   (#set! resolves "builtins.list,builtins.dict,builtins.set,builtins.bytearray,collections.defaultdict,collections.deque,collections.Counter,collections.OrderedDict"))
 
 ((typed_default_parameter
    name: (identifier) @arg.param
    value: (call function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]) @construct @arg.value)
-  (#set! note "mutable-default") (#set! context "ch7-mutable-default")
+  (#set! note "mutable-default") (#set! level "core") (#set! context "ch7-mutable-default")
   (#set! resolves "builtins.list,builtins.dict,builtins.set,builtins.bytearray,collections.defaultdict,collections.deque,collections.Counter,collections.OrderedDict"))
 
 ; ---------------------------------------------------------------- §5.2 sequence ABCs
@@ -38,7 +38,7 @@
      [(identifier) @anchor @range
       (attribute attribute: (identifier) @anchor) @range
       (subscript value: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]) @range]) @construct)
-  (#set! note "sequence-abcs") (#set! context "ch5-abc-base-{anchor}")
+  (#set! note "sequence-abcs") (#set! level "core") (#set! context "ch5-abc-base-{anchor}")
   (#set! resolves "collections.abc.Sequence,collections.abc.MutableSequence,collections.abc.Reversible,collections.abc.Collection,collections.abc.Sized,collections.abc.Container,typing.Sequence,typing.MutableSequence,typing.Reversible,typing.Collection,typing.Sized,typing.Container"))
 
 ; ---------------------------------------------------------------- §5.3 +, += and extend
@@ -47,7 +47,7 @@
    left: (_) @arg.target
    operator: "+=" @anchor
    right: [(list) (list_comprehension)] @arg.rhs) @construct
-  (#set! note "list-concat-extend") (#set! context "ch5-list-iadd"))
+  (#set! note "list-concat-extend") (#set! level "usage") (#set! context "ch5-list-iadd"))
 
 ; `nums += (7, 9)` where the model knows `nums` holds a list: `__iadd__`
 ; takes any iterable.
@@ -55,7 +55,7 @@
    left: (_) @arg.target @receiver
    operator: "+=" @anchor
    right: (_) @arg.rhs) @construct
-  (#set! note "list-concat-extend") (#set! context "ch5-list-iadd")
+  (#set! note "list-concat-extend") (#set! level "usage") (#set! context "ch5-list-iadd")
   (#set! requires "receiver-is:builtins.list"))
 
 ; `a + [x]` / `[x] + a`: list concatenation builds a new list.
@@ -63,13 +63,13 @@
    left: [(list) (list_comprehension)] @arg.left
    operator: "+" @anchor
    right: (_) @arg.right) @construct
-  (#set! note "list-concat-extend") (#set! context "ch5-list-add"))
+  (#set! note "list-concat-extend") (#set! level "usage") (#set! context "ch5-list-add"))
 
 ((binary_operator
    left: (_) @arg.left
    operator: "+" @anchor
    right: [(list) (list_comprehension)] @arg.right) @construct
-  (#set! note "list-concat-extend") (#set! context "ch5-list-add"))
+  (#set! note "list-concat-extend") (#set! level "usage") (#set! context "ch5-list-add"))
 
 ; ---------------------------------------------------------------- §5.4 slicing
 ; Anchors: the colons and the plain bounds of a single slice, `a[i:j:k]`.
@@ -78,32 +78,32 @@
    (subscript
      value: (_) @arg.value .
      subscript: (slice [":" (integer) (unary_operator (integer)) (identifier)] @anchor) @arg.slice .) @construct)
-  (#set! note "slicing") (#set! context "ch5-slice-del"))
+  (#set! note "slicing") (#set! level "usage") (#set! context "ch5-slice-del"))
 
 ; `a[i:j] = items`
 ((assignment
    left: (subscript
      value: (_) @arg.value .
      subscript: (slice [":" (integer) (unary_operator (integer)) (identifier)] @anchor) @arg.slice .) @construct)
-  (#set! note "slicing") (#set! context "ch5-slice-set"))
+  (#set! note "slicing") (#set! level "usage") (#set! context "ch5-slice-set"))
 
 ; `a[::-1]`, `a[:]`, then any other read.
 ((subscript
    value: (_) @arg.value .
    subscript: (slice [":" (integer) (unary_operator (integer)) (identifier)] @anchor) @arg.slice .
    (#eq? @arg.slice "::-1")) @construct
-  (#set! note "slicing") (#set! context "ch5-slice-reverse"))
+  (#set! note "slicing") (#set! level "usage") (#set! context "ch5-slice-reverse"))
 
 ((subscript
    value: (_) @arg.value .
    subscript: (slice ":" @anchor) @arg.slice .
    (#eq? @arg.slice ":")) @construct
-  (#set! note "slicing") (#set! context "ch5-slice-copy"))
+  (#set! note "slicing") (#set! level "everyday") (#set! context "ch5-slice-copy"))
 
 ((subscript
    value: (_) @arg.value .
    subscript: (slice [":" (integer) (unary_operator (integer)) (identifier)] @anchor) @arg.slice .) @construct
-  (#set! note "slicing") (#set! context "ch5-slice-get"))
+  (#set! note "slicing") (#set! level "everyday") (#set! context "ch5-slice-get"))
 
 ; ---------------------------------------------------------------- §5.7 comprehensions
 ; Anchors: the brackets and the `for`/`in`/`if` keywords of every clause. The
@@ -114,39 +114,39 @@
    body: (_) @arg.body .
    (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
    "]" @anchor) @construct @range
-  (#set! note "comprehensions") (#set! context "ch5-listcomp"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-listcomp"))
 
 ((list_comprehension
    body: (_) @arg.body .
    (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
    [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range
-  (#set! note "comprehensions") (#set! context "ch5-listcomp"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-listcomp"))
 
 ((set_comprehension
    "{" @anchor
    body: (_) @arg.body .
    (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
    "}" @anchor) @construct @range
-  (#set! note "comprehensions") (#set! context "ch5-setcomp"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-setcomp"))
 
 ((set_comprehension
    body: (_) @arg.body .
    (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
    [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range
-  (#set! note "comprehensions") (#set! context "ch5-setcomp"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-setcomp"))
 
 ((dictionary_comprehension
    "{" @anchor
    body: (pair key: (_) @arg.key) .
    (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
    "}" @anchor) @construct @range
-  (#set! note "comprehensions") (#set! context "ch5-dictcomp"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-dictcomp"))
 
 ((dictionary_comprehension
    body: (pair key: (_) @arg.key) .
    (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
    [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range
-  (#set! note "comprehensions") (#set! context "ch5-dictcomp"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-dictcomp"))
 
 ; A generator expression as the only argument of a call: `sum(x * x for x in xs)`.
 ((call
@@ -156,7 +156,7 @@
      body: (_) @arg.body .
      (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
      ")" @anchor) @construct @range)
-  (#set! note "comprehensions") (#set! context "ch5-genexp-arg"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg"))
 
 ((call
    function: (_) @arg.callee
@@ -164,17 +164,17 @@
      body: (_) @arg.body .
      (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
      [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range)
-  (#set! note "comprehensions") (#set! context "ch5-genexp-arg"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg"))
 
 ((generator_expression
    "(" @anchor
    body: (_) @arg.body .
    (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
    ")" @anchor) @construct @range
-  (#set! note "comprehensions") (#set! context "ch5-genexp"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp"))
 
 ((generator_expression
    body: (_) @arg.body .
    (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
    [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range
-  (#set! note "comprehensions") (#set! context "ch5-genexp"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp"))

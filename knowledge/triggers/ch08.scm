@@ -12,7 +12,7 @@
        . [(identifier) (attribute)] @arg.getter
        . [(identifier) (attribute)] @arg.setter)) @construct)
   (#eq? @anchor "property")
-  (#set! note "property") (#set! context "ch08-property-call-setter")
+  (#set! note "property") (#set! level "core") (#set! context "ch08-property-call-setter")
   (#set! resolves "builtins.property"))
 
 ((assignment
@@ -21,12 +21,12 @@
      function: (identifier) @anchor
      arguments: (argument_list . [(identifier) (attribute)] @arg.getter .)) @construct)
   (#eq? @anchor "property")
-  (#set! note "property") (#set! context "ch08-property-call-getter")
+  (#set! note "property") (#set! level "core") (#set! context "ch08-property-call-getter")
   (#set! resolves "builtins.property"))
 
 ((call function: (identifier) @anchor arguments: (argument_list)) @construct
   (#eq? @anchor "property")
-  (#set! note "property") (#set! context "ch08-property-call")
+  (#set! note "property") (#set! level "core") (#set! context "ch08-property-call")
   (#set! resolves "builtins.property"))
 
 ; ------------------------- §8.2 getattr()/setattr() and the default lookup, in a class
@@ -37,14 +37,14 @@
    arguments: (argument_list
      . (_) @arg.obj . [(identifier) (attribute) (call) (subscript) (binary_operator) (string (interpolation))] @arg.attr . (_) @arg.default .)) @construct
   (#eq? @anchor "getattr")
-  (#set! note "getattr-getattribute") (#set! context "ch08-getattr-default")
+  (#set! note "getattr-getattribute") (#set! level "usage") (#set! context "ch08-getattr-default")
   (#set! resolves "builtins.getattr") (#set! requires "in-class"))
 
 ((call
    function: (identifier) @anchor
    arguments: (argument_list . (_) @arg.obj . [(identifier) (attribute) (call) (subscript) (binary_operator) (string (interpolation))] @arg.attr .)) @construct
   (#eq? @anchor "getattr")
-  (#set! note "getattr-getattribute") (#set! context "ch08-getattr")
+  (#set! note "getattr-getattribute") (#set! level "usage") (#set! context "ch08-getattr")
   (#set! resolves "builtins.getattr") (#set! requires "in-class"))
 
 ((call
@@ -52,7 +52,7 @@
    arguments: (argument_list
      . (_) @arg.obj . [(identifier) (attribute) (call) (subscript) (binary_operator) (string (interpolation))] @arg.attr . (_) .)) @construct
   (#eq? @anchor "setattr")
-  (#set! note "getattr-getattribute") (#set! context "ch08-setattr")
+  (#set! note "getattr-getattribute") (#set! level "usage") (#set! context "ch08-setattr")
   (#set! resolves "builtins.setattr") (#set! requires "in-class"))
 
 ; `object.__getattribute__(self, name)` / `object.__setattr__(self, name, value)`:
@@ -61,14 +61,14 @@
    function: (attribute object: (identifier) attribute: (identifier) @anchor)
    arguments: (argument_list . (_) @arg.obj . (_) @arg.attr .)) @construct
   (#eq? @anchor "__getattribute__")
-  (#set! note "getattr-getattribute") (#set! context "ch08-object-getattribute")
+  (#set! note "getattr-getattribute") (#set! level "core") (#set! context "ch08-object-getattribute")
   (#set! resolves "builtins.object.__getattribute__") (#set! requires "in-class"))
 
 ((call
    function: (attribute object: (identifier) attribute: (identifier) @anchor)
    arguments: (argument_list . (_) @arg.obj . (_) @arg.attr . (_) .)) @construct
   (#eq? @anchor "__setattr__")
-  (#set! note "getattr-getattribute") (#set! context "ch08-object-setattr")
+  (#set! note "getattr-getattribute") (#set! level "core") (#set! context "ch08-object-setattr")
   (#set! resolves "builtins.object.__setattr__") (#set! requires "in-class"))
 
 ; `super().__getattribute__(name)` / `super().__setattr__(name, value)`.
@@ -78,7 +78,7 @@
      attribute: (identifier) @anchor)
    arguments: (argument_list . (_) @arg.attr .)) @construct
   (#eq? @_super "super") (#eq? @anchor "__getattribute__")
-  (#set! note "getattr-getattribute") (#set! context "ch08-super-getattribute")
+  (#set! note "getattr-getattribute") (#set! level "core") (#set! context "ch08-super-getattribute")
   (#set! requires "in-class"))
 
 ((call
@@ -87,7 +87,7 @@
      attribute: (identifier) @anchor)
    arguments: (argument_list . (_) @arg.attr . (_) .)) @construct
   (#eq? @_super "super") (#eq? @anchor "__setattr__")
-  (#set! note "getattr-getattribute") (#set! context "ch08-super-setattr")
+  (#set! note "getattr-getattribute") (#set! level "core") (#set! context "ch08-super-setattr")
   (#set! requires "in-class"))
 
 ; ---------------------------------------------- §8.5 type(name, bases, namespace)
@@ -99,7 +99,7 @@
      . [(tuple) (identifier) (attribute) (call)] @arg.bases
      . [(dictionary) (dictionary_comprehension) (identifier) (attribute) (call)] @arg.ns .)) @construct
   (#eq? @anchor "type")
-  (#set! note "metaclasses") (#set! context "ch08-type-call")
+  (#set! note "metaclasses") (#set! level "core") (#set! context "ch08-type-call")
   (#set! resolves "builtins.type"))
 
 ; ----------------------------------- §8.6 / §8.5 a metaclass: a class deriving from `type`
@@ -109,21 +109,21 @@
    name: (identifier) @anchor @arg.cls
    superclasses: (argument_list (identifier) @_base)) @construct
   (#eq? @_base "type")
-  (#set! note "metaclass-orm") (#set! context "ch08-metaclass-collects-fields")
+  (#set! note "metaclass-orm") (#set! level "core") (#set! context "ch08-metaclass-collects-fields")
   (#set! requires "metaclass-collects-fields"))
 
 ((class_definition
    name: (identifier) @anchor @arg.cls
    superclasses: (argument_list (identifier) @_base)) @construct
   (#eq? @_base "type")
-  (#set! note "metaclasses") (#set! context "ch08-metaclass-def"))
+  (#set! note "metaclasses") (#set! level "core") (#set! context "ch08-metaclass-def"))
 
 ; On the `type` base itself (resolved: a rebound `type` is not the builtin).
 ((class_definition
    name: (identifier) @arg.cls
    superclasses: (argument_list (identifier) @anchor)) @construct
   (#eq? @anchor "type")
-  (#set! note "metaclasses") (#set! context "ch08-metaclass-def")
+  (#set! note "metaclasses") (#set! level "core") (#set! context "ch08-metaclass-def")
   (#set! resolves "builtins.type"))
 
 ; `class Model(metaclass=ModelMeta)` with the cursor on `ModelMeta`, a metaclass
@@ -134,5 +134,5 @@
    superclasses: (argument_list
      (keyword_argument name: (identifier) @_kw value: (identifier) @anchor @arg.meta) @construct))
   (#eq? @_kw "metaclass")
-  (#set! note "metaclass-orm") (#set! context "ch08-metaclass-keyword-orm")
+  (#set! note "metaclass-orm") (#set! level "core") (#set! context "ch08-metaclass-keyword-orm")
   (#set! requires "metaclass-collects-fields"))

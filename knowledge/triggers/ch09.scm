@@ -5,7 +5,7 @@
 ; ------------------------------------------------------------ §9.2 iter(x), §9.6 iter(f, sentinel)
 ((call function: (identifier) @anchor arguments: (argument_list . (_) @arg.obj .)) @construct
   (#eq? @anchor "iter")
-  (#set! note "iterators-vs-iterables") (#set! context "ch09-iter")
+  (#set! note "iterators-vs-iterables") (#set! level "usage") (#set! context "ch09-iter")
   (#set! resolves "builtins.iter"))
 
 ; `iter(partial(f.read, n), "")`: read chunks until `read` returns the sentinel.
@@ -19,30 +19,30 @@
            . (_) @arg.size .))
      . (_) @arg.sentinel .)) @construct
   (#eq? @anchor "iter") (#eq? @_partial "partial") (#eq? @_read "read")
-  (#set! note "large-file-generator") (#set! context "ch09-iter-partial-read")
+  (#set! note "large-file-generator") (#set! level "usage") (#set! context "ch09-iter-partial-read")
   (#set! resolves "builtins.iter"))
 
 ; `iter(callable, sentinel)` in general: call until the sentinel comes back.
 ((call function: (identifier) @anchor arguments: (argument_list . (_) @arg.callable . (_) @arg.sentinel .)) @construct
   (#eq? @anchor "iter")
-  (#set! note "large-file-generator") (#set! context "ch09-iter-sentinel")
+  (#set! note "large-file-generator") (#set! level "usage") (#set! context "ch09-iter-sentinel")
   (#set! resolves "builtins.iter"))
 
 ; ------------------------------------------------------------ §9.1 next(it), StopIteration
 ((call function: (identifier) @anchor arguments: (argument_list . (_) @arg.it .)) @construct
   (#eq? @anchor "next")
-  (#set! note "iteration-protocol") (#set! context "ch09-next")
+  (#set! note "iteration-protocol") (#set! level "usage") (#set! context "ch09-next")
   (#set! resolves "builtins.next"))
 
 ((call function: (identifier) @anchor arguments: (argument_list . (_) @arg.it . (_) @arg.default .)) @construct
   (#eq? @anchor "next")
-  (#set! note "iteration-protocol") (#set! context "ch09-next-default")
+  (#set! note "iteration-protocol") (#set! level "usage") (#set! context "ch09-next-default")
   (#set! resolves "builtins.next"))
 
 ; `raise StopIteration` / `raise StopIteration(value)`
 ((raise_statement . [(identifier) @anchor (call function: (identifier) @anchor)]) @construct
   (#eq? @anchor "StopIteration")
-  (#set! note "iteration-protocol") (#set! context "ch09-raise-stopiteration")
+  (#set! note "iteration-protocol") (#set! level "core") (#set! context "ch09-raise-stopiteration")
   (#set! resolves "builtins.StopIteration"))
 
 ; `except StopIteration:`, `except StopIteration as e:`, `except (StopIteration, KeyError):`
@@ -51,39 +51,39 @@
            (tuple (identifier) @anchor)
            (as_pattern . [(identifier) @anchor (tuple (identifier) @anchor)])] @range) @construct
   (#eq? @anchor "StopIteration")
-  (#set! note "iteration-protocol") (#set! context "ch09-except-stopiteration")
+  (#set! note "iteration-protocol") (#set! level "usage") (#set! context "ch09-except-stopiteration")
   (#set! resolves "builtins.StopIteration"))
 
 ; ------------------------------------------------------------ §9.4 the generator's frame
 ((attribute object: (_) @arg.obj attribute: (identifier) @anchor) @construct
   (#eq? @anchor "gi_frame")
-  (#set! note "generator-internals") (#set! context "ch09-gi-frame"))
+  (#set! note "generator-internals") (#set! level "core") (#set! context "ch09-gi-frame"))
 
 ((attribute object: (_) @arg.obj attribute: (identifier) @anchor) @construct
   (#eq? @anchor "gi_code")
-  (#set! note "generator-internals") (#set! context "ch09-gi-code"))
+  (#set! note "generator-internals") (#set! level "core") (#set! context "ch09-gi-code"))
 
 ((attribute object: (_) @arg.obj attribute: (identifier) @anchor) @construct
   (#eq? @anchor "gi_running")
-  (#set! note "generator-internals") (#set! context "ch09-gi-running"))
+  (#set! note "generator-internals") (#set! level "core") (#set! context "ch09-gi-running"))
 
 ((attribute object: (_) @arg.obj attribute: (identifier) @anchor) @construct
   (#eq? @anchor "f_lasti")
-  (#set! note "generator-internals") (#set! context "ch09-f-lasti"))
+  (#set! note "generator-internals") (#set! level "core") (#set! context "ch09-f-lasti"))
 
 ; `g.gi_frame.f_locals`: only on a generator's frame.
 ((attribute
    object: (attribute attribute: (identifier) @_gi_frame) @arg.obj
    attribute: (identifier) @anchor) @construct
   (#eq? @_gi_frame "gi_frame") (#eq? @anchor "f_locals")
-  (#set! note "generator-internals") (#set! context "ch09-gi-frame-locals"))
+  (#set! note "generator-internals") (#set! level "core") (#set! context "ch09-gi-frame-locals"))
 
 ; ------------------------------------------------------------ §9.5 UserList as a base
 ((class_definition
    name: (identifier) @arg.cls
    superclasses: (argument_list
      [(identifier) @anchor @range (attribute attribute: (identifier) @anchor) @range])) @construct
-  (#set! note "userlist-generators") (#set! context "ch09-userlist-base")
+  (#set! note "userlist-generators") (#set! level "core") (#set! context "ch09-userlist-base")
   (#set! resolves "collections.UserList"))
 
 ; ------------------------------------------------------------ §9.6 f.read(n) in a loop
@@ -100,7 +100,7 @@
             function: (attribute object: (_) @arg.file attribute: (identifier) @anchor)
             arguments: (argument_list . (_) @arg.size .)) @range))])))) @construct
   (#eq? @anchor "read")
-  (#set! note "large-file-generator") (#set! context "ch09-read-chunk"))
+  (#set! note "large-file-generator") (#set! level "usage") (#set! context "ch09-read-chunk"))
 
 ;   `while chunk := f.read(n):`, the loop directly in the function body
 ((function_definition
@@ -108,7 +108,7 @@
             function: (attribute object: (_) @arg.file attribute: (identifier) @anchor)
             arguments: (argument_list . (_) @arg.size .)) @range)))) @construct
   (#eq? @anchor "read")
-  (#set! note "large-file-generator") (#set! context "ch09-read-chunk"))
+  (#set! note "large-file-generator") (#set! level "usage") (#set! context "ch09-read-chunk"))
 
 ;   `chunk = f.read(n)` / `buf += f.read(n)` in the loop body, the loop inside a `with` block of the function
 ((function_definition
@@ -120,7 +120,7 @@
             function: (attribute object: (_) @arg.file attribute: (identifier) @anchor)
             arguments: (argument_list . (_) @arg.size .)) @range))])))))) @construct
   (#eq? @anchor "read")
-  (#set! note "large-file-generator") (#set! context "ch09-read-chunk"))
+  (#set! note "large-file-generator") (#set! level "usage") (#set! context "ch09-read-chunk"))
 
 ;   `while chunk := f.read(n):`, the loop inside a `with` block of the function
 ((function_definition
@@ -128,4 +128,4 @@
             function: (attribute object: (_) @arg.file attribute: (identifier) @anchor)
             arguments: (argument_list . (_) @arg.size .)) @range)))))) @construct
   (#eq? @anchor "read")
-  (#set! note "large-file-generator") (#set! context "ch09-read-chunk"))
+  (#set! note "large-file-generator") (#set! level "usage") (#set! context "ch09-read-chunk"))

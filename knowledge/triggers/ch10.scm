@@ -15,7 +15,7 @@
       (expression_statement (call function: (attribute object: (call function: (_) @_thread))))]))
   (#eq? @anchor "accept")
   (#match? @_thread "^((threading\\.)?Thread|(_thread\\.)?start_new_thread)$")
-  (#set! note "socket-chat") (#set! context "ch10-accept-thread"))
+  (#set! note "socket-chat") (#set! level "usage") (#set! context "ch10-accept-thread"))
 
 ((for_statement
    body: (block
@@ -28,13 +28,13 @@
       (expression_statement (call function: (attribute object: (call function: (_) @_thread))))]))
   (#eq? @anchor "accept")
   (#match? @_thread "^((threading\\.)?Thread|(_thread\\.)?start_new_thread)$")
-  (#set! note "socket-chat") (#set! context "ch10-accept-thread"))
+  (#set! note "socket-chat") (#set! level "usage") (#set! context "ch10-accept-thread"))
 
 ; ------------------------------------------- §10.4 HTTP written by hand: a request or status line
 ((string) @anchor @construct
   (#match? @anchor "^[bBrRfFuU]{0,2}(\"\"\"|'''|\"|')(GET|POST|HEAD|PUT|DELETE|PATCH|OPTIONS) [^ ]+ HTTP/1")
-  (#set! note "socket-http-request") (#set! context "ch10-http-request-line"))
+  (#set! note "socket-http-request") (#set! level "usage") (#set! context "ch10-http-request-line"))
 
 ((string) @anchor @construct
   (#match? @anchor "^[bBrRfFuU]{0,2}(\"\"\"|'''|\"|')HTTP/1\\.[01] [1-5][0-9][0-9]")
-  (#set! note "socket-http-request") (#set! context "ch10-http-status-line"))
+  (#set! note "socket-http-request") (#set! level "usage") (#set! context "ch10-http-status-line"))

@@ -8,14 +8,14 @@
      (keyword_argument name: (identifier) @_target value: (_) @arg.target)
      (keyword_argument name: (identifier) @_args value: (_) @arg.args))) @construct
   (#eq? @_target "target") (#eq? @_args "args")
-  (#set! note "threads") (#set! context "ch11-thread-target-args") (#set! resolves "threading.Thread"))
+  (#set! note "threads") (#set! level "usage") (#set! context "ch11-thread-target-args") (#set! resolves "threading.Thread"))
 
 ((call
    function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]
    arguments: (argument_list
      (keyword_argument name: (identifier) @_target value: (_) @arg.target))) @construct
   (#eq? @_target "target")
-  (#set! note "threads") (#set! context "ch11-thread-target") (#set! resolves "threading.Thread"))
+  (#set! note "threads") (#set! level "usage") (#set! context "ch11-thread-target") (#set! resolves "threading.Thread"))
 
 ; ------------------------------------------- class C(threading.Thread): the base is the anchor
 (class_definition
@@ -23,7 +23,7 @@
   superclasses: (argument_list
     [(identifier) @anchor @construct
      (attribute attribute: (identifier) @anchor) @construct])
-  (#set! note "threads") (#set! context "ch11-thread-subclass") (#set! resolves "threading.Thread"))
+  (#set! note "threads") (#set! level "core") (#set! context "ch11-thread-subclass") (#set! resolves "threading.Thread"))
 
 ; ------------------------------------------- x.start() / x.join() on a threading.Thread the module index
 ; cannot type because the name is rebound (loops). The constructor is matched by its text, so
@@ -37,7 +37,7 @@
   (#eq? @_var @arg.receiver)
   (#any-of? @anchor "start" "join")
   (#match? @_ctor "^threading\\.Thread$")
-  (#set! note "threads") (#set! context "ch11-thread-{anchor}"))
+  (#set! note "threads") (#set! level "usage") (#set! context "ch11-thread-{anchor}"))
 
 ; `xs = [threading.Thread(...) for ...]`, then `for x in xs: x.start()`:
 ((_
@@ -52,7 +52,7 @@
   (#eq? @_list @_iter) (#eq? @_var @arg.receiver)
   (#any-of? @anchor "start" "join")
   (#match? @_ctor "^threading\\.Thread$")
-  (#set! note "threads") (#set! context "ch11-thread-{anchor}"))
+  (#set! note "threads") (#set! level "usage") (#set! context "ch11-thread-{anchor}"))
 
 ; `for ...: x = threading.Thread(...); xs.append(x)`, then `for x in xs: x.join()`:
 ((_
@@ -73,7 +73,7 @@
   (#eq? @_append "append") (#eq? @_made @_added) (#eq? @_list @_iter) (#eq? @_var @arg.receiver)
   (#any-of? @anchor "start" "join")
   (#match? @_ctor "^threading\\.Thread$")
-  (#set! note "threads") (#set! context "ch11-thread-{anchor}"))
+  (#set! note "threads") (#set! level "usage") (#set! context "ch11-thread-{anchor}"))
 
 ; ------------------------------------------- multiprocessing.Process(target=..., args=...)
 ((call
@@ -82,14 +82,14 @@
      (keyword_argument name: (identifier) @_target value: (_) @arg.target)
      (keyword_argument name: (identifier) @_args value: (_) @arg.args))) @construct
   (#eq? @_target "target") (#eq? @_args "args")
-  (#set! note "multiprocessing") (#set! context "ch11-process-target-args") (#set! resolves "multiprocessing.Process"))
+  (#set! note "multiprocessing") (#set! level "usage") (#set! context "ch11-process-target-args") (#set! resolves "multiprocessing.Process"))
 
 ((call
    function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]
    arguments: (argument_list
      (keyword_argument name: (identifier) @_target value: (_) @arg.target))) @construct
   (#eq? @_target "target")
-  (#set! note "multiprocessing") (#set! context "ch11-process-target") (#set! resolves "multiprocessing.Process"))
+  (#set! note "multiprocessing") (#set! level "usage") (#set! context "ch11-process-target") (#set! resolves "multiprocessing.Process"))
 
 ; ------------------------------------------- class C(multiprocessing.Process): the base is the anchor
 (class_definition
@@ -97,7 +97,7 @@
   superclasses: (argument_list
     [(identifier) @anchor @construct
      (attribute attribute: (identifier) @anchor) @construct])
-  (#set! note "multiprocessing") (#set! context "ch11-process-subclass") (#set! resolves "multiprocessing.Process"))
+  (#set! note "multiprocessing") (#set! level "core") (#set! context "ch11-process-subclass") (#set! resolves "multiprocessing.Process"))
 
 ; ------------------------------------------- x.start() / x.join() on a multiprocessing.Process the module index
 ; cannot type because the name is rebound (loops). The constructor is matched by its text, so
@@ -111,7 +111,7 @@
   (#eq? @_var @arg.receiver)
   (#any-of? @anchor "start" "join")
   (#match? @_ctor "^(multiprocessing|mp)\\.Process$")
-  (#set! note "multiprocessing") (#set! context "ch11-process-{anchor}"))
+  (#set! note "multiprocessing") (#set! level "usage") (#set! context "ch11-process-{anchor}"))
 
 ; `xs = [multiprocessing.Process(...) for ...]`, then `for x in xs: x.start()`:
 ((_
@@ -126,7 +126,7 @@
   (#eq? @_list @_iter) (#eq? @_var @arg.receiver)
   (#any-of? @anchor "start" "join")
   (#match? @_ctor "^(multiprocessing|mp)\\.Process$")
-  (#set! note "multiprocessing") (#set! context "ch11-process-{anchor}"))
+  (#set! note "multiprocessing") (#set! level "usage") (#set! context "ch11-process-{anchor}"))
 
 ; `for ...: x = multiprocessing.Process(...); xs.append(x)`, then `for x in xs: x.join()`:
 ((_
@@ -147,4 +147,4 @@
   (#eq? @_append "append") (#eq? @_made @_added) (#eq? @_list @_iter) (#eq? @_var @arg.receiver)
   (#any-of? @anchor "start" "join")
   (#match? @_ctor "^(multiprocessing|mp)\\.Process$")
-  (#set! note "multiprocessing") (#set! context "ch11-process-{anchor}"))
+  (#set! note "multiprocessing") (#set! level "usage") (#set! context "ch11-process-{anchor}"))

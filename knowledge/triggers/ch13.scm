@@ -8,7 +8,7 @@
 ; function; an `await` on a plain function's call is rare: it would have to
 ; return an awaitable.)
 ((await "await" (call function: (identifier) @anchor) @arg.sub) @construct
-  (#set! note "nested-coroutines") (#set! context "ch13-await-nested")
+  (#set! note "nested-coroutines") (#set! level "usage") (#set! context "ch13-await-nested")
   (#set! requires "module-function"))
 
 ; ------------------------------------------------- §13.1 functools.partial as a done callback
@@ -18,7 +18,7 @@
      (call function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]
            arguments: (argument_list . (_) @arg.target)) @arg.partial @construct))
   (#eq? @method "add_done_callback")
-  (#set! note "event-loop") (#set! context "ch13-partial-done-callback")
+  (#set! note "event-loop") (#set! level "usage") (#set! context "ch13-partial-done-callback")
   (#set! resolves "functools.partial"))
 
 ; ------------------------------------------------- §13.3 functools.partial for loop callbacks
@@ -28,12 +28,12 @@
      (call function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]
            arguments: (argument_list . (_) @arg.target)) @arg.partial @construct))
   (#any-of? @arg.method "call_soon" "call_soon_threadsafe" "call_later" "call_at")
-  (#set! note "call-soon-later") (#set! context "ch13-partial-call-soon")
+  (#set! note "call-soon-later") (#set! level "usage") (#set! context "ch13-partial-call-soon")
   (#set! resolves "functools.partial"))
 
 ; ------------------------------------------------- §13.1 asyncio.run inside a coroutine
 ((call
    function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)]) @construct
-  (#set! note "event-loop") (#set! context "ch13-run-in-coroutine")
+  (#set! note "event-loop") (#set! level "core") (#set! context "ch13-run-in-coroutine")
   (#set! resolves "asyncio.run")
   (#set! requires "in-async-def"))

@@ -17,7 +17,7 @@ use super::semantic::infer::Infer;
 use super::semantic::value::Value;
 use super::semantic::{ir::Expr, MODULE_SCOPE};
 use super::tree::{first_yield_from, fn_kind, header_range, is_private_name, snippet, FnKind, Up};
-use super::triggers::{triggers, Pattern, Predicate, Triggers};
+use super::triggers::{triggers, Level, Pattern, Predicate, Row, Triggers};
 use super::Parsed;
 
 /// What the cursor is on, and which note explains it.
@@ -52,6 +52,8 @@ impl Explanation {
 /// compares them. The sentence's args of a query match are collected only
 /// for the candidate that wins.
 pub(super) struct Candidate<'t> {
+    /// The trigger's level for this code.
+    pub(super) level: Level,
     /// Smaller is more specific.
     pub(super) size: usize,
     pub(super) order: usize,
@@ -272,7 +274,12 @@ pub(super) fn query_candidate<'t>(
             }
         }
     };
+    let level = match (pattern.user_level, parts.receiver) {
+        (Some(user), Some(r)) if dispatches_to_user_code(infer, construct, r) => user,
+        _ => pattern.level,
+    };
     Some(Candidate {
+        level,
         size: construct.byte_range().len(),
         order: parts.pattern_index,
         note: &pattern.note,
@@ -341,8 +348,15 @@ impl<'a, 't> RuntimeCache<'a, 't> {
     }
 }
 
-/// The explanation for the construct at byte `offset`, if any has a note.
+/// The explanation for the construct at byte `offset`, if any has a note,
+/// at every level (the course map's view).
 pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
+    explain_at_level(parsed, offset, Level::Everyday)
+}
+
+/// The explanation for the construct at byte `offset` among the triggers at
+/// or below `level`: a trigger above it does not hide a lower one.
+pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<Explanation> {
     let triggers = triggers().ok()?;
     let tree = parsed.tree.as_ref()?;
     let src = parsed.text.as_bytes();
@@ -368,14 +382,16 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
             continue;
         };
         if let Some(c) = query_candidate(parsed, triggers, &Up::Tree, &runtime, &parts, anchor) {
-            consider(&mut best, c);
+            if c.level <= level {
+                consider(&mut best, c);
+            }
         }
     }
     drop(matches);
 
     // A query pattern anchored under the cursor knows more than a bare name.
     if best.is_none() {
-        best = name_candidate(parsed, triggers, &infer, offset);
+        best = name_candidate(parsed, triggers, &infer, offset).filter(|c| c.level <= level);
     }
     best.map(|c| c.explanation(parsed, &infer))
 }
@@ -627,23 +643,46 @@ fn row_candidate<'t>(
         args.push(("qualname".to_string(), kind));
         row = Some(r);
     }
-    let (note, context) = row?;
+    let row = row?;
     Some(Candidate {
+        level: row.level,
         size: expr.byte_range().len(),
         order: usize::MAX,
-        note,
+        note: &row.note,
         range: expr.byte_range(),
         detail: Detail::Name {
             node,
             expr,
-            context: context.as_deref(),
+            context: row.context.as_deref(),
             args,
         },
     })
 }
 
-/// A table row: the note, and the sentence's template key.
-type Row = (String, Option<String>);
+/// Whether `node` holds a class of the user's code (this module or the
+/// workspace), or an instance of one, on some path.
+fn holds_user_class(infer: &Infer, node: Node) -> bool {
+    infer
+        .node_value(node)
+        .alternatives()
+        .iter()
+        .any(|v| match v {
+            Value::Class(c) | Value::Instance(c, _) => infer.is_user_class(c),
+            _ => false,
+        })
+}
+
+/// Whether the user's own code answers a dispatch: the `@receiver`, or
+/// either operand of a binary operator (`0 + v` runs `Vector.__radd__`),
+/// holds a class of the user's code or an instance of one.
+fn dispatches_to_user_code(infer: &Infer, construct: Node, receiver: Node) -> bool {
+    holds_user_class(infer, receiver)
+        || ["left", "right"].iter().any(|f| {
+            construct
+                .child_by_field_name(f)
+                .is_some_and(|n| holds_user_class(infer, n))
+        })
+}
 
 /// How well a `Q#method` row fits a receiver (smaller is better): the
 /// position of `Q`'s class in the receiver's MRO, not named like its call,
@@ -752,8 +791,10 @@ fn import_candidate<'t>(
         Some(m) => format!("{m}.{upto}"),
         None => upto,
     };
-    let (note, _) = triggers.names.get(&qual)?;
+    let note = &triggers.names.get(&qual)?.note;
     Some(Candidate {
+        // An import line says only what it imports.
+        level: Level::Everyday,
         size: dotted.byte_range().len(),
         order: usize::MAX,
         note,

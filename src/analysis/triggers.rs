@@ -19,11 +19,15 @@
 //!   looks for; its outcome becomes the first facet, and a pattern listing
 //!   outcomes applies only for those.
 //! - `*.tsv` files map qualified names to notes:
-//!   `qualified.name<TAB>note-id<TAB>context-key`. A row `Q` makes every
+//!   `qualified.name<TAB>note-id<TAB>context-key<TAB>level`. A row `Q` makes every
 //!   reference that resolves to `Q` a trigger; a row `Q#method` makes
 //!   `x.method` a trigger where `x` holds what calling `Q` returns
 //!   (`threading.Thread#start`, `builtins.dict#setdefault`,
 //!   `<generator>#send`, `asyncio.get_running_loop#call_soon`).
+//!
+//! - Every pattern and row has a level (`#set! level "core|usage|everyday"`,
+//!   the table's last column): a hover shows only triggers at or below the
+//!   level asked for, so everyday code stays quiet by default.
 //!
 //! Code only adds what a query cannot reach: the enclosing function and class
 //! (`{func}`, `{class}`), facets (`generator`: the template key
@@ -97,10 +101,54 @@ impl Predicate {
     }
 }
 
+/// How far a trigger is from everyday code: a hover shows only triggers at
+/// or below the level the user asks for (`hover.level`, default `usage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// The construct a section is about (`yield from`, a descriptor class,
+    /// `super()`, a dunder definition other than `__init__`).
+    Core,
+    /// A call of an API the course teaches (`executor.submit`).
+    Usage,
+    /// What every program is full of (`x is None`, `len()` on a builtin,
+    /// a plain constructor call, an import line).
+    Everyday,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Core, Level::Usage, Level::Everyday];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Core => "core",
+            Level::Usage => "usage",
+            Level::Everyday => "everyday",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
+/// A table row: the note, the sentence's template key and the level.
+#[derive(Debug)]
+pub struct Row {
+    pub note: String,
+    pub context: Option<String>,
+    pub level: Level,
+}
+
 /// One query pattern's settings.
 #[derive(Debug)]
 pub struct Pattern {
     pub note: String,
+    /// `#set! level`: the trigger's level.
+    pub level: Level,
+    /// `#set! user-level`: the level instead when the `@receiver` holds a
+    /// class of the user's code, or an instance of one (`len(deck)` of the
+    /// user's `Deck` is core where `len(buf)` of a builtin is everyday).
+    pub user_level: Option<Level>,
     pub context: Option<String>,
     pub resolves: Vec<String>,
     pub requires: Vec<Predicate>,
@@ -121,7 +169,7 @@ pub struct Triggers {
     pub range: Option<u32>,
     pub receiver: Option<u32>,
     pub args: Vec<(u32, String)>,
-    pub names: HashMap<String, (String, Option<String>)>,
+    pub names: HashMap<String, Row>,
     /// The method names of the `Q#method` rows: a receiver's kind is worth
     /// working out only for these.
     pub methods: HashSet<String>,
@@ -162,6 +210,11 @@ impl Triggers {
             let mut requires = Vec::new();
             let mut analysis = None;
             let mut dunders = Vec::new();
+            let mut level = None;
+            let mut user_level = None;
+            let level_of = |v: &str| {
+                Level::parse(v).ok_or_else(|| format!("trigger pattern {i}: unknown level {v}"))
+            };
             let list = |v: &str| -> Vec<String> {
                 v.split(',')
                     .map(|s| s.trim().to_string())
@@ -198,12 +251,17 @@ impl Triggers {
                         analysis = Some((a, outcomes));
                     }
                     "dunders" => dunders = value.split_whitespace().map(String::from).collect(),
+                    "level" => level = Some(level_of(value)?),
+                    "user-level" => user_level = Some(level_of(value)?),
                     other => return Err(format!("trigger pattern {i}: unknown setting {other}")),
                 }
             }
             let note = note.ok_or_else(|| format!("trigger pattern {i}: no `note` set"))?;
+            let level = level.ok_or_else(|| format!("trigger pattern {i}: no `level` set"))?;
             patterns.push(Pattern {
                 note,
+                level,
+                user_level,
                 context,
                 resolves,
                 requires,
@@ -230,21 +288,17 @@ impl Triggers {
                     continue;
                 }
                 let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-                let (name, row) = match cols.as_slice() {
-                    [name, note] => (name, (note.to_string(), None)),
-                    [name, note, ctx] => (
-                        name,
-                        (
-                            note.to_string(),
-                            Some(ctx.to_string()).filter(|c| !c.is_empty()),
-                        ),
-                    ),
-                    _ => {
-                        return Err(format!(
-                            "{file}:{}: expected 2 or 3 tab-separated columns",
-                            n + 1
-                        ))
-                    }
+                let [name, note, ctx, level] = cols.as_slice() else {
+                    return Err(format!(
+                        "{file}:{}: expected 4 tab-separated columns (name, note, context, level)",
+                        n + 1
+                    ));
+                };
+                let row = Row {
+                    note: note.to_string(),
+                    context: Some(ctx.to_string()).filter(|c| !c.is_empty()),
+                    level: Level::parse(level)
+                        .ok_or_else(|| format!("{file}:{}: unknown level {level}", n + 1))?,
                 };
                 if table.insert(name.to_string(), row).is_some() {
                     return Err(format!("{file}:{}: {name} listed twice", n + 1));
@@ -274,7 +328,7 @@ impl Triggers {
             .patterns
             .iter()
             .map(|p| p.note.as_str())
-            .chain(self.names.values().map(|(n, _)| n.as_str()))
+            .chain(self.names.values().map(|r| r.note.as_str()))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -287,7 +341,7 @@ impl Triggers {
             .patterns
             .iter()
             .filter_map(|p| p.context.as_deref())
-            .chain(self.names.values().filter_map(|(_, c)| c.as_deref()))
+            .chain(self.names.values().filter_map(|r| r.context.as_deref()))
             .collect();
         keys.sort_unstable();
         keys.dedup();

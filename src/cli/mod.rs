@@ -50,6 +50,10 @@ pub enum Command {
         /// Print the whole note instead of the hover excerpt.
         #[arg(long)]
         full: bool,
+        /// The triggers to answer for, as the editor's `hover.level`:
+        /// core, usage (the default) or everyday.
+        #[arg(long, value_enum, default_value_t = LevelArg::Usage)]
+        level: LevelArg,
     },
     /// List every note: section, id and title.
     Notes {
@@ -72,6 +76,23 @@ pub enum Command {
 pub enum LangArg {
     Zh,
     En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Core,
+    Usage,
+    Everyday,
+}
+
+impl LevelArg {
+    fn level(self) -> analysis::Level {
+        match self {
+            LevelArg::Core => analysis::Level::Core,
+            LevelArg::Usage => analysis::Level::Usage,
+            LevelArg::Everyday => analysis::Level::Everyday,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,7 +120,8 @@ pub fn run(command: Command) -> i32 {
             lang: l,
             format,
             full,
-        } => explain(&mut out, &location, lang(l), format, full),
+            level,
+        } => explain(&mut out, &location, lang(l), format, full, level.level()),
         Command::Notes { lang: l, format } => notes(&mut out, lang(l), format),
         Command::Check(opts) => {
             let selection = crate::analysis::rules::Selection {
@@ -218,6 +240,7 @@ fn explain(
     lang: Lang,
     format: Format,
     full: bool,
+    level: analysis::Level,
 ) -> Result<i32, CliError> {
     let (path, line, col) = parse_location(location)?;
     let project = crate::project::Project::new();
@@ -243,9 +266,13 @@ fn explain(
         },
         Encoding::Chars,
     );
-    let Some(expl) = analysis::explain_at(&parsed, offset) else {
+    let Some(expl) = analysis::explain_at_level(&parsed, offset, level) else {
+        let hint = match analysis::explain_at(&parsed, offset) {
+            Some(_) => " at this level (--level everyday shows every trigger)",
+            None => "",
+        };
         return Err(CliError::Nothing(format!(
-            "nothing at {path}:{line}:{col} has a note"
+            "nothing at {path}:{line}:{col} has a note{hint}"
         )));
     };
     let k = knowledge();

@@ -69,6 +69,10 @@ struct State {
     /// user has no data directory; marks last until the server stops).
     learned: learned::Learned,
     learned_path: Option<PathBuf>,
+    /// Where each section's first full hover of this session was shown
+    /// (document, construct start): its hovers elsewhere are brief
+    /// (`hover.repeat`).
+    shown: std::collections::HashMap<String, (String, usize)>,
     /// The workspace folders (local directories) from `initialize`.
     roots: Vec<PathBuf>,
 }
@@ -91,6 +95,7 @@ impl Default for State {
             settings: Settings::default(),
             learned: learned::Learned::default(),
             learned_path: None,
+            shown: std::collections::HashMap::new(),
             roots: Vec::new(),
         }
     }

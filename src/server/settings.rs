@@ -11,6 +11,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::analysis::Level;
 use crate::knowledge::Lang;
 use crate::render::Verbosity;
 
@@ -28,6 +29,11 @@ pub struct Settings {
     pub language: Option<Lang>,
     pub hover_enable: bool,
     pub verbosity: Verbosity,
+    /// `hover.level`: the triggers a hover shows (default `usage`).
+    pub level: Level,
+    /// `hover.repeat`: a section's second and later hovers in a session are
+    /// brief (`true`, the default) or full.
+    pub repeat_brief: bool,
     /// `inlayHints.enable`: off unless asked for.
     pub inlay_hints: bool,
     /// Rule selection from the client; overrides pyproject.toml when set.
@@ -45,6 +51,8 @@ impl Default for Settings {
             language: None,
             hover_enable: true,
             verbosity: Verbosity::Full,
+            level: Level::Usage,
+            repeat_brief: true,
             inlay_hints: false,
             select: None,
             ignore: None,
@@ -92,11 +100,21 @@ enum VerbosityName {
     Brief,
 }
 
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum LevelName {
+    Core,
+    Usage,
+    Everyday,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Hover {
     enable: Checked<bool>,
     verbosity: Checked<VerbosityName>,
+    level: Checked<LevelName>,
+    repeat: Checked<VerbosityName>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +147,10 @@ struct Raw {
     hover_enable: Checked<bool>,
     #[serde(rename = "hover.verbosity")]
     hover_verbosity: Checked<VerbosityName>,
+    #[serde(rename = "hover.level")]
+    hover_level: Checked<LevelName>,
+    #[serde(rename = "hover.repeat")]
+    hover_repeat: Checked<VerbosityName>,
     inlay_hints: Checked<Toggle>,
     #[serde(rename = "inlayHints.enable")]
     inlay_hints_enable: Checked<bool>,
@@ -199,6 +221,20 @@ impl Settings {
                 VerbosityName::Full => Verbosity::Full,
                 VerbosityName::Brief => Verbosity::Brief,
             };
+        }
+        let level = p.take("hover.level", hover.level);
+        let dotted = p.take("hover.level", raw.hover_level);
+        if let Some(l) = level.or(dotted) {
+            s.level = match l {
+                LevelName::Core => Level::Core,
+                LevelName::Usage => Level::Usage,
+                LevelName::Everyday => Level::Everyday,
+            };
+        }
+        let repeat = p.take("hover.repeat", hover.repeat);
+        let dotted = p.take("hover.repeat", raw.hover_repeat);
+        if let Some(r) = repeat.or(dotted) {
+            s.repeat_brief = matches!(r, VerbosityName::Brief);
         }
         let hints = p.take("inlayHints", raw.inlay_hints).unwrap_or_default();
         let enable = p.take("inlayHints.enable", hints.enable);
@@ -276,6 +312,22 @@ mod tests {
         assert!(s.inlay_hints);
         let (s, p) = parse(json!({"inlayHints": {"enable": true}}));
         assert!(p.is_empty() && s.inlay_hints);
+    }
+
+    #[test]
+    fn hover_level_and_repeat_in_both_shapes() {
+        let d = Settings::default();
+        assert_eq!((d.level, d.repeat_brief), (Level::Usage, true));
+        let (s, p) = parse(json!({"hover": {"level": "core", "repeat": "full"}}));
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!((s.level, s.repeat_brief), (Level::Core, false));
+        let (s, p) = parse(json!({"hover.level": "everyday", "hover.repeat": "brief"}));
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!((s.level, s.repeat_brief), (Level::Everyday, true));
+        let (s, p) = parse(json!({"hover": {"level": "all"}}));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("`hover.level`"), "{p:?}");
+        assert_eq!(s.level, Level::Usage);
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! ```
 //!
 //! `§N.M` expects a hover showing that section; `none` expects no hover.
-//! Several carets on one marker line share the expectation.
+//! Several carets on one marker line share the expectation. A level after
+//! the section (`§7.2 everyday`, `§12.6 core`) is the `hover.level` from
+//! which the hover shows; without one it is `usage`, the default.
 
 #[derive(Debug, Clone)]
 pub struct Marker {
@@ -22,6 +24,8 @@ pub struct Marker {
     pub col: u32,
     /// `Some("12.6")` or `None` for "no hover".
     pub expect: Option<String>,
+    /// The level written after the section (`core`, `everyday`), if any.
+    pub level: Option<String>,
     /// The text after the carets, as written (`§12.6`, `none`, a rule id).
     pub raw: String,
     /// 1-based line of the marker itself, for messages.
@@ -43,10 +47,14 @@ pub fn markers(source: &str) -> Vec<Marker> {
         let last_caret = chars.iter().rposition(|&c| c == '^').unwrap();
         let rest: String = chars[last_caret + 1..].iter().collect();
         let rest = rest.trim();
+        let (section, level) = match rest.split_once(' ') {
+            Some((s, l)) => (s, Some(l.trim().to_string())),
+            None => (rest, None),
+        };
         let expect = if rest == "none" {
             None
         } else {
-            rest.strip_prefix('§').map(str::to_string)
+            section.strip_prefix('§').map(str::to_string)
         };
         for (col, c) in chars.iter().enumerate() {
             if *c == '^' {
@@ -54,6 +62,7 @@ pub fn markers(source: &str) -> Vec<Marker> {
                     line: target as u32,
                     col: col as u32,
                     expect: expect.clone(),
+                    level: level.clone(),
                     raw: rest.to_string(),
                     marker_line: i + 1,
                 });

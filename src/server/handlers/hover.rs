@@ -1,5 +1,8 @@
 //! `textDocument/hover`: the rule's hover inside a finding, else the note
-//! of the construct under the cursor (brief for a section marked learned).
+//! of the construct under the cursor among the triggers at `hover.level`
+//! (brief for a section marked learned, and for a section's hovers away from
+//! where it was first shown in full this session unless `hover.repeat` is
+//! `full`).
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -10,8 +13,16 @@ use crate::render::{self, Verbosity};
 
 impl Backend {
     pub(in crate::server) async fn on_hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let (encoding, lang, settings, learned) =
-            self.state(|s| (s.encoding, s.lang(), s.settings.clone(), s.learned.clone()));
+        let (encoding, lang, settings, learned, shown) = self.state(|s| {
+            let shown = s.shown.clone();
+            (
+                s.encoding,
+                s.lang(),
+                s.settings.clone(),
+                s.learned.clone(),
+                shown,
+            )
+        });
         if !settings.hover_enable {
             return Ok(None);
         }
@@ -24,33 +35,51 @@ impl Backend {
         }
         let selection = self.selection(&pos.text_document.uri).await;
         let job_doc = doc.clone();
+        let uri = pos.text_document.uri.as_str().to_string();
         let hover = self
             .analyse("hover", &doc, move || {
                 let parsed = &job_doc.parsed;
                 let offset = parsed.offset(convert::line_col(pos.position), encoding);
+                // The section and place of a first full hover, to remember.
+                let mut first = None;
                 let (markdown, range) =
                     match diagnostics::hover_at(&job_doc, &selection, offset, lang) {
                         Some(found) => found,
                         None => {
-                            let expl = analysis::explain_at(parsed, offset)?;
+                            let expl = analysis::explain_at_level(parsed, offset, settings.level)?;
+                            let place = (uri, expl.range.start);
+                            let repeated = settings.repeat_brief
+                                && shown.get(&expl.note).is_some_and(|p| *p != place);
                             // A section marked as learned is brief whatever the setting.
-                            let verbosity = if learned.contains(&expl.note) {
+                            let verbosity = if learned.contains(&expl.note) || repeated {
                                 Verbosity::Brief
                             } else {
                                 settings.verbosity
                             };
+                            if verbosity == Verbosity::Full && !shown.contains_key(&expl.note) {
+                                first = Some((expl.note.clone(), place));
+                            }
                             (render::hover_markdown(&expl, lang, verbosity)?, expl.range)
                         }
                     };
-                Some(Hover {
+                let hover = Hover {
                     contents: HoverContents::Markup(MarkupContent {
                         kind: MarkupKind::Markdown,
                         value: markdown,
                     }),
                     range: Some(convert::range(parsed, range, encoding)),
-                })
+                };
+                Some((hover, first))
             })
             .await?;
-        Ok(hover.flatten())
+        let Some((hover, first)) = hover.flatten() else {
+            return Ok(None);
+        };
+        if let Some((note, place)) = first {
+            self.state_mut(|s| {
+                s.shown.entry(note).or_insert(place);
+            });
+        }
+        Ok(Some(hover))
     }
 }
