@@ -578,3 +578,76 @@ fn hovers_follow_imports_into_the_workspace_and_open_documents() {
     );
     assert!(c.shutdown().success());
 }
+
+/// A client that never answers `window/showDocument` (asked after "open the
+/// chapter") holds nothing: while the request is pending, hovers, code
+/// actions and another command are answered, and the server shuts down.
+#[test]
+fn a_client_that_never_answers_show_document_blocks_nothing() {
+    let cache =
+        std::env::temp_dir().join(format!("pyexplain-e2e-silent-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut c = Client::spawn(&[("XDG_CACHE_HOME", &cache.to_string_lossy())]);
+    c.initialize(init_params(
+        json!({"capabilities": {"window": {"showDocument": {"support": true}}}}),
+    ));
+    c.open(URI, DEMO);
+    let actions = c.actions_at(URI, 1, 21);
+    let command = actions[0]["command"].clone();
+    let result = c.execute(&command);
+    let asked = c.wait_for_unanswered("window/showDocument");
+    assert_eq!(asked["params"]["uri"], result["uri"]);
+    for _ in 0..3 {
+        let text = hover_text(&c.hover(URI, 1, 21)).unwrap_or_default();
+        assert!(text.starts_with("**§12.6 "), "{text}");
+    }
+    // A second "open the chapter" is answered too (and asks again).
+    let again = c.execute(&command);
+    assert_eq!(again["uri"], result["uri"]);
+    c.wait_for_unanswered("window/showDocument");
+    assert_eq!(c.shutdown().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// `pyexplain.courseMap` over the whole stdlib runs beside the message
+/// loop: a hover sent after it is answered while it is still running, and
+/// `$/cancelRequest` then stops it with `RequestCancelled` (-32800).
+#[test]
+fn course_map_blocks_no_hover_and_is_cancelled() {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .expect("python3 is needed to find the stdlib");
+    let stdlib = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let cache =
+        std::env::temp_dir().join(format!("pyexplain-e2e-cancel-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut c = Client::spawn(&[("XDG_CACHE_HOME", &cache.to_string_lossy())]);
+    c.initialize(init_params(json!({
+        "workspaceFolders": [{"uri": format!("file://{stdlib}"), "name": "stdlib"}],
+    })));
+    c.open(URI, DEMO);
+    let map = c.request_async(
+        "workspace/executeCommand",
+        json!({"command": "pyexplain.courseMap", "arguments": []}),
+    );
+    let text = hover_text(&c.hover(URI, 1, 21)).unwrap_or_default();
+    assert!(text.starts_with("**§12.6 "), "{text}");
+    c.notify("$/cancelRequest", json!({"id": map}));
+    let reply = c.response(map);
+    assert_eq!(reply["error"]["code"], -32800, "{reply}");
+    // No map was written, and the server goes on.
+    let written = std::fs::read_dir(cache.join("pyexplain"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with("course-map"));
+    assert!(!written, "a cancelled map was written");
+    let text = hover_text(&c.hover(URI, 1, 21)).unwrap_or_default();
+    assert!(text.starts_with("**§12.6 "), "{text}");
+    assert_eq!(c.shutdown().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&cache);
+}

@@ -279,3 +279,53 @@ fn stdlib_corpus() {
     // The stdlib ships a few deliberately non-UTF-8 test files.
     assert!(non_utf8 < 20);
 }
+
+/// A chain of thousands of classes (each deriving from the one before, or
+/// from the two before) with `super()` and `self` in the last one: the MRO
+/// and lookup walks neither recurse as deep as the chain (a stack overflow
+/// aborts the whole server, on its 2 MiB analysis threads as on this test's)
+/// nor grow with its square. Below the cap the MRO is still given whole.
+#[test]
+fn long_class_chains_neither_overflow_nor_blow_up() {
+    let chain = |n: usize, two_bases: bool| {
+        let mut s = String::from(
+            "class C0:\n    def m(self):\n        return 0\n\n\nclass C1(C0):\n    pass\n",
+        );
+        for i in 2..n {
+            if two_bases {
+                s.push_str(&format!("class C{i}(C{}, C{}):\n    pass\n", i - 1, i - 2));
+            } else {
+                s.push_str(&format!("class C{i}(C{}):\n    pass\n", i - 1));
+            }
+        }
+        s.push_str(&format!(
+            "class D(C{}):\n    def m(self):\n        return super().m() + self.y\n",
+            n - 1
+        ));
+        s
+    };
+    for (n, two_bases) in [(20_000, false), (4_000, true)] {
+        let text = chain(n, two_bases);
+        let parsed = Parsed::new(text.clone());
+        let _ = rules::check(&parsed, &Selection::default());
+        for needle in ["super()", "self.y", "class D"] {
+            let at = text.rfind(needle).unwrap();
+            let _ = explain_at(&parsed, at);
+        }
+    }
+    // Short chains: the whole MRO, as Python gives it.
+    let text = chain(6, true);
+    let parsed = Parsed::new(text.clone());
+    let e = explain_at(&parsed, text.rfind("class C5").unwrap() + 6).expect("a hover on C5");
+    let mro = e
+        .args
+        .iter()
+        .find(|(k, _)| k == "mro")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(
+        mro,
+        Some("`C5` → `C4` → `C3` → `C2` → `C1` → `C0` → `object`"),
+        "{:?}",
+        e.args
+    );
+}

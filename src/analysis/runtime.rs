@@ -586,7 +586,7 @@ fn super_call(input: &Input) -> Option<Outcome> {
         return match infer.mro(&class) {
             Ok(_) => Some(Outcome::new(SuperFacet::Known).arg("after", after(&class)?)),
             Err(MroError::Unknown(base)) => Some(unknown(SuperFacet::Unknown, &base)),
-            Err(MroError::Inconsistent) => None,
+            Err(MroError::Inconsistent | MroError::TooLong) => None,
         };
     };
     let describe = |l: &Lookup| -> Option<String> {

@@ -282,6 +282,32 @@ impl Client {
         }
     }
 
+    /// Waits for the server's message `method` and leaves it unanswered,
+    /// as an editor that never replies to a request would (other server
+    /// requests meanwhile are answered as usual).
+    pub fn wait_for_unanswered(&mut self, method: &str) -> Value {
+        if let Some(pos) = self.backlog.iter().position(|m| m["method"] == method) {
+            return self.backlog.remove(pos);
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) => {
+                    if msg["method"] == method {
+                        return msg;
+                    }
+                    if let (Some(req_id), Some(_)) = (msg.get("id"), msg.get("method")) {
+                        let reply = json!({"jsonrpc": "2.0", "id": req_id, "result": null});
+                        self.send_raw(&frame(&reply));
+                    }
+                    self.backlog.push(msg);
+                }
+                Err(_) => panic!("no {method} from the server within {TIMEOUT:?}"),
+            }
+        }
+    }
+
     /// `workspace/executeCommand`, returning the result.
     pub fn execute(&mut self, command: &Value) -> Value {
         self.request(

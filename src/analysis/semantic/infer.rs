@@ -52,6 +52,9 @@ pub enum MroError {
     Unknown(String),
     /// C3 has no consistent order: the `class` statement raises TypeError.
     Inconsistent,
+    /// Longer than [`super::classes::MAX_MRO`] classes: not computed (a
+    /// generated or hostile file; no real hierarchy comes close).
+    TooLong,
 }
 
 /// Inference for one request.
