@@ -124,12 +124,13 @@ fn rule_registry_is_up_to_date() {
         + "// @generated end\n".len();
     let current = &text[start..end];
     if current != generated {
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        if common::update_snapshots() {
             let updated = format!("{}{generated}{}", &text[..start], &text[end..]);
             std::fs::write(&path, updated).unwrap();
         } else {
             panic!(
-                "src/analysis/rules/mod.rs: the rule registry does not match the directory; run `UPDATE_SNAPSHOTS=1 cargo test --test architecture`\n--- expected\n{generated}\n--- actual\n{current}"
+                "src/analysis/rules/mod.rs: the rule registry does not match the directory; run `UPDATE_SNAPSHOTS=1 cargo test --test architecture`\n\n{}",
+                similar_asserts::SimpleDiff::from_str(current, &generated, "mod.rs", "directory")
             );
         }
     }
