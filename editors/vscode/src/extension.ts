@@ -20,10 +20,13 @@ import {
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
+  MessageTransports,
   MessageType,
   ServerOptions,
   ShowMessageNotification,
   State,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageclient/node';
 
 import { COURSE_MAP_COMMAND, courseMapArguments, fallbackMarkdown } from './courseMap';
@@ -212,8 +215,12 @@ function probe(command: string): Promise<{ ok: true; version: string } | { ok: f
   });
 }
 
-/** Spawns the server ourselves to know how it ended (for the messages);
- * vscode-languageclient still logs its stderr. */
+/** Spawns the server ourselves to know how it ended (for the messages) and
+ * to own its message reader: vscode-jsonrpc 8's reader re-arms a 10-second
+ * "partial message" timer for ever once a server dies in the middle of a
+ * message (nothing clears it on close or dispose, and nothing listens to
+ * it), so a crashed server would leave a timer behind in the extension
+ * host. Its stderr goes to the log, as vscode-languageclient does. */
 function serverOptions(command: string): ServerOptions {
   return async () => {
     const proc = spawn(command, ['server'], {
@@ -224,6 +231,10 @@ function serverOptions(command: string): ServerOptions {
       proc.once('spawn', ok);
       proc.once('error', fail);
     });
+    proc.stderr.on('data', (data: Buffer) => output.append(data.toString('utf8')));
+    const reader = new StreamMessageReader(proc.stdout);
+    reader.partialMessageTimeout = 0;
+    const writer = new StreamMessageWriter(proc.stdin);
     child = proc;
     childExit = new Promise((done) =>
       proc.on('exit', (code, signal) => {
@@ -232,7 +243,8 @@ function serverOptions(command: string): ServerOptions {
         done(how);
       }),
     );
-    return proc;
+    const transports: MessageTransports = { reader, writer, detached: false };
+    return transports;
   };
 }
 

@@ -26,9 +26,9 @@ const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pyexplain-vscode-ext-'));
 
 after(() => fs.rmSync(cache, { recursive: true, force: true }));
 
-/** Waits (at most 15 s) for `ok()`. */
-const until = async (what: string, ok: () => boolean) => {
-  for (let i = 0; i < 1500 && !ok(); i++) {
+/** Waits (at most `seconds`, 15 by default) for `ok()`. */
+const until = async (what: string, ok: () => boolean, seconds = 15) => {
+  for (let i = 0; i < seconds * 100 && !ok(); i++) {
     await new Promise((r) => setTimeout(r, 10));
   }
   assert.ok(ok(), what);
@@ -54,6 +54,13 @@ test('the bundle against the real server', { skip, timeout: 120000 }, async () =
     await ext.deactivate();
     subscriptions.forEach((s) => s.dispose());
   }
+  // Nothing the extension started keeps running once it is deactivated, so
+  // this process can exit: vscode-languageclient's own stop timers end
+  // within 5 s, but a server that died in the middle of a message used to
+  // leave vscode-jsonrpc's partial-message timer re-arming every 10 s for
+  // ever (the "dying server" case below).
+  const left = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'ProcessWrap');
+  await until('no timer or process left', () => left().length === 0, 12);
 });
 
 async function exercise(mock: Mock): Promise<void> {
@@ -212,6 +219,37 @@ async function exercise(mock: Mock): Promise<void> {
   await failures(mock, status);
 }
 
+/** `--version` like pyexplain; as a server: answers initialize, reads up to
+ * the `initialized` notification, writes the start of a message and exits 4. */
+const DYING_SERVER = `#!/usr/bin/env python3
+import json, sys
+if sys.argv[1:] == ["--version"]:
+    print("pyexplain 0.1.0")
+    sys.exit(0)
+def read():
+    length = 0
+    while True:
+        line = sys.stdin.buffer.readline()
+        if not line:
+            sys.exit(5)
+        if line in (b"\\r\\n", b"\\n"):
+            break
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    return json.loads(sys.stdin.buffer.read(length))
+def write(data):
+    sys.stdout.buffer.write(b"Content-Length: %d\\r\\n\\r\\n" % len(data) + data)
+    sys.stdout.buffer.flush()
+request = read()
+write(json.dumps({"jsonrpc": "2.0", "id": request["id"], "result": {"capabilities": {}}}).encode())
+while read().get("method") != "initialized":
+    pass
+sys.stdout.buffer.write(b'Content-Length: 500\\r\\n\\r\\n{"jsonrpc": "2.0", ')
+sys.stdout.buffer.flush()
+sys.exit(4)
+`;
+
 /** A server that crashes while running is restarted (4 times in 3 minutes),
  * then left stopped with a message naming how it ended. */
 async function crashes(mock: Mock, status: StatusItem): Promise<void> {
@@ -223,8 +261,14 @@ async function crashes(mock: Mock, status: StatusItem): Promise<void> {
   const pid = () => (fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : 0);
   try {
     mock.change({ 'server.path': wrapper });
+    // A server killed between `initialize` and `initialized` is a failed
+    // start, not a crash (and makes vscode-languageclient 9 reject a promise
+    // nobody handles): each is killed once it asked to watch pyproject.toml,
+    // which it does on `initialized`.
+    const registrations = () => mock.output.join('').split("Received request 'client/registerCapability").length - 1;
+    const before = registrations();
     for (let crash = 1; crash <= 5; crash++) {
-      await until(`server ${crash} running`, () => pid() > 0 && status.text.startsWith('pyexplain 0'));
+      await until(`server ${crash} running`, () => pid() > 0 && status.text.startsWith('pyexplain 0') && registrations() >= before + crash);
       const victim = pid();
       fs.rmSync(pidFile);
       process.kill(victim, 'SIGKILL');
@@ -271,6 +315,27 @@ async function failures(mock: Mock, status: StatusItem): Promise<void> {
     assert.match(status.detail ?? '', /exited with code 3/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  // A server that dies in the middle of a message once running (here one
+  // that answers initialize, waits for `initialized`, then stops half-way
+  // through its next message): restarted, then given up with how it ended;
+  // nothing of it is left behind (checked at the end of the test).
+  const partial = fs.mkdtempSync(path.join(os.tmpdir(), 'pyexplain-vscode-partial-'));
+  const dying = path.join(partial, 'dying-server');
+  fs.writeFileSync(dying, DYING_SERVER, { mode: 0o755 });
+  try {
+    mock.notifications.length = 0;
+    mock.change({ 'server.path': dying });
+    await until('the dying server given up', () => mock.notifications.length > 0);
+    assert.equal(
+      mock.notifications[0].message,
+      `pyexplain: the server ${dying} exited with code 4 5 times in 3 minutes and is not restarted`,
+    );
+    assert.equal(mock.output.join('').split('the server exited with code 4; restarting it').length - 1, 4);
+    assert.equal(status.text, 'pyexplain: server failed');
+  } finally {
+    fs.rmSync(partial, { recursive: true, force: true });
   }
 
   // A binary that runs but is not pyexplain.
