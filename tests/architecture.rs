@@ -83,6 +83,41 @@ fn no_unwrap_or_expect_outside_tests() {
     }
 }
 
+/// The core takes text and returns data: no file, process, socket,
+/// environment, clock or standard stream in `src/analysis/` (the CLI and
+/// the server read files and pass their text in).
+#[test]
+fn analysis_does_no_io() {
+    let forbidden = [
+        "std::fs",
+        "std::io",
+        "std::net",
+        "std::process",
+        "std::env",
+        "std::time",
+        "std::thread",
+        "tokio",
+        "File::",
+        "include_bytes!(\"/",
+        "eprint",
+        "println!",
+    ];
+    let mut checked = 0;
+    for (path, code) in sources() {
+        if !path.starts_with("analysis/") {
+            continue;
+        }
+        checked += 1;
+        for needle in forbidden {
+            assert!(
+                !code.contains(needle),
+                "src/{path} mentions {needle}: the analysis core does no I/O"
+            );
+        }
+    }
+    assert!(checked > 20, "only {checked} files under src/analysis/");
+}
+
 /// The rule registry in `src/analysis/rules/mod.rs` lists every rule file of
 /// that directory (`mod x;` and `x::RULE`), in file-name order.
 /// `UPDATE_SNAPSHOTS=1` rewrites it.
