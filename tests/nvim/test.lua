@@ -228,7 +228,18 @@ vim.wait(300, function()
   return #hint_labels() > 0
 end, 20)
 check('no inlay hints by default', #hint_labels() == 0, vim.inspect(hint_labels()))
+-- Neovim's own switch off, as a user starts: the command turns it on too.
+vim.lsp.inlay_hint.enable(false, { bufnr = buf })
+pcall(vim.cmd, 'PyexplainInlayHints yes') -- an error message, as a command's should be
+local refused = notified('takes on or off, not "yes"')
+local hint_setting = (vim.lsp.get_clients({ name = 'pyexplain', bufnr = buf })[1].settings.pyexplain.inlayHints or {}).enable
+check(
+  ':PyexplainInlayHints with a wrong word is refused, the setting unchanged',
+  refused and refused.level == vim.log.levels.ERROR and not hint_setting,
+  vim.inspect({ refused, hint_setting })
+)
 vim.cmd('PyexplainInlayHints on')
+check(':PyexplainInlayHints on shows hints in the buffer', vim.lsp.inlay_hint.is_enabled({ bufnr = buf }))
 local hinted = vim.wait(5000, function()
   return vim.tbl_contains(hint_labels(), 'generator')
 end, 20)

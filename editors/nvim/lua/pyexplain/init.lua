@@ -191,6 +191,43 @@ function M.set(path, value)
   M.config = with_key(M.config, path, value)
 end
 
+local function show_inlay_hints(bufnr)
+  if not vim.lsp.inlay_hint.is_enabled({ bufnr = bufnr }) then
+    vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
+  end
+end
+
+--- `:PyexplainInlayHints on|off`: the server setting, live. Neovim shows
+--- inlay hints only where its own switch is on, so `on` also turns that on
+--- in the buffers pyexplain serves, now and when it attaches to more; `off`
+--- leaves the switch alone (other servers may use it) and the server sends
+--- no more hints.
+function M.inlay_hints(state)
+  if state ~= 'on' and state ~= 'off' then
+    notify(string.format(':PyexplainInlayHints takes on or off, not %s', vim.inspect(state)), vim.log.levels.ERROR)
+    return
+  end
+  M.set({ 'inlayHints', 'enable' }, state == 'on')
+  local group = vim.api.nvim_create_augroup('pyexplain_inlay_hints', { clear = true })
+  if state == 'off' then
+    return
+  end
+  for _, client in ipairs(vim.lsp.get_clients({ name = 'pyexplain' })) do
+    for bufnr in pairs(client.attached_buffers or {}) do
+      show_inlay_hints(bufnr)
+    end
+  end
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if client and client.name == 'pyexplain' then
+        show_inlay_hints(ev.buf)
+      end
+    end,
+  })
+end
+
 --- Change the language of hovers and messages, live.
 function M.set_language(lang)
   M.set({ 'language' }, lang)
@@ -280,7 +317,7 @@ local function define_commands()
     M.set({ 'hover', 'verbosity' }, opts.fargs[1])
   end, { nargs = 1, complete = choice({ 'full', 'brief' }), desc = 'pyexplain hovers: full or brief' })
   command('PyexplainInlayHints', function(opts)
-    M.set({ 'inlayHints', 'enable' }, opts.fargs[1] == 'on')
+    M.inlay_hints(opts.fargs[1])
   end, { nargs = 1, complete = choice({ 'on', 'off' }), desc = 'pyexplain inlay hints (MRO, generator): on or off' })
   command('PyexplainResetLearned', function()
     M.reset_learned()
