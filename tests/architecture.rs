@@ -83,6 +83,41 @@ fn no_unwrap_or_expect_outside_tests() {
     }
 }
 
+/// The core takes text and returns data: no file, process, socket,
+/// environment, clock or standard stream in `src/analysis/` (the CLI and
+/// the server read files and pass their text in).
+#[test]
+fn analysis_does_no_io() {
+    let forbidden = [
+        "std::fs",
+        "std::io",
+        "std::net",
+        "std::process",
+        "std::env",
+        "std::time",
+        "std::thread",
+        "tokio",
+        "File::",
+        "include_bytes!(\"/",
+        "eprint",
+        "println!",
+    ];
+    let mut checked = 0;
+    for (path, code) in sources() {
+        if !path.starts_with("analysis/") {
+            continue;
+        }
+        checked += 1;
+        for needle in forbidden {
+            assert!(
+                !code.contains(needle),
+                "src/{path} mentions {needle}: the analysis core does no I/O"
+            );
+        }
+    }
+    assert!(checked > 20, "only {checked} files under src/analysis/");
+}
+
 /// The rule registry in `src/analysis/rules/mod.rs` lists every rule file of
 /// that directory (`mod x;` and `x::RULE`), in file-name order.
 /// `UPDATE_SNAPSHOTS=1` rewrites it.
@@ -124,12 +159,13 @@ fn rule_registry_is_up_to_date() {
         + "// @generated end\n".len();
     let current = &text[start..end];
     if current != generated {
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        if common::update_snapshots() {
             let updated = format!("{}{generated}{}", &text[..start], &text[end..]);
             std::fs::write(&path, updated).unwrap();
         } else {
             panic!(
-                "src/analysis/rules/mod.rs: the rule registry does not match the directory; run `UPDATE_SNAPSHOTS=1 cargo test --test architecture`\n--- expected\n{generated}\n--- actual\n{current}"
+                "src/analysis/rules/mod.rs: the rule registry does not match the directory; run `UPDATE_SNAPSHOTS=1 cargo test --test architecture`\n\n{}",
+                similar_asserts::SimpleDiff::from_str(current, &generated, "mod.rs", "directory")
             );
         }
     }

@@ -777,3 +777,18 @@ fn explain_reads_the_files_a_module_imports() {
     assert!(out.contains("(line 10 in `shop.models`)"), "{out}");
     assert!(out.contains("calls `Field.__get__`"), "{out}");
 }
+
+#[test]
+fn check_code_frame_aligns_carets_after_tabs_cjk_emoji_and_combining_marks() {
+    let fixture = "tests/fixtures/frames/wide.py";
+    let o = run(&["check", fixture, "--select", "is-literal", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    // Columns: a tab is 4, `生成器` 6, `🐍` 2, `e` + U+0301 one, so `x is 1`
+    // starts 36 columns into the line.
+    let frame = format!(
+        "{fixture}:3:28: is-literal `x is 1` compares identity with a literal; use `==` to compare values. [§7.2]\n  |\n3 |     s = \"生成器 🐍 cafe\u{301}\";    return x is 1\n  | {}^^^^^^\n\n",
+        " ".repeat(36)
+    );
+    assert_eq!(out, frame, "{out}");
+}

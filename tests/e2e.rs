@@ -168,7 +168,9 @@ fn language_from_locale_options_and_configuration() {
         .starts_with(zh_title));
     drop(c);
 
-    // initializationOptions
+    // initializationOptions; an empty didChangeConfiguration (what eglot
+    // sends after initialize when it has no workspace configuration) keeps
+    // them, settings for us replace them.
     let mut c = Client::spawn(&[]);
     c.initialize(init_params(
         json!({"initializationOptions": {"language": "zh"}}),
@@ -177,6 +179,17 @@ fn language_from_locale_options_and_configuration() {
     assert!(hover_text(&c.hover(URI, 1, 21))
         .unwrap()
         .starts_with(zh_title));
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    assert!(hover_text(&c.hover(URI, 1, 21))
+        .unwrap()
+        .starts_with(zh_title));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pyexplain": {"hover": {"verbosity": "full"}}}}),
+    );
+    assert!(hover_text(&c.hover(URI, 1, 21))
+        .unwrap()
+        .starts_with("**§12.6 Generator"));
     drop(c);
 
     // LANG, then English

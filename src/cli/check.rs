@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
@@ -416,27 +417,34 @@ fn write_text(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::
     Ok(())
 }
 
-/// The diagnostic's first line with carets under its range.
+/// The diagnostic's first line with carets under its range, drawn by
+/// annotate-snippets: tabs become four spaces and the carets are placed by
+/// display width (CJK and emoji two columns, combining marks none).
 fn write_frame(out: &mut impl Write, parsed: &Parsed, d: &Diagnostic) -> std::io::Result<()> {
     let line = parsed.lines.line_of(d.range.start);
     let Some(range) = parsed.lines.line_range(&parsed.text, line) else {
         return Ok(());
     };
-    let content = &parsed.text[range.clone()];
-    let number = (line + 1).to_string();
-    let pad = " ".repeat(number.len());
-    let start = parsed.text[range.start..d.range.start.max(range.start)]
-        .chars()
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum::<usize>();
-    let end = d.range.end.min(range.end).max(d.range.start);
-    let width = parsed.text[d.range.start.min(end)..end]
-        .chars()
-        .count()
-        .max(1);
-    writeln!(out, "{pad} |")?;
-    writeln!(out, "{number} | {}", content.replace('\t', "    "))?;
-    writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width))?;
+    let Some(content) = parsed.text.get(range.clone()) else {
+        return Ok(());
+    };
+    let start = d.range.start.clamp(range.start, range.end) - range.start;
+    let end = d.range.end.clamp(range.start + start, range.end) - range.start;
+    // An empty range (at the end of a line) still gets one caret.
+    let end = if end == start {
+        content
+            .get(start..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(start, |c| start + c.len_utf8())
+    } else {
+        end
+    };
+    let report = [Group::with_level(Level::ERROR).element(
+        Snippet::source(content)
+            .line_start(line + 1)
+            .annotation(AnnotationKind::Primary.span(start..end)),
+    )];
+    writeln!(out, "{}", Renderer::plain().render(&report))?;
     writeln!(out)?;
     Ok(())
 }

@@ -133,39 +133,24 @@ fn write_text(out: &mut impl Write, map: &CourseMap, lang: Lang, all: bool) -> s
     writeln!(out, "{}", map.summary(lang))
 }
 
-/// Display width in a terminal: East Asian wide characters take two columns.
+/// Display width in a terminal (Unicode's East Asian Width and emoji
+/// presentation: CJK and emoji take two columns, combining marks none).
 fn width(text: &str) -> usize {
-    text.chars()
-        .map(|c| {
-            let c = c as u32;
-            let wide = matches!(c,
-                0x1100..=0x115F
-                | 0x2E80..=0x303E
-                | 0x3041..=0x33FF
-                | 0x3400..=0x4DBF
-                | 0x4E00..=0x9FFF
-                | 0xA000..=0xA4CF
-                | 0xAC00..=0xD7A3
-                | 0xF900..=0xFAFF
-                | 0xFE30..=0xFE4F
-                | 0xFF00..=0xFF60
-                | 0xFFE0..=0xFFE6
-                | 0x20000..=0x3FFFD);
-            if wide {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn wide_characters_take_two_columns() {
+    fn display_width_counts_wide_characters_emoji_and_combining_marks() {
         assert_eq!(super::width("yield from"), 10);
         assert_eq!(super::width("生成器 send()"), 13);
         assert_eq!(super::width("（全角）"), 8);
+        assert_eq!(super::width("한글 かな"), 9);
+        // Emoji take two columns; combining marks none.
+        assert_eq!(super::width("🐍 asyncio"), 10);
+        assert_eq!(super::width("caf\u{e9}"), 4);
+        assert_eq!(super::width("cafe\u{301}"), 4);
+        assert_eq!(super::width("\u{4e2d}\u{301}"), 2);
     }
 }

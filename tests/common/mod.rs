@@ -33,25 +33,52 @@ pub fn repo() -> PathBuf {
 
 /// Compares `actual` with the snapshot file; `UPDATE_SNAPSHOTS=1` rewrites it.
 /// A missing snapshot fails (it is never created implicitly, so CI cannot
-/// pass by writing its own expectations).
+/// pass by writing its own expectations), and under `CI` the update
+/// variable is refused for the same reason. A difference fails with a line
+/// diff (snapshot `-`, actual `+`).
 pub fn check_snapshot(path: &Path, actual: &str) {
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+    if let Some(message) = compare_snapshot(path, actual, update_snapshots()) {
+        panic!("{message}");
+    }
+}
+
+/// Whether `UPDATE_SNAPSHOTS` asks to rewrite snapshots; refused under CI.
+pub fn update_snapshots() -> bool {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| !v.is_empty());
+    assert!(
+        !(update && in_ci()),
+        "UPDATE_SNAPSHOTS is set under CI: snapshots are reviewed and committed, never written by CI"
+    );
+    update
+}
+
+/// What `check_snapshot` fails with, or `None` when the snapshot matches
+/// (or was rewritten, with `update`).
+pub fn compare_snapshot(path: &Path, actual: &str, update: bool) -> Option<String> {
+    if update {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).unwrap();
         }
         std::fs::write(path, actual).unwrap();
-        return;
+        return None;
     }
-    let expected = std::fs::read_to_string(path).unwrap_or_else(|_| {
-        panic!(
+    let Ok(expected) = std::fs::read_to_string(path) else {
+        return Some(format!(
             "missing snapshot {}; run `UPDATE_SNAPSHOTS=1 cargo test` and review it",
             path.display()
+        ));
+    };
+    (expected != actual).then(|| {
+        format!(
+            "snapshot {} differs (run with UPDATE_SNAPSHOTS=1 to accept)\n\n{}",
+            path.display(),
+            similar_asserts::SimpleDiff::from_str(&expected, actual, "snapshot", "actual")
         )
-    });
-    if expected != actual {
-        panic!(
-            "snapshot {} differs (run with UPDATE_SNAPSHOTS=1 to accept)\n--- expected\n{expected}\n--- actual\n{actual}",
-            path.display()
-        );
-    }
+    })
+}
+
+/// Whether this runs in CI (`CI` set to anything but empty, `0` or `false`,
+/// as CI services and `.ci/run` set it).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
 }

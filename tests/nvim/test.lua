@@ -21,15 +21,34 @@ local function finish()
   vim.cmd((failed == 0 and passed > 0) and 'qall!' or 'cquit! 1')
 end
 
--- Copy the fixture so the quick fix can edit it.
+-- Every vim.notify, to check what the plugin says.
+local notes = {}
+local real_notify = vim.notify
+vim.notify = function(msg, level, opts)
+  notes[#notes + 1] = { msg = tostring(msg), level = level }
+  return real_notify(msg, level, opts)
+end
+local function notified(pattern)
+  for _, n in ipairs(notes) do
+    if n.msg:find(pattern, 1, true) then
+      return n
+    end
+  end
+end
+
+-- Copy the fixture so the quick fix can edit it; the pyproject.toml makes
+-- the directory the server's root (one server per project root).
 local tmp = vim.fn.tempname()
 vim.fn.mkdir(tmp, 'p')
 local file = tmp .. '/demo.py'
 vim.fn.writefile(vim.fn.readfile(repo .. '/tests/nvim/demo.py'), file)
+vim.fn.writefile({}, tmp .. '/pyproject.toml')
 
+-- `tests/neovim.rs` runs Neovim with LANG=zh_CN.UTF-8: the English hovers
+-- below show that init_options survive the didChangeConfiguration Neovim
+-- sends right after initialize (the server replaces its settings wholesale).
 if vim.env.PYEXPLAIN_NVIM_MODE == 'setup' then
-  -- The Neovim 0.10 entry point: vim.lsp.start from a FileType autocommand.
-  require('pyexplain').setup({ language = 'en', use_start = true })
+  require('pyexplain').setup({ language = 'en' })
 else
   vim.lsp.config('pyexplain', { init_options = { language = 'en' } })
   vim.lsp.enable('pyexplain')
@@ -85,13 +104,31 @@ end
 local yl, yc = find_line('yield from')
 local text = hover_text(yl, yc)
 check('hover on yield from shows §12.6', text and text:find('§12.6', 1, true), text)
-check('hover names the delegating generator', text and text:find('delegate', 1, true), text)
+check('hover is English and names the delegating generator', text and text:find('`delegate` is a delegating generator', 1, true), text)
 
--- Settings change the hover language live.
-require('pyexplain').set_language('zh')
+-- Settings commands change one key live and keep the others.
+vim.cmd('PyexplainLanguage zh')
 text = hover_text(yl, yc)
 check('hover switches to Chinese live', text and text:find('委托生成器', 1, true), text)
-require('pyexplain').set_language('en')
+vim.cmd('PyexplainVerbosity brief')
+text = hover_text(yl, yc)
+local function brief(t)
+  -- The title, the note's first paragraph and where to read the rest; no
+  -- sentence about `delegate`.
+  return t and t:find('§12.6', 1, true) and t:find('pyexplain note 12.6', 1, true) and not t:find('`delegate`', 1, true)
+end
+check(':PyexplainVerbosity brief keeps Chinese', brief(text) and text:find('生成器', 1, true), text)
+vim.cmd('PyexplainLanguage en')
+text = hover_text(yl, yc)
+check(':PyexplainLanguage en keeps brief', brief(text) and text:find('Generator', 1, true), text)
+check(
+  'the client keeps every key',
+  vim.deep_equal(client.settings.pyexplain, { language = 'en', hover = { verbosity = 'brief' } }),
+  vim.inspect(client.settings)
+)
+vim.cmd('PyexplainVerbosity full')
+text = hover_text(yl, yc)
+check('back to the full English hover', text and text:find('delegating generator', 1, true), text)
 
 -- The quick fix for `bucket=[]`, applied through Neovim's code action flow.
 local dl = find_line('bucket=[]')
@@ -191,7 +228,18 @@ vim.wait(300, function()
   return #hint_labels() > 0
 end, 20)
 check('no inlay hints by default', #hint_labels() == 0, vim.inspect(hint_labels()))
-client:notify('workspace/didChangeConfiguration', { settings = { pyexplain = { inlayHints = { enable = true } } } })
+-- Neovim's own switch off, as a user starts: the command turns it on too.
+vim.lsp.inlay_hint.enable(false, { bufnr = buf })
+pcall(vim.cmd, 'PyexplainInlayHints yes') -- an error message, as a command's should be
+local refused = notified('takes on or off, not "yes"')
+local hint_setting = (vim.lsp.get_clients({ name = 'pyexplain', bufnr = buf })[1].settings.pyexplain.inlayHints or {}).enable
+check(
+  ':PyexplainInlayHints with a wrong word is refused, the setting unchanged',
+  refused and refused.level == vim.log.levels.ERROR and not hint_setting,
+  vim.inspect({ refused, hint_setting })
+)
+vim.cmd('PyexplainInlayHints on')
+check(':PyexplainInlayHints on shows hints in the buffer', vim.lsp.inlay_hint.is_enabled({ bufnr = buf }))
 local hinted = vim.wait(5000, function()
   return vim.tbl_contains(hint_labels(), 'generator')
 end, 20)
@@ -205,10 +253,106 @@ check(':PyexplainCourseMap opens the course map', opened, vim.api.nvim_buf_get_n
 local map = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
 check('the map counts demo.py', map:find('in 1 file', 1, true) and map:find('[demo.py:', 1, true), map)
 
+-- Two projects, two servers: a command goes to the current buffer's server.
+local function project(name, files)
+  local dir = vim.fn.tempname() .. '-' .. name
+  vim.fn.mkdir(dir, 'p')
+  vim.fn.writefile({}, dir .. '/pyproject.toml')
+  for fname, lines in pairs(files) do
+    vim.fn.writefile(lines, dir .. '/' .. fname)
+  end
+  return dir
+end
+local function open_in(dir, fname)
+  vim.cmd('only')
+  vim.cmd('edit ' .. vim.fn.fnameescape(dir .. '/' .. fname))
+  return vim.api.nvim_get_current_buf()
+end
+local other = project('other', {
+  ['a.py'] = { 'async def main():', '    await main()' },
+  ['b.py'] = { 'def gen():', '    yield 1' },
+})
+local other_buf = open_in(other, 'a.py')
+local other_client
+vim.wait(10000, function()
+  other_client = vim.lsp.get_clients({ bufnr = other_buf, name = 'pyexplain' })[1]
+  return other_client ~= nil and other_client.initialized
+end, 20)
+check('a second project gets its own server', other_client and other_client.id ~= client.id)
+local function map_from(bufnr)
+  -- A fresh read of the map file (a previous one may be loaded).
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_get_name(b):match('course%-map%-%x+%.md$') then
+      vim.api.nvim_buf_delete(b, { force = true })
+    end
+  end
+  vim.cmd('only')
+  vim.api.nvim_set_current_buf(bufnr)
+  vim.cmd('PyexplainCourseMap')
+  vim.wait(10000, function()
+    return vim.api.nvim_buf_get_name(0):match('course%-map%-%x+%.md$') ~= nil
+  end, 20)
+  return table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+end
+map = map_from(other_buf)
+check(':PyexplainCourseMap in the second project maps its 2 files', map:find('in 2 files', 1, true), map)
+map = map_from(buf)
+check('in the first project, its 1 file', map:find('in 1 file', 1, true) and map:find('[demo.py:', 1, true), map)
+-- The map buffer has no server, and two run: the command says so.
+vim.cmd('PyexplainNote 7.4')
+local warned = notified('2 servers run')
+check('no server for the buffer and two running: a warning', warned and warned.level == vim.log.levels.WARN, vim.inspect(notes))
+
+-- :checkhealth pyexplain: the version, the command, the running servers.
+local function health()
+  vim.cmd('checkhealth pyexplain')
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  vim.cmd('bwipeout!')
+  return report
+end
+local report = health()
+check(':checkhealth pyexplain runs our check', report:find('pyexplain', 1, true) and report:find('Neovim 0.11', 1, true), report)
+check('it shows the server version', report:find('version: pyexplain %d+%.%d+') ~= nil, report)
+check('and the command', report:find('server command: ' .. vim.env.PYEXPLAIN_PATH, 1, true), report)
+check(
+  'and each running server with its settings',
+  report:find('server ' .. client.id .. ' running', 1, true)
+    and report:find('server ' .. other_client.id .. ' running', 1, true)
+    and report:find('language = "en"', 1, true),
+  report
+)
+check('and no error', not report:find('ERROR', 1, true), report)
+
+-- A server command that does not exist: said with its path, and by health.
+local missing = tmp .. '/nowhere/pyexplain'
+vim.lsp.config('pyexplain', { cmd = { missing, 'server' } })
+local missing_buf = open_in(project('missing', { ['c.py'] = { 'x = 1' } }), 'c.py')
+local said = vim.wait(5000, function()
+  return notified(missing) ~= nil
+end, 20)
+local n = notified(missing) or {}
+check('a missing server is said with the path tried', said and n.level == vim.log.levels.ERROR, vim.inspect(notes))
+check('as not an executable file', (n.msg or ''):find('not an executable file', 1, true), n.msg)
+check('and no server starts for it', #vim.lsp.get_clients({ bufnr = missing_buf, name = 'pyexplain' }) == 0)
+report = health()
+check(':checkhealth pyexplain reports it as an error', report:find('ERROR', 1, true) and report:find(missing, 1, true), report)
+
+-- A server that exits at once: said with its path and exit code.
+local failing = tmp .. '/failing-server'
+vim.fn.writefile({ '#!/bin/sh', 'echo "cannot start" >&2', 'exit 3' }, failing)
+vim.fn.setfperm(failing, 'rwxr-xr-x')
+vim.lsp.config('pyexplain', { cmd = { failing, 'server' } })
+open_in(project('failing', { ['d.py'] = { 'x = 1' } }), 'd.py')
+said = vim.wait(5000, function()
+  return notified(failing .. ' exited with code 3') ~= nil
+end, 20)
+check('a failing server is said with its path and exit code', said, vim.inspect(notes))
+
 -- Clean shutdown.
+other_client:stop()
 client:stop()
 local stopped = vim.wait(5000, function()
-  return client:is_stopped()
+  return client:is_stopped() and other_client:is_stopped()
 end, 20)
-check('server stops cleanly', stopped)
+check('servers stop cleanly', stopped)
 finish()

@@ -1,40 +1,70 @@
 // pyexplain for VS Code: starts `pyexplain server` for Python files, keeps its
-// settings in sync and adds "Open course note…", "Course map", "Set
-// language…", "Restart server" and "Show full notes again". Hovers,
+// settings in sync, shows its state in a language-status item and adds
+// "Open course note…", "Course map", "Set language…", "Restart server",
+// "Show full notes again", "Show logs" and "Show server info". Hovers,
 // diagnostics, quick fixes, inlay hints and the "📖 §N.M" / "Mark §N.M as
 // learned" code actions come from the server through vscode-languageclient,
 // which also registers the server's commands (`pyexplain.openNote`,
-// `pyexplain.markLearned`, `pyexplain.unmarkLearned`, `pyexplain.courseMap`)
-// and handles the `window/showDocument` request `openNote` answers with (the
-// note opens in a tab).
+// `pyexplain.markLearned`, `pyexplain.unmarkLearned`, `pyexplain.courseMap`,
+// `pyexplain.notes`) and handles the `window/showDocument` request
+// `openNote` answers with (the note opens in a tab).
 
-import { execFile } from 'child_process';
+import { ChildProcess, execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import {
+  CloseAction,
   DidChangeConfigurationNotification,
+  ErrorAction,
   ExecuteCommandRequest,
-  Executable,
   LanguageClient,
   LanguageClientOptions,
+  MessageTransports,
+  MessageType,
+  ServerOptions,
+  ShowMessageNotification,
   State,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageclient/node';
 
 import { COURSE_MAP_COMMAND, courseMapArguments, fallbackMarkdown } from './courseMap';
-import { Note, noteLanguage, notesArgs, openNoteArgument, parseNotes, pickEntries } from './notes';
+import { Note, noteLanguage, NOTES_COMMAND, notesArguments, openNoteArgument, parseNotes, pickEntries } from './notes';
 import { describeSource, resolveServer, bundledPath, ResolvedServer, Resolution } from './serverPath';
-import { didChangeConfigurationParams, initializationOptions, needsRestart, serverSettings, ServerSettings } from './settings';
+import { didChangeConfigurationParams, initializationOptions, serverSettings, ServerSettings } from './settings';
+import {
+  describeExit,
+  notificationLevel,
+  parseVersion,
+  Phase,
+  ServerStatus,
+  serverInfoLines,
+  Severity,
+  shows,
+  statusView,
+} from './status';
 
 const SECTION = 'pyexplain';
 const OPEN_NOTE_COMMAND = 'pyexplain.openNote';
 const UNMARK_LEARNED_COMMAND = 'pyexplain.unmarkLearned';
+const OPEN_SETTINGS = 'Open Settings';
+const SHOW_LOGS = 'Show Logs';
+/** A running server that crashes more often than this in 3 minutes is not
+ * restarted again. */
+const MAX_RESTARTS = 4;
 
 let extensionPath = '';
-let output: vscode.OutputChannel;
+let output: vscode.LogOutputChannel;
+let statusItem: vscode.LanguageStatusItem | undefined;
 let client: LanguageClient | undefined;
 let server: ResolvedServer | undefined;
 let sentSettings: ServerSettings | undefined;
+let phase: Phase = 'starting';
+let problem: string | undefined;
+/** The process of the current client, and how it ended (once it has). */
+let child: ChildProcess | undefined;
+let childExit: Promise<string> | undefined;
 /** Serializes start/stop/restart. */
 let lifecycle: Promise<unknown> = Promise.resolve();
 
@@ -44,6 +74,75 @@ function config(): vscode.WorkspaceConfiguration {
 
 function get(key: string): unknown {
   return config().get(key);
+}
+
+function currentLanguage(): 'zh' | 'en' | undefined {
+  return noteLanguage(get('language'), vscode.env.language);
+}
+
+function status(): ServerStatus {
+  return {
+    phase,
+    version: client?.initializeResult?.serverInfo?.version,
+    command: server?.command,
+    source: server ? describeSource(server.source) : undefined,
+    language: currentLanguage(),
+    problem,
+  };
+}
+
+function statusSeverity(s: Severity): vscode.LanguageStatusSeverity {
+  return s === 'error'
+    ? vscode.LanguageStatusSeverity.Error
+    : s === 'warning'
+      ? vscode.LanguageStatusSeverity.Warning
+      : vscode.LanguageStatusSeverity.Information;
+}
+
+function setPhase(next: Phase, why?: string): void {
+  phase = next;
+  problem = why;
+  updateStatus();
+}
+
+function updateStatus(): void {
+  if (!statusItem) {
+    return;
+  }
+  const view = statusView(status());
+  statusItem.text = view.text;
+  statusItem.detail = view.detail;
+  statusItem.severity = statusSeverity(view.severity);
+  statusItem.busy = view.busy;
+}
+
+/** Logs a message and, if `pyexplain.notifications` lets it, shows it with
+ * `actions`; "Open Settings" and "Show Logs" are handled here. */
+async function notify(severity: Severity, message: string, ...actions: string[]): Promise<string | undefined> {
+  const text = message.startsWith('pyexplain') ? message : `pyexplain: ${message}`;
+  if (severity === 'error') {
+    output.error(text);
+  } else if (severity === 'warning') {
+    output.warn(text);
+  } else {
+    output.info(text);
+  }
+  if (!shows(severity, notificationLevel(get('notifications')))) {
+    return undefined;
+  }
+  const show =
+    severity === 'error'
+      ? vscode.window.showErrorMessage
+      : severity === 'warning'
+        ? vscode.window.showWarningMessage
+        : vscode.window.showInformationMessage;
+  const choice = await show(text, ...actions);
+  if (choice === OPEN_SETTINGS) {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'pyexplain.server.path');
+  } else if (choice === SHOW_LOGS) {
+    output.show(true);
+  }
+  return choice;
 }
 
 function isExecutable(p: string): boolean {
@@ -87,26 +186,151 @@ function resolve(): Resolution {
   });
 }
 
-async function reportMissingServer(error: string): Promise<void> {
-  output.appendLine(`pyexplain: ${error}`);
-  const open = 'Open Settings';
-  const choice = await vscode.window.showErrorMessage(`pyexplain: ${error}`, open);
-  if (choice === open) {
-    await vscode.commands.executeCommand('workbench.action.openSettings', 'pyexplain.server.path');
+/** Runs `command --version` first: a binary that cannot run, or is not
+ * pyexplain, is said at once (and never handed to vscode-languageclient,
+ * which rejects promises nobody handles when a server dies during
+ * `initialize`). */
+function probe(command: string): Promise<{ ok: true; version: string } | { ok: false; why: string }> {
+  return new Promise((done) => {
+    execFile(command, ['--version'], { timeout: 10000 }, (err, stdout, stderr) => {
+      const said = (String(stderr).trim() || String(stdout).trim()).split('\n').slice(-3).join(' ');
+      if (err) {
+        const e = err as NodeJS.ErrnoException & { code?: number | string; signal?: string };
+        const how =
+          typeof e.code === 'number'
+            ? describeExit(e.code, e.signal)
+            : e.signal
+              ? describeExit(null, e.signal)
+              : (e.code ?? e.message);
+        done({ ok: false, why: `\`${command} --version\` ${String(how)}${said ? `: ${said}` : ''}` });
+        return;
+      }
+      const version = parseVersion(String(stdout));
+      if (version === undefined) {
+        done({ ok: false, why: `${command} is not pyexplain (\`--version\` printed "${String(stdout).trim().slice(0, 80)}")` });
+        return;
+      }
+      done({ ok: true, version });
+    });
+  });
+}
+
+/** Spawns the server ourselves to know how it ended (for the messages) and
+ * to own its message reader: vscode-jsonrpc 8's reader re-arms a 10-second
+ * "partial message" timer for ever once a server dies in the middle of a
+ * message (nothing clears it on close or dispose, and nothing listens to
+ * it), so a crashed server would leave a timer behind in the extension
+ * host. Its stderr goes to the log, as vscode-languageclient does. */
+function serverOptions(command: string): ServerOptions {
+  return async () => {
+    const proc = spawn(command, ['server'], {
+      cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      stdio: 'pipe',
+    });
+    await new Promise<void>((ok, fail) => {
+      proc.once('spawn', ok);
+      proc.once('error', fail);
+    });
+    proc.stderr.on('data', (data: Buffer) => output.append(data.toString('utf8')));
+    const reader = new StreamMessageReader(proc.stdout);
+    reader.partialMessageTimeout = 0;
+    const writer = new StreamMessageWriter(proc.stdin);
+    child = proc;
+    childExit = new Promise((done) =>
+      proc.on('exit', (code, signal) => {
+        const how = describeExit(code, signal);
+        output.info(`pyexplain: the server process ${how}`);
+        done(how);
+      }),
+    );
+    const transports: MessageTransports = { reader, writer, detached: false };
+    return transports;
+  };
+}
+
+/** How the server process ended, waiting for it a little (its exit and
+ * the closed connection arrive in either order); `undefined` if it runs on. */
+async function howItEnded(): Promise<string | undefined> {
+  const exit = childExit;
+  if (!exit) {
+    return undefined;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((done) => {
+    timer = setTimeout(() => done(undefined), 2000);
+  });
+  try {
+    return await Promise.race([exit, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
+
+/** Restarts a server that crashed while running (at most MAX_RESTARTS in 3
+ * minutes); one that never got running is not restarted: start() says why. */
+function errorHandler(c: () => LanguageClient | undefined) {
+  const crashes: number[] = [];
+  let running = false;
+  return {
+    markRunning: () => {
+      running = true;
+    },
+    handler: {
+      error: (_e: Error, _m: unknown, count: number | undefined) =>
+        count !== undefined && count <= 3
+          ? { action: ErrorAction.Continue, handled: true }
+          : { action: ErrorAction.Shutdown, handled: true },
+      closed: async () => {
+        if (!running || c() === undefined) {
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        const now = Date.now();
+        crashes.push(now);
+        while (crashes.length > 0 && now - crashes[0] > 3 * 60 * 1000) {
+          crashes.shift();
+        }
+        const how = (await howItEnded()) ?? 'stopped';
+        if (crashes.length <= MAX_RESTARTS) {
+          output.warn(`pyexplain: the server ${how}; restarting it`);
+          return { action: CloseAction.Restart, handled: true };
+        }
+        const why = `the server ${server?.command ?? ''} ${how} ${crashes.length} times in 3 minutes and is not restarted`;
+        setPhase('failed', why);
+        void notify('error', why, OPEN_SETTINGS, SHOW_LOGS);
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    },
+  };
+}
+
+const SHOW_MESSAGE: Record<number, Severity> = {
+  [MessageType.Error]: 'error',
+  [MessageType.Warning]: 'warning',
+  [MessageType.Info]: 'info',
+  [MessageType.Log]: 'info',
+};
 
 async function start(): Promise<void> {
   const resolution = resolve();
   if (!resolution.ok) {
     server = undefined;
-    void reportMissingServer(resolution.error);
+    setPhase('missing', resolution.error);
+    void notify('error', resolution.error, OPEN_SETTINGS, SHOW_LOGS);
     return;
   }
   server = resolution.server;
-  output.appendLine(`pyexplain: starting ${server.command} server (from ${describeSource(server.source)})`);
-  const executable: Executable = { command: server.command, args: ['server'] };
+  setPhase('starting');
+  const from = `${server.command} (from ${describeSource(server.source)})`;
+  const probed = await probe(server.command);
+  if (!probed.ok) {
+    const why = `the server ${from} cannot run: ${probed.why}`;
+    setPhase('failed', why);
+    void notify('error', why, OPEN_SETTINGS, SHOW_LOGS);
+    return;
+  }
+  output.info(`pyexplain: starting ${server.command} server, ${probed.version} (from ${describeSource(server.source)})`);
   sentSettings = serverSettings(get);
+  const errors = errorHandler(() => client);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
@@ -114,21 +338,55 @@ async function start(): Promise<void> {
     ],
     initializationOptions: initializationOptions(get),
     outputChannel: output,
+    errorHandler: errors.handler,
+    // start() says it (with the exit code), once, as a notification with
+    // "Open Settings"; the client's own message would come without one.
+    initializationFailedHandler: (e) => {
+      output.error(`pyexplain: initialize failed: ${errorText(e)}`);
+      return false;
+    },
   };
   // The id makes vscode-languageclient read `pyexplain.trace.server`.
-  const c = new LanguageClient('pyexplain', 'pyexplain', { run: executable, debug: executable }, clientOptions);
+  const c = new LanguageClient('pyexplain', 'pyexplain', serverOptions(server.command), clientOptions);
   client = c;
+  // The server's window/showMessage, through `pyexplain.notifications`.
+  c.onNotification(ShowMessageNotification.type, (m) => {
+    void notify(SHOW_MESSAGE[m.type] ?? 'info', m.message);
+  });
+  c.onDidChangeState((e) => {
+    if (client !== c) {
+      return;
+    }
+    if (e.newState === State.Running) {
+      errors.markRunning();
+      setPhase('running');
+    } else if (e.newState === State.Starting) {
+      setPhase('starting'); // a restart after a crash
+    } else if (e.newState === State.Stopped && phase === 'running') {
+      setPhase('stopped');
+    }
+  });
   try {
     await c.start();
   } catch (e) {
-    output.appendLine(`pyexplain: the server did not start: ${String(e)}`);
-    void vscode.window.showErrorMessage(`pyexplain: the server did not start (${server.command}): ${String(e)}`);
+    const ended = await howItEnded();
+    const how = ended ? `: it ${ended}` : '';
+    const why = `the server ${from} did not start${how} (${errorText(e)})`;
+    setPhase('failed', why);
+    void notify('error', why, OPEN_SETTINGS, SHOW_LOGS);
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 async function stop(): Promise<void> {
   const c = client;
+  const proc = child;
   client = undefined;
+  child = undefined;
+  childExit = undefined;
   if (!c) {
     return;
   }
@@ -137,12 +395,18 @@ async function stop(): Promise<void> {
       await c.stop(5000);
     }
   } catch (e) {
-    output.appendLine(`pyexplain: stopping the server: ${String(e)}`);
+    output.warn(`pyexplain: stopping the server: ${errorText(e)}`);
   }
   try {
     await c.dispose();
   } catch {
     // Already stopped.
+  }
+  if (proc && proc.exitCode === null && proc.signalCode === null) {
+    proc.kill();
+  }
+  if (phase === 'running' || phase === 'starting') {
+    setPhase('stopped');
   }
 }
 
@@ -182,52 +446,35 @@ async function onConfigurationChanged(e: vscode.ConfigurationChangeEvent): Promi
   }
   const relevant = ['language', 'select', 'ignore', 'hover', 'inlayHints'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
   if (!relevant) {
-    return; // trace.server: vscode-languageclient applies it itself.
+    return; // trace.server: vscode-languageclient applies it itself; notifications: read when used.
   }
-  const next = serverSettings(get);
-  if (sentSettings && needsRestart(sentSettings, next)) {
-    await restart();
-    return;
-  }
+  updateStatus();
   const c = client;
   if (c && c.state === State.Running) {
-    // The server receives `{"pyexplain": {language, select?, ignore?, hover}}`.
+    // The server receives `{"pyexplain": {language, select?, ignore?, hover, inlayHints}}`
+    // and replaces its settings with it: a cleared `select` is cleared.
     await c.sendNotification(DidChangeConfigurationNotification.type, didChangeConfigurationParams(get));
-    sentSettings = next;
+    sentSettings = serverSettings(get);
   }
-}
-
-function listNotes(command: string, lang: 'zh' | 'en' | undefined): Promise<Note[]> {
-  return new Promise((resolveNotes, reject) => {
-    execFile(command, notesArgs(lang), { maxBuffer: 16 * 1024 * 1024, timeout: 20000 }, (err, stdout, stderr) => {
-      if (err) {
-        reject(new Error(`${command} ${notesArgs(lang).join(' ')} failed: ${stderr.trim() || err.message}`));
-        return;
-      }
-      try {
-        resolveNotes(parseNotes(stdout));
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
 }
 
 interface NoteItem extends vscode.QuickPickItem {
   note?: Note;
 }
 
+/** "Open course note…": the running server lists the notes
+ * (`pyexplain.notes`) and opens the picked one (`pyexplain.openNote`). */
 async function openNoteQuickPick(): Promise<void> {
   const c = await runningClient();
-  if (!c || !server) {
+  if (!c) {
     return; // start() has already said why.
   }
-  const lang = noteLanguage(get('language'), vscode.env.language);
+  const lang = currentLanguage();
   let notes: Note[];
   try {
-    notes = await listNotes(server.command, lang);
+    notes = parseNotes(await c.sendRequest(ExecuteCommandRequest.type, { command: NOTES_COMMAND, arguments: notesArguments(lang) }));
   } catch (e) {
-    void vscode.window.showErrorMessage(`pyexplain: ${e instanceof Error ? e.message : String(e)}`);
+    void notify('error', errorText(e));
     return;
   }
   const items: NoteItem[] = pickEntries(notes, lang).map((entry) =>
@@ -252,7 +499,7 @@ async function openNoteQuickPick(): Promise<void> {
       arguments: [openNoteArgument(picked.note, lang)],
     });
   } catch (e) {
-    void vscode.window.showErrorMessage(`pyexplain: ${e instanceof Error ? e.message : String(e)}`);
+    void notify('error', errorText(e));
   }
 }
 
@@ -266,7 +513,7 @@ async function showCourseMap(): Promise<void> {
   }
   const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.toString());
   try {
-    const result = await vscode.window.withProgress(
+    const result: unknown = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'pyexplain: course map' },
       () =>
         c.sendRequest(ExecuteCommandRequest.type, {
@@ -280,7 +527,7 @@ async function showCourseMap(): Promise<void> {
       await vscode.window.showTextDocument(doc);
     }
   } catch (e) {
-    void vscode.window.showErrorMessage(`pyexplain: ${e instanceof Error ? e.message : String(e)}`);
+    void notify('error', errorText(e));
   }
 }
 
@@ -294,7 +541,7 @@ async function resetLearned(): Promise<void> {
   try {
     await c.sendRequest(ExecuteCommandRequest.type, { command: UNMARK_LEARNED_COMMAND, arguments: [] });
   } catch (e) {
-    void vscode.window.showErrorMessage(`pyexplain: ${e instanceof Error ? e.message : String(e)}`);
+    void notify('error', errorText(e));
   }
 }
 
@@ -321,18 +568,36 @@ async function setLanguage(): Promise<void> {
   await config().update('language', picked.value, target);
 }
 
+/** "Show server info": state, version, binary, language and settings, in a
+ * modal message (whatever `pyexplain.notifications` says: it was asked for). */
+async function showServerInfo(): Promise<void> {
+  const lines = serverInfoLines(status(), client ? sentSettings : undefined);
+  output.info(`pyexplain: server info\n${lines.join('\n')}`);
+  const choice = await vscode.window.showInformationMessage('pyexplain server', { modal: true, detail: lines.join('\n') }, SHOW_LOGS);
+  if (choice === SHOW_LOGS) {
+    output.show(true);
+  }
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionPath = context.extensionPath;
-  output = vscode.window.createOutputChannel('pyexplain');
+  output = vscode.window.createOutputChannel('pyexplain', { log: true });
+  statusItem = vscode.languages.createLanguageStatusItem('pyexplain.status', { language: 'python' });
+  statusItem.name = 'pyexplain';
+  statusItem.command = { title: 'Show logs', command: 'pyexplain.showLogs' };
+  updateStatus();
   context.subscriptions.push(
     output,
+    statusItem,
     vscode.commands.registerCommand('pyexplain.openNoteQuickPick', openNoteQuickPick),
     vscode.commands.registerCommand('pyexplain.showCourseMap', showCourseMap),
     vscode.commands.registerCommand('pyexplain.setLanguage', setLanguage),
     vscode.commands.registerCommand('pyexplain.restart', restart),
     vscode.commands.registerCommand('pyexplain.resetLearned', resetLearned),
+    vscode.commands.registerCommand('pyexplain.showLogs', () => output.show(true)),
+    vscode.commands.registerCommand('pyexplain.showServerInfo', showServerInfo),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      onConfigurationChanged(e).catch((err) => output.appendLine(`pyexplain: settings: ${String(err)}`));
+      onConfigurationChanged(e).catch((err) => output.error(`pyexplain: settings: ${errorText(err)}`));
     }),
   );
   fixBundledMode();

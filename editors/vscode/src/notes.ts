@@ -1,5 +1,10 @@
-// The "Open course note…" quick pick: `pyexplain notes --format json` output
-// -> sorted entries with chapter separators. Pure: no `vscode` import.
+// The "Open course note…" quick pick: the running server's `pyexplain.notes`
+// command answers the table of contents, which becomes sorted entries with
+// chapter separators. Pure: no `vscode` import.
+
+/** The server command that lists the notes: `[{"lang": "zh"}]` or no
+ * argument (the server's language). */
+export const NOTES_COMMAND = 'pyexplain.notes';
 
 export type NoteLang = 'zh' | 'en';
 
@@ -17,7 +22,7 @@ export type PickEntry =
 /** The language for the notes list and the opened note: the setting when it
  * is `zh`/`en`; for `auto`, VS Code's display language (as the server uses
  * the client's `locale`) when it is Chinese or English, else `undefined`
- * (the CLI then goes by LANG, like the server). */
+ * (the server then goes by its LANG). */
 export function noteLanguage(setting: unknown, uiLanguage: string | undefined): NoteLang | undefined {
   if (setting === 'zh' || setting === 'en') {
     return setting;
@@ -32,13 +37,9 @@ export function noteLanguage(setting: unknown, uiLanguage: string | undefined): 
   return undefined;
 }
 
-/** Arguments for the server binary that print the table of contents. */
-export function notesArgs(lang: NoteLang | undefined): string[] {
-  const args = ['notes', '--format', 'json'];
-  if (lang) {
-    args.push('--lang', lang);
-  }
-  return args;
+/** The `pyexplain.notes` arguments for a language. */
+export function notesArguments(lang: NoteLang | undefined): unknown[] {
+  return lang ? [{ lang }] : [];
 }
 
 function sectionKey(section: string): [number, number] {
@@ -53,12 +54,11 @@ export function compareSections(a: string, b: string): number {
   return ac !== bc ? ac - bc : an - bn;
 }
 
-/** Parses the JSON array the CLI prints; throws on anything else. Entries
- * without a string `id` and `section` are dropped. */
-export function parseNotes(stdout: string): Note[] {
-  const data: unknown = JSON.parse(stdout);
+/** Reads the array `pyexplain.notes` answers; throws on anything else.
+ * Entries without a string `id` and `section` are dropped. */
+export function parseNotes(data: unknown): Note[] {
   if (!Array.isArray(data)) {
-    throw new Error('`pyexplain notes --format json` did not print a JSON array');
+    throw new Error('the server did not answer `pyexplain.notes` with a list');
   }
   const notes: Note[] = [];
   for (const item of data) {

@@ -1,6 +1,7 @@
-// VS Code settings -> what the pyexplain server reads (Settings::update in
-// src/server/mod.rs): `language`, `select`, `ignore`, `hover: {enable, verbosity}`,
-// `inlayHints: {enable}`.
+// VS Code settings -> what the pyexplain server reads (src/server/settings.rs):
+// `language`, `select`, `ignore`, `hover: {enable, verbosity}`,
+// `inlayHints: {enable}`. The server replaces its settings wholesale on each
+// didChangeConfiguration, so a key left out goes back to its default.
 // Pure: no `vscode` import, so it runs under `node --test`.
 
 export type Language = 'auto' | 'zh' | 'en';
@@ -10,7 +11,7 @@ export type Verbosity = 'full' | 'brief';
  * (wrapped in `{pyexplain: ...}`) in `workspace/didChangeConfiguration`. */
 export interface ServerSettings {
   language: Language;
-  /** Absent: the server keeps `[tool.pyexplain]` from pyproject.toml. */
+  /** Absent: `[tool.pyexplain]` from pyproject.toml decides. */
   select?: string[];
   ignore?: string[];
   hover: { enable: boolean; verbosity: Verbosity };
@@ -69,12 +70,4 @@ export function didChangeConfigurationParams(get: ConfigGetter): {
   settings: { pyexplain: ServerSettings };
 } {
   return { settings: { pyexplain: serverSettings(get) } };
-}
-
-/** Whether going from `before` to `after` needs a server restart: the server
- * cannot be told to forget `select`/`ignore` (it ignores a missing key), so
- * clearing one of them restarts it to fall back to pyproject.toml. */
-export function needsRestart(before: ServerSettings, after: ServerSettings): boolean {
-  return (before.select !== undefined && after.select === undefined) ||
-    (before.ignore !== undefined && after.ignore === undefined);
 }

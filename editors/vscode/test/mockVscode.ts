@@ -54,13 +54,42 @@ class EventEmitter<T> {
 
 const noEvent = (): Disposable => new Disposable();
 
+/** A notification (showErrorMessage & co.): its text, options and buttons. */
+export interface Shown {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  options?: { modal?: boolean; detail?: string };
+  items: string[];
+}
+
+/** The language-status item, as the extension last set it. */
+export interface StatusItem {
+  id: string;
+  name?: string;
+  text: string;
+  detail?: string;
+  severity: number;
+  busy: boolean;
+  command?: { title: string; command: string };
+}
+
 export interface Mock {
   /** The `pyexplain.*` settings, by key without the prefix. */
   settings: Record<string, unknown>;
   commands: Record<string, (...args: any[]) => any>;
+  /** Commands run through `vscode.commands.executeCommand`, with arguments. */
+  executed: { id: string; args: any[] }[];
   shown: { uri: string; options: any }[];
+  /** `severity: message` of every notification. */
   messages: string[];
+  /** Every notification in full. */
+  notifications: Shown[];
+  /** Answers a notification (a button label or undefined). */
+  answer: (n: Shown) => string | undefined;
+  /** The log channel's lines, and how often it was shown. */
   output: string[];
+  logShown: number;
+  statusItems: StatusItem[];
   /** The workspace folders (`vscode.workspace.workspaceFolders`). */
   folders: { uri: any; name: string; index: number }[] | undefined;
   /** Documents opened with openTextDocument({content}). */
@@ -83,11 +112,17 @@ export function installMockVscode(): Mock {
       'inlayHints.enable': false,
       'server.path': '',
       'trace.server': 'off',
+      notifications: 'info',
     },
     commands: {},
+    executed: [],
     shown: [],
     messages: [],
+    notifications: [],
+    answer: () => undefined,
     output: [],
+    logShown: 0,
+    statusItems: [],
     folders: undefined,
     untitled: [],
     pick: () => undefined,
@@ -99,6 +134,16 @@ export function installMockVscode(): Mock {
       });
     },
   };
+  const notification =
+    (severity: Shown['severity']) =>
+    async (message: string, ...rest: any[]): Promise<string | undefined> => {
+      const options = typeof rest[0] === 'object' && rest[0] !== null ? rest.shift() : undefined;
+      const shown: Shown = { severity, message, options, items: rest };
+      mock.notifications.push(shown);
+      mock.messages.push(`${severity}: ${message}`);
+      return mock.answer(shown);
+    };
+  const log = (level: string) => (s: string) => mock.output.push(level ? `[${level}] ${s}\n` : `${s}\n`);
   const uri = (s: string) => ({ scheme: s.split(':')[0], fsPath: s.replace(/^file:\/\//, ''), toString: () => s });
   const vscode = lenient('vscode', {
     Disposable,
@@ -109,6 +154,7 @@ export function installMockVscode(): Mock {
     QuickPickItemKind: { Separator: -1, Default: 0 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
+    LanguageStatusSeverity: { Information: 0, Warning: 1, Error: 2 },
     workspace: lenient('workspace', {
       getConfiguration: (section?: string) => {
         const prefix = section && section !== 'pyexplain' ? `${section.replace(/^pyexplain\./, '')}.` : '';
@@ -141,18 +187,29 @@ export function installMockVscode(): Mock {
       ),
     }),
     window: lenient('window', {
+      // A LogOutputChannel (`{log: true}`).
       createOutputChannel: (name: string) => ({
         name,
+        logLevel: 2,
+        onDidChangeLogLevel: noEvent,
         append: (s: string) => mock.output.push(s),
-        appendLine: (s: string) => mock.output.push(`${s}\n`),
-        show() {},
+        appendLine: log(''),
+        trace: log('trace'),
+        debug: log('debug'),
+        info: log('info'),
+        warn: log('warning'),
+        error: log('error'),
+        show() {
+          mock.logShown++;
+        },
+        hide() {},
         clear() {},
         replace() {},
         dispose() {},
       }),
-      showErrorMessage: async (m: string) => void mock.messages.push(`error: ${m}`),
-      showWarningMessage: async (m: string) => void mock.messages.push(`warning: ${m}`),
-      showInformationMessage: async (m: string) => void mock.messages.push(`info: ${m}`),
+      showErrorMessage: notification('error'),
+      showWarningMessage: notification('warning'),
+      showInformationMessage: notification('info'),
       showTextDocument: async (u: any, options: any) => void mock.shown.push({ uri: String(u), options }),
       showQuickPick: async (items: any) => mock.pick(await items),
       withProgress: async (_options: any, task: (p: any, t: any) => any) =>
@@ -169,9 +226,17 @@ export function installMockVscode(): Mock {
         mock.commands[id] = fn;
         return new Disposable(() => delete mock.commands[id]);
       },
-      executeCommand: async (id: string, ...a: any[]) => mock.commands[id]?.(...a),
+      executeCommand: async (id: string, ...a: any[]) => {
+        mock.executed.push({ id, args: a });
+        return mock.commands[id]?.(...a);
+      },
     },
     languages: lenient('languages', {
+      createLanguageStatusItem: (id: string) => {
+        const item: StatusItem = { id, text: '', severity: 0, busy: false };
+        mock.statusItems.push(item);
+        return Object.assign(item, { dispose() {} });
+      },
       createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, get() {}, forEach() {}, dispose() {} }),
       match: () => 10,
     }),

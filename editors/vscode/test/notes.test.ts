@@ -1,15 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 
-import { compareSections, noteLanguage, notesArgs, openNoteArgument, parseNotes, pickEntries } from '../src/notes';
+import { compareSections, noteLanguage, notesArguments, openNoteArgument, parseNotes, pickEntries } from '../src/notes';
 
-// The shape `pyexplain notes --format json` prints (keys sorted).
-const SAMPLE = JSON.stringify([
+// The shape the server's `pyexplain.notes` answers.
+const SAMPLE: unknown = [
   { id: 'everything-is-object', section: '2.1', summary: 'In Python every value is an object.', title: 'Everything is an object' },
   { id: 'gen-send', section: '12.6', summary: 'send() and yield from.', title: 'Generator send() and yield from' },
   { id: 'x10', section: '2.10', summary: '', title: 'Ten' },
   { id: 'type-object-class', section: '2.2', summary: '`type` and `object`.', title: 'type, object and class' },
-]);
+];
 
 test('parseNotes keeps every field and sorts sections numerically', () => {
   const notes = parseNotes(SAMPLE);
@@ -26,10 +26,11 @@ test('parseNotes keeps every field and sorts sections numerically', () => {
 });
 
 test('parseNotes drops malformed entries and rejects non-arrays', () => {
-  const notes = parseNotes(JSON.stringify([{ id: 'a', section: '3.1' }, { id: 1, section: '3.2' }, null, 'x', { section: '3.3' }]));
+  const notes = parseNotes([{ id: 'a', section: '3.1' }, { id: 1, section: '3.2' }, null, 'x', { section: '3.3' }]);
   assert.deepEqual(notes, [{ id: 'a', section: '3.1', title: 'a', summary: '' }]);
-  assert.throws(() => parseNotes('{"notes": []}'), /JSON array/);
-  assert.throws(() => parseNotes('not json'));
+  assert.throws(() => parseNotes({ notes: [] }), /with a list/);
+  assert.throws(() => parseNotes(null), /with a list/);
+  assert.throws(() => parseNotes('[]'), /with a list/);
 });
 
 test('pickEntries: a separator per chapter, label §N.M title, id and summary', () => {
@@ -55,7 +56,7 @@ test('compareSections orders by chapter then number', () => {
   assert.equal(compareSections('4.3', '4.3'), 0);
 });
 
-test('language: the setting, else VS Code display language, else the CLI decides', () => {
+test('language: the setting, else VS Code display language, else the server decides', () => {
   assert.equal(noteLanguage('zh', 'en'), 'zh');
   assert.equal(noteLanguage('en', 'zh-cn'), 'en');
   assert.equal(noteLanguage('auto', 'zh-cn'), 'zh');
@@ -65,9 +66,9 @@ test('language: the setting, else VS Code display language, else the CLI decides
   assert.equal(noteLanguage(undefined, undefined), undefined);
 });
 
-test('CLI arguments and the openNote argument', () => {
-  assert.deepEqual(notesArgs('zh'), ['notes', '--format', 'json', '--lang', 'zh']);
-  assert.deepEqual(notesArgs(undefined), ['notes', '--format', 'json']);
+test('pyexplain.notes arguments and the openNote argument', () => {
+  assert.deepEqual(notesArguments('zh'), [{ lang: 'zh' }]);
+  assert.deepEqual(notesArguments(undefined), []);
   const note = parseNotes(SAMPLE)[3];
   assert.deepEqual(openNoteArgument(note, undefined), { note: 'gen-send' });
   assert.deepEqual(openNoteArgument(note, 'zh'), { note: 'gen-send', lang: 'zh' });

@@ -1,12 +1,13 @@
 // Against the real binary (skipped when none is found): the notes list the
-// quick pick parses, and the LSP shapes this extension sends — settings as
-// initializationOptions and as {"pyexplain": {...}}, the openNote argument,
-// and the window/showDocument request the server answers with.
+// quick pick asks the server for, and the LSP shapes this extension sends —
+// settings as initializationOptions and as {"pyexplain": {...}} (replaced
+// wholesale: a cleared list is cleared), the openNote argument, and the
+// window/showDocument request the server answers with.
 //
 // The binary: $PYEXPLAIN_PATH, server/pyexplain, PATH, or the repository's
 // target/{release,debug}/pyexplain.
 
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,7 +23,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 import { COURSE_MAP_COMMAND, CourseMapResult, courseMapArguments } from '../src/courseMap';
-import { notesArgs, openNoteArgument, parseNotes } from '../src/notes';
+import { NOTES_COMMAND, notesArguments, openNoteArgument, parseNotes } from '../src/notes';
 import { resolveServer } from '../src/serverPath';
 import { ConfigGetter, didChangeConfigurationParams, initializationOptions } from '../src/settings';
 
@@ -61,19 +62,6 @@ function config(values: Record<string, unknown>): ConfigGetter {
   return (key) => values[key];
 }
 
-test('notes --format json parses into the quick pick list, in both languages', { skip }, () => {
-  for (const lang of ['en', 'zh'] as const) {
-    const stdout = execFileSync(binary!, notesArgs(lang), { encoding: 'utf8' });
-    const notes = parseNotes(stdout);
-    assert.ok(notes.length > 20, `${notes.length} notes`);
-    for (const n of notes) {
-      assert.match(n.section, /^\d+\.\d+$/);
-      assert.ok(n.id.length > 0 && n.title.length > 0);
-    }
-    assert.ok(notes.some((n) => n.id === 'everything-is-object'));
-  }
-});
-
 let child: ChildProcess | undefined;
 let conn: ProtocolConnection | undefined;
 let tmp = '';
@@ -98,7 +86,7 @@ function nextDiagnostics(uri: string): Promise<{ code?: unknown; message: string
   });
 }
 
-before(async () => {
+before(() => {
   if (!binary) {
     return;
   }
@@ -152,13 +140,13 @@ after(async () => {
 
 test('the server takes our initializationOptions and {"pyexplain": {...}} changes', { skip }, async () => {
   const c = conn!;
-  const init = (await c.sendRequest('initialize', {
+  const init = await c.sendRequest<{ capabilities: { executeCommandProvider?: { commands: string[] } } }>('initialize', {
     processId: process.pid,
     rootUri: null,
     locale: 'en',
     capabilities: { window: { showDocument: { support: true } } },
     initializationOptions: initializationOptions(config({ language: 'en', 'hover.enable': true, 'hover.verbosity': 'full' })),
-  })) as { capabilities: { executeCommandProvider?: { commands: string[] } } };
+  });
   assert.deepEqual(init.capabilities.executeCommandProvider?.commands, [
     'pyexplain.openNote',
     'pyexplain.markLearned',
@@ -179,7 +167,7 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
   const english = first.find((d) => d.code === 'is-literal')!.message;
 
   const hoverAt = { textDocument: { uri }, position: { line: 1, character: 6 } };
-  const hover = (await c.sendRequest('textDocument/hover', hoverAt)) as { contents: { value: string } } | null;
+  const hover = await c.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', hoverAt);
   assert.ok(hover && hover.contents.value.includes('§'), JSON.stringify(hover));
 
   // Chinese, is-literal ignored, hovers off: one didChangeConfiguration.
@@ -199,6 +187,36 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
   const zh = (await diags).find((d) => d.code === 'is-literal');
   assert.ok(zh, 'is-literal back once no longer ignored');
   assert.notEqual(zh.message, english);
+
+  // Ignored, then the list cleared in the settings: the extension leaves
+  // the key out and the server forgets it (no restart needed).
+  diags = nextDiagnostics(uri);
+  await c.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(config({ ignore: ['is-literal'] })));
+  assert.ok(!(await diags).some((d) => d.code === 'is-literal'));
+  const cleared = didChangeConfigurationParams(config({ ignore: [] }));
+  assert.equal('ignore' in cleared.settings.pyexplain, false);
+  diags = nextDiagnostics(uri);
+  await c.sendNotification('workspace/didChangeConfiguration', cleared);
+  assert.ok((await diags).some((d) => d.code === 'is-literal'), 'a cleared ignore is cleared');
+});
+
+test('pyexplain.notes answers the quick pick list, in both languages', { skip }, async () => {
+  const c = conn!;
+  const titles: Record<string, string> = {};
+  for (const lang of ['en', 'zh'] as const) {
+    const notes = parseNotes(await c.sendRequest('workspace/executeCommand', { command: NOTES_COMMAND, arguments: notesArguments(lang) }));
+    assert.equal(notes.length, 74);
+    for (const n of notes) {
+      assert.match(n.section, /^\d+\.\d+$/);
+      assert.ok(n.id.length > 0 && n.title.length > 0 && n.summary.length > 0, JSON.stringify(n));
+    }
+    titles[lang] = notes.find((n) => n.id === 'everything-is-object')!.title;
+  }
+  assert.equal(titles.en, 'Everything is an object');
+  assert.notEqual(titles.zh, titles.en);
+  // No argument: the server's language (the settings say `auto`, the locale is `en`).
+  const plain = parseNotes(await c.sendRequest('workspace/executeCommand', { command: NOTES_COMMAND, arguments: notesArguments(undefined) }));
+  assert.equal(plain.find((n) => n.id === 'everything-is-object')!.title, titles.en);
 });
 
 /** Waits (at most 10 s) for `done()`. */
@@ -210,12 +228,12 @@ async function until(done: () => boolean): Promise<void> {
 
 test('pyexplain.openNote with the quick pick argument sends window/showDocument', { skip }, async () => {
   const c = conn!;
-  const notes = parseNotes(execFileSync(binary!, notesArgs('en'), { encoding: 'utf8' }));
+  const notes = parseNotes(await c.sendRequest('workspace/executeCommand', { command: NOTES_COMMAND, arguments: notesArguments('en') }));
   const note = notes.find((n) => n.id === 'everything-is-object')!;
-  const result = (await c.sendRequest('workspace/executeCommand', {
+  const result = await c.sendRequest<{ uri: string; path: string; line: number }>('workspace/executeCommand', {
     command: 'pyexplain.openNote',
     arguments: [openNoteArgument(note, 'en')],
-  })) as { uri: string; path: string; line: number };
+  });
   // The server asks to show the file after answering (it never waits for
   // the client inside a request).
   await until(() => shown.length >= 1);
@@ -251,10 +269,10 @@ test('pyexplain.courseMap with the folder argument sends window/showDocument', {
   fs.mkdirSync(ws, { recursive: true });
   fs.writeFileSync(path.join(ws, 'gen.py'), 'def delegate():\n    yield from range(3)\n');
   const before = shown.length;
-  const result = (await c.sendRequest('workspace/executeCommand', {
+  const result = await c.sendRequest<CourseMapResult>('workspace/executeCommand', {
     command: COURSE_MAP_COMMAND,
     arguments: courseMapArguments([pathToFileURL(ws).href]),
-  })) as CourseMapResult;
+  });
   await until(() => shown.length >= before + 1);
   assert.equal(shown.length, before + 1);
   assert.equal(shown[before].uri, result.uri);

@@ -5,7 +5,6 @@ import {
   ConfigGetter,
   didChangeConfigurationParams,
   initializationOptions,
-  needsRestart,
   serverSettings,
 } from '../src/settings';
 
@@ -102,14 +101,4 @@ test('an empty rule list is left out (pyproject.toml decides)', () => {
   const s = serverSettings(config({ select: [], ignore: [] }));
   assert.equal('select' in s, false);
   assert.equal('ignore' in s, false);
-});
-
-test('clearing select or ignore needs a restart; other changes do not', () => {
-  const a = serverSettings(config({ select: ['is-literal'], ignore: ['dangling-task'] }));
-  const cleared = serverSettings(config({ ignore: ['dangling-task'] }));
-  assert.equal(needsRestart(a, cleared), true);
-  assert.equal(needsRestart(a, serverSettings(config({ select: ['is-literal'] }))), true);
-  assert.equal(needsRestart(a, serverSettings(config({ select: ['ALL'], ignore: ['x'], language: 'zh' }))), false);
-  assert.equal(needsRestart(serverSettings(config()), a), false);
-  assert.equal(needsRestart(serverSettings(config()), serverSettings(config({ language: 'zh' }))), false);
 });

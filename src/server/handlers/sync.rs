@@ -138,8 +138,12 @@ impl Backend {
         &self,
         params: DidChangeConfigurationParams,
     ) {
-        // `null` is the pull model's "something changed": nothing to apply.
-        if params.settings.is_null() {
+        // `null` is the pull model's "something changed", and `{}` is what
+        // clients with no settings for us send (eglot after `initialize`,
+        // when `eglot-workspace-configuration` is unset): nothing to apply,
+        // so what `initializationOptions` said stays in force. Any other
+        // object replaces the settings wholesale.
+        if params.settings.is_null() || params.settings.as_object().is_some_and(|o| o.is_empty()) {
             return;
         }
         let (settings, problems) = Settings::from_client(&params.settings);
