@@ -31,7 +31,7 @@ pub enum CheckFormat {
 /// Options of one `check` run (the `check` subcommand's arguments).
 #[derive(Debug, Clone, clap::Args)]
 pub struct CheckOptions {
-    /// Files or directories (directories are walked for *.py, respecting .gitignore).
+    /// Files or directories (directories are walked for *.py, respecting .gitignore and the exclusions).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -53,6 +53,8 @@ pub struct CheckOptions {
     pub statistics: bool,
     #[arg(long, value_enum)]
     pub lang: Option<super::LangArg>,
+    #[command(flatten)]
+    pub files: super::FileArgs,
 }
 
 /// The outcome for one file.
@@ -70,7 +72,14 @@ struct FileResult {
 pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut err = std::io::stderr();
     let mut usage_error = false;
-    let (files, walk_errors) = crate::files::collect(&opts.paths);
+    let exclusions = match opts.files.exclusions() {
+        Ok(e) => e,
+        Err(e) => {
+            writeln!(err, "pyexplain: {e}")?;
+            return Ok(2);
+        }
+    };
+    let (files, walk_errors) = crate::files::collect(&opts.paths, &exclusions);
     for e in &walk_errors {
         writeln!(err, "pyexplain: {e}")?;
         usage_error = true;
@@ -98,7 +107,10 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
                 jobs.push((file, c));
             }
             Err(e) => {
-                writeln!(err, "pyexplain: {e}")?;
+                // Said already if the walk met it.
+                if !walk_errors.contains(&e) {
+                    writeln!(err, "pyexplain: {e}")?;
+                }
                 return Ok(2);
             }
         }
@@ -109,6 +121,10 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         .or_else(|| jobs.first().and_then(|(_, c)| c.language))
         .or_else(Lang::from_env)
         .unwrap_or(Lang::En);
+    if jobs.is_empty() && walk_errors.is_empty() {
+        let k = crate::knowledge::knowledge();
+        writeln!(err, "pyexplain: warning: {}", k.ui(lang, "ui.no-files"))?;
+    }
 
     // One project for the run: files import each other through it.
     let project = Project::new();

@@ -68,6 +68,41 @@ pub enum Command {
     },
 }
 
+/// File selection, shared by `check` and `map` (as ruff's).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FileArgs {
+    /// Glob patterns of files and directories to leave out (comma-separated);
+    /// replaces `exclude` of pyproject.toml and the default excludes (.git,
+    /// .venv, venv, site-packages, build, dist, node_modules, ...).
+    #[arg(long, value_delimiter = ',', value_name = "PATTERNS")]
+    pub exclude: Option<Vec<String>>,
+    /// Like --exclude, but added to what is excluded already.
+    #[arg(long, value_delimiter = ',', value_name = "PATTERNS")]
+    pub extend_exclude: Vec<String>,
+    /// Apply the exclusions to the paths given on the command line too.
+    #[arg(long)]
+    pub force_exclude: bool,
+}
+
+impl FileArgs {
+    /// The exclusions, once every pattern is known to be a valid glob.
+    pub fn exclusions(&self) -> Result<crate::files::Exclusions, String> {
+        for (option, patterns) in [
+            ("--exclude", self.exclude.as_deref().unwrap_or_default()),
+            ("--extend-exclude", &self.extend_exclude),
+        ] {
+            for p in patterns {
+                crate::files::check_pattern(p).map_err(|e| format!("{option}: {e}"))?;
+            }
+        }
+        Ok(crate::files::Exclusions {
+            exclude: self.exclude.clone(),
+            extend_exclude: self.extend_exclude.clone(),
+            force_exclude: self.force_exclude,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LangArg {
     Zh,
