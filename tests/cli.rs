@@ -87,6 +87,28 @@ fn explain_exit_codes() {
             stderr(&o)
         );
     }
+    // Counts in the messages agree in number.
+    let dir = std::env::temp_dir().join(format!("pyexplain-cli-plural-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("one.py"), "x").unwrap();
+    std::fs::write(dir.join("two.py"), "xy\n").unwrap();
+    for (loc, said) in [
+        ("one.py:2:1", "one.py has 1 line; line 2 is out of range"),
+        (
+            "one.py:1:3",
+            "line 1 of one.py has 1 character; column 3 is out of range",
+        ),
+        ("two.py:3:1", "two.py has 2 lines; line 3 is out of range"),
+        (
+            "two.py:1:4",
+            "line 1 of two.py has 2 characters; column 4 is out of range",
+        ),
+    ] {
+        let o = run_in(&dir, &["explain", loc]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(stderr(&o), format!("pyexplain: {said}\n"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -244,13 +266,26 @@ fn check_reports_like_ruff_with_exit_codes() {
         serde_json::from_slice(&run(&["check", &d, "--format", "sarif"]).stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
-    let stats = stdout(&run(&["check", &d, "--statistics"]));
-    assert!(
-        stats
-            .lines()
-            .any(|l| l.trim_start().starts_with("1  is-literal")),
-        "{stats}"
+    // --statistics: the table only (as ruff), most frequent first, or its JSON.
+    let o = run(&["check", &d, "--statistics"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "     1  is-literal                       [§7.2]\n     1  mutable-default-argument         [§7.4]\n"
     );
+    let o = run(&["check", &d, "--statistics", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"rule": "is-literal", "section": "7.2", "count": 1},
+            {"rule": "mutable-default-argument", "section": "7.4", "count": 1},
+        ])
+    );
+    let o = run(&["check", &d, "--statistics", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--statistics"), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
     // Chinese messages.
     assert!(stdout(&run(&["check", &d, "--lang", "zh"])).contains("只在定义 `add` 时创建一次"));
     let _ = std::fs::remove_dir_all(&dir);

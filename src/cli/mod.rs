@@ -173,6 +173,11 @@ pub fn run(command: Command) -> i32 {
     }
 }
 
+/// `1 line`, `2 lines`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn usage(msg: &str) -> i32 {
     let _ = writeln!(std::io::stderr(), "pyexplain: {msg}");
     2
@@ -261,14 +266,15 @@ fn explain(
     let line0 = line - 1;
     let Some(content) = parsed.lines.line_range(&parsed.text, line0 as usize) else {
         return Err(CliError::Usage(format!(
-            "{path} has {} lines; line {line} is out of range",
-            parsed.lines.line_count()
+            "{path} has {}; line {line} is out of range",
+            count(parsed.lines.line_count(), "line", "lines")
         )));
     };
     let width = parsed.text[content].chars().count() as u32;
     if col - 1 > width {
         return Err(CliError::Usage(format!(
-            "line {line} of {path} has {width} characters; column {col} is out of range"
+            "line {line} of {path} has {}; column {col} is out of range",
+            count(width as usize, "character", "characters")
         )));
     }
     let offset = parsed.offset(
