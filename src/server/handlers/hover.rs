@@ -4,8 +4,8 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::super::{convert, diagnostics, Backend};
-use crate::analysis;
+use super::super::{convert, Backend};
+use crate::hover::{self, Subject};
 use crate::render::{self, Verbosity};
 
 impl Backend {
@@ -28,20 +28,22 @@ impl Backend {
             .analyse("hover", &doc, move || {
                 let parsed = &job_doc.parsed;
                 let offset = parsed.offset(convert::line_col(pos.position), encoding);
-                let (markdown, range) =
-                    match diagnostics::hover_at(&job_doc, &selection, offset, lang) {
-                        Some(found) => found,
-                        None => {
-                            let expl = analysis::explain_at(parsed, offset)?;
-                            // A section marked as learned is brief whatever the setting.
-                            let verbosity = if learned.contains(&expl.note) {
-                                Verbosity::Brief
-                            } else {
-                                settings.verbosity
-                            };
-                            (render::hover_markdown(&expl, lang, verbosity)?, expl.range)
-                        }
-                    };
+                let findings = job_doc.diagnostics(&selection);
+                // The same subject `pyexplain explain` answers with.
+                let subject = hover::subject_at(parsed, &findings, offset)?;
+                let markdown = match &subject {
+                    Subject::Rule(d) => render::rule_hover(d, lang)?,
+                    Subject::Note(expl) => {
+                        // A section marked as learned is brief whatever the setting.
+                        let verbosity = if learned.contains(&expl.note) {
+                            Verbosity::Brief
+                        } else {
+                            settings.verbosity
+                        };
+                        render::hover_markdown(expl, lang, verbosity)?
+                    }
+                };
+                let range = subject.range();
                 Some(Hover {
                     contents: HoverContents::Markup(MarkupContent {
                         kind: MarkupKind::Markdown,
