@@ -199,6 +199,11 @@ fn explain_inside_a_finding_names_the_rule() {
         "{out}"
     );
     assert!(out.contains("比较值请用"), "{out}");
+    // Titled in Chinese, the rule id on the second line (as the hover).
+    assert!(
+        out.contains("\n**§7.2 用 is 与字面量比较**  \n`is-literal`\n"),
+        "{out}"
+    );
     // A bad pyproject.toml is an error, as for check.
     std::fs::write(
         dir.join("pyproject.toml"),
