@@ -313,3 +313,49 @@ fn vsix_packaging_refuses_a_binary_for_another_platform() {
         "a universal .vsix carries no binary",
     );
 }
+
+/// The README's two newcomer commands stay true: the `explain` position
+/// is the example's `yield from` (the run's answer is checked in
+/// tests/cli.rs), and `.ci/run`, what CI runs, ends by running exactly the
+/// README's test command.
+#[test]
+fn the_readme_commands_are_the_ones_that_work() {
+    let readme = read("README.md");
+    let blocks: Vec<&str> = readme
+        .split("```sh\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    let run = blocks
+        .iter()
+        .flat_map(|b| b.lines())
+        .find_map(|l| l.strip_prefix("cargo run --release -- explain "))
+        .expect("README: cargo run --release -- explain FILE:LINE:COL");
+    let mut parts = run.trim().rsplitn(3, ':');
+    let col: usize = parts.next().unwrap().parse().unwrap();
+    let line: usize = parts.next().unwrap().parse().unwrap();
+    let file = parts.next().unwrap();
+    let text = read(file);
+    let at = text.lines().nth(line - 1).unwrap_or("");
+    let yield_from = at.find("yield from").map(|b| at[..b].chars().count() + 1);
+    assert_eq!(
+        yield_from,
+        Some(col),
+        "README explains {file}:{line}:{col}, line {line} is {at:?}"
+    );
+
+    // "Run all tests:" is followed by one command, the one .ci/run runs last.
+    let after = readme
+        .split("Run all tests:\n\n```sh\n")
+        .nth(1)
+        .expect("README: Run all tests");
+    let test_command = after.split("\n```").next().unwrap().trim();
+    assert_eq!(test_command, "./scripts/test");
+    let ci = read(".ci/run");
+    let last = ci
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .unwrap();
+    assert_eq!(last.trim(), format!("exec {test_command}"), ".ci/run");
+}
