@@ -35,10 +35,12 @@ RULE_PAIRS = [
     ("dangling-task", "RUF006"),
 ]
 RUFF_SELECT = ",".join(code for _, code in RULE_PAIRS)
-# `--exclude .git` replaces ruff's default exclusions (which drop the
-# stdlib's own `venv/` package), so that ruff checks exactly the files
-# pyexplain checks; `--isolated` ignores every configuration file.
-RUFF_ARGS = ["check", "--no-cache", "--isolated", "--exclude", ".git",
+# `--exclude .git` replaces the default exclusions of both tools (the same
+# list, which drops the stdlib's own `venv/` package), so that both check
+# every file of the corpus; ruff's `--isolated` ignores every configuration
+# file (the corpus has none for pyexplain to read).
+EVERY_FILE = ["--exclude", ".git"]
+RUFF_ARGS = ["check", "--no-cache", "--isolated"] + EVERY_FILE + [
              "--select", RUFF_SELECT]
 CHEAPEST_RULE = "is-literal"
 
@@ -107,25 +109,27 @@ def cli_bench(args, rules):
     floor_select = CHEAPEST_RULE if CHEAPEST_RULE in rules else rules[0]
     configs = [
         ("pyexplain", "pyexplain check (all %d rules)" % len(rules),
-         [args.pyexplain, "check", corpus]),
+         [args.pyexplain, "check"] + EVERY_FILE + [corpus]),
     ]
     if present and len(present) != len(rules):
         configs.append(
             ("pyexplain-matched",
              "pyexplain check --select (the %d rules with a ruff peer)"
              % len(present),
-             [args.pyexplain, "check", "--select", ",".join(present),
-              corpus]))
+             [args.pyexplain, "check", "--select", ",".join(present)]
+             + EVERY_FILE + [corpus]))
     configs += [
         ("pyexplain-map", "pyexplain map (course map: every construct a "
          "hover explains)",
-         [args.pyexplain, "map", corpus]),
+         [args.pyexplain, "map"] + EVERY_FILE + [corpus]),
         ("floor-rule", "pyexplain check --select %s (floor: read + parse + "
          "one tree walk)" % floor_select,
-         [args.pyexplain, "check", "--select", floor_select, corpus]),
+         [args.pyexplain, "check", "--select", floor_select] + EVERY_FILE
+         + [corpus]),
         ("floor-parse", "pyexplain check --ignore <every rule> (floor: "
          "read + parse only)",
-         [args.pyexplain, "check", "--ignore", ",".join(rules), corpus]),
+         [args.pyexplain, "check", "--ignore", ",".join(rules)] + EVERY_FILE
+         + [corpus]),
         ("ruff", "ruff check --select %s (%d rules)"
          % (RUFF_SELECT, len(RULE_PAIRS)),
          [args.ruff] + RUFF_ARGS + [corpus]),

@@ -1,5 +1,5 @@
-//! `[tool.pyexplain]` in the nearest `pyproject.toml`: which rules run and in
-//! which language messages are shown. Read by the CLI and the server (the
+//! `[tool.pyexplain]` in the nearest `pyproject.toml`: which rules run, in
+//! which language messages are shown, and which files a walk leaves out. Read by the CLI and the server (the
 //! server's LSP settings override it). A bad file is a clear error, never a
 //! panic.
 
@@ -15,18 +15,26 @@ use crate::knowledge::Lang;
 pub struct Config {
     pub selection: Selection,
     pub language: Option<Lang>,
+    /// `exclude`: glob patterns that replace the default excludes
+    /// ([`crate::files::DEFAULT_EXCLUDE`]); relative to the file's directory.
+    pub exclude: Option<Vec<String>>,
+    /// `extend-exclude`: glob patterns added to `exclude` (or the defaults).
+    pub extend_exclude: Vec<String>,
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct Table {
     #[serde(default)]
     select: Vec<String>,
     #[serde(default)]
     ignore: Vec<String>,
     language: Option<String>,
+    exclude: Option<Vec<String>>,
+    #[serde(default)]
+    extend_exclude: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,9 +99,19 @@ pub fn parse(text: &str) -> Result<Config, String> {
         ignore: table.ignore,
     };
     validate(&selection).map_err(|e| format!("[tool.pyexplain] {e}"))?;
+    for (key, patterns) in [
+        ("exclude", table.exclude.as_deref().unwrap_or_default()),
+        ("extend-exclude", &table.extend_exclude),
+    ] {
+        for p in patterns {
+            crate::files::check_pattern(p).map_err(|e| format!("[tool.pyexplain] {key}: {e}"))?;
+        }
+    }
     Ok(Config {
         selection,
         language,
+        exclude: table.exclude,
+        extend_exclude: table.extend_exclude,
         source: None,
     })
 }
@@ -135,5 +153,17 @@ mod tests {
             .unwrap_err()
             .contains("selekt"));
         assert!(parse("[tool.pyexplain\n").is_err());
+    }
+
+    #[test]
+    fn reads_exclude_patterns_and_rejects_bad_globs() {
+        let c = parse("[tool.pyexplain]\nexclude = [\"gen\"]\nextend-exclude = [\"*_pb2.py\"]\n")
+            .unwrap();
+        assert_eq!(c.exclude, Some(vec!["gen".to_string()]));
+        assert_eq!(c.extend_exclude, vec!["*_pb2.py"]);
+        assert_eq!(parse("[tool.pyexplain]\n").unwrap().exclude, None);
+        let e = parse("[tool.pyexplain]\nextend-exclude = [\"a[\"]\n").unwrap_err();
+        assert!(e.contains("extend-exclude") && e.contains("`a[`"), "{e}");
+        assert!(parse("[tool.pyexplain]\nexclude = \"gen\"\n").is_err());
     }
 }

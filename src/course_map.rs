@@ -349,7 +349,8 @@ mod tests {
         std::fs::write(dir.join("b.py"), body).unwrap();
         std::fs::write(dir.join("a.py"), body).unwrap();
         std::fs::write(dir.join("c.py"), b"s = '\xe9'\n").unwrap();
-        let (files, errors) = files::collect(std::slice::from_ref(&dir));
+        let (files, errors) =
+            files::collect(std::slice::from_ref(&dir), &files::Exclusions::default());
         assert!(errors.is_empty());
         let map = map_files(&files, &AtomicUsize::new(0));
         assert_eq!(map.files, 2);

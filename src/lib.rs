@@ -3,6 +3,8 @@
 //! - [`analysis`]: the core (parse, find the construct, pick the note); plain data.
 //! - [`knowledge`]: the embedded course notes.
 //! - [`render`]: explanations as markdown.
+//! - [`hover`]: what a hover at a position is about (rule or note), for the
+//!   server's hover and `pyexplain explain`.
 //! - [`server`]: the LSP server (the only module that knows LSP types).
 //! - [`cli`]: the command-line client.
 //! - [`config`]: `[tool.pyexplain]` in pyproject.toml.
@@ -19,6 +21,7 @@ pub mod config;
 pub mod course_map;
 pub mod dirs;
 pub mod files;
+pub mod hover;
 pub mod knowledge;
 pub mod project;
 pub mod render;

@@ -87,6 +87,28 @@ fn explain_exit_codes() {
             stderr(&o)
         );
     }
+    // Counts in the messages agree in number.
+    let dir = std::env::temp_dir().join(format!("pyexplain-cli-plural-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("one.py"), "x").unwrap();
+    std::fs::write(dir.join("two.py"), "xy\n").unwrap();
+    for (loc, said) in [
+        ("one.py:2:1", "one.py has 1 line; line 2 is out of range"),
+        (
+            "one.py:1:3",
+            "line 1 of one.py has 1 character; column 3 is out of range",
+        ),
+        ("two.py:3:1", "two.py has 2 lines; line 3 is out of range"),
+        (
+            "two.py:1:4",
+            "line 1 of two.py has 2 characters; column 4 is out of range",
+        ),
+    ] {
+        let o = run_in(&dir, &["explain", loc]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(stderr(&o), format!("pyexplain: {said}\n"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -244,13 +266,26 @@ fn check_reports_like_ruff_with_exit_codes() {
         serde_json::from_slice(&run(&["check", &d, "--format", "sarif"]).stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
-    let stats = stdout(&run(&["check", &d, "--statistics"]));
-    assert!(
-        stats
-            .lines()
-            .any(|l| l.trim_start().starts_with("1  is-literal")),
-        "{stats}"
+    // --statistics: the table only (as ruff), most frequent first, or its JSON.
+    let o = run(&["check", &d, "--statistics"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "     1  is-literal                       [§7.2]\n     1  mutable-default-argument         [§7.4]\n"
     );
+    let o = run(&["check", &d, "--statistics", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"rule": "is-literal", "section": "7.2", "count": 1},
+            {"rule": "mutable-default-argument", "section": "7.4", "count": 1},
+        ])
+    );
+    let o = run(&["check", &d, "--statistics", "--format", "sarif"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--statistics"), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
     // Chinese messages.
     assert!(stdout(&run(&["check", &d, "--lang", "zh"])).contains("只在定义 `add` 时创建一次"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -601,6 +636,14 @@ fn map_all_json_markdown_and_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing.py: no such file or directory"));
     assert!(stdout(&o).contains("4 of 74 sections in 3 files"));
+    // Only missing paths: the error, and no map (an all-zero one would
+    // read as "nothing exercised").
+    for format in ["text", "json", "markdown"] {
+        let o = run(&["map", &format!("{d}/missing.py"), "--format", format]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("missing.py: no such file or directory"));
+        assert_eq!(stdout(&o), "", "{format}");
+    }
     assert_eq!(run(&["map"]).status.code(), Some(2), "PATH is required");
     assert_eq!(run(&["map", &d, "--format", "xml"]).status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
@@ -791,4 +834,200 @@ fn check_code_frame_aligns_carets_after_tabs_cjk_emoji_and_combining_marks() {
         " ".repeat(36)
     );
     assert_eq!(out, frame, "{out}");
+}
+
+/// A project with a Python file (one finding each) in the places ruff's file
+/// selection treats differently.
+fn selection_project(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pyexplain-cli-sel-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for f in [
+        ".venv/lib/python3.11/site-packages/dep.py",
+        "venv/lib/v.py",
+        "build/lib/b.py",
+        "dist/d.py",
+        "node_modules/pkg/n.py",
+        "lib/site-packages/s.py",
+        ".git/hooks/h.py",
+        ".tox/py311/t.py",
+        ".github/scripts/g.py",
+        "src/app/main.py",
+        "gen/api_pb2.py",
+        "gen/legacy.py",
+        "sub/build/deep.py",
+        "top.py",
+        "nested/keep.py",
+        "nested/skip.py",
+        "nested/venv/inner.py",
+    ] {
+        let path = dir.join(f);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "def f(x=[]):\n    return x\n").unwrap();
+    }
+    // Relative to this file's directory; nested/ has its own, whose
+    // `exclude` replaces the defaults there.
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        "[tool.pyexplain]\nextend-exclude = [\"gen/legacy.py\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("nested/pyproject.toml"),
+        "[tool.pyexplain]\nexclude = [\"skip.py\"]\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// The files `check` reports (each has one finding), relative, sorted; and
+/// the number `map` scans with the same arguments.
+fn selected(dir: &std::path::Path, args: &[&str]) -> (Vec<String>, u64) {
+    let mut check = vec!["check", "--format", "json"];
+    check.extend_from_slice(args);
+    let o = run_in(dir, &check);
+    assert!(o.status.code() != Some(2), "{args:?}: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut files: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            d["file"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("./")
+                .to_string()
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    let mut map = vec!["map", "--format", "json"];
+    map.extend_from_slice(args);
+    let o = run_in(dir, &map);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    (files, v["files"].as_u64().unwrap())
+}
+
+#[test]
+fn check_and_map_select_files_like_ruff() {
+    let dir = selection_project("walk");
+    let default = [
+        ".github/scripts/g.py",
+        "gen/api_pb2.py",
+        "nested/keep.py",
+        "nested/venv/inner.py",
+        "src/app/main.py",
+        "top.py",
+    ];
+    // Default excludes (virtualenvs, site-packages, VCS, build output) and
+    // pyproject.toml's extend-exclude; hidden directories are walked.
+    assert_eq!(
+        selected(&dir, &["."]),
+        (default.map(String::from).to_vec(), 6)
+    );
+    // The same from a subdirectory: the configuration's patterns are
+    // relative to its own directory.
+    let (files, n) = selected(&dir.join("src"), &[".."]);
+    assert_eq!(
+        files,
+        default.map(|f| format!("../{f}")).to_vec(),
+        "from src/"
+    );
+    assert_eq!(n, 6);
+
+    // --extend-exclude adds (a name anywhere, a path from the working
+    // directory, a glob), comma-separated or repeated.
+    let (files, n) = selected(
+        &dir,
+        &[
+            ".",
+            "--extend-exclude",
+            "*_pb2.py,nested/venv",
+            "--extend-exclude",
+            ".github",
+        ],
+    );
+    assert_eq!(files, ["nested/keep.py", "src/app/main.py", "top.py"]);
+    assert_eq!(n, 3);
+
+    // --exclude replaces the defaults and every pyproject.toml's `exclude`
+    // (nested/skip.py is back), not their `extend-exclude`.
+    let (files, n) = selected(&dir, &[".", "--exclude", ".git,node_modules"]);
+    assert_eq!(
+        files,
+        [
+            ".github/scripts/g.py",
+            ".tox/py311/t.py",
+            ".venv/lib/python3.11/site-packages/dep.py",
+            "build/lib/b.py",
+            "dist/d.py",
+            "gen/api_pb2.py",
+            "lib/site-packages/s.py",
+            "nested/keep.py",
+            "nested/skip.py",
+            "nested/venv/inner.py",
+            "src/app/main.py",
+            "sub/build/deep.py",
+            "top.py",
+            "venv/lib/v.py",
+        ]
+    );
+    assert_eq!(n, 14);
+
+    // A path given explicitly is checked even when excluded, unless
+    // --force-exclude (which also looks at the directories above it).
+    let explicit = [
+        ".venv/lib/python3.11/site-packages/dep.py",
+        "build/lib/b.py",
+        "top.py",
+    ];
+    let (files, n) = selected(&dir, &explicit);
+    assert_eq!(files, explicit);
+    assert_eq!(n, 3);
+    let mut forced = explicit.to_vec();
+    forced.push("--force-exclude");
+    assert_eq!(selected(&dir, &forced), (vec!["top.py".to_string()], 1));
+    let (files, _) = selected(&dir, &["venv", "gen", "--force-exclude"]);
+    assert_eq!(files, ["gen/api_pb2.py"], "venv/ dropped, gen/ walked");
+    // Nothing left: said, and not an error.
+    let o = run_in(&dir, &["check", "venv", "--force-exclude"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("No Python files found"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Bad patterns are usage errors, from the command line or the file.
+    let o = run_in(&dir, &["check", ".", "--exclude", "gen/[a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--exclude: invalid pattern `gen/[a`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(&dir, &["map", ".", "--extend-exclude", "{a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    std::fs::write(
+        dir.join("nested/pyproject.toml"),
+        "[tool.pyexplain]\nexclude = [\"**/[\"]\n",
+    )
+    .unwrap();
+    for cmd in ["check", "map"] {
+        let o = run_in(&dir, &[cmd, "."]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("nested/pyproject.toml: [tool.pyexplain] exclude: invalid pattern `**/[`"),
+            "{cmd}: {err}"
+        );
+        assert_eq!(
+            err.matches("invalid pattern").count(),
+            1,
+            "said once: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -441,6 +441,24 @@ fn course_map_command_maps_the_workspace() {
         "def delegate(results, key):\n    results[key] = yield from averager()\n",
     )
     .unwrap();
+    // Left out as `check` and `map` leave them out: a virtualenv and build
+    // output by default, `legacy/` by the project's `extend-exclude`.
+    for (path, text) in [
+        (
+            ".venv/lib/python3.11/site-packages/dep.py",
+            "async def dep():\n    pass\n",
+        ),
+        ("build/lib/out.py", "class M(type):\n    pass\n"),
+        ("legacy/old.py", "import threading\nthreading.Lock()\n"),
+        (
+            "pyproject.toml",
+            "[tool.pyexplain]\nextend-exclude = [\"legacy\"]\n",
+        ),
+    ] {
+        let path = project.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
     let project_uri = format!("file://{}", project.display());
     for show_document in [true, false] {
         let mut c = Client::spawn(&[("XDG_CACHE_HOME", &cache.to_string_lossy())]);

@@ -32,7 +32,7 @@ pub enum CheckFormat {
 /// Options of one `check` run (the `check` subcommand's arguments).
 #[derive(Debug, Clone, clap::Args)]
 pub struct CheckOptions {
-    /// Files or directories (directories are walked for *.py, respecting .gitignore).
+    /// Files or directories (directories are walked for *.py, respecting .gitignore and the exclusions).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -49,11 +49,14 @@ pub struct CheckOptions {
     /// Skip these rules (comma-separated ids); overrides pyproject.toml.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Option<Vec<String>>,
-    /// Print the number of findings per rule.
+    /// Print the number of findings per rule instead of the findings
+    /// (a table, or JSON with --format json).
     #[arg(long)]
     pub statistics: bool,
     #[arg(long, value_enum)]
     pub lang: Option<super::LangArg>,
+    #[command(flatten)]
+    pub files: super::FileArgs,
 }
 
 /// The outcome for one file.
@@ -71,7 +74,21 @@ struct FileResult {
 pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut err = std::io::stderr();
     let mut usage_error = false;
-    let (files, walk_errors) = crate::files::collect(&opts.paths);
+    if opts.statistics && matches!(opts.format, CheckFormat::Github | CheckFormat::Sarif) {
+        writeln!(
+            err,
+            "pyexplain: --statistics prints a table or JSON: use --format text or json"
+        )?;
+        return Ok(2);
+    }
+    let exclusions = match opts.files.exclusions() {
+        Ok(e) => e,
+        Err(e) => {
+            writeln!(err, "pyexplain: {e}")?;
+            return Ok(2);
+        }
+    };
+    let (files, walk_errors) = crate::files::collect(&opts.paths, &exclusions);
     for e in &walk_errors {
         writeln!(err, "pyexplain: {e}")?;
         usage_error = true;
@@ -99,7 +116,10 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
                 jobs.push((file, c));
             }
             Err(e) => {
-                writeln!(err, "pyexplain: {e}")?;
+                // Said already if the walk met it.
+                if !walk_errors.contains(&e) {
+                    writeln!(err, "pyexplain: {e}")?;
+                }
                 return Ok(2);
             }
         }
@@ -110,6 +130,10 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         .or_else(|| jobs.first().and_then(|(_, c)| c.language))
         .or_else(Lang::from_env)
         .unwrap_or(Lang::En);
+    if jobs.is_empty() && walk_errors.is_empty() {
+        let k = crate::knowledge::knowledge();
+        writeln!(err, "pyexplain: warning: {}", k.ui(lang, "ui.no-files"))?;
+    }
 
     // One project for the run: files import each other through it.
     let project = Project::new();
@@ -144,24 +168,15 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         findings += r.diagnostics.len();
         fixed += r.fixed;
     }
-    match opts.format {
-        CheckFormat::Text => write_text(out, &results, lang)?,
-        CheckFormat::Json => write_json(out, &results, lang)?,
-        CheckFormat::Github => write_github(out, &results, lang)?,
-        CheckFormat::Sarif => write_sarif(out, &results, lang)?,
-    }
     if opts.statistics {
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &results {
-            for d in &r.diagnostics {
-                *counts.entry(d.rule).or_default() += 1;
-            }
-        }
-        let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        for (rule, n) in rows {
-            let section = render::rule_section(rule).unwrap_or_default();
-            writeln!(out, "{n:>6}  {rule:<32} [§{section}]")?;
+        // The table (or its JSON) instead of the findings, as ruff does.
+        write_statistics(out, &results, opts.format)?;
+    } else {
+        match opts.format {
+            CheckFormat::Text => write_text(out, &results, lang)?,
+            CheckFormat::Json => write_json(out, &results, lang)?,
+            CheckFormat::Github => write_github(out, &results, lang)?,
+            CheckFormat::Sarif => write_sarif(out, &results, lang)?,
         }
     }
     if opts.format == CheckFormat::Text {
@@ -396,6 +411,35 @@ fn syntax_error_line(parsed: &Parsed) -> Option<usize> {
 fn position(parsed: &Parsed, offset: usize) -> (u32, u32) {
     let lc = parsed.line_col(offset, Encoding::Chars);
     (lc.line + 1, lc.col + 1)
+}
+
+/// `--statistics`: per rule the number of findings, most frequent first
+/// (ties by id); a table, or a JSON array with `--format json`.
+fn write_statistics(
+    out: &mut impl Write,
+    results: &[FileResult],
+    format: CheckFormat,
+) -> std::io::Result<()> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in results {
+        for d in &r.diagnostics {
+            *counts.entry(d.rule).or_default() += 1;
+        }
+    }
+    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if format == CheckFormat::Json {
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|(rule, n)| json!({"rule": rule, "section": render::rule_section(rule), "count": n}))
+            .collect();
+        return writeln!(out, "{:#}", Value::Array(list));
+    }
+    for (rule, n) in rows {
+        let section = render::rule_section(rule).unwrap_or_default();
+        writeln!(out, "{n:>6}  {rule:<32} [§{section}]")?;
+    }
+    Ok(())
 }
 
 fn write_text(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::io::Result<()> {

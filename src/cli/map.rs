@@ -20,7 +20,7 @@ pub enum MapFormat {
 /// The `map` subcommand's arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub struct MapOptions {
-    /// Files or directories (directories are walked for *.py, respecting .gitignore).
+    /// Files or directories (directories are walked for *.py, respecting .gitignore and the exclusions).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = MapFormat::Text)]
@@ -30,14 +30,24 @@ pub struct MapOptions {
     pub all: bool,
     #[arg(long, value_enum)]
     pub lang: Option<super::LangArg>,
+    #[command(flatten)]
+    pub files: super::FileArgs,
 }
 
 /// Runs `map`; returns the exit code (0, or 2 when a path could not be
-/// walked or a file read; the map of the rest is printed all the same).
+/// walked or a file read; the map of the rest is printed all the same, and
+/// none when nothing could be walked).
 pub fn run(opts: &MapOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut err = std::io::stderr();
     let mut failed = false;
-    let (files, walk_errors) = crate::files::collect(&opts.paths);
+    let exclusions = match opts.files.exclusions() {
+        Ok(e) => e,
+        Err(e) => {
+            writeln!(err, "pyexplain: {e}")?;
+            return Ok(2);
+        }
+    };
+    let (files, walk_errors) = crate::files::collect(&opts.paths, &exclusions);
     for e in &walk_errors {
         writeln!(err, "pyexplain: {e}")?;
         failed = true;
@@ -52,6 +62,14 @@ pub fn run(opts: &MapOptions, out: &mut impl Write) -> std::io::Result<i32> {
         })
         .or_else(Lang::from_env)
         .unwrap_or(Lang::En);
+    if files.is_empty() {
+        if failed {
+            // Nothing could be walked: an error, not an empty map.
+            return Ok(2);
+        }
+        let k = crate::knowledge::knowledge();
+        writeln!(err, "pyexplain: warning: {}", k.ui(lang, "ui.no-files"))?;
+    }
 
     let done = Arc::new(AtomicUsize::new(0));
     let progress = super::check::Progress::start("mapped", files.len(), done.clone());

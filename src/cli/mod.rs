@@ -10,7 +10,9 @@ use std::path::Path;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
+use crate::analysis::rules;
 use crate::analysis::{self, Encoding, LineCol, Parsed};
+use crate::hover::{self, Subject};
 use crate::knowledge::{knowledge, Lang};
 use crate::render::{self, Verbosity};
 
@@ -72,6 +74,41 @@ pub enum Command {
     },
 }
 
+/// File selection, shared by `check` and `map` (as ruff's).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FileArgs {
+    /// Glob patterns of files and directories to leave out (comma-separated);
+    /// replaces `exclude` of pyproject.toml and the default excludes (.git,
+    /// .venv, venv, site-packages, build, dist, node_modules, ...).
+    #[arg(long, value_delimiter = ',', value_name = "PATTERNS")]
+    pub exclude: Option<Vec<String>>,
+    /// Like --exclude, but added to what is excluded already.
+    #[arg(long, value_delimiter = ',', value_name = "PATTERNS")]
+    pub extend_exclude: Vec<String>,
+    /// Apply the exclusions to the paths given on the command line too.
+    #[arg(long)]
+    pub force_exclude: bool,
+}
+
+impl FileArgs {
+    /// The exclusions, once every pattern is known to be a valid glob.
+    pub fn exclusions(&self) -> Result<crate::files::Exclusions, String> {
+        for (option, patterns) in [
+            ("--exclude", self.exclude.as_deref().unwrap_or_default()),
+            ("--extend-exclude", &self.extend_exclude),
+        ] {
+            for p in patterns {
+                crate::files::check_pattern(p).map_err(|e| format!("{option}: {e}"))?;
+            }
+        }
+        Ok(crate::files::Exclusions {
+            exclude: self.exclude.clone(),
+            extend_exclude: self.extend_exclude.clone(),
+            force_exclude: self.force_exclude,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum LangArg {
     Zh,
@@ -121,7 +158,14 @@ pub fn run(command: Command) -> i32 {
             format,
             full,
             level,
-        } => explain(&mut out, &location, lang(l), format, full, level.level()),
+        } => explain(
+            &mut out,
+            &location,
+            l.map(|l| lang(Some(l))),
+            format,
+            full,
+            level.level(),
+        ),
         Command::Notes { lang: l, format } => notes(&mut out, lang(l), format),
         Command::Check(opts) => {
             let selection = crate::analysis::rules::Selection {
@@ -158,6 +202,11 @@ pub fn run(command: Command) -> i32 {
             2
         }
     }
+}
+
+/// `1 line`, `2 lines`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn usage(msg: &str) -> i32 {
@@ -234,29 +283,40 @@ fn read_source(path: &str) -> Result<String, CliError> {
     })
 }
 
+/// `explain`: the language is `--lang`, then `[tool.pyexplain] language`,
+/// then the environment (as for `check`).
 fn explain(
     out: &mut impl Write,
     location: &str,
-    lang: Lang,
+    lang: Option<Lang>,
     format: Format,
     full: bool,
     level: analysis::Level,
 ) -> Result<i32, CliError> {
     let (path, line, col) = parse_location(location)?;
+    // The configuration of the file's directory, as `check` reads it.
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| Path::new(path).to_path_buf());
+    let dir = absolute.parent().unwrap_or(Path::new("."));
+    let config = crate::config::load_for(dir).map_err(CliError::Usage)?;
+    let lang = lang
+        .or(config.language)
+        .or_else(Lang::from_env)
+        .unwrap_or(Lang::En);
     let project = crate::project::Project::new();
     let context = project.context_for(Path::new(path));
     let parsed = Parsed::new(read_source(path)?).with_context(context);
     let line0 = line - 1;
     let Some(content) = parsed.lines.line_range(&parsed.text, line0 as usize) else {
         return Err(CliError::Usage(format!(
-            "{path} has {} lines; line {line} is out of range",
-            parsed.lines.line_count()
+            "{path} has {}; line {line} is out of range",
+            count(parsed.lines.line_count(), "line", "lines")
         )));
     };
     let width = parsed.text[content].chars().count() as u32;
     if col - 1 > width {
         return Err(CliError::Usage(format!(
-            "line {line} of {path} has {width} characters; column {col} is out of range"
+            "line {line} of {path} has {}; column {col} is out of range",
+            count(width as usize, "character", "characters")
         )));
     }
     let offset = parsed.offset(
@@ -266,7 +326,10 @@ fn explain(
         },
         Encoding::Chars,
     );
-    let Some(expl) = analysis::explain_at_level(&parsed, offset, level) else {
+    // As the editor's hover: inside a finding (of the rules the file's
+    // pyproject.toml selects) the rule, else the construct's note.
+    let findings = rules::check(&parsed, &config.selection);
+    let Some(subject) = hover::subject_at(&parsed, &findings, offset, level) else {
         let hint = match analysis::explain_at(&parsed, offset) {
             Some(_) => " at this level (--level everyday shows every trigger)",
             None => "",
@@ -276,36 +339,58 @@ fn explain(
         )));
     };
     let k = knowledge();
-    let Some(note) = k.note(&expl.note, lang) else {
-        return Err(CliError::Nothing(format!("no note `{}`", expl.note)));
+    let note_id = match &subject {
+        Subject::Rule(d) => rules::rule(d.rule).map_or("", |r| r.note),
+        Subject::Note(expl) => expl.note.as_str(),
     };
-    let markdown = if full {
-        let mut s = render::full_note(note, lang);
-        if let Some(sentence) = render::context_sentence(&expl, lang) {
-            s = format!("{sentence}\n\n{s}");
+    let Some(note) = k.note(note_id, lang) else {
+        return Err(CliError::Nothing(format!("no note `{note_id}`")));
+    };
+    let range = subject.range();
+    let start = parsed.line_col(range.start, Encoding::Chars);
+    let end = parsed.line_col(range.end, Encoding::Chars);
+    let (markdown, header, rule, message, context) = match &subject {
+        Subject::Rule(d) => {
+            let message = render::diagnostic_message(d, lang);
+            let markdown = if full {
+                render::rule_doc_full(d.rule, lang).map(|doc| format!("{message}\n\n{doc}"))
+            } else {
+                render::rule_hover(d, lang)
+            };
+            let header = format!("{} [§{}]", d.rule, note.section);
+            (markdown, header, Some(d.rule), Some(message), None)
         }
-        s
-    } else {
-        render::hover_markdown(&expl, lang, Verbosity::Full).unwrap_or_default()
+        Subject::Note(expl) => {
+            let context = render::context_sentence(expl, lang);
+            let markdown = if full {
+                let s = render::full_note(note, lang);
+                Some(match &context {
+                    Some(sentence) => format!("{sentence}\n\n{s}"),
+                    None => s,
+                })
+            } else {
+                render::hover_markdown(expl, lang, Verbosity::Full)
+            };
+            let header = format!("§{} {} [{}]", note.section, note.title, note.id);
+            (markdown, header, None, None, context)
+        }
     };
-    let start = parsed.line_col(expl.range.start, Encoding::Chars);
-    let end = parsed.line_col(expl.range.end, Encoding::Chars);
+    let markdown = markdown.unwrap_or_default();
     match format {
         Format::Text => {
             writeln!(
                 out,
-                "{path}:{}:{}: §{} {} [{}]\n",
+                "{path}:{}:{}: {header}\n",
                 start.line + 1,
-                start.col + 1,
-                note.section,
-                note.title,
-                note.id
+                start.col + 1
             )?;
             writeln!(out, "{}", markdown.trim_end())?;
         }
         Format::Json => {
             let value = json!({
                 "file": path,
+                "kind": if rule.is_some() { "rule" } else { "note" },
+                "rule": rule,
                 "section": note.section.to_string(),
                 "id": note.id,
                 "title": note.title,
@@ -314,7 +399,8 @@ fn explain(
                     "start": {"line": start.line + 1, "col": start.col + 1},
                     "end": {"line": end.line + 1, "col": end.col + 1},
                 },
-                "context": render::context_sentence(&expl, lang),
+                "message": message,
+                "context": context,
                 "markdown": markdown,
             });
             writeln!(out, "{value:#}")?;

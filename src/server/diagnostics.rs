@@ -177,17 +177,3 @@ pub fn actions(
     }
     out
 }
-
-/// The rule hover, when `offset` is inside a finding.
-pub fn hover_at(
-    doc: &Document,
-    selection: &Selection,
-    offset: usize,
-    lang: Lang,
-) -> Option<(String, std::ops::Range<usize>)> {
-    let found = doc.diagnostics(selection);
-    let d = found
-        .iter()
-        .find(|d| d.range.start <= offset && offset < d.range.end.max(d.range.start + 1))?;
-    Some((render::rule_hover(d, lang)?, d.range.clone()))
-}

@@ -1,21 +1,26 @@
-"""Checks an installed pyexplain wheel: run with the venv's python.
+"""Checks an installed pyexplain-lsp wheel: run with the venv's python.
 
-    python tests/wheel/check.py REPO_DIR
+    python tests/wheel/check.py REPO_DIR WHEEL
 
-The executable on the venv's PATH and `python -m pyexplain` print the
-version of Cargo.toml with the knowledge hash, explain the bundled example,
-and serve LSP: initialize, hover, shutdown, exit (code 0).
+The wheel's name (file and metadata) is the distribution README's install
+line installs; the executable on the venv's PATH and
+`python -m pyexplain_lsp` print the version of Cargo.toml with the knowledge
+hash, explain the bundled example, and serve LSP: initialize, hover,
+shutdown, exit (code 0).
 """
+import email.parser
+import importlib.metadata
 import json
 import os
 import re
 import subprocess
 import sys
 import sysconfig
+import zipfile
 
-repo = sys.argv[1]
+repo, wheel = sys.argv[1], sys.argv[2]
 scripts = sysconfig.get_path("scripts")
-exe = os.path.join(scripts, "pyexplain")
+exe = os.path.join(scripts, "pyexplain" + (sysconfig.get_config_var("EXE") or ""))
 failures = []
 checks = 0
 
@@ -31,12 +36,32 @@ def check(name, ok, detail=""):
 with open(os.path.join(repo, "Cargo.toml"), encoding="utf-8") as f:
     version = re.search(r'^version = "([^"]+)"', f.read(), re.M).group(1)
 
+# The name: README's first `pip install NAME` is this wheel's distribution.
+with open(os.path.join(repo, "README.md"), encoding="utf-8") as f:
+    install = re.search(r"^pip install ([A-Za-z0-9._-]+)", f.read(), re.M)
+readme_name = install.group(1) if install else None
+with zipfile.ZipFile(wheel) as z:
+    metadata_file = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+    metadata = email.parser.Parser().parsestr(z.read(metadata_file).decode("utf-8"))
+
+
+def normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+check("README's install line names the wheel's distribution",
+      readme_name is not None and normalize(readme_name) == normalize(metadata["Name"]),
+      f"README installs {readme_name!r}, the wheel is {metadata['Name']!r}")
+check("the wheel's file name is that distribution's",
+      os.path.basename(wheel).startswith(re.sub(r"[-_.]+", "_", metadata["Name"]).lower() + "-"), wheel)
+check("the installed distribution is that name, with Cargo.toml's version",
+      importlib.metadata.version(metadata["Name"]) == version, importlib.metadata.version(metadata["Name"]))
 check("the wheel installs the executable", os.path.isfile(exe), exe)
 out = subprocess.run([exe, "--version"], capture_output=True, text=True)
 check("--version prints Cargo.toml's version and the knowledge hash",
       re.fullmatch(rf"pyexplain {re.escape(version)} \(knowledge [0-9a-f]{{16}}\)\n", out.stdout), out.stdout)
-out = subprocess.run([sys.executable, "-m", "pyexplain", "--version"], capture_output=True, text=True)
-check("python -m pyexplain runs it", out.stdout.startswith(f"pyexplain {version} "), out.stdout + out.stderr)
+out = subprocess.run([sys.executable, "-m", "pyexplain_lsp", "--version"], capture_output=True, text=True)
+check("python -m pyexplain_lsp runs it", out.stdout.startswith(f"pyexplain {version} "), out.stdout + out.stderr)
 
 example = os.path.join(repo, "examples", "generators.py")
 with open(example, encoding="utf-8") as f:

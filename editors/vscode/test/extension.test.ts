@@ -17,11 +17,17 @@ import { Mock, StatusItem, installMockVscode } from './mockVscode';
 
 const dist = path.resolve(__dirname, '..');
 const exe = process.platform === 'win32' ? 'pyexplain.exe' : 'pyexplain';
-const binary = [
-  process.env.PYEXPLAIN_PATH,
-  ...['release', 'debug'].map((p) => path.resolve(dist, '..', '..', '..', 'target', p, exe)),
-].find((p) => p && fs.existsSync(p));
-const skip = binary ? false : 'no pyexplain binary (build it with `cargo build --release`)';
+// $PYEXPLAIN_PATH, else {release,debug}/pyexplain under $CARGO_TARGET_DIR
+// (else the repository's target/).
+const targetDir = process.env.CARGO_TARGET_DIR
+  ? path.resolve(process.env.CARGO_TARGET_DIR)
+  : path.resolve(dist, '..', '..', '..', 'target');
+const binary = [process.env.PYEXPLAIN_PATH, ...['release', 'debug'].map((p) => path.join(targetDir, p, exe))].find(
+  (p) => p && fs.existsSync(p),
+);
+const skip = binary
+  ? false
+  : `no pyexplain binary (set PYEXPLAIN_PATH, or build it with \`cargo build\`: looked in ${targetDir})`;
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pyexplain-vscode-ext-'));
 
 after(() => fs.rmSync(cache, { recursive: true, force: true }));

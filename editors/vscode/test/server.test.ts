@@ -4,8 +4,9 @@
 // wholesale: a cleared list is cleared), the openNote argument, and the
 // window/showDocument request the server answers with.
 //
-// The binary: $PYEXPLAIN_PATH, server/pyexplain, PATH, or the repository's
-// target/{release,debug}/pyexplain.
+// The binary: $PYEXPLAIN_PATH, server/pyexplain, PATH, or
+// {release,debug}/pyexplain under $CARGO_TARGET_DIR (else the repository's
+// target/).
 
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,7 +29,9 @@ import { resolveServer } from '../src/serverPath';
 import { ConfigGetter, didChangeConfigurationParams, initializationOptions } from '../src/settings';
 
 const extensionDir = path.resolve(__dirname, '..', '..');
-const repoTarget = path.resolve(extensionDir, '..', '..', 'target');
+const repoTarget = process.env.CARGO_TARGET_DIR
+  ? path.resolve(process.env.CARGO_TARGET_DIR)
+  : path.resolve(extensionDir, '..', '..', 'target');
 
 function isExecutable(p: string): boolean {
   try {
@@ -56,7 +59,9 @@ function findBinary(): string | undefined {
 }
 
 const binary = findBinary();
-const skip = binary ? false : 'no pyexplain binary (build it with `cargo build --release`)';
+const skip = binary
+  ? false
+  : `no pyexplain binary (set PYEXPLAIN_PATH, or build it with \`cargo build\`: looked in ${repoTarget})`;
 
 function config(values: Record<string, unknown>): ConfigGetter {
   return (key) => values[key];

@@ -1,7 +1,7 @@
 //! pyexplain for Zed: starts `pyexplain server` for Python files.
 //!
 //! The binary comes from `lsp.pyexplain.binary.path` in Zed's settings, else
-//! from `PATH` (`pip install pyexplain`, `cargo install`). Initialization
+//! from `PATH` (`pip install pyexplain-lsp`, `cargo install`). Initialization
 //! options and settings are passed through from `lsp.pyexplain`.
 
 use zed_extension_api::{self as zed, settings::LspSettings, LanguageServerId, Result};
@@ -29,7 +29,7 @@ impl zed::Extension for PyExplain {
             .and_then(|b| b.path.clone())
             .or_else(|| worktree.which("pyexplain"))
             .ok_or_else(|| {
-                "pyexplain not found: `pip install pyexplain`, or set lsp.pyexplain.binary.path"
+                "pyexplain not found: `pip install pyexplain-lsp`, or set lsp.pyexplain.binary.path"
                     .to_string()
             })?;
         let args = binary

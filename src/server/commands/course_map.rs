@@ -123,7 +123,7 @@ pub fn build(
     max_size: u64,
     stop: &AtomicBool,
 ) -> Result<Option<(PathBuf, String, String)>, String> {
-    let (files, mut problems) = crate::files::collect(paths);
+    let (files, mut problems) = crate::files::collect(paths, &crate::files::Exclusions::default());
     let Some(map) = course_map::map_files_until(&files, &AtomicUsize::new(0), stop, max_size)
     else {
         return Ok(None);

@@ -7,8 +7,8 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::super::{convert, diagnostics, Backend};
-use crate::analysis;
+use super::super::{convert, Backend};
+use crate::hover::{self, Subject};
 use crate::render::{self, Verbosity};
 
 impl Backend {
@@ -40,28 +40,30 @@ impl Backend {
             .analyse("hover", &doc, move || {
                 let parsed = &job_doc.parsed;
                 let offset = parsed.offset(convert::line_col(pos.position), encoding);
+                let findings = job_doc.diagnostics(&selection);
+                // The same subject `pyexplain explain` answers with.
+                let subject = hover::subject_at(parsed, &findings, offset, settings.level)?;
                 // The section and place of a first full hover, to remember.
                 let mut first = None;
-                let (markdown, range) =
-                    match diagnostics::hover_at(&job_doc, &selection, offset, lang) {
-                        Some(found) => found,
-                        None => {
-                            let expl = analysis::explain_at_level(parsed, offset, settings.level)?;
-                            let place = (uri, expl.range.start);
-                            let repeated = settings.repeat_brief
-                                && shown.get(&expl.note).is_some_and(|p| *p != place);
-                            // A section marked as learned is brief whatever the setting.
-                            let verbosity = if learned.contains(&expl.note) || repeated {
-                                Verbosity::Brief
-                            } else {
-                                settings.verbosity
-                            };
-                            if verbosity == Verbosity::Full && !shown.contains_key(&expl.note) {
-                                first = Some((expl.note.clone(), place));
-                            }
-                            (render::hover_markdown(&expl, lang, verbosity)?, expl.range)
+                let markdown = match &subject {
+                    Subject::Rule(d) => render::rule_hover(d, lang)?,
+                    Subject::Note(expl) => {
+                        let place = (uri, expl.range.start);
+                        let repeated = settings.repeat_brief
+                            && shown.get(&expl.note).is_some_and(|p| *p != place);
+                        // A section marked as learned is brief whatever the setting.
+                        let verbosity = if learned.contains(&expl.note) || repeated {
+                            Verbosity::Brief
+                        } else {
+                            settings.verbosity
+                        };
+                        if verbosity == Verbosity::Full && !shown.contains_key(&expl.note) {
+                            first = Some((expl.note.clone(), place));
                         }
-                    };
+                        render::hover_markdown(expl, lang, verbosity)?
+                    }
+                };
+                let range = subject.range();
                 let hover = Hover {
                     contents: HoverContents::Markup(MarkupContent {
                         kind: MarkupKind::Markdown,

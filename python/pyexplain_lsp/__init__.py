@@ -1,6 +1,6 @@
-"""pyexplain: the `pyexplain` executable, installed by this wheel.
+"""pyexplain-lsp: the `pyexplain` executable, installed by this wheel.
 
-`python -m pyexplain ...` runs it; `find_pyexplain_bin()` returns its path.
+`python -m pyexplain_lsp ...` runs it; `find_pyexplain_bin()` returns its path.
 """
 
 import os

@@ -1,10 +1,10 @@
-"""`python -m pyexplain ...` runs the installed executable."""
+"""`python -m pyexplain_lsp ...` runs the installed executable."""
 
 import os
 import subprocess
 import sys
 
-from pyexplain import find_pyexplain_bin
+from pyexplain_lsp import find_pyexplain_bin
 
 
 def main() -> int:
