@@ -362,3 +362,27 @@ fn a_fifo_named_learned_json_does_not_hang_initialize() {
     assert_eq!(c.shutdown().code(), Some(0));
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// A section's first hover of the session is full; its hovers elsewhere are
+/// brief (the sentence about that code kept); the first place stays full;
+/// `hover.repeat = "full"` keeps every hover full.
+#[test]
+fn later_hovers_of_a_section_are_brief_elsewhere() {
+    let data = scratch("repeat");
+    let bare_yield = (7, 12);
+    let mut c = server(&data, json!({}));
+    assert_full_12_6(&hover(&mut c, YIELD_FROM));
+    let again = hover(&mut c, bare_yield);
+    assert!(again.starts_with("**§12.6 "), "{again}");
+    assert!(!again.contains("Related:"), "brief: {again}");
+    assert!(again.contains("`pyexplain note 12.6`"), "{again}");
+    assert!(again.contains("`averager`"), "the sentence about this code: {again}");
+    assert_full_12_6(&hover(&mut c, YIELD_FROM));
+    c.shutdown();
+
+    let mut c = server(&data, json!({"initializationOptions": {"hover": {"repeat": "full"}}}));
+    assert_full_12_6(&hover(&mut c, YIELD_FROM));
+    let again = hover(&mut c, bare_yield);
+    assert!(again.contains("Related:"), "full: {again}");
+    c.shutdown();
+}

@@ -109,9 +109,10 @@ fn explain_answers_as_the_hover_does() {
     ];
     for lang in ["en", "zh"] {
         let mut c = Client::spawn(&[]);
+        // The CLI has no session: every answer is a first, full hover.
         c.initialize(
             json!({"processId": null, "rootUri": null, "capabilities": {},
-                            "initializationOptions": {"language": lang}}),
+            "initializationOptions": {"language": lang, "hover": {"repeat": "full"}}}),
         );
         c.open(&uri, DEMO);
         let mut kinds = Vec::new();
