@@ -38,11 +38,13 @@ fn every_section_has_a_note_in_both_languages_with_the_same_id() {
     );
     let ids: BTreeSet<&String> = en.values().collect();
     assert_eq!(ids.len(), en.len(), "duplicate note id");
-    // Chapters 2-13, each numbered 1..n without gaps.
+    // Chapters 2-13, each numbered 1..n without gaps; then the supplement,
+    // numbered S.1..S.n without gaps.
     let mut chapters: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
     for s in en.keys() {
         chapters.entry(s.chapter).or_default().push(s.number);
     }
+    let supplement = chapters.remove(&Section::SUPPLEMENT).unwrap_or_default();
     assert_eq!(
         chapters.keys().copied().collect::<Vec<_>>(),
         (2..=13).collect::<Vec<_>>()
@@ -54,7 +56,62 @@ fn every_section_has_a_note_in_both_languages_with_the_same_id() {
             "chapter {ch}"
         );
     }
-    assert_eq!(en.len(), 74);
+    assert_eq!(k.course_notes_in(Lang::En).count(), 74);
+    assert!(
+        supplement.len() >= 26,
+        "the supplement has {} notes",
+        supplement.len()
+    );
+    assert_eq!(
+        supplement,
+        (1..=supplement.len() as u8).collect::<Vec<_>>(),
+        "the supplement is numbered S.1..S.n"
+    );
+    // Course sections and supplement notes never share a number or an id.
+    assert!(en.keys().all(|s| s.is_supplement() != (s.chapter <= 13)));
+}
+
+/// The supplement's group files: the same groups in both languages, each
+/// group holding the same notes, marked as beyond the outline in its title,
+/// groups numbered 1..g.
+#[test]
+fn supplement_groups_agree_between_languages() {
+    let k = knowledge();
+    let groups = |lang| -> BTreeMap<u8, (String, Vec<Section>)> {
+        k.chapters
+            .iter()
+            .filter(|c| c.lang == lang && c.supplement)
+            .map(|c| {
+                let name = c.file.rsplit('/').next().unwrap_or("").to_string();
+                let sections = k
+                    .notes_in(lang)
+                    .filter(|n| n.file == c.file)
+                    .map(|n| n.section)
+                    .collect();
+                (c.number, (name, sections))
+            })
+            .collect()
+    };
+    let en = groups(Lang::En);
+    let zh = groups(Lang::Zh);
+    assert_eq!(en, zh, "supplement groups differ between en and zh");
+    assert_eq!(
+        en.keys().copied().collect::<Vec<_>>(),
+        (1..=en.len() as u8).collect::<Vec<_>>()
+    );
+    assert!(en.values().all(|(_, sections)| !sections.is_empty()));
+    for c in k.chapters.iter().filter(|c| c.supplement) {
+        let mark = match c.lang {
+            Lang::En => "Beyond the outline",
+            Lang::Zh => "大纲之外",
+        };
+        assert!(c.title.starts_with(mark), "{}: title {:?}", c.file, c.title);
+    }
+    // Every supplement note lives in a supplement file, every course note in a chapter file.
+    for n in &k.notes {
+        let in_supplement = n.file.contains("/supplement-");
+        assert_eq!(in_supplement, n.section.is_supplement(), "{}", n.file);
+    }
 }
 
 /// Where the course outline is at hand (the workplace's shared folder), its
@@ -80,20 +137,37 @@ fn sections_match_the_course_outline_when_available() {
             }
         }
     }
-    let ours: BTreeSet<Section> = knowledge().notes_in(Lang::En).map(|n| n.section).collect();
+    let ours: BTreeSet<Section> = knowledge()
+        .course_notes_in(Lang::En)
+        .map(|n| n.section)
+        .collect();
     assert_eq!(ours, sections);
 }
 
+/// At most three related sections; a course note may link up to two
+/// supplement notes besides (course first: the course note wins on hover,
+/// the supplement is "Related").
 #[test]
 fn related_sections_exist_and_are_few() {
     let k = knowledge();
     for note in &k.notes {
-        assert!(
-            note.related.len() <= 3,
-            "§{} {:?}: too many related",
-            note.section,
-            note.lang
-        );
+        let supplement = note.related.iter().filter(|r| r.is_supplement()).count();
+        let course = note.related.len() - supplement;
+        if note.section.is_supplement() {
+            assert!(
+                note.related.len() <= 3,
+                "§{} {:?}: too many related",
+                note.section,
+                note.lang
+            );
+        } else {
+            assert!(
+                course <= 3 && supplement <= 2,
+                "§{} {:?}: too many related",
+                note.section,
+                note.lang
+            );
+        }
         for r in &note.related {
             assert!(
                 k.note(&r.to_string(), note.lang).is_some(),
@@ -180,7 +254,10 @@ fn every_example_runs() {
                 .into_owned()
         })
         .collect();
-    assert_eq!(files.len(), 24);
+    // 12 chapters and the supplement's groups, in two languages.
+    let groups = knowledge().chapters.iter().filter(|c| c.supplement).count();
+    assert_eq!(files.len() - groups, 24);
+    assert!(groups >= 2 && groups % 2 == 0, "{groups} supplement files");
     // The rule documents' examples run too.
     files.extend(knowledge().rules.iter().map(|r| {
         repo.join("knowledge")
