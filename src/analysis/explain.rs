@@ -94,10 +94,20 @@ pub enum Predicate {
     /// The `@construct` function returns a generator when called: it
     /// contains `yield`, is not `async`, and no decorator wraps it.
     GeneratorFunction,
+    /// `decorates-class` / `decorates-function`: the `@construct` is a
+    /// decorator of a class / function definition. (Patterns rooted at the
+    /// decorator stay linear in the number of stacked decorators; rooted at
+    /// the decorated definition, every hover inside it would see one match
+    /// per decorator.)
+    Decorates(&'static str),
+    /// `in-function:generator` (`plain`, `coroutine`, `async-generator`):
+    /// the nearest function enclosing the `@construct` is of this kind
+    /// (a `return` statement's meaning depends on it).
+    InFunction(FnKind),
 }
 
 impl Predicate {
-    pub const ALL: [(&'static str, Predicate); 8] = [
+    pub const ALL: [(&'static str, Predicate); 10] = [
         ("module-function", Predicate::ModuleFunction),
         ("local-function", Predicate::LocalFunction),
         ("handles-slice", Predicate::HandlesSlice),
@@ -109,9 +119,24 @@ impl Predicate {
             Predicate::MetaclassCollectsFields,
         ),
         ("generator-function", Predicate::GeneratorFunction),
+        ("decorates-class", Predicate::Decorates("class_definition")),
+        (
+            "decorates-function",
+            Predicate::Decorates("function_definition"),
+        ),
     ];
 
     fn parse(name: &str) -> Option<Predicate> {
+        if let Some(kind) = name.strip_prefix("in-function:") {
+            let kind = match kind.trim() {
+                "plain" => FnKind::Plain,
+                "generator" => FnKind::Generator,
+                "coroutine" => FnKind::Coroutine,
+                "async-generator" => FnKind::AsyncGenerator,
+                _ => return None,
+            };
+            return Some(Predicate::InFunction(kind));
+        }
         if let Some(methods) = name.strip_prefix("class-defines:") {
             return Some(Predicate::ClassDefines(
                 methods.split('+').map(|m| m.trim().to_string()).collect(),
@@ -785,6 +810,16 @@ fn holds<'t>(
                     .parent(construct)
                     .map_or(true, |p| p.kind() != "decorated_definition")
         }
+        Predicate::Decorates(kind) => {
+            construct.kind() == "decorator"
+                && up
+                    .parent(construct)
+                    .filter(|d| d.kind() == "decorated_definition")
+                    .and_then(|d| d.child_by_field_name("definition"))
+                    .is_some_and(|def| def.kind() == *kind)
+        }
+        Predicate::InFunction(kind) => enclosing(up, construct, &["function_definition"])
+            .is_some_and(|f| super::module::fn_kind(f) == *kind),
     }
 }
 
