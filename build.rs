@@ -2,6 +2,9 @@
 //! `KNOWLEDGE_FILES` (path relative to `knowledge/`, contents), and
 //! `KNOWLEDGE_HASH` fingerprints them all, so a bug report names exactly what
 //! was shown.
+//!
+//! The rule registry is not generated here: `src/analysis/rules/mod.rs`
+//! holds it, checked against the directory by `tests/architecture.rs`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -59,42 +62,4 @@ fn main() {
     .expect("write");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this"));
     std::fs::write(out.join("knowledge_files.rs"), code).expect("write generated file");
-    write_rule_registry(&root, &out);
-}
-
-/// The rule registry is derived from the files: every `src/analysis/rules/*.rs`
-/// but `mod.rs` is a rule module exporting `pub const RULE: Rule`.
-fn write_rule_registry(root: &Path, out: &Path) {
-    let dir = root.join("src/analysis/rules");
-    println!("cargo:rerun-if-changed=src/analysis/rules");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    let stem = name.strip_suffix(".rs")?.to_string();
-                    (stem != "mod").then_some(stem)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    let mut code = String::new();
-    for name in &names {
-        let path = dir.join(format!("{name}.rs"));
-        writeln!(
-            code,
-            "#[path = {:?}]\nmod {name};",
-            path.display().to_string()
-        )
-        .expect("write");
-    }
-    code.push_str("/// Every rule, in file-name order (derived from the files by build.rs).\n");
-    code.push_str("pub static RULES: &[Rule] = &[\n");
-    for name in &names {
-        writeln!(code, "    {name}::RULE,").expect("write");
-    }
-    code.push_str("];\n");
-    std::fs::write(out.join("rules_registry.rs"), code).expect("write generated file");
 }

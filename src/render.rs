@@ -264,9 +264,10 @@ pub fn rule_doc_full(id: &str, lang: Lang) -> Option<String> {
     let doc = knowledge().rule_doc(id, lang)?;
     let note = knowledge().note(rule.note, lang)?;
     let fix = match rule.fix {
-        Some(rules::Safety::Safe) => knowledge().ui(lang, "ui.fix-safe"),
-        Some(rules::Safety::Unsafe) => knowledge().ui(lang, "ui.fix-unsafe"),
-        None => knowledge().ui(lang, "ui.fix-none"),
+        rules::Fixes::Safe => knowledge().ui(lang, "ui.fix-safe"),
+        rules::Fixes::Unsafe => knowledge().ui(lang, "ui.fix-unsafe"),
+        rules::Fixes::Mixed => knowledge().ui(lang, "ui.fix-mixed"),
+        rules::Fixes::None => knowledge().ui(lang, "ui.fix-none"),
     };
     Some(format!(
         "# {id}\n\n§{} {} · {} · {fix}\n\n{}\n",

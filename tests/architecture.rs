@@ -77,3 +77,55 @@ fn no_unwrap_or_expect_outside_tests() {
         }
     }
 }
+
+/// The rule registry in `src/analysis/rules/mod.rs` lists every rule file of
+/// that directory (`mod x;` and `x::RULE`), in file-name order.
+/// `UPDATE_SNAPSHOTS=1` rewrites it.
+#[test]
+fn rule_registry_is_up_to_date() {
+    let dir = common::repo().join("src/analysis/rules");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".rs")?.to_string();
+            (stem != "mod").then_some(stem)
+        })
+        .collect();
+    names.sort();
+    let mut generated = String::new();
+    generated
+        .push_str("// @generated begin: the rule registry, one entry per file of this directory\n");
+    generated
+        .push_str("// (`tests/architecture.rs` checks it; `UPDATE_SNAPSHOTS=1 cargo test --test\n");
+    generated.push_str("// architecture` rewrites it).\n");
+    for n in &names {
+        generated.push_str(&format!("mod {n};\n"));
+    }
+    generated.push_str("\n/// Every rule, in file-name order.\npub static RULES: &[Rule] = &[\n");
+    for n in &names {
+        generated.push_str(&format!("    {n}::RULE,\n"));
+    }
+    generated.push_str("];\n// @generated end\n");
+    let path = dir.join("mod.rs");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text
+        .find("// @generated begin")
+        .expect("generated section start");
+    let end = text
+        .find("// @generated end\n")
+        .expect("generated section end")
+        + "// @generated end\n".len();
+    let current = &text[start..end];
+    if current != generated {
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            let updated = format!("{}{generated}{}", &text[..start], &text[end..]);
+            std::fs::write(&path, updated).unwrap();
+        } else {
+            panic!(
+                "src/analysis/rules/mod.rs: the rule registry does not match the directory; run `UPDATE_SNAPSHOTS=1 cargo test --test architecture`\n--- expected\n{generated}\n--- actual\n{current}"
+            );
+        }
+    }
+}

@@ -336,6 +336,59 @@ fn check_fix_applies_safe_fixes_and_unsafe_on_request() {
 }
 
 #[test]
+fn check_fix_keeps_the_file_as_it_was() {
+    let dir = temp_project("keep");
+    // A BOM, CRLF line endings, no final newline.
+    let file = dir.join("pkg/crlf.py");
+    std::fs::write(
+        &file,
+        "\u{feff}x = 1\r\nok = x is 1\r\nname = 'a'\r\nsame = name is 'a'",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let f = file.to_string_lossy().to_string();
+    let o = run(&["check", &f, "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "\u{feff}x = 1\r\nok = x == 1\r\nname = 'a'\r\nsame = name == 'a'"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    // A file in another encoding is never rewritten.
+    let latin = dir.join("pkg/latin1.py");
+    let before = std::fs::read(&latin).unwrap();
+    std::fs::write(
+        &latin,
+        [b"# -*- coding: latin-1 -*-\nok = 1 is 1\ns = '\xe9'\n".as_slice()].concat(),
+    )
+    .unwrap();
+    let before_fix = std::fs::read(&latin).unwrap();
+    let o = run(&["check", &latin.to_string_lossy(), "--fix"]);
+    assert!(stderr(&o).contains("not UTF-8"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&latin).unwrap(), before_fix);
+    assert_ne!(before, before_fix);
+    // A file with syntax errors gets no fix, and says so.
+    let broken = dir.join("pkg/broken.py");
+    std::fs::write(&broken, "ok = 1 is 1\ndef f(:\n").unwrap();
+    let o = run(&["check", &broken.to_string_lossy(), "--fix"]);
+    assert_eq!(
+        std::fs::read_to_string(&broken).unwrap(),
+        "ok = 1 is 1\ndef f(:\n"
+    );
+    assert!(stderr(&o).contains("syntax errors"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn check_reads_pyproject_and_rejects_a_bad_one() {
     let dir = temp_project("config");
     let d = dir.to_string_lossy().to_string();

@@ -38,7 +38,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator};
 
-use super::module::{dotted_parts, FnKind, ModuleIndex};
+use super::module::{dotted_parts, FnKind};
 use super::runtime::{self, Analysis, Outcome};
 use super::Parsed;
 use crate::knowledge::embedded_files;
@@ -515,7 +515,7 @@ impl Candidate<'_> {
 }
 
 fn consider<'t>(best: &mut Option<Candidate<'t>>, c: Candidate<'t>) {
-    if best.as_ref().map_or(true, |b| c.beats(b)) {
+    if best.as_ref().is_none_or(|b| c.beats(b)) {
         *best = Some(c);
     }
 }
@@ -808,7 +808,7 @@ fn holds<'t>(
                 && super::module::fn_kind(construct) == FnKind::Generator
                 && up
                     .parent(construct)
-                    .map_or(true, |p| p.kind() != "decorated_definition")
+                    .is_none_or(|p| p.kind() != "decorated_definition")
         }
         Predicate::Decorates(kind) => {
             construct.kind() == "decorator"
@@ -941,7 +941,7 @@ pub(super) fn name_candidate_for<'t>(
         if !triggers.methods.contains(method) {
             return None;
         }
-        let kind = receiver_kind(module, object, src)?;
+        let kind = module.expr_kind(object, src)?;
         let r = triggers.names.get(&format!("{kind}#{method}"))?;
         args.push(("receiver".to_string(), snippet(object, src)));
         args.push(("method".to_string(), method.to_string()));
@@ -961,22 +961,6 @@ pub(super) fn name_candidate_for<'t>(
             args,
         },
     })
-}
-
-/// What a receiver expression holds: a name bound in scope, or a call.
-fn receiver_kind(module: &ModuleIndex, object: Node, src: &[u8]) -> Option<String> {
-    match object.kind() {
-        "identifier" => module.value_kind(object.utf8_text(src).ok()?, object),
-        "call" => {
-            let f = object.child_by_field_name("function")?;
-            let parts = dotted_parts(f, src)?;
-            module.call_kind(&parts, object)
-        }
-        "dictionary" | "dictionary_comprehension" => Some("builtins.dict".into()),
-        "list" | "list_comprehension" => Some("builtins.list".into()),
-        "set" | "set_comprehension" => Some("builtins.set".into()),
-        _ => None,
-    }
 }
 
 /// A name inside an import statement (`from threading import Lock`): the
@@ -1163,7 +1147,7 @@ fn first_yield_from(func: Node) -> Option<Node> {
                 let is_from = n.children(&mut c).any(|ch| ch.kind() == "from");
                 if is_from {
                     if let Some(operand) = n.named_child(0) {
-                        if found.map_or(true, |f| operand.start_byte() < f.start_byte()) {
+                        if found.is_none_or(|f| operand.start_byte() < f.start_byte()) {
                             found = Some(operand);
                         }
                     }

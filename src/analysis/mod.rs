@@ -4,6 +4,7 @@
 pub mod classes;
 pub mod course_map;
 pub mod explain;
+pub mod fix;
 pub mod hints;
 pub mod module;
 pub mod mro;

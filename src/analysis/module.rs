@@ -255,6 +255,23 @@ impl ModuleIndex {
         ids.find_map(|id| self.values.get(&(id, name.to_string())))
     }
 
+    /// What a receiver expression holds: a name bound in scope, a call, or
+    /// a display (`{}`, `[...]`).
+    pub fn expr_kind(&self, object: Node, src: &[u8]) -> Option<String> {
+        match object.kind() {
+            "identifier" => self.value_kind(object.utf8_text(src).ok()?, object),
+            "call" => {
+                let f = object.child_by_field_name("function")?;
+                let parts = dotted_parts(f, src)?;
+                self.call_kind(&parts, object)
+            }
+            "dictionary" | "dictionary_comprehension" => Some("builtins.dict".into()),
+            "list" | "list_comprehension" => Some("builtins.list".into()),
+            "set" | "set_comprehension" => Some("builtins.set".into()),
+            _ => None,
+        }
+    }
+
     /// The kind of the value a call expression's callee produces, for a
     /// callee given as dotted parts (`asyncio.get_event_loop()`).
     pub fn call_kind(&self, parts: &[&str], at: Node) -> Option<String> {
@@ -296,6 +313,30 @@ impl ModuleIndex {
                 })
                 .collect(),
         )
+    }
+
+    /// A local name that the module's imports bind to exactly `qual`
+    /// (`aio` for `import asyncio as aio`), preferring `qual` itself.
+    pub fn local_name_for(&self, qual: &str) -> Option<String> {
+        if self.imports.get(qual).map(String::as_str) == Some(qual) {
+            return Some(qual.to_string());
+        }
+        let mut names: Vec<&String> = self
+            .imports
+            .iter()
+            .filter(|(_, q)| q.as_str() == qual)
+            .map(|(l, _)| l)
+            .collect();
+        names.sort();
+        names.first().map(|n| (*n).clone())
+    }
+
+    /// Whether anything in the module binds `name` (an import, an
+    /// assignment, a parameter, in any scope).
+    pub fn binds_anywhere(&self, name: &str) -> bool {
+        self.imports.contains_key(name)
+            || self.shadowed.contains(name)
+            || self.local.contains_key(name)
     }
 
     /// Whether a function or lambda enclosing `at` binds `name`.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use crate::analysis::rules::{self, apply_edits, Diagnostic, Safety, Selection};
+use crate::analysis::rules::{self, Diagnostic, Safety, Selection};
 use crate::analysis::{Encoding, Parsed};
 use crate::config::{self, Config};
 use crate::files::Unreadable;
@@ -199,26 +199,23 @@ fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileRe
     let mut parsed = Parsed::new(text);
     let mut diagnostics = rules::check(&parsed, selection);
     if opts.fix {
-        // Apply fixes one at a time (re-checking after each), a bounded number of passes.
-        let allowed = |s: Safety| s == Safety::Safe || opts.unsafe_fixes;
-        let mut changed = false;
-        for _ in 0..64 {
-            let Some(fix) = diagnostics
-                .iter()
-                .filter_map(|d| d.fix.as_ref())
-                .find(|f| allowed(f.safety))
-            else {
-                break;
-            };
-            let Some(new_text) = apply_edits(&parsed.text, &fix.edits) else {
-                break;
-            };
-            parsed = Parsed::new(new_text);
-            diagnostics = rules::check(&parsed, selection);
-            result.fixed += 1;
-            changed = true;
+        let fixed = rules::fix_all(&parsed.text, selection, opts.unsafe_fixes);
+        match fixed.stopped {
+            Some(rules::FixStop::SyntaxErrors) => {
+                result.warning = Some("has syntax errors: no fix applied".to_string());
+            }
+            Some(rules::FixStop::NoConvergence) => {
+                result.warning = Some(format!(
+                    "fixes did not converge after {} rounds",
+                    rules::MAX_FIX_ROUNDS
+                ));
+            }
+            None => {}
         }
-        if changed {
+        if fixed.applied > 0 {
+            result.fixed = fixed.applied;
+            parsed = Parsed::new(fixed.text);
+            diagnostics = rules::check(&parsed, selection);
             if let Err(e) = std::fs::write(path, &parsed.text) {
                 result.error = Some(format!("cannot write fixes: {e}"));
             }

@@ -153,15 +153,17 @@ pub fn actions(
             continue;
         }
         ignored_lines.push((line, d.rule));
-        if let Some(line_range) = parsed.lines.line_range(&parsed.text, line) {
-            let end = line_range.end;
+        // No action where a comment cannot go (the line ends inside a
+        // string, or continues with a backslash).
+        if let Some(ignore) = crate::analysis::fix::ignore_line_edit(parsed, d.range.start, d.rule)
+        {
             let args = [("rule".to_string(), d.rule.to_string())];
             let title = knowledge()
                 .fill(lang, "ui.ignore-line", &args)
                 .unwrap_or_else(|| format!("Ignore {} on this line", d.rule));
             let edit = TextEdit {
-                range: convert::range(parsed, end..end, enc),
-                new_text: format!("  # pyexplain: ignore[{}]", d.rule),
+                range: convert::range(parsed, ignore.range, enc),
+                new_text: ignore.text,
             };
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title,

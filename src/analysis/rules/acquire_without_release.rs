@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "acquire-without-release",
     note: "thread-sync",
     severity: Severity::Info,
-    fix: None,
+    fix: Fixes::None,
     peers: &["R1732", "PLR1732"],
     kinds: &["expression_statement"],
     check,
@@ -120,7 +120,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         range: call.byte_range(),
         args: vec![
             ("call".into(), super::super::explain::snippet(call, ctx.src)),
-            ("lock".into(), super::super::explain::snippet(receiver, ctx.src)),
+            (
+                "lock".into(),
+                super::super::explain::snippet(receiver, ctx.src),
+            ),
         ],
         fix: None,
     });
@@ -137,9 +140,8 @@ fn is_method_call(ctx: &Ctx, node: Node, recv: &str, method: &str) -> bool {
         && node.child_by_field_name("function").is_some_and(|f| {
             f.kind() == "attribute"
                 && ctx.last_name(f) == method
-                && f.child_by_field_name("object").is_some_and(|o| {
-                    ctx.text(o).split_whitespace().collect::<String>() == recv
-                })
+                && f.child_by_field_name("object")
+                    .is_some_and(|o| ctx.text(o).split_whitespace().collect::<String>() == recv)
         })
 }
 
@@ -151,7 +153,9 @@ fn is_release_stmt(ctx: &Ctx, stmt: Node, recv: &str) -> bool {
 /// Whether a statement is `<recv>.<method>(...)`.
 fn is_call_stmt(ctx: &Ctx, stmt: Node, recv: &str, method: &str) -> bool {
     stmt.kind() == "expression_statement"
-        && stmt.named_child(0).is_some_and(|c| is_method_call(ctx, c, recv, method))
+        && stmt
+            .named_child(0)
+            .is_some_and(|c| is_method_call(ctx, c, recv, method))
 }
 
 /// Whether the subtree (not nested functions) releases `recv`.
@@ -161,8 +165,10 @@ fn releases_in(ctx: &Ctx, root: Node, recv: &str) -> bool {
         if is_release(ctx, n, recv) {
             return true;
         }
-        if matches!(n.kind(), "function_definition" | "class_definition" | "lambda")
-            && n.id() != root.id()
+        if matches!(
+            n.kind(),
+            "function_definition" | "class_definition" | "lambda"
+        ) && n.id() != root.id()
         {
             continue;
         }

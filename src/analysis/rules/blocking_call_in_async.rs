@@ -3,13 +3,16 @@
 
 use tree_sitter::Node;
 
-use super::{ensure_import, is_async, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{
+    await_allowed, import_module, is_async, is_awaited, Ctx, Diagnostic, Edit, Fix, Fixes, Rule,
+    Safety, Severity,
+};
 
 pub const RULE: Rule = Rule {
     id: "blocking-call-in-async",
     note: "generators-to-coroutines",
     severity: Severity::Warning,
-    fix: Some(Safety::Safe),
+    fix: Fixes::Unsafe,
     peers: &["ASYNC251", "ASYNC210", "ASYNC220"],
     kinds: &["call"],
     check,
@@ -49,17 +52,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         .map_or("", |n| ctx.text(n))
         .to_string();
     let fix = if qual == "time.sleep" {
-        node.child_by_field_name("arguments").map(|args| {
-            let mut edits = vec![Edit {
-                range: node.byte_range(),
-                text: format!("await asyncio.sleep{}", ctx.text(args)),
-            }];
-            edits.extend(ensure_import(ctx, "asyncio"));
-            Fix {
-                safety: Safety::Safe,
-                edits,
-            }
-        })
+        sleep_fix(ctx, node)
     } else {
         None
     };
@@ -73,4 +66,46 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         ],
         fix,
     });
+}
+
+/// `time.sleep(x)` -> `await asyncio.sleep(x)`: unsafe, since it turns
+/// blocking the whole event loop into yielding to it (other tasks now run in
+/// between). Only where an `await` is allowed and waits in this coroutine,
+/// and not already awaited (`await time.sleep(0)` is a bug of its own).
+fn sleep_fix(ctx: &Ctx, call: Node) -> Option<Fix> {
+    let args = call.child_by_field_name("arguments")?;
+    if args.kind() != "argument_list" || !await_allowed(ctx, call) || is_awaited(call) {
+        return None;
+    }
+    let (asyncio, import) = import_module(ctx, "asyncio", call)?;
+    // `await` binds tighter than most operators but looser than `**`,
+    // attribute access, calls and subscripts: parenthesize unless the call
+    // is a statement, an argument, an assignment's value or in brackets.
+    let parent = call.parent()?;
+    let bare = matches!(
+        parent.kind(),
+        "expression_statement"
+            | "argument_list"
+            | "assignment"
+            | "return_statement"
+            | "parenthesized_expression"
+            | "list"
+            | "tuple"
+            | "set"
+            | "keyword_argument"
+    );
+    let awaited = format!("await {asyncio}.sleep{}", ctx.text(args));
+    let mut edits = vec![Edit {
+        range: call.byte_range(),
+        text: if bare {
+            awaited
+        } else {
+            format!("({awaited})")
+        },
+    }];
+    edits.extend(import);
+    Some(Fix {
+        safety: Safety::Unsafe,
+        edits,
+    })
 }

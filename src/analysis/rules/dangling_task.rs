@@ -5,13 +5,13 @@
 use tree_sitter::Node;
 
 use super::unawaited_coroutine::bare_call;
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "dangling-task",
     note: "future-task",
     severity: Severity::Warning,
-    fix: None,
+    fix: Fixes::None,
     peers: &["RUF006"],
     kinds: &["expression_statement"],
     check,

@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{ensure_import, is_async, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{import_module, is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "deprecated-get-event-loop",
     note: "event-loop",
     severity: Severity::Info,
-    fix: Some(Safety::Unsafe),
+    fix: Fixes::Unsafe,
     peers: &[],
     kinds: &["call"],
     check,
@@ -114,8 +114,9 @@ fn fix(ctx: &Ctx, node: Node, func: Node, qual: &str) -> Option<Fix> {
             format!("{}.run", ctx.text(obj))
         }
         "identifier" => {
-            edits.extend(ensure_import(ctx, "asyncio"));
-            "asyncio.run".to_string()
+            let (asyncio, import) = import_module(ctx, "asyncio", node)?;
+            edits.extend(import);
+            format!("{asyncio}.run")
         }
         _ => return None,
     };

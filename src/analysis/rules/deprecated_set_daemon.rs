@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "deprecated-set-daemon",
     note: "threads",
     severity: Severity::Warning,
-    fix: Some(Safety::Safe),
+    fix: Fixes::Unsafe,
     peers: &[],
     kinds: &["call"],
     check,
@@ -54,16 +54,27 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         range: node.byte_range(),
         args: vec![
             ("call".into(), super::super::explain::snippet(node, ctx.src)),
-            ("receiver".into(), super::super::explain::snippet(receiver, ctx.src)),
-            ("value".into(), super::super::explain::snippet(value, ctx.src)),
+            (
+                "receiver".into(),
+                super::super::explain::snippet(receiver, ctx.src),
+            ),
+            (
+                "value".into(),
+                super::super::explain::snippet(value, ctx.src),
+            ),
         ],
         fix: fix(ctx, node, receiver, value),
     });
 }
 
 /// `t.setDaemon(x)` -> `t.daemon = x`, only for a call that is a whole
-/// statement on one line.
+/// statement on one line, on what is known to be a `threading.Thread`.
+/// Unsafe: the `DeprecationWarning` that `setDaemon` emits (3.10+) goes away,
+/// and a program may rely on it (a test asserting it, `-W error`).
 fn fix(ctx: &Ctx, call: Node, receiver: Node, value: Node) -> Option<Fix> {
+    if ctx.module().expr_kind(receiver, ctx.src).as_deref() != Some("threading.Thread") {
+        return None;
+    }
     // One parent() call, on a rare node: fine.
     let stmt = call.parent()?;
     if stmt.kind() != "expression_statement" || stmt.named_child_count() != 1 {
@@ -78,7 +89,7 @@ fn fix(ctx: &Ctx, call: Node, receiver: Node, value: Node) -> Option<Fix> {
         _ => ctx.text(value).to_string(),
     };
     Some(Fix {
-        safety: Safety::Safe,
+        safety: Safety::Unsafe,
         edits: vec![Edit {
             range: call.byte_range(),
             text: format!("{}.daemon = {value_text}", ctx.text(receiver)),

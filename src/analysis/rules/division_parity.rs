@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "division-parity",
     note: "comprehensions",
     severity: Severity::Warning,
-    fix: Some(Safety::Safe),
+    fix: Fixes::Unsafe,
     peers: &[],
     kinds: &["comparison_operator"],
     check,
@@ -61,7 +61,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                 ("value".into(), value),
             ],
             fix: Some(Fix {
-                safety: Safety::Safe,
+                safety: Safety::Unsafe,
                 edits: vec![Edit {
                     range: slash.byte_range(),
                     text: "%".into(),

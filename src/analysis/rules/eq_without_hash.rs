@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "eq-without-hash",
     note: "hashing-performance",
     severity: Severity::Info,
-    fix: None,
+    fix: Fixes::None,
     peers: &["PLW1641"],
     kinds: &["class_definition"],
     check,

@@ -3,14 +3,14 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 use crate::analysis::mro::{bases, mro, MroError};
 
 pub const RULE: Rule = Rule {
     id: "inconsistent-mro",
     note: "mro",
     severity: Severity::Error,
-    fix: None,
+    fix: Fixes::None,
     peers: &["E0240"],
     kinds: &["class_definition"],
     check,

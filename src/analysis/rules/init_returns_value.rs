@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "init-returns-value",
     note: "new-vs-init",
     severity: Severity::Error,
-    fix: None,
+    fix: Fixes::None,
     peers: &["PLE0101"],
     kinds: &["return_statement"],
     check,
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
 fn may_be_none(value: Node) -> bool {
     match value.kind() {
         "none" | "call" | "await" => true,
-        "parenthesized_expression" => value.named_child(0).map_or(true, may_be_none),
+        "parenthesized_expression" => value.named_child(0).is_none_or(may_be_none),
         _ => false,
     }
 }

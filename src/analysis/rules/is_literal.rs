@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "is-literal",
     note: "eq-vs-is",
     severity: Severity::Warning,
-    fix: Some(Safety::Safe),
+    fix: Fixes::Mixed,
     peers: &["F632"],
     kinds: &["comparison_operator"],
     check,
@@ -17,8 +17,14 @@ pub const RULE: Rule = Rule {
 
 fn is_literal(node: Node) -> bool {
     match node.kind() {
-        "string" | "concatenated_string" | "integer" | "float" | "tuple" | "list"
-        | "dictionary" | "set" => true,
+        "string"
+        | "concatenated_string"
+        | "integer"
+        | "float"
+        | "tuple"
+        | "list"
+        | "dictionary"
+        | "set" => true,
         "unary_operator" => node
             .child_by_field_name("argument")
             .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
@@ -27,10 +33,39 @@ fn is_literal(node: Node) -> bool {
     }
 }
 
+/// A literal whose `is` comparison can only be meant as `==`: a string,
+/// bytes or number constant (not an f-string, which builds a new object,
+/// nor a container, where `is` and `==` are different questions).
+fn is_value_constant(node: Node) -> bool {
+    match node.kind() {
+        "string" => {
+            let mut c = node.walk();
+            let interpolated = node
+                .named_children(&mut c)
+                .any(|n| n.kind() == "interpolation");
+            !interpolated
+        }
+        "concatenated_string" => {
+            let mut c = node.walk();
+            let all = node.named_children(&mut c).all(is_value_constant);
+            all
+        }
+        "integer" | "float" => true,
+        "unary_operator" => node
+            .child_by_field_name("argument")
+            .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
+        "parenthesized_expression" => node.named_child(0).is_some_and(is_value_constant),
+        _ => false,
+    }
+}
+
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     // Operands and operators alternate: a OP b OP c ...
     let mut c = node.walk();
-    let children: Vec<Node> = node.children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let children: Vec<Node> = node
+        .children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
     let mut i = 1;
     while i + 1 < children.len() {
         let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
@@ -44,10 +79,21 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                     ("op".into(), op_text.to_string()),
                     ("replacement".into(), replacement.to_string()),
                     ("left".into(), super::super::explain::snippet(left, ctx.src)),
-                    ("right".into(), super::super::explain::snippet(right, ctx.src)),
+                    (
+                        "right".into(),
+                        super::super::explain::snippet(right, ctx.src),
+                    ),
                 ],
                 fix: Some(Fix {
-                    safety: Safety::Safe,
+                    // `[] is not []` is always true, `[] != []` false: for
+                    // containers the replacement changes the result.
+                    safety: if (is_literal(left) && !is_value_constant(left))
+                        || (is_literal(right) && !is_value_constant(right))
+                    {
+                        Safety::Unsafe
+                    } else {
+                        Safety::Safe
+                    },
                     edits: vec![Edit {
                         range: op.byte_range(),
                         text: replacement.into(),

@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "jump-in-finally",
     note: "with-statement",
     severity: Severity::Warning,
-    fix: None,
+    fix: Fixes::None,
     peers: &["B012", "PLW0150"],
     kinds: &["finally_clause"],
     check,

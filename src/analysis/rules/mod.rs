@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Node;
 
+pub use super::fix::{apply_edits, indent_at, line_ending, starts_logical_line, Edit, Fix, Safety};
 use super::module::{dotted_parts, ModuleIndex};
 use super::Parsed;
 
@@ -33,29 +34,6 @@ impl Severity {
     }
 }
 
-/// Whether a fix keeps the program's meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Safety {
-    /// Applied by `check --fix` and offered as the preferred quick fix.
-    Safe,
-    /// Changes behaviour in corner cases: only with `--unsafe-fixes`.
-    Unsafe,
-}
-
-/// Replace `range` with `text`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    pub range: Range<usize>,
-    pub text: String,
-}
-
-/// A fix: edits that never overlap, applied together.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fix {
-    pub safety: Safety,
-    pub edits: Vec<Edit>,
-}
-
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -66,6 +44,26 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
 }
 
+/// The fixes a rule offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixes {
+    None,
+    Safe,
+    Unsafe,
+    /// Safe in the cases its documentation names, unsafe in the others.
+    Mixed,
+}
+
+impl Fixes {
+    /// Whether a fix of this safety may come from a rule declaring `self`.
+    pub fn allows(self, safety: Safety) -> bool {
+        matches!(
+            (self, safety),
+            (Fixes::Safe, Safety::Safe) | (Fixes::Unsafe, Safety::Unsafe) | (Fixes::Mixed, _)
+        )
+    }
+}
+
 /// A rule's registry entry.
 #[derive(Debug)]
 pub struct Rule {
@@ -73,8 +71,8 @@ pub struct Rule {
     /// The note that explains it.
     pub note: &'static str,
     pub severity: Severity,
-    /// The safety of its fix, if it has one.
-    pub fix: Option<Safety>,
+    /// The fixes it offers (its documentation's "Fix safety" says why).
+    pub fix: Fixes,
     /// Codes of equivalent ruff/pylint rules: `# noqa: B006` silences ours too.
     pub peers: &'static [&'static str],
     /// Node kinds the check looks at.
@@ -82,8 +80,64 @@ pub struct Rule {
     pub check: fn(&Ctx, Node, &mut Vec<Diagnostic>),
 }
 
-// `mod <rule>;` for every rule file and `pub static RULES: &[Rule]`.
-include!(concat!(env!("OUT_DIR"), "/rules_registry.rs"));
+// @generated begin: the rule registry, one entry per file of this directory
+// (`tests/architecture.rs` checks it; `UPDATE_SNAPSHOTS=1 cargo test --test
+// architecture` rewrites it).
+mod acquire_without_release;
+mod blocking_call_in_async;
+mod dangling_task;
+mod deprecated_get_event_loop;
+mod deprecated_set_daemon;
+mod division_parity;
+mod eq_without_hash;
+mod inconsistent_mro;
+mod init_returns_value;
+mod is_literal;
+mod jump_in_finally;
+mod missing_main_guard;
+mod mp_queue_in_pool;
+mod mutable_default;
+mod mutate_while_iterating;
+mod new_without_return;
+mod open_without_with;
+mod self_attribute_recursion;
+mod send_to_unstarted_generator;
+mod stop_iteration_in_generator;
+mod subclass_builtin;
+mod type_comparison;
+mod unawaited_coroutine;
+mod unsynchronized_global_update;
+mod wait_with_coroutines;
+
+/// Every rule, in file-name order.
+pub static RULES: &[Rule] = &[
+    acquire_without_release::RULE,
+    blocking_call_in_async::RULE,
+    dangling_task::RULE,
+    deprecated_get_event_loop::RULE,
+    deprecated_set_daemon::RULE,
+    division_parity::RULE,
+    eq_without_hash::RULE,
+    inconsistent_mro::RULE,
+    init_returns_value::RULE,
+    is_literal::RULE,
+    jump_in_finally::RULE,
+    missing_main_guard::RULE,
+    mp_queue_in_pool::RULE,
+    mutable_default::RULE,
+    mutate_while_iterating::RULE,
+    new_without_return::RULE,
+    open_without_with::RULE,
+    self_attribute_recursion::RULE,
+    send_to_unstarted_generator::RULE,
+    stop_iteration_in_generator::RULE,
+    subclass_builtin::RULE,
+    type_comparison::RULE,
+    unawaited_coroutine::RULE,
+    unsynchronized_global_update::RULE,
+    wait_with_coroutines::RULE,
+];
+// @generated end
 
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
@@ -351,78 +405,154 @@ pub fn directive_silences(comment: &str, rule: &Rule) -> bool {
     false
 }
 
-/// Applies non-overlapping edits (sorted here) to a text.
-pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
-    let mut edits: Vec<&Edit> = edits.iter().collect();
-    edits.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut at = 0;
-    for e in edits {
-        if e.range.start < at || e.range.end > text.len() || e.range.start > e.range.end {
-            return None;
-        }
-        out.push_str(text.get(at..e.range.start)?);
-        out.push_str(&e.text);
-        at = e.range.end;
+/// The name under which `module` can be used at the node being checked,
+/// and the edit importing it when the module is not imported yet: an
+/// existing `import module` (or `import module as m`) is reused; a new
+/// `import module` goes after the module's header. `None` when the name is
+/// taken by something else, or no place for the import exists.
+pub fn import_module(ctx: &Ctx, module: &str, at: Node) -> Option<(String, Option<Edit>)> {
+    let index = ctx.module();
+    if index.resolve_at(&[module], at).as_deref() == Some(module) {
+        return Some((module.to_string(), None));
     }
-    out.push_str(text.get(at..)?);
-    Some(out)
-}
-
-/// An edit adding `import module` at the top of the file (after the module
-/// docstring and `__future__` imports), unless the module is imported
-/// already under its own name.
-pub fn ensure_import(ctx: &Ctx, module: &str) -> Option<Edit> {
-    if ctx.module().resolve(&[module]).as_deref() == Some(module) {
+    if let Some(alias) = index.local_name_for(module) {
+        if index.resolve_at(&[alias.as_str()], at).as_deref() == Some(module) {
+            return Some((alias, None));
+        }
+    }
+    // `module` bound to something else anywhere: a new import would be
+    // shadowed, or would shadow.
+    if index.binds_anywhere(module) {
         return None;
     }
-    let tree = ctx.parsed.tree.as_ref()?;
-    let root = tree.root_node();
-    let mut at = 0;
-    let mut c = root.walk();
-    for (i, stmt) in root.named_children(&mut c).enumerate() {
-        let is_docstring = i == 0
-            && stmt.kind() == "expression_statement"
-            && stmt.named_child(0).is_some_and(|s| s.kind() == "string");
-        let is_future = stmt.kind() == "future_import_statement";
-        if is_docstring || is_future {
-            at = stmt.end_byte();
-            continue;
-        }
-        if stmt.kind() == "comment" && at == 0 {
-            continue;
-        }
-        break;
-    }
-    let nl = newline(&ctx.parsed.text);
-    if at == 0 {
-        Some(Edit {
-            range: 0..0,
-            text: format!("import {module}{nl}"),
-        })
-    } else {
-        Some(Edit {
-            range: at..at,
-            text: format!("{nl}import {module}"),
-        })
+    let pos = super::fix::module_header_end(ctx.parsed)?;
+    let edit = super::fix::insert_line(&ctx.parsed.text, pos, &format!("import {module}"));
+    Some((module.to_string(), Some(edit)))
+}
+
+/// Whether `await` may be written at `node` and waits in the coroutine of
+/// the innermost `async def`: that function is the innermost scope (not a
+/// lambda or class body inside it) and no generator expression lies in
+/// between (an `await` there makes an async generator expression).
+pub fn await_allowed(ctx: &Ctx, node: Node) -> bool {
+    let Some(func) = ctx.stack.last().copied().filter(|f| is_async(*f)) else {
+        return false;
+    };
+    let Some(body) = func.child_by_field_name("body") else {
+        return false;
+    };
+    match path_down(body, node) {
+        Some(path) => !path.iter().any(|n| n.kind() == "generator_expression"),
+        None => false,
     }
 }
 
-/// The file's newline style.
-pub fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    }
+/// Whether `node` is the operand of an `await`.
+pub fn is_awaited(node: Node) -> bool {
+    node.parent().is_some_and(|p| p.kind() == "await")
 }
 
-/// The indentation (spaces/tabs) of the line containing `offset`.
-pub fn indent_at(text: &str, offset: usize) -> &str {
-    let start = text[..offset.min(text.len())]
-        .rfind(['\n', '\r'])
-        .map_or(0, |i| i + 1);
-    let line = &text[start..];
-    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
-    &line[..width]
+/// What [`fix_all`] did to a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedText {
+    /// The text after the fixes (the input if none applied).
+    pub text: String,
+    /// How many fixes were applied.
+    pub applied: usize,
+    /// Why nothing was applied to a text that had fixes, or why fixing
+    /// stopped early.
+    pub stopped: Option<FixStop>,
+}
+
+/// Why [`fix_all`] stopped before every fixable finding was fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixStop {
+    /// The text does not parse: no fix is applied to it.
+    SyntaxErrors,
+    /// Fixes kept producing new fixes for [`MAX_FIX_ROUNDS`] rounds.
+    NoConvergence,
+}
+
+/// How many rounds of fixes [`fix_all`] runs before it gives up.
+pub const MAX_FIX_ROUNDS: usize = 100;
+
+/// Applies every fix the selection allows, round by round: each round takes
+/// the fixes of the current text that do not overlap (in position order),
+/// applies them together, and checks again, until no fix is left. A round
+/// whose result does not parse as cleanly is undone fix by fix (the first
+/// fix alone is tried instead). A text with syntax errors is left alone.
+pub fn fix_all(text: &str, selection: &Selection, allow_unsafe: bool) -> FixedText {
+    let allowed = |s: Safety| s == Safety::Safe || allow_unsafe;
+    let mut out = FixedText {
+        text: text.to_string(),
+        applied: 0,
+        stopped: None,
+    };
+    let mut parsed = Parsed::new(out.text.clone());
+    if parsed
+        .tree
+        .as_ref()
+        .is_none_or(|t| t.root_node().has_error())
+    {
+        let fixable = check(&parsed, selection)
+            .iter()
+            .any(|d| d.fix.as_ref().is_some_and(|f| allowed(f.safety)));
+        if fixable {
+            out.stopped = Some(FixStop::SyntaxErrors);
+        }
+        return out;
+    }
+    for _ in 0..MAX_FIX_ROUNDS {
+        let fixes: Vec<Fix> = check(&parsed, selection)
+            .into_iter()
+            .filter_map(|d| d.fix)
+            .filter(|f| allowed(f.safety))
+            .collect();
+        if fixes.is_empty() {
+            return out;
+        }
+        // Non-overlapping fixes, first come first served.
+        let mut taken: Vec<&Fix> = Vec::new();
+        let mut edits: Vec<Edit> = Vec::new();
+        for fix in &fixes {
+            let clashes = fix.edits.iter().any(|e| {
+                edits.iter().any(|t| {
+                    e.range.start < t.range.end && t.range.start < e.range.end
+                        || e.range.start == t.range.start
+                })
+            });
+            if !clashes {
+                taken.push(fix);
+                edits.extend(fix.edits.iter().cloned());
+            }
+        }
+        let round = apply_edits(&parsed.text, &edits)
+            .map(Parsed::new)
+            .filter(parses_cleanly);
+        let (next, count) = match round {
+            Some(p) => (p, taken.len()),
+            None => {
+                // One fix alone; if even that breaks the text, stop.
+                let Some(p) = apply_edits(&parsed.text, &fixes[0].edits)
+                    .map(Parsed::new)
+                    .filter(parses_cleanly)
+                else {
+                    return out;
+                };
+                (p, 1)
+            }
+        };
+        parsed = next;
+        out.text.clone_from(&parsed.text);
+        out.applied += count;
+    }
+    out.stopped = Some(FixStop::NoConvergence);
+    out
+}
+
+fn parses_cleanly(parsed: &Parsed) -> bool {
+    parsed
+        .tree
+        .as_ref()
+        .is_some_and(|t| !t.root_node().has_error())
 }

@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{ensure_import, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "mp-queue-in-pool",
     note: "ipc",
     severity: Severity::Error,
-    fix: Some(Safety::Unsafe),
+    fix: Fixes::Unsafe,
     peers: &[],
     kinds: &["call"],
     check,
@@ -76,7 +76,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("queue".into(), super::super::explain::snippet(shown, ctx.src)),
+            (
+                "queue".into(),
+                super::super::explain::snippet(shown, ctx.src),
+            ),
             ("call".into(), super::super::explain::snippet(func, ctx.src)),
         ],
         fix,
@@ -176,7 +179,10 @@ fn bindings<'a>(
             "assignment" => {
                 let left = n.child_by_field_name("left");
                 if left.is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name) {
-                    match n.child_by_field_name("right").filter(|r| r.kind() == "call") {
+                    match n
+                        .child_by_field_name("right")
+                        .filter(|r| r.kind() == "call")
+                    {
                         Some(r) => values.push(r),
                         None => *other = true,
                     }
@@ -185,10 +191,14 @@ fn bindings<'a>(
                 }
             }
             "named_expression" => {
-                *other |= n.child_by_field_name("name").is_some_and(|l| binds(ctx, l, name));
+                *other |= n
+                    .child_by_field_name("name")
+                    .is_some_and(|l| binds(ctx, l, name));
             }
             "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                *other |= n.child_by_field_name("left").is_some_and(|l| binds(ctx, l, name));
+                *other |= n
+                    .child_by_field_name("left")
+                    .is_some_and(|l| binds(ctx, l, name));
             }
             "as_pattern_target" | "global_statement" | "nonlocal_statement" | "parameters" => {
                 *other |= binds(ctx, n, name);
@@ -209,10 +219,13 @@ fn binds(ctx: &Ctx, node: Node, name: &str) -> bool {
     let mut c = node.walk();
     let found = node.named_children(&mut c).any(|ch| match ch.kind() {
         "identifier" => ctx.text(ch) == name,
-        "pattern_list" | "tuple_pattern" | "list_pattern" | "list_splat_pattern"
-        | "typed_parameter" | "default_parameter" | "typed_default_parameter" => {
-            binds(ctx, ch, name)
-        }
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "list_splat_pattern"
+        | "typed_parameter"
+        | "default_parameter"
+        | "typed_default_parameter" => binds(ctx, ch, name),
         _ => false,
     });
     found
@@ -222,7 +235,7 @@ fn binds(ctx: &Ctx, node: Node, name: &str) -> bool {
 /// `from multiprocessing import Queue`) -> `multiprocessing.Manager().Queue(...)`.
 fn fix_calls(ctx: &Ctx, calls: &[Node]) -> Option<Fix> {
     let mut edits = Vec::new();
-    let mut needs_import = false;
+    let mut import = None;
     for call in calls {
         let func = call.child_by_field_name("function")?;
         let method = queue_kind(&ctx.resolve(func)?)??;
@@ -235,8 +248,9 @@ fn fix_calls(ctx: &Ctx, calls: &[Node]) -> Option<Fix> {
                 ctx.text(obj).to_string()
             }
             "identifier" => {
-                needs_import = true;
-                "multiprocessing".to_string()
+                let (name, edit) = import_module(ctx, "multiprocessing", *call)?;
+                import = import.or(edit);
+                name
             }
             _ => return None,
         };
@@ -248,9 +262,7 @@ fn fix_calls(ctx: &Ctx, calls: &[Node]) -> Option<Fix> {
     if edits.is_empty() {
         return None;
     }
-    if needs_import {
-        edits.extend(ensure_import(ctx, "multiprocessing"));
-    }
+    edits.extend(import);
     Some(Fix {
         safety: Safety::Unsafe,
         edits,

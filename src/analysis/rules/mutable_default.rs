@@ -3,13 +3,16 @@
 
 use tree_sitter::Node;
 
-use super::{indent_at, newline, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{
+    indent_at, line_ending, starts_logical_line, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety,
+    Severity,
+};
 
 pub const RULE: Rule = Rule {
     id: "mutable-default-argument",
     note: "mutable-default",
     severity: Severity::Warning,
-    fix: Some(Safety::Unsafe),
+    fix: Fixes::Unsafe,
     peers: &["B006", "W0102"],
     kinds: &["default_parameter", "typed_default_parameter"],
     check,
@@ -29,11 +32,17 @@ const MUTABLE_FACTORIES: &[&str] = &[
 
 fn is_mutable(ctx: &Ctx, value: Node) -> bool {
     match value.kind() {
-        "list" | "dictionary" | "set" | "list_comprehension" | "dictionary_comprehension"
+        "list"
+        | "dictionary"
+        | "set"
+        | "list_comprehension"
+        | "dictionary_comprehension"
         | "set_comprehension" => true,
         "call" => value.child_by_field_name("function").is_some_and(|f| {
             let last = ctx.last_name(f);
-            MUTABLE_FACTORIES.iter().any(|q| q.rsplit('.').next() == Some(last))
+            MUTABLE_FACTORIES
+                .iter()
+                .any(|q| q.rsplit('.').next() == Some(last))
                 && ctx
                     .resolve(f)
                     .is_some_and(|q| MUTABLE_FACTORIES.contains(&q.as_str()))
@@ -70,7 +79,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         range: value.byte_range(),
         args: vec![
             ("param".into(), param.to_string()),
-            ("value".into(), super::super::explain::snippet(value, ctx.src)),
+            (
+                "value".into(),
+                super::super::explain::snippet(value, ctx.src),
+            ),
             ("func".into(), func.to_string()),
         ],
         fix: fix(ctx, owner, value, param, value_text),
@@ -81,12 +93,18 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
 /// at the top of the body, after the docstring. Only for a `def` whose body
 /// starts on its own line.
 fn fix(ctx: &Ctx, func: Node, value: Node, param: &str, value_text: &str) -> Option<Fix> {
-    if func.kind() != "function_definition" || value_text.contains('\n') {
+    if func.kind() != "function_definition"
+        || value_text.contains(['\n', '\r'])
+        || !same_meaning_in_body(ctx, func, value)
+    {
         return None;
     }
     let body = func.child_by_field_name("body")?;
     let mut c = body.walk();
-    let stmts: Vec<Node> = body.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+    let stmts: Vec<Node> = body
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
     let first = stmts.first()?;
     let text = &ctx.parsed.text;
     let lines = &ctx.parsed.lines;
@@ -95,8 +113,17 @@ fn fix(ctx: &Ctx, func: Node, value: Node, param: &str, value_text: &str) -> Opt
     }
     let is_docstring = first.kind() == "expression_statement"
         && first.named_child(0).is_some_and(|s| s.kind() == "string");
-    let anchor = if is_docstring { stmts.get(1) } else { Some(first) };
-    let nl = newline(text);
+    let anchor = if is_docstring {
+        stmts.get(1)
+    } else {
+        Some(first)
+    };
+    if !starts_logical_line(text, first.start_byte())
+        || anchor.is_some_and(|a| !starts_logical_line(text, a.start_byte()))
+    {
+        return None; // `"""doc"""; x = 1`, or a body after a backslash
+    }
+    let nl = line_ending(text, first.start_byte());
     let indent = indent_at(text, first.start_byte());
     let unit = if indent.contains('\t') { "\t" } else { "    " };
     let guard = format!("{indent}if {param} is None:{nl}{indent}{unit}{param} = {value_text}{nl}");
@@ -129,4 +156,90 @@ fn fix(ctx: &Ctx, func: Node, value: Node, param: &str, value_text: &str) -> Opt
             insert,
         ],
     })
+}
+
+/// Whether every name the default mentions means the same in the function's
+/// body as where the default is evaluated (the scope around the `def`): not
+/// a parameter or local of the function, and not a name of the class body
+/// the `def` sits in (class-level names are invisible inside methods).
+/// Names bound inside the default itself (comprehension variables) are fine.
+fn same_meaning_in_body(ctx: &Ctx, func: Node, value: Node) -> bool {
+    let mut bound_inside = Vec::new();
+    let mut names = Vec::new();
+    let mut todo = vec![value];
+    while let Some(n) = todo.pop() {
+        match n.kind() {
+            "identifier" => names.push(ctx.text(n)),
+            "for_in_clause" => {
+                if let Some(left) = n.child_by_field_name("left") {
+                    let mut c = left.walk();
+                    let mut stack = vec![left];
+                    while let Some(t) = stack.pop() {
+                        if t.kind() == "identifier" {
+                            bound_inside.push(ctx.text(t));
+                        }
+                        stack.extend(t.named_children(&mut c).collect::<Vec<_>>());
+                    }
+                }
+                if let Some(right) = n.child_by_field_name("right") {
+                    todo.push(right);
+                }
+                continue;
+            }
+            // `obj.name`: only `obj` is looked up; `f(key=...)`: `key` is not.
+            "attribute" => {
+                todo.extend(n.child_by_field_name("object"));
+                continue;
+            }
+            "keyword_argument" => {
+                todo.extend(n.child_by_field_name("value"));
+                continue;
+            }
+            _ => {}
+        }
+        let mut c = n.walk();
+        todo.extend(n.named_children(&mut c));
+    }
+    let class_body = ctx
+        .stack
+        .iter()
+        .rev()
+        .nth(1)
+        .filter(|s| s.kind() == "class_definition")
+        .and_then(|c| c.child_by_field_name("body"));
+    names
+        .iter()
+        .filter(|n| !bound_inside.contains(n))
+        .all(|name| {
+            !param_names(ctx, func).contains(name)
+                && !super::unawaited_coroutine::scope_binds(func, name, ctx.src, false)
+                && !class_body
+                    .is_some_and(|b| super::unawaited_coroutine::body_binds(b, name, ctx.src))
+        })
+}
+
+/// The names a function's parameters bind (not their annotations or
+/// defaults).
+fn param_names<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
+    let Some(params) = func.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut c = params.walk();
+    let names = params
+        .named_children(&mut c)
+        .filter_map(|p| match p.kind() {
+            "identifier" => Some(p),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                let first = p.named_child(0)?;
+                match first.kind() {
+                    "identifier" => Some(first),
+                    _ => first.named_child(0),
+                }
+            }
+            _ => None,
+        })
+        .map(|n| ctx.text(n))
+        .collect();
+    names
 }

@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "mutate-while-iterating",
     note: "hashing-performance",
     severity: Severity::Warning,
-    fix: Some(Safety::Unsafe),
+    fix: Fixes::Unsafe,
     peers: &["B909", "PLE4703", "PLE4702"],
     kinds: &["for_statement"],
     check,
@@ -26,7 +26,9 @@ enum Container {
 impl Container {
     fn of(qual: &str) -> Option<Container> {
         match qual {
-            "builtins.dict" | "collections.defaultdict" | "collections.OrderedDict"
+            "builtins.dict"
+            | "collections.defaultdict"
+            | "collections.OrderedDict"
             | "collections.Counter" => Some(Container::Dict),
             "builtins.list" => Some(Container::List),
             "builtins.set" => Some(Container::Set),
@@ -86,7 +88,9 @@ fn loop_key<'a>(ctx: &Ctx<'a>, iter: Node<'a>, left: Node<'a>) -> Option<&'a str
     };
     let key = match view {
         "keys" => left,
-        "items" if matches!(left.kind(), "pattern_list" | "tuple_pattern") => left.named_child(0)?,
+        "items" if matches!(left.kind(), "pattern_list" | "tuple_pattern") => {
+            left.named_child(0)?
+        }
         _ => return None,
     };
     (key.kind() == "identifier").then(|| ctx.text(key))
@@ -153,17 +157,27 @@ impl<'a> Search<'a, '_> {
                     }
                 }
             }
-            "if_statement" | "try_statement" | "with_statement" | "match_statement"
-            | "elif_clause" | "else_clause" | "except_clause" | "except_group_clause"
-            | "finally_clause" | "case_clause" | "with_clause" => {
+            "if_statement"
+            | "try_statement"
+            | "with_statement"
+            | "match_statement"
+            | "elif_clause"
+            | "else_clause"
+            | "except_clause"
+            | "except_group_clause"
+            | "finally_clause"
+            | "case_clause"
+            | "with_clause" => {
                 let mut c = stmt.walk();
                 for child in stmt.named_children(&mut c) {
                     match child.kind() {
                         "block" => self.block(child, depth),
-                        "elif_clause" | "else_clause" | "except_clause"
-                        | "except_group_clause" | "finally_clause" | "case_clause" => {
-                            self.statement(child, depth)
-                        }
+                        "elif_clause"
+                        | "else_clause"
+                        | "except_clause"
+                        | "except_group_clause"
+                        | "finally_clause"
+                        | "case_clause" => self.statement(child, depth),
                         _ => self.expr(child),
                     }
                 }
@@ -206,7 +220,8 @@ impl<'a> Search<'a, '_> {
         while let Some(t) = targets.pop() {
             match t.kind() {
                 "subscript"
-                    if t.child_by_field_name("value").is_some_and(|v| self.is_ours(v)) =>
+                    if t.child_by_field_name("value")
+                        .is_some_and(|v| self.is_ours(v)) =>
                 {
                     return true;
                 }
@@ -223,7 +238,9 @@ impl<'a> Search<'a, '_> {
     /// `d[key] = ...` with a key other than the loop's own.
     fn is_new_item(&self, left: Node) -> bool {
         if left.kind() != "subscript"
-            || !left.child_by_field_name("value").is_some_and(|v| self.is_ours(v))
+            || !left
+                .child_by_field_name("value")
+                .is_some_and(|v| self.is_ours(v))
         {
             return false;
         }
@@ -242,7 +259,9 @@ impl<'a> Search<'a, '_> {
         let method = self.ctx.last_name(func);
         if func.kind() != "attribute"
             || !self.container.mutates(method)
-            || !func.child_by_field_name("object").is_some_and(|o| self.is_ours(o))
+            || !func
+                .child_by_field_name("object")
+                .is_some_and(|o| self.is_ours(o))
         {
             return false;
         }
@@ -317,20 +336,25 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if search.found.is_empty() {
         return;
     }
-    let fix = (ctx.module().resolve_at(&["list"], node).as_deref() == Some("builtins.list"))
-        .then(|| Fix {
-            safety: Safety::Unsafe,
-            edits: vec![Edit {
-                range: iter.byte_range(),
-                text: format!("list({})", ctx.text(iter)),
-            }],
+    let fix =
+        (ctx.module().resolve_at(&["list"], node).as_deref() == Some("builtins.list")).then(|| {
+            Fix {
+                safety: Safety::Unsafe,
+                edits: vec![Edit {
+                    range: iter.byte_range(),
+                    text: format!("list({})", ctx.text(iter)),
+                }],
+            }
         });
     for m in search.found {
         out.push(Diagnostic {
             rule: RULE.id,
             range: m.byte_range(),
             args: vec![
-                ("mutation".into(), super::super::explain::snippet(m, ctx.src)),
+                (
+                    "mutation".into(),
+                    super::super::explain::snippet(m, ctx.src),
+                ),
                 ("name".into(), name.to_string()),
                 ("kind".into(), container.name().to_string()),
                 ("iter".into(), super::super::explain::snippet(iter, ctx.src)),

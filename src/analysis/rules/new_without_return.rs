@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "new-without-return",
     note: "new-vs-init",
     severity: Severity::Warning,
-    fix: None,
+    fix: Fixes::None,
     peers: &[],
     kinds: &["function_definition"],
     check,

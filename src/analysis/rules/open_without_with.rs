@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "open-without-with",
     note: "with-statement",
     severity: Severity::Info,
-    fix: None,
+    fix: Fixes::None,
     peers: &["R1732", "SIM115"],
     kinds: &["assignment"],
     check,
@@ -74,7 +74,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if ctx.last_name(func) != "open" {
         return;
     }
-    if !ctx.resolve(func).is_some_and(|q| OPENERS.contains(&q.as_str())) {
+    if !ctx
+        .resolve(func)
+        .is_some_and(|q| OPENERS.contains(&q.as_str()))
+    {
         return;
     }
     // Tests that patch `open` with `unittest.mock.mock_open` get no file.
@@ -187,19 +190,23 @@ impl Uses {
         // (node, inside a finally/except clause)
         let mut stack = vec![(scope, false)];
         while let Some((n, in_cleanup)) = stack.pop() {
-            let nested = matches!(n.kind(), "function_definition" | "lambda" | "class_definition")
-                && n.id() != scope.id();
+            let nested = matches!(
+                n.kind(),
+                "function_definition" | "lambda" | "class_definition"
+            ) && n.id() != scope.id();
             let managed = match n.kind() {
                 "with_item" | "return_statement" | "yield" | "global_statement"
                 | "nonlocal_statement" => passes(ctx, n, name),
                 _ if nested => super::mentions(n, name, ctx.src),
-                "assignment" | "augmented_assignment" => n.child_by_field_name("right").is_some_and(|r| {
-                    let stored = n
-                        .child_by_field_name("left")
-                        .is_some_and(|l| matches!(l.kind(), "attribute" | "subscript"));
-                    let alias = r.kind() == "identifier" && ctx.text(r) == name;
-                    alias || (stored && passes(ctx, r, name))
-                }),
+                "assignment" | "augmented_assignment" => {
+                    n.child_by_field_name("right").is_some_and(|r| {
+                        let stored = n
+                            .child_by_field_name("left")
+                            .is_some_and(|l| matches!(l.kind(), "attribute" | "subscript"));
+                        let alias = r.kind() == "identifier" && ctx.text(r) == name;
+                        alias || (stored && passes(ctx, r, name))
+                    })
+                }
                 "call" => {
                     let func = n.child_by_field_name("function");
                     let given = n
@@ -208,8 +215,8 @@ impl Uses {
                     if func.is_some_and(|f| is_method_of(ctx, f, name, "close")) {
                         uses.closed = true;
                     }
-                    uses.passed |= given
-                        && !func.is_some_and(|f| BORROWERS.contains(&ctx.last_name(f)));
+                    uses.passed |=
+                        given && !func.is_some_and(|f| BORROWERS.contains(&ctx.last_name(f)));
                     let keeper = func.is_some_and(|f| KEEPERS.contains(&ctx.last_name(f)));
                     let cleanup = in_cleanup
                         && (given || func.is_some_and(|f| is_method_of(ctx, f, name, "close")));
@@ -233,7 +240,10 @@ impl Uses {
                 continue;
             }
             let in_cleanup = in_cleanup
-                || matches!(n.kind(), "finally_clause" | "except_clause" | "except_group_clause");
+                || matches!(
+                    n.kind(),
+                    "finally_clause" | "except_clause" | "except_group_clause"
+                );
             let mut c = n.walk();
             stack.extend(n.named_children(&mut c).map(|ch| (ch, in_cleanup)));
         }
@@ -278,4 +288,3 @@ fn passes(ctx: &Ctx, root: Node, name: &str) -> bool {
     }
     false
 }
-

@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "self-attribute-recursion",
     note: "getattr-getattribute",
     severity: Severity::Error,
-    fix: Some(Safety::Unsafe),
+    fix: Fixes::Unsafe,
     peers: &[],
     kinds: &["function_definition"],
     check,

@@ -7,13 +7,13 @@ use tree_sitter::Node;
 use super::super::module::FnKind;
 use super::mentions;
 use super::unawaited_coroutine::module_function;
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "send-to-unstarted-generator",
     note: "yield-from",
     severity: Severity::Error,
-    fix: None,
+    fix: Fixes::None,
     peers: &[],
     kinds: &["block", "module"],
     check,

@@ -5,13 +5,13 @@
 use tree_sitter::Node;
 
 use super::super::explain::contains_yield;
-use super::{is_async, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "stop-iteration-in-generator",
     note: "generator-functions",
     severity: Severity::Error,
-    fix: Some(Safety::Safe),
+    fix: Fixes::Unsafe,
     peers: &["R1708"],
     kinds: &["raise_statement"],
     check,
@@ -71,7 +71,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let cause = node.child_by_field_name("cause");
     let Some(exc) = node
         .named_child(0)
-        .filter(|n| n.kind() != "comment" && !cause.is_some_and(|c| c.id() == n.id()))
+        .filter(|n| n.kind() != "comment" && cause.is_none_or(|c| c.id() != n.id()))
     else {
         return;
     };
@@ -161,7 +161,7 @@ fn fix(ctx: &Ctx, node: Node, func: Node, cause: Option<Node>, args: Option<Node
         }
     };
     Some(Fix {
-        safety: Safety::Safe,
+        safety: Safety::Unsafe,
         edits: vec![Edit {
             range: node.byte_range(),
             text,

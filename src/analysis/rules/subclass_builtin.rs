@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{ensure_import, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "subclass-builtin",
     note: "dict-subclasses",
     severity: Severity::Warning,
-    fix: Some(Safety::Unsafe),
+    fix: Fixes::Unsafe,
     peers: &[],
     kinds: &["class_definition"],
     check,
@@ -106,7 +106,6 @@ fn members<'t>(
         }
     }
 }
-
 
 /// Whether a method body only hands its arguments to the builtin's own
 /// method (`return super().__getitem__(i)`, `return list.__getitem__(self,
@@ -252,7 +251,8 @@ fn fix(
     let (text, import) = if ctx.module().resolve(&[user]).as_deref() == Some(qual.as_str()) {
         (user.to_string(), None)
     } else {
-        (qual, ensure_import(ctx, "collections"))
+        let (collections, import) = import_module(ctx, "collections", base_name)?;
+        (format!("{collections}.{user}"), import)
     };
     let mut edits = vec![Edit {
         range: base_name.byte_range(),

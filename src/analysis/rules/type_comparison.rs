@@ -3,13 +3,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "type-comparison",
     note: "isinstance-vs-type",
     severity: Severity::Warning,
-    fix: Some(Safety::Unsafe),
+    fix: Fixes::Unsafe,
     peers: &["E721"],
     kinds: &["comparison_operator"],
     check,

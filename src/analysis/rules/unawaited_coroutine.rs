@@ -8,13 +8,13 @@
 use tree_sitter::Node;
 
 use super::super::module::FnKind;
-use super::{is_async, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "unawaited-coroutine",
     note: "async-await",
     severity: Severity::Warning,
-    fix: Some(Safety::Safe),
+    fix: Fixes::Unsafe,
     peers: &[],
     kinds: &["expression_statement"],
     check,
@@ -257,6 +257,12 @@ pub(super) fn scope_binds(scope: Node, name: &str, src: &[u8], with_params: bool
         .is_some_and(|b| count_bindings(b, name, src, 1) > 0)
 }
 
+/// Whether a block (a class body, say) binds `name` itself, not counting
+/// nested functions' and classes' own scopes.
+pub(super) fn body_binds(body: Node, name: &str, src: &[u8]) -> bool {
+    count_bindings(body, name, src, 1) > 0
+}
+
 /// How many bindings of `name` a scope's body holds (not looking into nested
 /// functions, lambdas or class bodies, whose names count), up to `limit`.
 fn count_bindings(body: Node, name: &str, src: &[u8], limit: usize) -> usize {
@@ -331,7 +337,6 @@ fn target_binds(target: Node, name: &str, src: &[u8]) -> bool {
     false
 }
 
-
 /// Whether the innermost scope around the node being checked is an
 /// `async def` (not a lambda, nor a class body inside one), so that `await`
 /// and `asyncio.create_task` may be used there.
@@ -357,7 +362,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     };
     let fix = directly_in_async_def(ctx).then(|| Fix {
-        safety: Safety::Safe,
+        safety: Safety::Unsafe,
         edits: vec![Edit {
             range: call.start_byte()..call.start_byte(),
             text: "await ".into(),

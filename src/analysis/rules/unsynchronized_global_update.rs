@@ -4,13 +4,13 @@
 
 use tree_sitter::Node;
 
-use super::{Ctx, Diagnostic, Rule, Severity};
+use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "unsynchronized-global-update",
     note: "thread-sync",
     severity: Severity::Warning,
-    fix: None,
+    fix: Fixes::None,
     peers: &[],
     kinds: &["augmented_assignment"],
     check,
@@ -109,7 +109,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("update".into(), super::super::explain::snippet(node, ctx.src)),
+            (
+                "update".into(),
+                super::super::explain::snippet(node, ctx.src),
+            ),
             ("name".into(), name.to_string()),
             ("func".into(), func_name.to_string()),
         ],
@@ -140,9 +143,9 @@ impl BodyScan {
                     continue;
                 }
                 "call" => {
-                    self.acquires |= n.child_by_field_name("function").is_some_and(|f| {
-                        f.kind() == "attribute" && ctx.last_name(f) == "acquire"
-                    });
+                    self.acquires |= n
+                        .child_by_field_name("function")
+                        .is_some_and(|f| f.kind() == "attribute" && ctx.last_name(f) == "acquire");
                 }
                 _ => {}
             }
@@ -236,7 +239,8 @@ fn thread_use(ctx: &Ctx, call: Node, func: &str) -> Use {
         let mut c = args.walk();
         let target = args.named_children(&mut c).any(|a| {
             a.kind() == "keyword_argument"
-                && a.child_by_field_name("name").is_some_and(|k| ctx.text(k) == "target")
+                && a.child_by_field_name("name")
+                    .is_some_and(|k| ctx.text(k) == "target")
                 && a.child_by_field_name("value").is_some_and(is_func)
         });
         if target && ctx.resolve(callee).as_deref() == Some("threading.Thread") {

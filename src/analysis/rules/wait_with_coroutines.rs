@@ -5,13 +5,13 @@ use tree_sitter::Node;
 
 use super::mentions;
 use super::unawaited_coroutine::{coroutine_callee, directly_in_async_def};
-use super::{ensure_import, Ctx, Diagnostic, Edit, Fix, Rule, Safety, Severity};
+use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
     id: "wait-with-coroutines",
     note: "event-loop",
     severity: Severity::Error,
-    fix: Some(Safety::Safe),
+    fix: Fixes::Unsafe,
     peers: &[],
     kinds: &["call"],
     check,
@@ -140,23 +140,26 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     };
     // `create_task` needs a running loop: only inside an `async def`, where
     // the elements are evaluated.
-    let fix = directly_in_async_def(ctx).then(|| {
-        let mut edits: Vec<Edit> = ensure_import(ctx, "asyncio").into_iter().collect();
-        for c in &coros {
-            edits.push(Edit {
-                range: c.start_byte()..c.start_byte(),
-                text: "asyncio.create_task(".into(),
-            });
-            edits.push(Edit {
-                range: c.end_byte()..c.end_byte(),
-                text: ")".into(),
-            });
-        }
-        Fix {
-            safety: Safety::Safe,
-            edits,
-        }
-    });
+    let fix = directly_in_async_def(ctx)
+        .then(|| {
+            let (asyncio, import) = import_module(ctx, "asyncio", node)?;
+            let mut edits: Vec<Edit> = import.into_iter().collect();
+            for c in &coros {
+                edits.push(Edit {
+                    range: c.start_byte()..c.start_byte(),
+                    text: format!("{asyncio}.create_task("),
+                });
+                edits.push(Edit {
+                    range: c.end_byte()..c.end_byte(),
+                    text: ")".into(),
+                });
+            }
+            Some(Fix {
+                safety: Safety::Unsafe,
+                edits,
+            })
+        })
+        .flatten();
     out.push(Diagnostic {
         rule: RULE.id,
         range: node.byte_range(),
