@@ -13,7 +13,9 @@ Rules (documented in knowledge/README.md):
 - else, if the block is directly followed by a ```text block, stdout must
   equal that block's text;
 - `...` inside an expected line matches any text (for addresses, timings);
-- the exit status must be 0 either way.
+- the exit status must be 0 either way;
+- a block whose first line is `# Python 3.N+` needs that version: on an
+  older interpreter it is skipped (and counted as such).
 Exit status: 0 all blocks pass, 1 some failed, 2 usage error.
 """
 import os
@@ -23,6 +25,7 @@ import sys
 import tempfile
 
 TIMEOUT = float(os.environ.get("PYEXPLAIN_EXAMPLE_TIMEOUT", "20"))
+NEEDS = re.compile(r"^#\s*Python\s+3\.(\d+)\+")
 FENCE = re.compile(r"^```(\w*)\s*$")
 ARROW = re.compile(r"#\s*->\s?(.*)$")
 
@@ -98,18 +101,22 @@ def main(argv):
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
-    failures, count = [], 0
+    failures, count, skipped = [], 0, 0
     for path in argv:
         with open(path, encoding="utf-8") as f:
             text = f.read()
         for start, code, expected in blocks(text):
+            needs = NEEDS.match(code)
+            if needs and sys.version_info < (3, int(needs.group(1))):
+                skipped += 1
+                continue
             count += 1
             err = run(path, start, code, expected)
             if err:
                 failures.append(err)
     for f in failures:
         print(f, file=sys.stderr)
-    print(f"{count - len(failures)} passed, {len(failures)} failed")
+    print(f"{count - len(failures)} passed, {len(failures)} failed, {skipped} skipped (need a newer Python)")
     return 1 if failures else 0
 
 
