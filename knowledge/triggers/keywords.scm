@@ -200,6 +200,10 @@
   (#set! note "keywords") (#set! context "kw-def"))
 
 ; level: everyday
+((decorated_definition definition: (class_definition "class" @anchor name: (identifier) @arg.cls) @construct)
+  (#set! note "keywords") (#set! context "kw-class-decorated"))
+
+; level: everyday
 ((class_definition "class" @anchor name: (identifier) @arg.cls) @construct
   (#set! note "keywords") (#set! context "kw-class"))
 
