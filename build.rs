@@ -62,4 +62,49 @@ fn main() {
     .expect("write");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets this"));
     std::fs::write(out.join("knowledge_files.rs"), code).expect("write generated file");
+    write_stubs(&root, &out);
+}
+
+/// Embeds the vendored typeshed stubs (`vendor/typeshed/stdlib/**.pyi`) as
+/// `STUB_FILES`: (dotted module name, contents), sorted by name.
+fn write_stubs(root: &Path, out: &Path) {
+    let dir = root.join("vendor/typeshed/stdlib");
+    println!("cargo:rerun-if-changed=vendor/typeshed/stdlib");
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    let mut modules: Vec<(String, PathBuf)> = files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pyi"))
+        .map(|p| {
+            let rel = p
+                .strip_prefix(&dir)
+                .expect("collected under stdlib/")
+                .with_extension("")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let rel = rel.strip_suffix("/__init__").unwrap_or(&rel).to_string();
+            (rel.replace('/', "."), p)
+        })
+        .collect();
+    modules.sort();
+    let mut code = String::from("pub static STUB_FILES: &[(&str, &str)] = &[\n");
+    for (name, path) in &modules {
+        println!("cargo:rerun-if-changed={}", path.display());
+        writeln!(
+            code,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to string");
+    }
+    code.push_str("];\n");
+    let mro = root.join("vendor/typeshed/runtime-mro.tsv");
+    println!("cargo:rerun-if-changed={}", mro.display());
+    writeln!(
+        code,
+        "pub static RUNTIME_MROS: &str = include_str!({:?});",
+        mro.display().to_string()
+    )
+    .expect("write to string");
+    std::fs::write(out.join("stub_files.rs"), code).expect("write generated file");
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -77,14 +77,34 @@ impl ChapterRows<'_> {
 /// Maps `files` (as [`files::collect`] lists them), in parallel; `done` counts
 /// the files finished, for a progress display.
 pub fn map_files(files: &[PathBuf], done: &AtomicUsize) -> CourseMap {
+    map_files_until(files, done, &AtomicBool::new(false), files::MAX_SOURCE).unwrap_or_default()
+}
+
+/// [`map_files`], stopping early (`None`) once `stop` is set (between
+/// files), and skipping files larger than `max_size` bytes.
+pub fn map_files_until(
+    files: &[PathBuf],
+    done: &AtomicUsize,
+    stop: &AtomicBool,
+    max_size: u64,
+) -> Option<CourseMap> {
+    // One project: the files import each other through it.
+    let project = crate::project::Project::new();
     let results: Vec<(&PathBuf, Result<FileTallies, Unreadable>)> = files
         .par_iter()
         .map(|path| {
-            let r = map_file(path);
+            let r = if stop.load(Ordering::Relaxed) {
+                Err(Unreadable::Skipped("stopped".into()))
+            } else {
+                map_file(path, max_size, &project)
+            };
             done.fetch_add(1, Ordering::Relaxed);
             (path, r)
         })
         .collect();
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
     let mut map = CourseMap::default();
     // `files` is sorted: merging in order keeps the first examples first.
     for (path, result) in results {
@@ -102,14 +122,24 @@ pub fn map_files(files: &[PathBuf], done: &AtomicUsize) -> CourseMap {
             Err(Unreadable::Error(why)) => map.errors.push((path.clone(), why)),
         }
     }
-    map
+    Some(map)
 }
 
 /// One file's tallies by note id, in the order the notes first occur.
 type FileTallies = Vec<(String, Tally)>;
 
-fn map_file(path: &Path) -> Result<FileTallies, Unreadable> {
-    let parsed = Parsed::new(files::read(path)?);
+fn map_file(
+    path: &Path,
+    max_size: u64,
+    project: &crate::project::Project,
+) -> Result<FileTallies, Unreadable> {
+    let text = files::read(path)?;
+    if text.len() as u64 > max_size {
+        return Err(Unreadable::Skipped(format!(
+            "skipped: larger than {max_size} bytes"
+        )));
+    }
+    let parsed = Parsed::new(text).with_context(project.context_for(path));
     let mut out: Vec<(String, Tally)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for o in sections_in(&parsed) {

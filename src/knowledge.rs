@@ -146,6 +146,9 @@ pub struct Chapter {
 pub struct RuleDoc {
     pub id: String,
     pub lang: Lang,
+    /// A short title in the document's language (`title = ...`), shown as a
+    /// Chinese hover's heading; English hovers are titled with the rule id.
+    pub title: Option<String>,
     /// The diagnostic message template (`{placeholders}` from the rule).
     pub message: String,
     /// The quick fix's title template, for rules with a fix.
@@ -253,6 +256,7 @@ impl Knowledge {
         }
         let mut message = None;
         let mut fix = None;
+        let mut title = None;
         let mut body = Vec::new();
         let mut in_body = false;
         for line in lines {
@@ -265,6 +269,7 @@ impl Knowledge {
                 match key.trim() {
                     "message" => message = Some(value.trim().to_string()),
                     "fix" => fix = Some(value.trim().to_string()),
+                    "title" => title = Some(value.trim().to_string()),
                     other => self.problems.push(format!("{path}: unknown key {other}")),
                 }
             }
@@ -288,9 +293,10 @@ impl Knowledge {
         self.rules.push(RuleDoc {
             id: id.to_string(),
             lang,
+            title,
             message,
             fix,
-            body: body.join("\n").trim().to_string(),
+            body: unwrap_for(lang, body.join("\n").trim()),
             file: path,
         });
     }
@@ -479,6 +485,52 @@ pub fn fill_template(template: &str, args: &[(String, String)]) -> Option<String
     Some(out)
 }
 
+/// Chinese text as it renders: see [`unwrap_cjk`]; other languages as written.
+fn unwrap_for(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Zh => unwrap_cjk(text),
+        Lang::En => text.to_string(),
+    }
+}
+
+/// Whether `c` is a Chinese character or full-width punctuation.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{ff00}'..='\u{ffef}' | '\u{2018}'..='\u{201d}' | '\u{2026}')
+}
+
+/// Joins the lines of a paragraph that were broken between two Chinese
+/// characters: markdown renders such a line break as a space, which shows
+/// between Chinese characters. Code blocks are left alone.
+pub fn unwrap_cjk(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut fence = false;
+    for line in text.split('\n') {
+        let starts_fence = line.trim_start().starts_with("```");
+        let joins = !fence
+            && !starts_fence
+            && out
+                .trim_end_matches('\n')
+                .chars()
+                .last()
+                .is_some_and(is_cjk)
+            && line.chars().next().is_some_and(is_cjk)
+            && !out.ends_with("\n\n")
+            && !out.lines().last().is_some_and(|l| l.starts_with('#'));
+        if joins {
+            out.pop();
+        }
+        out.push_str(line);
+        out.push('\n');
+        if starts_fence {
+            fence = !fence;
+        }
+    }
+    out.pop();
+    out
+}
+
 /// `## 12.6 Generator send() and yield from {#yield-from}`
 fn parse_heading(line: &str) -> Option<(Section, String, String)> {
     let rest = line.strip_prefix("## ")?.trim();
@@ -537,19 +589,23 @@ fn build_note(
         .position(|l| !l.trim().is_empty())
         .unwrap_or(kept.len());
     let kept = &kept[start..];
-    let summary = kept
-        .iter()
-        .take_while(|l| !l.trim().is_empty())
-        .map(|l| l.trim())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let summary = unwrap_for(
+        lang,
+        &kept
+            .iter()
+            .take_while(|l| !l.trim().is_empty())
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .replace('\n', " ");
     Note {
         id,
         section,
         lang,
         title,
         summary,
-        body: kept.join("\n"),
+        body: unwrap_for(lang, &kept.join("\n")),
         related,
         file,
         line,
@@ -638,6 +694,21 @@ mod tests {
         assert_eq!(k.fill(Lang::En, "k", &a).as_deref(), Some("only `x`"));
         assert_eq!(k.fill(Lang::En, "missing", &a), None);
         assert_eq!(placeholders("`{a}` and `{b}`"), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn chinese_lines_are_joined_where_they_break_between_characters() {
+        let text = "第一行的结尾\n第二行，`code`\n继续。\n\n新段落\n\n```python\n# 注释\n# 注释\n```\n## 标题\n正文";
+        assert_eq!(
+            unwrap_cjk(text),
+            "第一行的结尾第二行，`code`\n继续。\n\n新段落\n\n```python\n# 注释\n# 注释\n```\n## 标题\n正文"
+        );
+        let k = Knowledge::parse(&[(
+            "zh/ch07.md",
+            "# 第7章\n\n## 7.4 默认值 {#mutable-default}\n\n默认值只\n求值一次。\n\n更多\n说明。\n",
+        )]);
+        assert_eq!(k.notes[0].summary, "默认值只求值一次。");
+        assert_eq!(k.notes[0].body, "默认值只求值一次。\n\n更多说明。");
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! - [`server`]: the LSP server (the only module that knows LSP types).
 //! - [`cli`]: the command-line client.
 //! - [`config`]: `[tool.pyexplain]` in pyproject.toml.
-//! - [`files`]: the Python files of a project (walking, reading).
+//! - [`files`]: the Python files of a project (walking, bounded reading), atomic writes.
+//! - [`dirs`]: the private cache and data directories.
 //! - [`course_map`]: which sections a set of files exercises.
+//! - [`project`]: module names and the user's other files, for the semantic model.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -15,8 +17,10 @@ pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod course_map;
+pub mod dirs;
 pub mod files;
 pub mod knowledge;
+pub mod project;
 pub mod render;
 pub mod server;
 

@@ -1,8 +1,8 @@
 //! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
 
 use crate::analysis::hints::HintKind;
-use crate::analysis::module::FnKind;
 use crate::analysis::rules::{self, Diagnostic};
+use crate::analysis::tree::FnKind;
 use crate::analysis::Explanation;
 use crate::knowledge::{knowledge, Lang, Note};
 
@@ -173,20 +173,44 @@ pub fn full_note(note: &Note, lang: Lang) -> String {
 
 /// The leading blocks of a note (paragraphs and whole code blocks) that fit
 /// in `budget` lines; always at least the first paragraph. Returns whether
-/// anything was left out.
+/// anything was left out. The cut never separates a heading or a paragraph
+/// that ends with a colon from the block it introduces, nor an example from
+/// the ` ```text ` block that shows its output.
 pub fn excerpt(body: &str, budget: usize) -> (String, bool) {
-    let blocks = blocks(body);
+    let units = units(&blocks(body));
     let mut used = 0;
     let mut kept: Vec<&str> = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
-        let lines = block.lines().count() + usize::from(i > 0);
+    for (i, unit) in units.iter().enumerate() {
+        let lines = unit.iter().map(|b| b.lines().count() + 1).sum::<usize>() - usize::from(i == 0);
         if i > 0 && used + lines > budget {
             return (kept.join("\n\n"), true);
         }
         used += lines;
-        kept.push(block);
+        kept.extend(unit);
     }
     (kept.join("\n\n"), false)
+}
+
+/// Groups blocks that must stay together: a heading or a paragraph ending
+/// in `:` / `：` with the next block, a ` ```python ` block with the
+/// ` ```text ` block right after it.
+fn units<'a>(blocks: &[&'a str]) -> Vec<Vec<&'a str>> {
+    let mut out: Vec<Vec<&'a str>> = Vec::new();
+    let mut glue = false;
+    for block in blocks {
+        let output = block.starts_with("```text")
+            && out
+                .last()
+                .and_then(|u| u.last())
+                .is_some_and(|prev| prev.starts_with("```python"));
+        match out.last_mut() {
+            Some(unit) if glue || output => unit.push(block),
+            _ => out.push(vec![block]),
+        }
+        glue = block.starts_with('#')
+            || (!block.starts_with("```") && (block.ends_with(':') || block.ends_with('：')));
+    }
+    out
 }
 
 /// Splits markdown into blocks separated by blank lines, keeping fenced code
@@ -246,14 +270,19 @@ pub fn rule_section(id: &str) -> Option<String> {
 }
 
 /// The hover over a diagnostic: `**§7.4 mutable-default-argument**`, the
-/// message, then the rule's documentation (excerpt).
+/// message, then the rule's documentation (excerpt). A Chinese hover is
+/// titled in Chinese (`**§7.4 可变的默认参数**`) with the rule id on the
+/// second line.
 pub fn rule_hover(d: &Diagnostic, lang: Lang) -> Option<String> {
     let doc = knowledge().rule_doc(d.rule, lang)?;
     let section = rule_section(d.rule)?;
     let (body, _) = excerpt(&doc.body, HOVER_LINES);
+    let title = match (lang, &doc.title) {
+        (Lang::Zh, Some(title)) => format!("**§{section} {title}**  \n`{}`", d.rule),
+        _ => format!("**§{section} {}**", d.rule),
+    };
     Some(format!(
-        "**§{section} {}**\n\n{}\n\n{body}",
-        d.rule,
+        "{title}\n\n{}\n\n{body}",
         diagnostic_message(d, lang)
     ))
 }
@@ -291,6 +320,20 @@ mod tests {
         assert!(cut);
         let (text, cut) = excerpt(body, 100);
         assert!(text.contains("a\n\nb") && !cut);
+    }
+
+    #[test]
+    fn excerpt_keeps_an_intro_with_its_block_and_an_example_with_its_output() {
+        let body = "Summary.\n\nLike this:\n\n```python\nprint(1)\n```\n\n```text\n1\n```\n\nTail.";
+        // Budget for "Like this:" alone, or for it and the code but not the output.
+        for budget in [2, 6] {
+            assert_eq!(excerpt(body, budget), ("Summary.".to_string(), true));
+        }
+        let (text, cut) = excerpt(body, 11);
+        assert!(text.ends_with("```text\n1\n```") && cut, "{text}");
+        // A colon inside a code block glues nothing.
+        let body = "Summary.\n\n```python\nif x:\n```\n\nTail.";
+        assert_eq!(excerpt(body, 5).0, "Summary.\n\n```python\nif x:\n```");
     }
 
     fn yield_from() -> Explanation {
@@ -353,6 +396,33 @@ mod tests {
         let course = yield_from();
         assert!(!is_keyword_role(&course));
         assert!(!title_line(knowledge().note(&course.note, Lang::En).unwrap()).contains(" · "));
+    }
+
+    #[test]
+    fn rule_hovers_are_titled_in_their_language() {
+        let src = "def add(item, bucket=[]):\n    return bucket\n";
+        let parsed = crate::analysis::Parsed::new(src.to_string());
+        let selection = rules::Selection {
+            select: vec!["mutable-default-argument".into()],
+            ignore: vec![],
+        };
+        let found = rules::check(&parsed, &selection);
+        let d = found.first().unwrap();
+        let en = rule_hover(d, Lang::En).unwrap();
+        assert!(
+            en.starts_with("**§7.4 mutable-default-argument**\n\n"),
+            "{en}"
+        );
+        let zh = rule_hover(d, Lang::Zh).unwrap();
+        assert!(
+            zh.starts_with("**§7.4 可变的默认参数**  \n`mutable-default-argument`\n\n"),
+            "{zh}"
+        );
+        // Every Chinese rule document has its title.
+        for doc in knowledge().rules.iter().filter(|r| r.lang == Lang::Zh) {
+            let title = doc.title.as_deref().unwrap_or_default();
+            assert!(title.chars().any(crate::knowledge::is_cjk), "{}", doc.id);
+        }
     }
 
     #[test]

@@ -25,7 +25,12 @@ fn sources() -> Vec<(String, String)> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            // A `tests.rs` is a test module (`#[cfg(test)] mod tests;`).
+            let code = if p.file_name().is_some_and(|n| n == "tests.rs") {
+                String::new()
+            } else {
+                text.split("#[cfg(test)]").next().unwrap_or("").to_string()
+            };
             let rel = p
                 .strip_prefix(&src)
                 .unwrap()

@@ -56,7 +56,7 @@ fn explain_yield_from_in_the_example() {
     assert_eq!(v["id"], "yield-from");
     assert_eq!(v["lang"], "zh");
     assert_eq!(v["range"]["start"]["line"], line);
-    assert!(v["context"].as_str().unwrap().contains("委派生成器"));
+    assert!(v["context"].as_str().unwrap().contains("委托生成器"));
 
     let o = run(&["explain", &loc, "--full"]);
     assert_eq!(o.status.code(), Some(0));
@@ -711,4 +711,176 @@ fn map_all_json_markdown_and_errors() {
     assert_eq!(run(&["map"]).status.code(), Some(2), "PATH is required");
     assert_eq!(run(&["map", &d, "--format", "xml"]).status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pyexplain"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run pyexplain")
+}
+
+/// `check a.py` reads `./pyproject.toml` as `check ./a.py` does (the
+/// configuration follows the file's real location), and an invalid one is
+/// an error for every spelling of the path.
+#[test]
+fn check_finds_the_configuration_for_a_bare_file_name() {
+    let dir = temp_project("bare");
+    std::fs::write(dir.join("a.py"), "ok = 1 is 1\n").unwrap();
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        "[tool.pyexplain]\nignore = [\"is-literal\"]\n",
+    )
+    .unwrap();
+    for form in ["a.py", "./a.py", "pkg/../a.py"] {
+        let o = run_in(&dir, &["check", form, "--fix"]);
+        assert_eq!(o.status.code(), Some(0), "{form}: {}", stderr(&o));
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.py")).unwrap(),
+            "ok = 1 is 1\n",
+            "{form}: a rule the project turned off was fixed"
+        );
+    }
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        "[tool.pyexplain]\nselekt = []\n",
+    )
+    .unwrap();
+    for form in ["a.py", "./a.py"] {
+        let o = run_in(&dir, &["check", form]);
+        assert_eq!(o.status.code(), Some(2), "{form}");
+        assert!(stderr(&o).contains("selekt"), "{form}: {}", stderr(&o));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// No fix on a file with syntax errors (said), fixes applied to
+/// convergence (more than the old cap of 64), and `--fix` says when only
+/// unsafe fixes remain.
+#[test]
+fn check_fix_skips_broken_files_converges_and_names_unsafe_leftovers() {
+    let dir = temp_project("converge");
+    let broken = "ok = 1 is 1\ndef f(:\n";
+    std::fs::write(dir.join("broken.py"), broken).unwrap();
+    let o = run_in(&dir, &["check", "broken.py", "--fix"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("broken.py")).unwrap(),
+        broken
+    );
+    assert!(
+        stderr(&o).contains("not fixed: the file has syntax errors (line 2)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+
+    let many: String = (0..150).map(|i| format!("ok{i} = {i} is 1\n")).collect();
+    std::fs::write(dir.join("many.py"), &many).unwrap();
+    let o = run_in(&dir, &["check", "many.py", "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fixed = std::fs::read_to_string(dir.join("many.py")).unwrap();
+    assert_eq!(fixed.matches(" == 1").count(), 150, "{fixed}");
+    assert!(
+        stderr(&o).contains("Fixed 150, 0 remaining."),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = run_in(&dir, &["check", "pkg/bad.py", "--fix"]);
+    assert!(
+        stderr(&o).contains(
+            "1 of the remaining findings has only an unsafe fix (apply it with --unsafe-fixes)."
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A write that fails (here: a file-size limit, as on a full disk) leaves
+/// the original untouched and exits 2 with the error; no "Fixed".
+#[cfg(unix)]
+#[test]
+fn a_failed_fix_write_leaves_the_file_untouched() {
+    let dir = temp_project("full");
+    let text: String = (0..200)
+        .map(|i| format!("ok{i} = {i} is 1  # {}\n", "x".repeat(20)))
+        .collect();
+    assert!(text.len() > 4096);
+    std::fs::write(dir.join("big.py"), &text).unwrap();
+    let bin = env!("CARGO_BIN_EXE_pyexplain");
+    // 4 KiB file-size limit; SIGXFSZ ignored so the write fails with EFBIG.
+    let o = Command::new("bash")
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f 4; exec '{bin}' check --fix big.py"),
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.join("big.py")).unwrap(), text);
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot write fixes") && err.contains("unchanged"),
+        "{err}"
+    );
+    assert!(!err.contains("Fixed"), "{err}");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// "All checks passed." is never printed with exit 2; special files are
+/// skipped or refused, never read without bound.
+#[cfg(unix)]
+#[test]
+fn failures_are_never_all_clear_and_special_files_are_refused() {
+    let dir = temp_project("special");
+    let o = run_in(&dir, &["check", "nope.py"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains("All checks passed."), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("could not be checked"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = run_in(&dir, &["explain", "/dev/zero:1:1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a regular file"), "{}", stderr(&o));
+
+    let made = Command::new("mkfifo")
+        .arg(dir.join("fifo.py"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let o = run_in(&dir, &["check", "fifo.py", "pkg/clean.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fifo.py: skipped: not a regular file"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_reads_the_files_a_module_imports() {
+    // Run from elsewhere: the module's package is found from its path.
+    let file = common::repo().join("tests/fixtures/workspace/shop/services.py");
+    let loc = format!("{}:16:13", file.display());
+    let o = run(&["explain", &loc]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("(line 10 in `shop.models`)"), "{out}");
+    assert!(out.contains("calls `Field.__get__`"), "{out}");
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pyexplain::analysis::rules::{self, Fixes, Selection, RULES};
-use pyexplain::analysis::Parsed;
+use pyexplain::analysis::{ModuleContext, Parsed};
 
 /// Every Python 3.8–3.13 on the machine (PATH, then pyenv's versions), and
 /// `python3` (or `PYEXPLAIN_TEST_PYTHON`), each once.
@@ -114,7 +114,12 @@ fn safe_fixes_keep_every_programs_output_on_every_python() {
     let mut covered: Vec<&str> = Vec::new();
     let mut failures = Vec::new();
     for (name, source) in programs("safe") {
-        let fixed = rules::fix_all(&source, &Selection::default(), false);
+        let fixed = rules::fix_all(
+            &source,
+            &ModuleContext::default(),
+            &Selection::default(),
+            false,
+        );
         assert!(fixed.applied > 0, "safe/{name}: no safe fix applies");
         assert_eq!(fixed.stopped, None, "safe/{name}");
         covered.extend(fixed_rules(&source, &fixed.text));
@@ -160,9 +165,19 @@ fn unsafe_fixes_change_what_the_programs_show() {
             rules::rule(rule).is_some(),
             "unsafe/{name}: the first line must name the rule"
         );
-        let safe = rules::fix_all(&source, &Selection::default(), false);
+        let safe = rules::fix_all(
+            &source,
+            &ModuleContext::default(),
+            &Selection::default(),
+            false,
+        );
         assert_eq!(safe.text, source, "unsafe/{name}: a safe fix applies");
-        let fixed = rules::fix_all(&source, &Selection::default(), true);
+        let fixed = rules::fix_all(
+            &source,
+            &ModuleContext::default(),
+            &Selection::default(),
+            true,
+        );
         assert_eq!(
             fixed_rules(&source, &fixed.text),
             [rule],

@@ -126,9 +126,10 @@ fn enabled_hints_with_utf16_columns_and_the_range() {
     );
     assert_eq!(none, json!([]));
     // Chinese labels follow the language.
+    // Settings are replaced wholesale: the change carries every key.
     c.notify(
         "workspace/didChangeConfiguration",
-        json!({"settings": {"pyexplain": {"language": "zh"}}}),
+        json!({"settings": {"pyexplain": {"language": "zh", "inlayHints": {"enable": true}}}}),
     );
     let labels: Vec<Value> = everything(&mut c)
         .as_array()

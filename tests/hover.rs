@@ -7,6 +7,7 @@ mod common;
 use common::fixture::markers;
 use pyexplain::analysis::{explain_at, Encoding, LineCol, Parsed};
 use pyexplain::knowledge::{knowledge, Lang};
+use pyexplain::project::Project;
 use pyexplain::render::{self, Verbosity};
 
 fn render_marker(parsed: &Parsed, line: u32, col: u32, lang: Lang) -> (Option<String>, String) {
@@ -51,22 +52,22 @@ fn render_marker(parsed: &Parsed, line: u32, col: u32, lang: Lang) -> (Option<St
     (Some(note.section.to_string()), text)
 }
 
-#[test]
-fn hover_fixtures() {
-    let dir = common::repo().join("tests/fixtures/hover");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty());
+/// Checks the markers of `files` (each parsed with `context_of`), with
+/// snapshots in `snapshots/` named by `name_of`.
+fn check_fixture_files(
+    files: &[std::path::PathBuf],
+    snapshots: &std::path::Path,
+    name_of: &dyn Fn(&std::path::Path) -> String,
+    parse: &dyn Fn(&std::path::Path, String) -> Parsed,
+) -> Vec<String> {
     let mut failures = Vec::new();
-    for file in &files {
+    for file in files {
         let source = std::fs::read_to_string(file).unwrap();
-        let parsed = Parsed::new(source.clone());
+        let parsed = parse(file, source.clone());
         let marks = markers(&source);
-        assert!(!marks.is_empty(), "{} has no markers", file.display());
+        if marks.is_empty() {
+            continue;
+        }
         for m in &marks {
             assert!(
                 m.raw == "none" || m.expect.is_some(),
@@ -76,7 +77,7 @@ fn hover_fixtures() {
                 m.raw
             );
         }
-        let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+        let stem = name_of(file);
         for lang in Lang::ALL {
             let mut snapshot = String::new();
             for m in &marks {
@@ -93,11 +94,72 @@ fn hover_fixtures() {
                 }
                 snapshot.push_str(&format!("## {}:{}\n{}\n\n", m.line + 1, m.col + 1, text));
             }
-            let snap =
-                common::repo().join(format!("tests/snapshots/hover/{stem}.{}.md", lang.code()));
+            let snap = snapshots.join(format!("{stem}.{}.md", lang.code()));
             common::check_snapshot(&snap, &snapshot);
         }
     }
+    failures
+}
+
+#[test]
+fn hover_fixtures() {
+    let dir = common::repo().join("tests/fixtures/hover");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for file in &files {
+        let source = std::fs::read_to_string(file).unwrap();
+        assert!(
+            !markers(&source).is_empty(),
+            "{} has no markers",
+            file.display()
+        );
+    }
+    let failures = check_fixture_files(
+        &files,
+        &common::repo().join("tests/snapshots/hover"),
+        &|f| f.file_stem().unwrap().to_string_lossy().to_string(),
+        &|_, text| Parsed::new(text),
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A project split across files (`tests/fixtures/workspace/`): hovers know
+/// what the other modules define, through relative and absolute imports.
+#[test]
+fn workspace_fixtures() {
+    let root = common::repo().join("tests/fixtures/workspace");
+    let mut files = Vec::new();
+    let mut todo = vec![root.clone()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|e| e == "py") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let project = Project::new();
+    project.add_folder(&root);
+    let failures = check_fixture_files(
+        &files,
+        &common::repo().join("tests/snapshots/workspace"),
+        &|f| {
+            f.strip_prefix(&root)
+                .unwrap()
+                .with_extension("")
+                .to_string_lossy()
+                .replace(['/', '\\'], ".")
+        },
+        &|f, text| Parsed::new(text).with_context(project.context_for(f)),
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

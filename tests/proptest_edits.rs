@@ -1,7 +1,13 @@
-//! Property tests (proptest, with shrinking) for the core's edit path:
-//! after any sequence of incremental edits, the text equals the one built by
-//! applying the same edits to a plain string, and findings and hovers equal
-//! those of a fresh parse. `PROPTEST_CASES=10000` for a longer local run.
+//! Property tests (proptest, with shrinking) for the edit path, the one
+//! edit fuzzer: in the core, after any sequence of incremental edits, the
+//! text equals the one built by applying the same edits to a plain string,
+//! and findings and hovers equal those of a fresh parse; over LSP, a client
+//! that counts lines as the protocol does (`\n`, `\r\n` and a lone `\r`
+//! all end a line) and the server stay in step through edits that insert
+//! and delete every mix of line endings. `PROPTEST_CASES=10000` for a
+//! longer local run.
+
+mod common;
 
 use proptest::prelude::*;
 use pyexplain::analysis::rules::{self, Selection};
@@ -29,6 +35,39 @@ fn edit() -> impl Strategy<Value = (u32, u32, u32, u32, String)> {
     (0u32..25, 0u32..40, 0u32..4, 0u32..40, piece())
 }
 
+type NodeSpan = (String, usize, usize, (usize, usize), (usize, usize));
+
+/// Every node of the tree with its byte range and start/end points.
+fn nodes(parsed: &Parsed) -> Vec<NodeSpan> {
+    let mut out = Vec::new();
+    let Some(tree) = parsed.tree.as_ref() else {
+        return out;
+    };
+    let mut cursor = tree.walk();
+    loop {
+        let n = cursor.node();
+        let (s, e) = (n.start_position(), n.end_position());
+        out.push((
+            n.kind().to_string(),
+            n.start_byte(),
+            n.end_byte(),
+            (s.row, s.column),
+            (e.row, e.column),
+        ));
+        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                return out;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -49,10 +88,101 @@ proptest! {
             parsed.tree.as_ref().map(|t| t.root_node().to_sexp()),
             fresh.tree.as_ref().map(|t| t.root_node().to_sexp())
         );
+        // Every node's bytes and points too: the edit's points count rows
+        // as tree-sitter's lexer does, so a lone CR cannot shift them.
+        prop_assert_eq!(nodes(&parsed), nodes(&fresh));
         let sel = Selection::default();
         prop_assert_eq!(rules::check(&parsed, &sel), rules::check(&fresh, &sel));
         for offset in (0..plain.len()).step_by(7) {
             prop_assert_eq!(explain_at(&parsed, offset), explain_at(&fresh, offset));
         }
+    }
+}
+
+/// The client's side, written from the protocol's definition and nothing
+/// of ours: the byte offset of (line, UTF-16 column), lines ending at
+/// `\r\n`, `\r` or `\n`, a column past the line's end clamped to it.
+fn client_offset(text: &str, line: u32, col: u32) -> usize {
+    let mut starts = vec![0];
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            starts.push(i + 2);
+            i += 2;
+            continue;
+        }
+        if b[i] == b'\r' || b[i] == b'\n' {
+            starts.push(i + 1);
+        }
+        i += 1;
+    }
+    let Some(&start) = starts.get(line as usize) else {
+        return text.len();
+    };
+    let mut end = starts.get(line as usize + 1).copied().unwrap_or(text.len());
+    while end > start && matches!(b[end - 1], b'\r' | b'\n') {
+        end -= 1;
+    }
+    let mut units = 0;
+    for (i, ch) in text[start..end].char_indices() {
+        if units + ch.len_utf16() as u32 > col {
+            return start + i;
+        }
+        units += ch.len_utf16() as u32;
+    }
+    end
+}
+
+fn line_ending_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("\r".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("x = 1\r".to_string()),
+        Just("def f():\r    yield 1\r\n".to_string()),
+        Just("a is 1\n".to_string()),
+        Just(String::new()),
+        "[a-z ]{0,4}",
+    ]
+}
+
+const MIXED: &str = "import time\r\nasync def main():\r    time.sleep(1)\n    x = 1 is 1\r\n\rdef g(a=[]):\n    yield from a\r";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Edits with CR, CRLF and LF mixes, sent to the real server with the
+    /// positions a protocol-conforming client computes: its diagnostics
+    /// equal those of a fresh open of the client's text.
+    #[test]
+    fn lsp_edits_with_mixed_line_endings_keep_server_and_client_in_step(
+        edits in proptest::collection::vec(
+            (0u32..12, 0u32..30, 0u32..3, 0u32..30, line_ending_piece()), 1..10),
+    ) {
+        use serde_json::json;
+        let mut c = common::lsp::Client::spawn(&[]);
+        c.initialize(json!({"processId": null, "rootUri": null, "capabilities": {}}));
+        let uri = "file:///tmp/pyexplain-fuzz/edited.py";
+        c.open(uri, MIXED);
+        let mut text = MIXED.to_string();
+        let mut edited = c.diagnostics(uri);
+        for (version, (line, col, dl, end_col, insert)) in (2..).zip(edits) {
+            let a = client_offset(&text, line, col);
+            let b = client_offset(&text, line + dl, end_col).max(a);
+            text.replace_range(a..b, &insert);
+            // The end is sent as the client computed it; a reversed range
+            // (end before start) is sent as an empty one at the start.
+            let (el, ec) = if b == a { (line, col) } else { (line + dl, end_col) };
+            c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                {"range": {"start": {"line": line, "character": col}, "end": {"line": el, "character": ec}}, "text": insert}]}));
+            edited = c.diagnostics(uri);
+            prop_assert_eq!(&edited["version"], &json!(version));
+        }
+        let fresh_uri = "file:///tmp/pyexplain-fuzz/fresh.py";
+        c.open(fresh_uri, &text);
+        let fresh = c.diagnostics(fresh_uri);
+        prop_assert_eq!(&edited["diagnostics"], &fresh["diagnostics"], "server text diverged from the client's: {:?}", text);
+        prop_assert_eq!(c.shutdown().code(), Some(0));
     }
 }

@@ -3,9 +3,7 @@
 //! - pathological inputs (10,000-deep nesting, huge lines, NUL, lone `\r`);
 //! - seeded mutation fuzzing of real files (truncate, delete, duplicate,
 //!   insert random Unicode) through parse, rules and hover;
-//! - incremental edits: the tree after `replace` + `reparse` gives the same
-//!   findings and hovers as a fresh parse of the same text, in the core and
-//!   over LSP (the server's diagnostics equal those of a fresh open);
+//! - (incremental edits are fuzzed with proptest in `proptest_edits.rs`);
 //! - the installed Python stdlib: every file through `check` and hover.
 //!
 //! Longer runs: `PYEXPLAIN_FUZZ_ITERATIONS=100000 cargo test --release --test robustness`.
@@ -16,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use pyexplain::analysis::rules::{self, Selection};
 use pyexplain::analysis::{explain_at, Encoding, LineCol, Parsed};
-use serde_json::json;
 
 /// xorshift64*: deterministic, dependency-free randomness.
 struct Rng(u64);
@@ -216,103 +213,6 @@ fn mutated_sources_never_panic() {
         let text = mutate(&mut rng, base);
         exercise(&text, &mut rng);
     }
-}
-
-/// Findings and hovers after incremental edits equal those of a fresh parse.
-#[test]
-fn incremental_edits_match_a_fresh_parse() {
-    let sources = sources();
-    let mut rng = Rng(42);
-    for i in 0..iterations() {
-        let mut parsed = Parsed::new(sources[i % sources.len()].clone());
-        for _ in 0..1 + rng.below(5) {
-            let a = rng.below(parsed.text.len() + 1);
-            let b = a + rng.below(40);
-            let insert = if rng.below(2) == 0 {
-                SNIPPETS[rng.below(SNIPPETS.len())]
-            } else {
-                ""
-            };
-            parsed.replace(a..b, insert);
-        }
-        parsed.reparse();
-        let fresh = Parsed::new(parsed.text.clone());
-        let sel = Selection::default();
-        assert_eq!(
-            rules::check(&parsed, &sel),
-            rules::check(&fresh, &sel),
-            "findings differ after edits:\n{}",
-            parsed.text
-        );
-        for _ in 0..10 {
-            let o = rng.below(parsed.text.len() + 1);
-            assert_eq!(
-                explain_at(&parsed, o),
-                explain_at(&fresh, o),
-                "hover at {o} differs after edits"
-            );
-        }
-    }
-}
-
-/// The server's text after random incremental edits (UTF-16 ranges) equals
-/// the client's: its diagnostics equal those of a fresh open of the same text.
-#[test]
-fn lsp_incremental_edits_keep_server_and_client_in_step() {
-    let mut c = common::lsp::Client::spawn(&[]);
-    c.initialize(json!({"processId": null, "rootUri": null, "capabilities": {}}));
-    let uri = "file:///tmp/pyexplain-fuzz/edited.py";
-    let sources = sources();
-    let mut text = sources[0].clone();
-    c.open(uri, &text);
-    let mut edited = c.diagnostics(uri);
-    let mut rng = Rng(99);
-    let rounds = (iterations() / 3).max(50);
-    for version in 2..(rounds as i32 + 2) {
-        // Pick a random range in UTF-16 positions on the client's text.
-        let lines: Vec<&str> = text.split('\n').collect();
-        let pos = |rng: &mut Rng| {
-            let line = rng.below(lines.len() + 1);
-            let width = lines.get(line).map_or(0, |l| l.encode_utf16().count());
-            (line, rng.below(width + 3))
-        };
-        let (mut s, mut e) = (pos(&mut rng), pos(&mut rng));
-        if e < s {
-            std::mem::swap(&mut s, &mut e);
-        }
-        let insert = SNIPPETS[rng.below(SNIPPETS.len())].replace('\r', "");
-        // Apply to the client's copy with the same clamping rules as LSP.
-        let to_offset = |(line, col): (usize, usize)| -> usize {
-            if line >= lines.len() {
-                return text.len();
-            }
-            let start: usize = lines[..line].iter().map(|l| l.len() + 1).sum();
-            let mut units = 0;
-            for (i, ch) in lines[line].char_indices() {
-                if units + ch.len_utf16() > col {
-                    return start + i;
-                }
-                units += ch.len_utf16();
-            }
-            start + lines[line].len()
-        };
-        let (a, b) = (to_offset(s), to_offset(e));
-        let mut next = text.clone();
-        next.replace_range(a..b.max(a), &insert);
-        c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [
-            {"range": {"start": {"line": s.0, "character": s.1}, "end": {"line": e.0, "character": e.1}}, "text": insert}]}));
-        text = next;
-        edited = c.diagnostics(uri);
-        assert_eq!(edited["version"], version);
-    }
-    let fresh_uri = "file:///tmp/pyexplain-fuzz/fresh.py";
-    c.open(fresh_uri, &text);
-    let fresh = c.diagnostics(fresh_uri);
-    assert_eq!(
-        edited["diagnostics"], fresh["diagnostics"],
-        "server text diverged from the client's:\n{text}"
-    );
-    assert_eq!(c.shutdown().code(), Some(0));
 }
 
 /// Every `.py` file of the installed stdlib (deliberately broken and

@@ -120,12 +120,113 @@ fn writes_only_its_cache_and_learned_file_and_opens_no_socket() {
     let data = root.join("data");
     assert_eq!(
         tree(&data),
-        BTreeSet::from([data.join("pyexplain"), data.join("pyexplain/learned.json")]),
-        "the data directory holds only learned.json"
+        BTreeSet::from([
+            data.join("pyexplain"),
+            data.join("pyexplain/learned.json"),
+            data.join("pyexplain/learned.json.lock")
+        ]),
+        "the data directory holds only learned.json and its lock"
     );
+    // Both directories are private.
+    use std::os::unix::fs::PermissionsExt;
+    for dir in [data.join("pyexplain"), cache.join("pyexplain")] {
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{dir:?}");
+    }
     assert!(
         tree(&cache).iter().any(|p| p.ends_with("en/ch12.md")),
         "the note was not materialized in the cache"
     );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Opens the chapter of the construct at (1, 13) of the demo file; returns
+/// the command's response.
+fn open_chapter(c: &mut Client, uri: &str) -> serde_json::Value {
+    let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri},
+        "range": {"start": {"line": 1, "character": 13}, "end": {"line": 1, "character": 13}}, "context": {"diagnostics": []}}));
+    let command = actions[0]["command"].clone();
+    assert_eq!(command["command"], "pyexplain.openNote");
+    let id = c.request_async(
+        "workspace/executeCommand",
+        json!({"command": command["command"], "arguments": command["arguments"]}),
+    );
+    c.response(id)
+}
+
+/// A relative `XDG_CACHE_HOME` / `XDG_DATA_HOME` is ignored (the XDG spec
+/// says so): nothing is written into the project (the working directory),
+/// the files go to `$HOME/.cache`.
+#[test]
+fn relative_xdg_directories_are_ignored() {
+    let root = std::env::temp_dir().join(format!("pyexplain-sandbox-rel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (project, home) = (root.join("project"), root.join("home"));
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        project.join("demo.py"),
+        "def add(item, bucket=[]):\n    return (yield from bucket)\n",
+    )
+    .unwrap();
+    let before = tree(&project);
+    let mut c = Client::spawn_in(
+        &[
+            ("HOME", &home.to_string_lossy()),
+            ("XDG_CACHE_HOME", "relative-cache"),
+            ("XDG_DATA_HOME", "relative-data"),
+        ],
+        Some(&project),
+    );
+    c.initialize(json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    let uri = format!("file://{}", project.join("demo.py").display());
+    c.open(
+        &uri,
+        "def add(item, bucket=[]):\n    return (yield from bucket)\n",
+    );
+    let opened = open_chapter(&mut c, &uri);
+    let path = opened["result"]["path"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        path.starts_with(&*home.join(".cache/pyexplain").to_string_lossy()),
+        "{opened}"
+    );
+    assert_eq!(c.shutdown().code(), Some(0));
+    assert_eq!(tree(&project), before, "the server wrote into the project");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// `pyexplain` under the cache directory is a link someone planted (to a
+/// directory they control): the server refuses it and writes nothing
+/// through it.
+#[test]
+fn a_planted_link_for_the_cache_directory_is_refused() {
+    let root = std::env::temp_dir().join(format!("pyexplain-sandbox-link-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (cache, trap) = (root.join("cache"), root.join("trap"));
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::create_dir_all(&trap).unwrap();
+    std::os::unix::fs::symlink(&trap, cache.join("pyexplain")).unwrap();
+    let mut c = Client::spawn(&[
+        ("XDG_CACHE_HOME", &cache.to_string_lossy()),
+        ("HOME", &root.to_string_lossy()),
+    ]);
+    c.initialize(json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    let uri = "file:///tmp/pyexplain-sandbox-link/demo.py";
+    c.open(
+        uri,
+        "def add(item, bucket=[]):\n    return (yield from bucket)\n",
+    );
+    let opened = open_chapter(&mut c, uri);
+    let error = opened["error"]["message"].as_str().unwrap_or_default();
+    assert!(error.contains("not a directory"), "{opened}");
+    assert!(
+        tree(&trap).is_empty(),
+        "written through the link: {:?}",
+        tree(&trap)
+    );
+    assert_eq!(c.shutdown().code(), Some(0));
     let _ = std::fs::remove_dir_all(&root);
 }

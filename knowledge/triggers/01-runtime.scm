@@ -1,9 +1,9 @@
 ; What this code does at runtime, with the module's own classes: which step
 ; of the attribute lookup wins, which dunder an operator or a builtin calls.
 ; Every pattern names an analysis (src/analysis/runtime.rs) and the outcomes
-; it applies to; a receiver that is not an instance of a class defined in
-; this module gives no outcome, so these patterns stay silent and the
-; chapter files' general patterns answer instead. Sentences: context-runtime.txt.
+; it applies to; a receiver that is not an instance of one of the user's
+; classes (this file's or the project's) gives no outcome, so these patterns
+; stay silent and the chapter files' general patterns answer instead. Sentences: context-runtime.txt.
 
 ; ---------------------------------------------------------------- obj.attr: §8.3 lookup order
 ((attribute object: (_) @receiver attribute: (identifier) @anchor) @construct
@@ -23,7 +23,7 @@
 
 ((attribute object: (_) @receiver attribute: (identifier) @anchor) @construct
   (#set! note "class-vs-instance-variables") (#set! context "rt-lookup")
-  (#set! analysis "attribute-lookup:class-attr,set-shadows-class-attr,method-shadowed"))
+  (#set! analysis "attribute-lookup:class-attr,set-shadows-class-attr,method-shadowed,tuple-field"))
 
 ; ---------------------------------------------------------------- Cls(...): §8.4 / §8.5
 ((call function: (identifier) @anchor) @construct
@@ -32,7 +32,7 @@
 
 ((call function: (identifier) @anchor) @construct
   (#set! note "new-vs-init") (#set! context "rt-construct")
-  (#set! analysis "construct:new,init,unknown"))
+  (#set! analysis "construct:new,new-raises,init,init-generated,unknown"))
 
 ; ---------------------------------------------------------------- operators: §3.3
 ((binary_operator left: (_) @receiver operator: _ @anchor) @construct

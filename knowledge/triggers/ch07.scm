@@ -13,8 +13,16 @@
 ((comparison_operator
    . (_) @arg.left .
    operators: ["is" "is not"] @anchor @arg.op
-   . [(integer) (float) (string) (concatenated_string) (tuple) (list) (dictionary) (set)] @arg.right .) @construct
+   . [(integer) (float) (string) (concatenated_string) (tuple)] @arg.right .) @construct
   (#set! note "eq-vs-is") (#set! context "ch7-is-literal"))
+
+; A list, dict or set display builds a new object each time: `is` is always
+; false there (and Python gives no warning).
+((comparison_operator
+   . (_) @arg.left .
+   operators: ["is" "is not"] @anchor @arg.op
+   . [(list) (dictionary) (set)] @arg.right .) @construct
+  (#set! note "eq-vs-is") (#set! context "ch7-is-display"))
 
 ((comparison_operator
    . (_) @arg.left .

@@ -23,9 +23,11 @@ use std::ops::Range;
 use tree_sitter::{Node, StreamingIterator, Tree};
 
 use super::explain::{
-    name_candidate_for, query_candidate, query_cursor, triggers, Candidate, MatchParts,
-    RuntimeCache, Up,
+    name_candidate_for, query_candidate, query_cursor, Candidate, MatchParts, RuntimeCache,
 };
+use super::semantic::infer::Infer;
+use super::tree::Up;
+use super::triggers::triggers;
 use super::Parsed;
 
 /// One construct that has a note: counted once per (note, construct), not
@@ -61,7 +63,9 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
     let (up, identifiers) = walk(tree);
 
     let mut items: Vec<Item> = Vec::new();
-    let runtime = RuntimeCache::new(parsed);
+    let world = parsed.world();
+    let infer = Infer::new(&world);
+    let runtime = RuntimeCache::new(parsed, &infer);
     let mut cursor = query_cursor();
     let mut matches = cursor.matches(&triggers.query, tree.root_node(), src);
     let mut matched = 0;
@@ -141,7 +145,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
     for node in identifiers {
         let start = node.start_byte();
         if start < node.end_byte().min(src.len()) && !won_at(start) {
-            if let Some(c) = name_candidate_for(parsed, triggers, &up, node) {
+            if let Some(c) = name_candidate_for(parsed, triggers, &infer, &up, node) {
                 record(&mut seen, &mut out, &c, start);
             }
         }

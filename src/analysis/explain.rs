@@ -1,47 +1,24 @@
 //! Cursor -> the construct under it -> the note that explains it, with the
 //! names from the user's code that the hover's first sentences mention.
 //!
-//! What triggers a note is data, in `knowledge/triggers/`:
-//!
-//! - `*.scm` files hold tree-sitter query patterns. A pattern sets `note` (a
-//!   note id) and optionally `context` (a sentence template key of
-//!   `knowledge/*/context*.txt`; it may itself contain `{arg}` placeholders,
-//!   e.g. `dunder-{dunder}`) with `#set!`. Its captures: `@anchor` (the cursor
-//!   must be on one of these nodes), `@construct` (the construct; its range is
-//!   the hover's range, or its header for compound statements), optional
-//!   `@range` (overrides the range), `@arg.NAME` (fills `{NAME}`).
-//!   `#set! resolves "mod.name,..."` requires the `@anchor` reference to
-//!   resolve through the module's imports to one of the names;
-//!   `#set! requires "pred,..."` requires code-level predicates (see
-//!   [`Predicate`]). `#set! analysis "NAME[:outcome,...]"` runs a runtime
-//!   analysis (`super::runtime`) on the match, with `@receiver` the
-//!   expression whose class matters and `#set! dunders` what a `dispatch`
-//!   looks for; its outcome becomes the first facet, and a pattern listing
-//!   outcomes applies only for those.
-//! - `*.tsv` files map qualified names to notes:
-//!   `qualified.name<TAB>note-id<TAB>context-key`. A row `Q` makes every
-//!   reference that resolves to `Q` a trigger; a row `Q#method` makes
-//!   `x.method` a trigger where `x` holds what calling `Q` returns
-//!   (`threading.Thread#start`, `builtins.dict#setdefault`,
-//!   `<generator>#send`, `asyncio.get_running_loop#call_soon`).
-//!
-//! Code only adds what a query cannot reach: the enclosing function and class
-//! (`{func}`, `{class}`), facets (`generator`: the template key
-//! `KEY:generator` is tried before `KEY`), the mangled form of a private name
-//! (`{mangled}`), name resolution through imports and receiver kinds.
+//! The triggers (what syntax shows which note) are data, compiled by
+//! [`super::triggers`]; this module picks the most specific trigger under
+//! the cursor (query patterns with their predicates and runtime analyses,
+//! then qualified names and `Q#method` rows resolved through the semantic
+//! model) and collects the names its sentence needs, for the winner only.
 
-use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
 
-use tree_sitter::{Node, Query, QueryCursor, QueryMatch, StreamingIterator};
+use tree_sitter::{Node, QueryCursor, QueryMatch, StreamingIterator};
 
-use super::module::{dotted_parts, FnKind};
 use super::runtime::{self, Analysis, Outcome};
+use super::semantic::infer::Infer;
+use super::semantic::value::Value;
+use super::semantic::{ir::Expr, MODULE_SCOPE};
+use super::tree::{first_yield_from, fn_kind, header_range, is_private_name, snippet, FnKind, Up};
+use super::triggers::{triggers, Pattern, Predicate, Triggers};
 use super::Parsed;
-use crate::knowledge::embedded_files;
 
 /// What the cursor is on, and which note explains it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,323 +46,6 @@ impl Explanation {
         keys.push(key.clone());
         keys
     }
-}
-
-/// Code-level conditions a pattern can require with `#set! requires`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Predicate {
-    /// `class-defines:a+b`: the `@construct` class body defines methods `a` and `b`.
-    ClassDefines(Vec<String>),
-    /// `@anchor` names a function defined at module level.
-    ModuleFunction,
-    /// `@anchor` names a function defined in the enclosing function.
-    LocalFunction,
-    /// The `@construct` function handles slices (mentions `slice`/`indices`).
-    HandlesSlice,
-    /// The negation of `HandlesSlice`.
-    NoSlice,
-    /// The `@construct` is inside a class body.
-    InClass,
-    /// The `@construct` is inside an `async def`.
-    InAsyncDef,
-    /// The `@anchor` names a module class whose bases collect descriptors
-    /// (`type` subclass whose `__new__` inspects the namespace).
-    MetaclassCollectsFields,
-    /// The `@construct` function returns a generator when called: it
-    /// contains `yield`, is not `async`, and no decorator wraps it.
-    GeneratorFunction,
-    /// `decorates-class` / `decorates-function`: the `@construct` is a
-    /// decorator of a class / function definition. (Patterns rooted at the
-    /// decorator stay linear in the number of stacked decorators; rooted at
-    /// the decorated definition, every hover inside it would see one match
-    /// per decorator.)
-    Decorates(&'static str),
-    /// `in-function:generator` (`plain`, `coroutine`, `async-generator`):
-    /// the nearest function enclosing the `@construct` is of this kind
-    /// (a `return` statement's meaning depends on it).
-    InFunction(FnKind),
-}
-
-impl Predicate {
-    pub const ALL: [(&'static str, Predicate); 10] = [
-        ("module-function", Predicate::ModuleFunction),
-        ("local-function", Predicate::LocalFunction),
-        ("handles-slice", Predicate::HandlesSlice),
-        ("no-slice", Predicate::NoSlice),
-        ("in-class", Predicate::InClass),
-        ("in-async-def", Predicate::InAsyncDef),
-        (
-            "metaclass-collects-fields",
-            Predicate::MetaclassCollectsFields,
-        ),
-        ("generator-function", Predicate::GeneratorFunction),
-        ("decorates-class", Predicate::Decorates("class_definition")),
-        (
-            "decorates-function",
-            Predicate::Decorates("function_definition"),
-        ),
-    ];
-
-    fn parse(name: &str) -> Option<Predicate> {
-        if let Some(kind) = name.strip_prefix("in-function:") {
-            let kind = match kind.trim() {
-                "plain" => FnKind::Plain,
-                "generator" => FnKind::Generator,
-                "coroutine" => FnKind::Coroutine,
-                "async-generator" => FnKind::AsyncGenerator,
-                _ => return None,
-            };
-            return Some(Predicate::InFunction(kind));
-        }
-        if let Some(methods) = name.strip_prefix("class-defines:") {
-            return Some(Predicate::ClassDefines(
-                methods.split('+').map(|m| m.trim().to_string()).collect(),
-            ));
-        }
-        Predicate::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, p)| p.clone())
-    }
-}
-
-/// One query pattern's settings.
-#[derive(Debug)]
-struct Pattern {
-    note: String,
-    context: Option<String>,
-    resolves: Vec<String>,
-    requires: Vec<Predicate>,
-    /// `#set! analysis "NAME[:outcome,...]"`: the runtime analysis and the
-    /// outcomes the pattern applies to (empty: any, or none).
-    analysis: Option<(Analysis, Vec<String>)>,
-    /// `#set! dunders "..."`: what a `dispatch` analysis tries.
-    dunders: Vec<String>,
-}
-
-/// The compiled triggers.
-#[derive(Debug)]
-pub struct Triggers {
-    pub(super) query: Query,
-    patterns: Vec<Pattern>,
-    anchor: Option<u32>,
-    construct: Option<u32>,
-    range: Option<u32>,
-    receiver: Option<u32>,
-    args: Vec<(u32, String)>,
-    names: HashMap<String, (String, Option<String>)>,
-    /// The method names of the `Q#method` rows: a receiver's kind is worth
-    /// working out only for these.
-    methods: HashSet<String>,
-}
-
-impl Triggers {
-    /// Compiles the query files (name, text) and reads the table files.
-    pub fn compile(scm: &[(&str, &str)], tables: &[(&str, &str)]) -> Result<Triggers, String> {
-        let mut source = String::new();
-        let mut starts = Vec::new(); // (first row, file name)
-        for (name, text) in scm {
-            starts.push((source.lines().count(), *name));
-            source.push_str(text);
-            if !source.ends_with('\n') {
-                source.push('\n');
-            }
-        }
-        let query = Query::new(&super::syntax::language(), &source).map_err(|e| {
-            let (first, file) = starts
-                .iter()
-                .rev()
-                .find(|(row, _)| *row <= e.row)
-                .copied()
-                .unwrap_or((0, "triggers"));
-            format!(
-                "{file}:{}:{}: {:?} {}",
-                e.row - first + 1,
-                e.column + 1,
-                e.kind,
-                e.message
-            )
-        })?;
-        let mut patterns = Vec::with_capacity(query.pattern_count());
-        for i in 0..query.pattern_count() {
-            let mut note = None;
-            let mut context = None;
-            let mut resolves = Vec::new();
-            let mut requires = Vec::new();
-            let mut analysis = None;
-            let mut dunders = Vec::new();
-            let list = |v: &str| -> Vec<String> {
-                v.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            };
-            for prop in query.property_settings(i) {
-                let value = prop.value.as_deref().unwrap_or("");
-                match &*prop.key {
-                    "note" => note = Some(value.to_string()),
-                    "context" => context = Some(value.to_string()),
-                    "resolves" => resolves = list(value),
-                    "requires" => {
-                        for name in list(value) {
-                            requires.push(Predicate::parse(&name).ok_or_else(|| {
-                                format!("trigger pattern {i}: unknown predicate {name}")
-                            })?);
-                        }
-                    }
-                    "analysis" => {
-                        let (name, outcomes) = value.split_once(':').unwrap_or((value, ""));
-                        let a = Analysis::parse(name.trim()).ok_or_else(|| {
-                            format!("trigger pattern {i}: unknown analysis {name}")
-                        })?;
-                        let outcomes = list(outcomes);
-                        if let Some(bad) = outcomes
-                            .iter()
-                            .find(|o| !a.outcomes().contains(&o.as_str()))
-                        {
-                            return Err(format!(
-                                "trigger pattern {i}: {name} has no outcome {bad}"
-                            ));
-                        }
-                        analysis = Some((a, outcomes));
-                    }
-                    "dunders" => dunders = value.split_whitespace().map(String::from).collect(),
-                    other => return Err(format!("trigger pattern {i}: unknown setting {other}")),
-                }
-            }
-            let note = note.ok_or_else(|| format!("trigger pattern {i}: no `note` set"))?;
-            patterns.push(Pattern {
-                note,
-                context,
-                resolves,
-                requires,
-                analysis,
-                dunders,
-            });
-        }
-        let index = |name: &str| query.capture_index_for_name(name);
-        let anchor = index("anchor");
-        let construct = index("construct");
-        let range = index("range");
-        let receiver = index("receiver");
-        let args = query
-            .capture_names()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| Some((i as u32, n.strip_prefix("arg.")?.to_string())))
-            .collect();
-        let mut table = HashMap::new();
-        for (file, text) in tables {
-            for (n, line) in text.lines().enumerate() {
-                let line = line.trim_end();
-                if line.trim().is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
-                let (name, row) = match cols.as_slice() {
-                    [name, note] => (name, (note.to_string(), None)),
-                    [name, note, ctx] => (
-                        name,
-                        (
-                            note.to_string(),
-                            Some(ctx.to_string()).filter(|c| !c.is_empty()),
-                        ),
-                    ),
-                    _ => {
-                        return Err(format!(
-                            "{file}:{}: expected 2 or 3 tab-separated columns",
-                            n + 1
-                        ))
-                    }
-                };
-                if table.insert(name.to_string(), row).is_some() {
-                    return Err(format!("{file}:{}: {name} listed twice", n + 1));
-                }
-            }
-        }
-        let methods = table
-            .keys()
-            .filter_map(|k| Some(k.split_once('#')?.1.to_string()))
-            .collect();
-        Ok(Triggers {
-            query,
-            patterns,
-            anchor,
-            construct,
-            range,
-            receiver,
-            args,
-            names: table,
-            methods,
-        })
-    }
-
-    /// The note ids that triggers can lead to (query patterns and table rows).
-    pub fn note_ids(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = self
-            .patterns
-            .iter()
-            .map(|p| p.note.as_str())
-            .chain(self.names.values().map(|(n, _)| n.as_str()))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
-    /// Template keys that triggers name (keys with placeholders as written).
-    pub fn context_keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self
-            .patterns
-            .iter()
-            .filter_map(|p| p.context.as_deref())
-            .chain(self.names.values().filter_map(|(_, c)| c.as_deref()))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    }
-
-    /// `KEY:outcome` for every outcome a pattern with an analysis lists:
-    /// each must have a sentence, since that outcome is why the note shows.
-    pub fn outcome_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .patterns
-            .iter()
-            .filter_map(|p| Some((p.context.as_deref()?, &p.analysis.as_ref()?.1)))
-            .flat_map(|(key, outcomes)| outcomes.iter().map(move |o| format!("{key}:{o}")))
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    }
-
-    /// The qualified names of the table.
-    pub fn table_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.names.keys().map(String::as_str).collect();
-        names.sort_unstable();
-        names
-    }
-}
-
-/// The triggers embedded in the binary, compiled once.
-pub fn triggers() -> Result<&'static Triggers, &'static str> {
-    static TRIGGERS: OnceLock<Result<Triggers, String>> = OnceLock::new();
-    TRIGGERS
-        .get_or_init(|| {
-            let files = |ext: &str| -> Vec<(&str, &str)> {
-                let mut v: Vec<(&str, &str)> = embedded_files()
-                    .iter()
-                    .filter(|(p, _)| p.starts_with("triggers/") && p.ends_with(ext))
-                    .copied()
-                    .collect();
-                v.sort_unstable();
-                v
-            };
-            Triggers::compile(&files(".scm"), &files(".tsv"))
-        })
-        .as_ref()
-        .map_err(String::as_str)
 }
 
 /// A trigger that applies under some cursor positions, as [`explain_at`]
@@ -434,7 +94,7 @@ impl Candidate<'_> {
         (self.size, self.order) < (other.size, other.order)
     }
 
-    fn explanation(self, parsed: &Parsed) -> Explanation {
+    fn explanation(self, parsed: &Parsed, infer: &Infer) -> Explanation {
         let note = self.note.to_string();
         match self.detail {
             Detail::Ready {
@@ -455,7 +115,7 @@ impl Candidate<'_> {
                 mut args,
             } => {
                 let src = parsed.text.as_bytes();
-                let (facets, generic) = generic_args(expr, node, src);
+                let (facets, generic) = generic_args(infer, expr, node, src);
                 args.extend(generic);
                 if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
                     if call.child_by_field_name("function") == Some(expr) {
@@ -491,13 +151,13 @@ impl Candidate<'_> {
                         args.push((name.to_string(), snippet(node, src)));
                     }
                 }
-                let (mut facets, generic) = generic_args(construct, anchor, src);
+                let (mut facets, generic) = generic_args(infer, construct, anchor, src);
                 if let Some(o) = outcome {
                     facets.insert(0, o.facet);
                     args.extend(o.args);
                 }
                 args.extend(generic);
-                args.extend(class_args(parsed, construct));
+                args.extend(class_args(infer, construct));
                 let context = pattern
                     .context
                     .as_deref()
@@ -527,46 +187,6 @@ pub(super) fn query_cursor() -> QueryCursor {
     let mut cursor = QueryCursor::new();
     cursor.set_match_limit(1024);
     cursor
-}
-
-/// How the analysis goes up the tree. `Node::parent` makes tree-sitter
-/// search down from the root, fine for one hover; a whole-file pass builds
-/// the parent of every node once, in one walk.
-pub(super) enum Up<'t> {
-    Tree,
-    Map(HashMap<usize, Node<'t>, BuildHasherDefault<IdHasher>>),
-}
-
-/// A hasher for node ids (addresses, distinct within a tree): one multiply
-/// instead of SipHash, for maps with an entry per node.
-#[derive(Default)]
-pub(super) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        // Addresses end in zero bits: fold the product's high half down.
-        let m = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = m ^ (m >> 32);
-    }
-}
-
-impl<'t> Up<'t> {
-    pub(super) fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
-        match self {
-            Up::Tree => node.parent(),
-            Up::Map(parents) => parents.get(&node.id()).copied(),
-        }
-    }
 }
 
 /// One query match's captures, by role.
@@ -618,16 +238,15 @@ pub(super) fn query_candidate<'t>(
     parsed: &'t Parsed,
     triggers: &'t Triggers,
     up: &Up<'t>,
-    runtime: &RuntimeCache<'t>,
+    runtime: &RuntimeCache<'_, 't>,
     parts: &MatchParts<'t>,
     anchor: Node<'t>,
 ) -> Option<Candidate<'t>> {
     let pattern = triggers.patterns.get(parts.pattern_index)?;
-    let src = parsed.text.as_bytes();
     let construct = parts.construct.unwrap_or(anchor);
+    let infer = runtime.infer;
     if !pattern.resolves.is_empty() {
-        let resolved = dotted_parts(reference_expr(up, anchor), src)
-            .and_then(|parts| parsed.module().resolve_at(&parts, anchor));
+        let resolved = infer.node_import_path(reference_expr(up, anchor));
         if !resolved.is_some_and(|q| pattern.resolves.contains(&q)) {
             return None;
         }
@@ -635,7 +254,7 @@ pub(super) fn query_candidate<'t>(
     if !pattern
         .requires
         .iter()
-        .all(|p| holds(p, parsed, up, anchor, construct))
+        .all(|p| holds(p, parsed, infer, up, anchor, construct))
     {
         return None;
     }
@@ -674,22 +293,22 @@ pub(super) fn query_candidate<'t>(
     })
 }
 
-/// The runtime analyses' shared state for one file: the module's classes,
-/// built on first use, and each analysis's outcome per (anchor, receiver):
-/// several patterns share a syntax, and so an analysis.
-pub(super) struct RuntimeCache<'t> {
+/// What a request asks the semantic model, and each runtime analysis's
+/// outcome per (anchor, receiver): several patterns share a syntax, and so
+/// an analysis.
+pub(super) struct RuntimeCache<'a, 't> {
     parsed: &'t Parsed,
-    classes: OnceCell<super::classes::Classes<'t>>,
+    pub(super) infer: &'a Infer<'a>,
     seen: std::cell::RefCell<RuntimeSeen>,
 }
 
 type RuntimeSeen = HashMap<(Analysis, usize, Option<usize>, String), Option<Outcome>>;
 
-impl<'t> RuntimeCache<'t> {
-    pub(super) fn new(parsed: &'t Parsed) -> RuntimeCache<'t> {
+impl<'a, 't> RuntimeCache<'a, 't> {
+    pub(super) fn new(parsed: &'t Parsed, infer: &'a Infer<'a>) -> RuntimeCache<'a, 't> {
         RuntimeCache {
             parsed,
-            classes: OnceCell::new(),
+            infer,
             seen: Default::default(),
         }
     }
@@ -713,7 +332,7 @@ impl<'t> RuntimeCache<'t> {
         }
         let input = runtime::Input {
             parsed: self.parsed,
-            classes: &self.classes,
+            infer: self.infer,
             anchor,
             construct,
             receiver,
@@ -734,7 +353,9 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
         return None;
     }
     let mut best: Option<Candidate> = None;
-    let runtime = RuntimeCache::new(parsed);
+    let world = parsed.world();
+    let infer = Infer::new(&world);
+    let runtime = RuntimeCache::new(parsed, &infer);
     let mut cursor = query_cursor();
     cursor.set_byte_range(offset..offset + 1);
     let mut matches = cursor.matches(&triggers.query, tree.root_node(), src);
@@ -757,20 +378,20 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
 
     // A query pattern anchored under the cursor knows more than a bare name.
     if best.is_none() {
-        best = name_candidate(parsed, triggers, offset);
+        best = name_candidate(parsed, triggers, &infer, offset);
     }
-    best.map(|c| c.explanation(parsed))
+    best.map(|c| c.explanation(parsed, &infer))
 }
 
 fn holds<'t>(
     p: &Predicate,
     parsed: &Parsed,
+    infer: &Infer,
     up: &Up<'t>,
     anchor: Node<'t>,
     construct: Node<'t>,
 ) -> bool {
     let src = parsed.text.as_bytes();
-    let anchor_text = anchor.utf8_text(src).unwrap_or("");
     match p {
         Predicate::ClassDefines(methods) => {
             let Some(body) = construct
@@ -793,19 +414,29 @@ fn holds<'t>(
             methods.iter().all(|m| defined.contains(&m.as_str()))
         }
         Predicate::ModuleFunction => {
-            anchor.kind() == "identifier" && parsed.module().function_kind(anchor_text).is_some()
+            anchor.kind() == "identifier" && defined_function(infer, anchor) == Some(MODULE_SCOPE)
         }
-        Predicate::LocalFunction => enclosing(up, anchor, &["function_definition"])
-            .is_some_and(|f| parsed.module().defines_nested_function(f, anchor_text)),
+        Predicate::LocalFunction => {
+            let Some(f) = enclosing(up, anchor, &["function_definition"]) else {
+                return false;
+            };
+            let Some(outer) = infer
+                .node_function(f)
+                .and_then(|f| infer.this().function(f.id).map(|func| func.scope))
+            else {
+                return false;
+            };
+            anchor.kind() == "identifier" && defined_function(infer, anchor) == Some(outer)
+        }
         Predicate::HandlesSlice => mentions_slice(construct, src),
         Predicate::NoSlice => !mentions_slice(construct, src),
         Predicate::InClass => enclosing(up, construct, &["class_definition"]).is_some(),
         Predicate::InAsyncDef => enclosing(up, construct, &["function_definition"])
             .is_some_and(|f| f.child(0).is_some_and(|c| c.kind() == "async")),
-        Predicate::MetaclassCollectsFields => metaclass_collects_fields(parsed, anchor_text),
+        Predicate::MetaclassCollectsFields => metaclass_collects_fields(infer, anchor),
         Predicate::GeneratorFunction => {
             construct.kind() == "function_definition"
-                && super::module::fn_kind(construct) == FnKind::Generator
+                && fn_kind(construct) == FnKind::Generator
                 && up
                     .parent(construct)
                     .is_none_or(|p| p.kind() != "decorated_definition")
@@ -818,8 +449,9 @@ fn holds<'t>(
                     .and_then(|d| d.child_by_field_name("definition"))
                     .is_some_and(|def| def.kind() == *kind)
         }
-        Predicate::InFunction(kind) => enclosing(up, construct, &["function_definition"])
-            .is_some_and(|f| super::module::fn_kind(f) == *kind),
+        Predicate::InFunction(kind) => {
+            enclosing(up, construct, &["function_definition"]).is_some_and(|f| fn_kind(f) == *kind)
+        }
     }
 }
 
@@ -850,34 +482,63 @@ fn mentions_slice(func: Node, src: &[u8]) -> bool {
     false
 }
 
-/// A module class `name` deriving from `type` whose body defines `__new__`
-/// or `__init__` reading the class namespace's values: the ORM pattern.
-fn metaclass_collects_fields(parsed: &Parsed, name: &str) -> bool {
-    let Some(tree) = parsed.tree.as_ref() else {
+/// The scope a function named by `anchor` is defined in, when the name holds
+/// exactly that one function (a plain `def`, not rebound, not decorated).
+fn defined_function(infer: &Infer, anchor: Node) -> Option<super::semantic::ScopeId> {
+    let Value::Function(f) = infer.node_value(anchor) else {
+        return None;
+    };
+    if *f.module != *infer.this().name {
+        return None;
+    }
+    let func = infer.this().function(f.id)?;
+    (!func.is_lambda).then_some(func.outer)
+}
+
+/// A class of the user's deriving from `type` whose `__new__` or `__init__`
+/// reads the class namespace (`attrs.items()`, `isinstance(...)`): the ORM
+/// pattern of a metaclass collecting field descriptors.
+fn metaclass_collects_fields(infer: &Infer, anchor: Node) -> bool {
+    let Value::Class(c) = infer.node_value(anchor) else {
         return false;
     };
-    let src = parsed.text.as_bytes();
-    let root = tree.root_node();
-    let mut c = root.walk();
-    let found = root.named_children(&mut c).find(|n| {
-        n.kind() == "class_definition"
-            && n.child_by_field_name("name")
-                .and_then(|x| x.utf8_text(src).ok())
-                == Some(name)
-    });
-    let Some(class) = found else { return false };
-    let text = class.utf8_text(src).unwrap_or("");
-    let derives_type = class
-        .child_by_field_name("superclasses")
-        .and_then(|s| s.utf8_text(src).ok())
-        .is_some_and(|s| {
-            s.trim_matches(|c| c == '(' || c == ')')
-                .split(',')
-                .any(|b| b.trim() == "type")
-        });
-    derives_type
-        && (text.contains("def __new__") || text.contains("def __init__"))
-        && (text.contains(".items()") || text.contains("isinstance("))
+    let Some(type_class) = infer.builtin_class("type") else {
+        return false;
+    };
+    if !infer.is_user_class(&c) || !infer.lookup_order(&c)[1..].contains(&type_class) {
+        return false;
+    }
+    let Some(m) = infer.module(&c.module) else {
+        return false;
+    };
+    let Some(class) = m.class(c.id) else {
+        return false;
+    };
+    ["__new__", "__init__"].iter().any(|name| {
+        m.bindings_in(class.scope, name).iter().any(|b| {
+            let Some(super::semantic::BindingKind::Def(f)) = m.binding(*b).map(|b| &b.kind) else {
+                return false;
+            };
+            let Some(func) = m.function(*f) else {
+                return false;
+            };
+            // A call of `….items()` or `isinstance(…)` inside the method.
+            m.exprs.iter().enumerate().any(|(i, e)| {
+                let r = m.expr_range(i as u32);
+                if r.start < func.range.start || r.end > func.range.end {
+                    return false;
+                }
+                let Expr::Call { func: callee, .. } = e else {
+                    return false;
+                };
+                match m.expr(*callee) {
+                    Expr::Attr { attr, .. } => &**attr == "items",
+                    Expr::Name { name, .. } => &**name == "isinstance",
+                    _ => false,
+                }
+            })
+        })
+    })
 }
 
 /// For an identifier that is the attribute of a dotted chain, the whole
@@ -890,10 +551,11 @@ fn reference_expr<'t>(up: &Up<'t>, node: Node<'t>) -> Node<'t> {
 }
 
 /// A reference (`Lock`, `threading.Lock`, `t.start`) under the cursor whose
-/// qualified name (or receiver kind and method) has a row in the tables.
+/// qualified name (or receiver's class and method) has a row in the tables.
 fn name_candidate<'t>(
     parsed: &'t Parsed,
     triggers: &'t Triggers,
+    infer: &Infer,
     offset: usize,
 ) -> Option<Candidate<'t>> {
     let node = parsed
@@ -901,13 +563,14 @@ fn name_candidate<'t>(
         .as_ref()?
         .root_node()
         .descendant_for_byte_range(offset, offset + 1)?;
-    name_candidate_for(parsed, triggers, &Up::Tree, node)
+    name_candidate_for(parsed, triggers, infer, &Up::Tree, node)
 }
 
 /// [`name_candidate`] for the node the cursor is on.
 pub(super) fn name_candidate_for<'t>(
     parsed: &'t Parsed,
     triggers: &'t Triggers,
+    infer: &Infer,
     up: &Up<'t>,
     node: Node<'t>,
 ) -> Option<Candidate<'t>> {
@@ -921,28 +584,24 @@ pub(super) fn name_candidate_for<'t>(
     if !is_reference(up, node) {
         return None;
     }
-    let module = parsed.module();
     let expr = reference_expr(up, node);
     let mut args = Vec::new();
     let mut row = None;
-    if let Some(parts) = dotted_parts(expr, src) {
-        if let Some(qual) = module.resolve_at(&parts, node) {
-            if let Some(r) = triggers.names.get(&qual) {
-                args.push(("name".to_string(), parts.join(".")));
-                args.push(("qualname".to_string(), qual.clone()));
-                row = Some(r);
-            }
+    if let Some(qual) = infer.node_import_path(expr) {
+        if let Some(r) = triggers.names.get(&qual) {
+            args.push(("name".to_string(), snippet(expr, src)));
+            args.push(("qualname".to_string(), qual.clone()));
+            row = Some(r);
         }
     }
     if row.is_none() && expr.kind() == "attribute" {
-        // A method on a receiver of known kind.
+        // A method on a receiver whose class the model knows.
         let object = expr.child_by_field_name("object")?;
         let method = node.utf8_text(src).ok()?;
         if !triggers.methods.contains(method) {
             return None;
         }
-        let kind = module.expr_kind(object, src)?;
-        let r = triggers.names.get(&format!("{kind}#{method}"))?;
+        let (kind, r) = receiver_row(triggers, infer, object, method)?;
         args.push(("receiver".to_string(), snippet(object, src)));
         args.push(("method".to_string(), method.to_string()));
         args.push(("qualname".to_string(), kind));
@@ -961,6 +620,66 @@ pub(super) fn name_candidate_for<'t>(
             args,
         },
     })
+}
+
+/// A table row: the note, and the sentence's template key.
+type Row = (String, Option<String>);
+
+/// The `Q#method` row for `object.method`: the row whose `Q` gives the most
+/// specific class of the receiver's MRO (`Q` a class, or a function whose
+/// result is an instance), `<generator>` / `<coroutine>` for what calling a
+/// generator function / `async def` returns, or, for a `Q` the model cannot
+/// follow (a third-party package), a receiver bound to a call of `Q`.
+fn receiver_row<'t>(
+    triggers: &'t Triggers,
+    infer: &Infer,
+    object: Node,
+    method: &str,
+) -> Option<(String, &'t Row)> {
+    let suffix = format!("#{method}");
+    let rows: Vec<(&str, &'t Row)> = triggers
+        .names
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_suffix(&suffix)?, v)))
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let value = infer.node_value(object).without_none();
+    let special = match &value {
+        Value::Generator(_) => Some("<generator>"),
+        Value::Coroutine(_) => Some("<coroutine>"),
+        Value::AsyncGenerator(_) => Some("<asyncgen>"),
+        _ => None,
+    };
+    if let Some(kind) = special {
+        return rows
+            .iter()
+            .find(|(q, _)| *q == kind)
+            .map(|(q, r)| (q.to_string(), *r));
+    }
+    if let Value::Instance(class, _) = &value {
+        let order = infer.lookup_order(class);
+        let mut best: Option<(usize, &str, &'t Row)> = None;
+        for (q, r) in &rows {
+            let Some(row_class) = infer.class_for_qualname(q) else {
+                continue;
+            };
+            if let Some(pos) = order.iter().position(|c| *c == row_class) {
+                if best.is_none_or(|(b, _, _)| pos < b) {
+                    best = Some((pos, q, r));
+                }
+            }
+        }
+        if let Some((_, q, r)) = best {
+            return Some((q.to_string(), r));
+        }
+    }
+    // A third-party `Q`: the receiver is bound to what calling `Q` returns.
+    let paths = infer.call_paths(object);
+    rows.iter()
+        .find(|(q, _)| infer.class_for_qualname(q).is_none() && paths.iter().any(|p| p == q))
+        .map(|(q, r)| (q.to_string(), *r))
 }
 
 /// A name inside an import statement (`from threading import Lock`): the
@@ -1041,6 +760,7 @@ fn is_reference<'t>(up: &Up<'t>, node: Node<'t>) -> bool {
 /// `{func}`, `{class}`, `{name}`, `{mangled}` and facets from the construct's
 /// surroundings.
 fn generic_args(
+    infer: &Infer,
     construct: Node,
     anchor: Node,
     src: &[u8],
@@ -1051,13 +771,26 @@ fn generic_args(
         if let Some(name) = construct.child_by_field_name("name") {
             args.push(("name".into(), snippet(name, src)));
         }
-        match super::module::fn_kind(construct) {
+        match fn_kind(construct) {
             FnKind::Generator | FnKind::AsyncGenerator => facets.push("generator"),
             FnKind::Plain | FnKind::Coroutine => {}
         }
+        // Delegating only to a generator: `yield from range(3)` forwards
+        // no `send()`.
         if let Some(sub) = first_yield_from(construct) {
-            facets.insert(0, "delegating");
-            args.push(("subgen".into(), snippet(sub, src)));
+            if delegates(infer, sub) == Some(true) {
+                facets.insert(0, "delegating");
+                args.push(("subgen".into(), snippet(sub, src)));
+            }
+        }
+    }
+    if construct.kind() == "yield" {
+        if let Some(sub) = construct.named_child(0) {
+            match delegates(infer, sub) {
+                Some(true) => facets.insert(0, "generator"),
+                Some(false) => facets.insert(0, "iterable"),
+                None => {}
+            }
         }
     }
     if construct.kind() == "decorator" {
@@ -1108,104 +841,47 @@ fn generic_args(
     (facets, args)
 }
 
-/// `{mro}` (`D → B → C → A → object`) for a module-level class whose bases
-/// are all module classes, or `{mro_unknown}` naming the base that makes it
-/// impossible to tell here.
-fn class_args(parsed: &Parsed, construct: Node) -> Vec<(String, String)> {
+/// Whether `yield from sub` delegates to a generator (which gets the
+/// caller's `send()` and `throw()` and whose return value the expression
+/// gives): `Some(false)` for a known plain iterable, `None` when unknown.
+fn delegates(infer: &Infer, sub: Node) -> Option<bool> {
+    let v = infer.node_value(sub);
+    let generator = infer.module_class("typing", "Generator");
+    let is_gen = |alt: &Value| match alt {
+        Value::Generator(_) | Value::Coroutine(_) => Some(true),
+        Value::Instance(c, _) => Some(
+            generator
+                .as_ref()
+                .is_some_and(|g| infer.lookup_order(c).contains(g)),
+        ),
+        Value::Tuple(_) => Some(false),
+        _ => None,
+    };
+    let verdicts: Vec<Option<bool>> = v.alternatives().iter().map(is_gen).collect();
+    match verdicts.first() {
+        Some(first) if verdicts.iter().all(|x| x == first) => *first,
+        _ => None,
+    }
+}
+
+/// `{mro}` (`D → B → C → A → object`) for a class whose MRO the model
+/// knows, or `{mro_unknown}` naming the base that makes it impossible to
+/// tell.
+fn class_args(infer: &Infer, construct: Node) -> Vec<(String, String)> {
     if construct.kind() != "class_definition" {
         return Vec::new();
     }
-    let Some(name) = construct
-        .child_by_field_name("name")
-        .and_then(|n| n.utf8_text(parsed.text.as_bytes()).ok())
-    else {
+    let Some(class) = infer.node_class(construct) else {
         return Vec::new();
     };
-    match super::mro::mro(parsed, name) {
-        Ok(order) => vec![("mro".into(), format!("`{}`", order.join("` → `")))],
-        Err(super::mro::MroError::Unknown(base)) if base != name => {
+    match infer.mro(&class) {
+        Ok(order) => {
+            let names: Vec<String> = order.iter().map(|c| infer.class_name(c)).collect();
+            vec![("mro".into(), format!("`{}`", names.join("` → `")))]
+        }
+        Err(super::semantic::infer::MroError::Unknown(base)) => {
             vec![("mro_unknown".into(), base)]
         }
         Err(_) => Vec::new(),
-    }
-}
-
-/// `__secret`, not `__dunder__`: a name Python mangles inside a class.
-pub fn is_private_name(name: &str) -> bool {
-    name.starts_with("__") && !name.ends_with("__") && name.len() > 2
-}
-
-/// The operand of the first `yield from` in a function's own body.
-fn first_yield_from(func: Node) -> Option<Node> {
-    let body = func.child_by_field_name("body")?;
-    let mut stack = vec![body];
-    let mut found: Option<Node> = None;
-    while let Some(n) = stack.pop() {
-        match n.kind() {
-            "yield" => {
-                let mut c = n.walk();
-                let is_from = n.children(&mut c).any(|ch| ch.kind() == "from");
-                if is_from {
-                    if let Some(operand) = n.named_child(0) {
-                        if found.is_none_or(|f| operand.start_byte() < f.start_byte()) {
-                            found = Some(operand);
-                        }
-                    }
-                }
-            }
-            "function_definition" | "lambda" | "class_definition" => continue,
-            _ => {}
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    found
-}
-
-/// Whether a function's own body contains `yield` (not in nested functions,
-/// lambdas or classes).
-pub fn contains_yield(func: Node) -> bool {
-    let Some(body) = func.child_by_field_name("body") else {
-        return false;
-    };
-    let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        match n.kind() {
-            "yield" => return true,
-            "function_definition" | "lambda" | "class_definition" => continue,
-            _ => {}
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    false
-}
-
-/// A compound statement's header (from its start to the `:` before its body);
-/// any other node's whole range.
-pub fn header_range(node: Node) -> Range<usize> {
-    let Some(body) = node.child_by_field_name("body") else {
-        return node.byte_range();
-    };
-    let mut c = node.walk();
-    let colon_end = node
-        .children(&mut c)
-        .take_while(|ch| ch.start_byte() < body.start_byte())
-        .filter(|ch| ch.kind() == ":")
-        .last()
-        .map(|ch| ch.end_byte());
-    node.start_byte()..colon_end.unwrap_or(body.start_byte())
-}
-
-/// A node's text, on one line and short enough for a sentence.
-pub fn snippet(node: Node, src: &[u8]) -> String {
-    let text = node.utf8_text(src).unwrap_or("");
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    const MAX: usize = 48;
-    if one_line.chars().count() > MAX {
-        let cut: String = one_line.chars().take(MAX - 1).collect();
-        format!("{cut}…")
-    } else {
-        one_line
     }
 }

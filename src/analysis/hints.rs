@@ -3,8 +3,9 @@
 //! `render::hint_label`, the positions converted by the server.
 //!
 //! - At the end of a module-level class header with two or more positional
-//!   bases (after the `)` of the bases): its C3 MRO, when [`mro::mro`] knows
-//!   it (not with an imported base, not when C3 fails).
+//!   bases (after the `)` of the bases): its C3 MRO, when the semantic model
+//!   knows it (through the user's files and the stdlib; not with a base it
+//!   cannot follow, not when C3 fails).
 //! - Right before the `:` of an undecorated `def` (after its parameters, or
 //!   after its return annotation) whose calls do not run the body: generator,
 //!   coroutine or async generator. A decorator may wrap the function into
@@ -15,8 +16,9 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
-use super::module::{fn_kind, FnKind};
-use super::{mro, Parsed};
+use super::semantic::infer::Infer;
+use super::tree::{fn_kind, FnKind};
+use super::Parsed;
 
 /// What a hint says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,16 +47,16 @@ pub fn inlay_hints(parsed: &Parsed, range: Range<usize>) -> Vec<Hint> {
     if start > end {
         return Vec::new();
     }
-    let src = parsed.text.as_bytes();
     let root = tree.root_node();
-    let mut mros = mro::Linearizer::new(parsed);
+    let world = parsed.world();
+    let infer = Infer::new(&world);
     let mut out = Vec::new();
     // (node, is it a module-level statement, is it the definition of a
     // decorated_definition)
     let mut stack = vec![(root, false, false)];
     while let Some((node, module_level, decorated)) = stack.pop() {
         let hint = match node.kind() {
-            "class_definition" if module_level => class_hint(&mut mros, node, src),
+            "class_definition" if module_level => class_hint(&infer, node),
             "function_definition" if !decorated => function_hint(node),
             _ => None,
         };
@@ -78,16 +80,21 @@ pub fn inlay_hints(parsed: &Parsed, range: Range<usize>) -> Vec<Hint> {
 }
 
 /// The MRO hint after the bases of a class with two or more positional bases.
-fn class_hint(mros: &mut mro::Linearizer, class: Node, src: &[u8]) -> Option<Hint> {
+fn class_hint(infer: &Infer, class: Node) -> Option<Hint> {
     let bases = class.child_by_field_name("superclasses")?;
-    if mro::bases(class, src).len() < 2 {
+    let mut c = bases.walk();
+    let positional = bases
+        .named_children(&mut c)
+        .filter(|n| !matches!(n.kind(), "keyword_argument" | "comment"))
+        .count();
+    if positional < 2 {
         return None;
     }
-    let name = class.child_by_field_name("name")?.utf8_text(src).ok()?;
-    let order = mros.mro(name).ok()?;
+    let class = infer.node_class(class)?;
+    let order = infer.mro(&class).ok()?;
     Some(Hint {
         offset: bases.end_byte(),
-        kind: HintKind::Mro(order),
+        kind: HintKind::Mro(order.iter().map(|c| infer.class_name(c)).collect()),
     })
 }
 
@@ -149,13 +156,29 @@ mod tests {
             "class A: pass\nclass B(A): pass\nclass X(A, B): pass\n",
             // One base (and a keyword argument is not a base).
             "class A: pass\nclass B(A, metaclass=type): pass\n",
-            // Not at module level: the name might mean another class.
+            // Not at module level: the hint is for module-level headers.
             "class A: pass\nclass B: pass\ndef f():\n    class C(A, B): pass\n",
-            // Defined twice.
-            "class A: pass\nclass B: pass\nclass C(A, B): pass\nclass C(B, A): pass\n",
         ] {
             assert!(hints(src).is_empty(), "{src}");
         }
+    }
+
+    #[test]
+    fn each_class_statement_gets_the_mro_of_its_own_bases() {
+        let src = "class A: pass\nclass B: pass\nclass C(A, B): pass\nclass C(B, A): pass\n";
+        assert_eq!(
+            hints(src),
+            [
+                (
+                    "class C(A, B)".to_string(),
+                    mro_of(&["C", "A", "B", "object"])
+                ),
+                (
+                    "class C(B, A)".to_string(),
+                    mro_of(&["C", "B", "A", "object"])
+                ),
+            ]
+        );
     }
 
     #[test]

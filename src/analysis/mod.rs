@@ -1,27 +1,47 @@
 //! The analysis core: text in, plain data out. No LSP types, no I/O, and no
 //! panics on any input (every range is clamped, every lookup is checked).
 
-pub mod classes;
 pub mod course_map;
 pub mod explain;
 pub mod fix;
 pub mod hints;
-pub mod module;
-pub mod mro;
 pub mod rules;
 pub mod runtime;
+pub mod semantic;
 pub mod syntax;
 pub mod text;
+pub mod tree;
+pub mod triggers;
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use tree_sitter::Tree;
 
 pub use course_map::{sections_in, Occurrence};
 pub use explain::{explain_at, Explanation};
-pub use module::ModuleIndex;
 pub use text::{Encoding, LineCol, LineIndex};
+
+/// Where a module sits: its dotted name (for relative imports and for the
+/// other modules that import it) and the workspace it belongs to.
+#[derive(Debug, Clone)]
+pub struct ModuleContext {
+    /// `shop.models`; `__main__` for a file outside any package.
+    pub name: String,
+    /// A package's `__init__.py`.
+    pub is_package: bool,
+    pub workspace: Option<Arc<semantic::world::Workspace>>,
+}
+
+impl Default for ModuleContext {
+    fn default() -> ModuleContext {
+        ModuleContext {
+            name: "__main__".into(),
+            is_package: false,
+            workspace: None,
+        }
+    }
+}
 
 /// A source text with its syntax tree and line index. Cloning is cheap apart
 /// from the text itself (trees are reference counted).
@@ -30,7 +50,8 @@ pub struct Parsed {
     pub text: String,
     pub tree: Option<Tree>,
     pub lines: LineIndex,
-    module: OnceLock<ModuleIndex>,
+    model: OnceLock<Arc<semantic::ModuleModel>>,
+    context: ModuleContext,
     /// Edits applied since the last parse.
     stale: bool,
 }
@@ -41,7 +62,8 @@ impl Clone for Parsed {
             text: self.text.clone(),
             tree: self.tree.clone(),
             lines: self.lines.clone(),
-            module: self.module.clone(),
+            model: self.model.clone(),
+            context: self.context.clone(),
             stale: self.stale,
         }
     }
@@ -56,8 +78,46 @@ impl Parsed {
             text,
             tree,
             lines,
-            module: OnceLock::new(),
+            model: OnceLock::new(),
+            context: ModuleContext::default(),
             stale: false,
+        }
+    }
+
+    /// Sets where the module sits (its name, its workspace).
+    pub fn with_context(mut self, context: ModuleContext) -> Parsed {
+        self.context = context;
+        self.model = OnceLock::new();
+        self
+    }
+
+    /// Where the module sits.
+    pub fn context(&self) -> &ModuleContext {
+        &self.context
+    }
+
+    /// The module's semantic model, built on first use.
+    pub fn model(&self) -> Arc<semantic::ModuleModel> {
+        self.model
+            .get_or_init(|| {
+                let opts = semantic::BuildOptions {
+                    name: self.context.name.clone(),
+                    is_package: self.context.is_package,
+                    ..semantic::BuildOptions::default()
+                };
+                Arc::new(match &self.tree {
+                    Some(tree) => semantic::build_model(tree, self.text.as_bytes(), &opts),
+                    None => semantic::ModuleModel::default(),
+                })
+            })
+            .clone()
+    }
+
+    /// The modules an analysis of this one sees.
+    pub fn world(&self) -> semantic::world::World {
+        semantic::world::World {
+            this: self.model(),
+            workspace: self.context.workspace.clone(),
         }
     }
 
@@ -72,13 +132,14 @@ impl Parsed {
         }
         self.text.replace_range(start..end, new);
         self.lines = LineIndex::new(&self.text);
-        self.module = OnceLock::new();
+        self.model = OnceLock::new();
         self.stale = true;
     }
 
     /// Replaces the whole text (a full-document change).
     pub fn replace_all(&mut self, text: String) {
-        *self = Parsed::new(text);
+        let context = std::mem::take(&mut self.context);
+        *self = Parsed::new(text).with_context(context);
     }
 
     /// Reparses after edits, reusing the old tree.
@@ -89,20 +150,12 @@ impl Parsed {
         }
     }
 
-    /// Drops the syntax tree and the module index, keeping the text and the
+    /// Drops the syntax tree and the semantic model, keeping the text and the
     /// line index (enough to print positions): for callers that hold many
     /// files after analysing them.
     pub fn release_tree(&mut self) {
         self.tree = None;
-        self.module = OnceLock::new();
-    }
-
-    /// Names the module binds, computed on first use.
-    pub fn module(&self) -> &ModuleIndex {
-        self.module.get_or_init(|| match &self.tree {
-            Some(tree) => ModuleIndex::build(tree, self.text.as_bytes()),
-            None => ModuleIndex::default(),
-        })
+        self.model = OnceLock::new();
     }
 
     /// Byte offset of a line/column (clamped).

@@ -1,34 +1,135 @@
-//! What *this* code does at runtime, told with the module's own names: the
+//! What *this* code does at runtime, told with the user's own names: the
 //! code behind a trigger pattern's `#set! analysis "NAME[:outcome,...]"`.
 //!
-//! An analysis looks at the matched nodes and the module's classes
-//! ([`Classes`]) and gives an [`Outcome`]: a facet (the template key
-//! `KEY:facet` is tried first, so the sentence fits the case) and the names
-//! the sentence needs. A pattern that lists outcomes applies only when the
-//! analysis gives one of them; the note it shows is the pattern's, so which
-//! note explains which case stays in the trigger files.
+//! An analysis looks at the matched nodes and asks the semantic model
+//! ([`Infer`]) what the receiver holds and where lookups on its class end
+//! (through the user's files and the stdlib's stubs); it gives an
+//! [`Outcome`]: a facet (the template key `KEY:facet` is tried first, so the
+//! sentence fits the case) and the names the sentence needs. A pattern that
+//! lists facets applies only when the analysis gives one of them; the note
+//! it shows is the pattern's, so which note explains which case stays in
+//! the trigger files.
 //!
-//! Analyses:
-//! - `attribute-lookup` (on `obj.attr`, `@receiver` = `obj`): which step of
-//!   the attribute lookup finds `attr` (data descriptor, property, instance
-//!   attribute shadowing a class attribute, `__getattr__` fallback, ...).
-//! - `super` (on `super()`): which class's method runs next, for the class
-//!   and for each module subclass where that differs.
-//! - `class-attr` (on `name = value` in a class body): where the module
-//!   assigns `self.name`, shadowing it per instance.
-//! - `with` (on `with expr`, `@receiver` = `expr`): `__enter__`/`__exit__`.
-//! - `dispatch` (`@receiver`, `#set! dunders "__iter__ __getitem__"` or
-//!   `binary`/`augmented`): the first dunder the receiver's class has.
-//! - `construct` (on `Cls(...)`): metaclass `__call__`, `__new__`, `__init__`.
-
-use std::cell::OnceCell;
+//! The analyses speak about the user's classes (this file's and the
+//! workspace's): a receiver that holds a stdlib object gives no outcome, and
+//! the chapter's general pattern answers instead. Lookups do go through
+//! stdlib bases (`class Registry(dict)` finds `dict.__setitem__`).
+//!
+//! Each analysis has its own facet enum; [`Analysis::outcomes`] is derived
+//! from them, so a facet a pattern names must exist.
 
 use tree_sitter::Node;
 
-use super::classes::{enclosing_method, AttrKind, Classes, Lookup, Receiver};
-use super::explain::{is_private_name, snippet};
-use super::text::Encoding;
+use super::semantic::classes::{AttrKind, Lookup, Member};
+use super::semantic::infer::{Infer, MroError};
+use super::semantic::ir::{Expr, Lit};
+use super::semantic::value::{ClassRef, Value, Wrapper};
+use super::semantic::BindingKind;
+use super::tree::{is_private_name, snippet};
 use super::Parsed;
+
+/// Declares a facet enum: its variants, their names in the trigger files,
+/// and `ALL`.
+macro_rules! facets {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+        }
+
+        impl Facet for $name {
+            fn name(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
+        }
+    };
+}
+
+/// A facet of an analysis: its name in the trigger files and templates.
+pub trait Facet: Copy {
+    fn name(self) -> &'static str;
+}
+
+facets! {
+    /// `obj.attr`: which step of the attribute lookup finds `attr`.
+    LookupFacet {
+        DataDescriptor => "data-descriptor",
+        DataDescriptorNoGet => "data-descriptor-no-get",
+        SetDataDescriptor => "set-data-descriptor",
+        NonDataDescriptor => "non-data-descriptor",
+        UnknownValue => "unknown-value",
+        Ambiguous => "ambiguous",
+        Property => "property",
+        SetProperty => "set-property",
+        CachedProperty => "cached-property",
+        TupleField => "tuple-field",
+        Getattr => "getattr",
+        Getattribute => "getattribute",
+        Setattr => "setattr",
+        ClassAttr => "class-attr",
+        SetShadowsClassAttr => "set-shadows-class-attr",
+        MethodShadowed => "method-shadowed",
+    }
+}
+
+facets! {
+    /// `super()`: which class's method runs next.
+    SuperFacet {
+        Known => "known",
+        Next => "next",
+        Missing => "missing",
+        Unknown => "unknown",
+    }
+}
+
+facets! {
+    /// `name = value` in a class body: shadowed by instance attributes?
+    ClassAttrFacet {
+        Shadowed => "shadowed",
+        Unshadowed => "unshadowed",
+    }
+}
+
+facets! {
+    /// `with expr`: which `__enter__`/`__exit__` run.
+    WithFacet {
+        ClassPropagates => "class-propagates",
+        ClassSuppresses => "class-suppresses",
+        ClassMaybe => "class-maybe",
+        ClassMissing => "class-missing",
+        ClassAmbiguous => "class-ambiguous",
+        Unknown => "unknown",
+    }
+}
+
+facets! {
+    /// An operator or builtin: which dunder runs.
+    DispatchFacet {
+        Found => "found",
+        Fallback => "fallback",
+        Reflected => "reflected",
+        ReflectedIf => "reflected-if",
+        Missing => "missing",
+        MissingBoth => "missing-both",
+        Unknown => "unknown",
+        Ambiguous => "ambiguous",
+    }
+}
+
+facets! {
+    /// `Cls(...)`: what creating an instance runs.
+    ConstructFacet {
+        Metaclass => "metaclass",
+        New => "new",
+        NewRaises => "new-raises",
+        Init => "init",
+        InitGenerated => "init-generated",
+        Unknown => "unknown",
+    }
+}
 
 /// The result of an analysis: a facet and template arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,9 +139,9 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn new(facet: &'static str) -> Outcome {
+    fn new(facet: impl Facet) -> Outcome {
         Outcome {
-            facet,
+            facet: facet.name(),
             args: Vec::new(),
         }
     }
@@ -61,48 +162,20 @@ pub enum Analysis {
     Construct,
 }
 
+fn names<F: Facet>(all: &[F]) -> Vec<&'static str> {
+    all.iter().map(|f| f.name()).collect()
+}
+
 impl Analysis {
     /// Every facet the analysis can give (patterns may list only these).
-    pub fn outcomes(self) -> &'static [&'static str] {
+    pub fn outcomes(self) -> Vec<&'static str> {
         match self {
-            Analysis::AttributeLookup => &[
-                "data-descriptor",
-                "data-descriptor-no-get",
-                "set-data-descriptor",
-                "non-data-descriptor",
-                "unknown-value",
-                "ambiguous",
-                "property",
-                "set-property",
-                "cached-property",
-                "getattr",
-                "getattribute",
-                "setattr",
-                "class-attr",
-                "set-shadows-class-attr",
-                "method-shadowed",
-            ],
-            Analysis::Super => &["known", "next", "missing", "unknown"],
-            Analysis::ClassAttr => &["shadowed", "unshadowed"],
-            Analysis::With => &[
-                "class-propagates",
-                "class-suppresses",
-                "class-maybe",
-                "class-missing",
-                "class-ambiguous",
-                "unknown",
-            ],
-            Analysis::Dispatch => &[
-                "found",
-                "fallback",
-                "reflected",
-                "reflected-if",
-                "missing",
-                "missing-both",
-                "unknown",
-                "ambiguous",
-            ],
-            Analysis::Construct => &["metaclass", "new", "init", "unknown"],
+            Analysis::AttributeLookup => names(LookupFacet::ALL),
+            Analysis::Super => names(SuperFacet::ALL),
+            Analysis::ClassAttr => names(ClassAttrFacet::ALL),
+            Analysis::With => names(WithFacet::ALL),
+            Analysis::Dispatch => names(DispatchFacet::ALL),
+            Analysis::Construct => names(ConstructFacet::ALL),
         }
     }
 
@@ -122,8 +195,7 @@ impl Analysis {
 /// What an analysis gets from a match.
 pub struct Input<'a, 't> {
     pub parsed: &'t Parsed,
-    /// Built on first use and shared by every pattern of one request.
-    pub classes: &'a OnceCell<Classes<'t>>,
+    pub infer: &'a Infer<'a>,
     pub anchor: Node<'t>,
     pub construct: Node<'t>,
     pub receiver: Option<Node<'t>>,
@@ -132,14 +204,8 @@ pub struct Input<'a, 't> {
 }
 
 impl<'t> Input<'_, 't> {
-    fn classes(&self) -> &Classes<'t> {
-        self.classes.get_or_init(|| Classes::new(self.parsed))
-    }
     fn src(&self) -> &'t [u8] {
         self.parsed.text.as_bytes()
-    }
-    fn line(&self, offset: usize) -> String {
-        (self.parsed.line_col(offset, Encoding::Utf8).line + 1).to_string()
     }
 }
 
@@ -155,18 +221,130 @@ pub fn run(analysis: Analysis, input: &Input) -> Option<Outcome> {
     }
 }
 
-/// `` `A` / `B` `` for an ambiguous receiver; `…` stands for bindings that
-/// are not instances of a module class.
-fn candidates(list: &[Option<String>]) -> String {
-    let mut names: Vec<String> = list.iter().flatten().map(|c| format!("`{c}`")).collect();
+/// Which user class an expression holds an instance of (or is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Receiver {
+    /// `via_self`: the expression is a method's `self`, so a subclass
+    /// instance is possible.
+    Instance {
+        class: ClassRef,
+        via_self: bool,
+    },
+    Class(ClassRef),
+    /// Different on different paths (`None` stands for something that is
+    /// not a user class, or unknown).
+    Ambiguous(Vec<Option<ClassRef>>),
+}
+
+fn receiver(input: &Input, expr: Node) -> Option<Receiver> {
+    let infer = input.infer;
+    let v = infer.node_value(expr).without_none();
+    let user = |c: &ClassRef| infer.is_user_class(c);
+    match &v {
+        Value::Instance(c, _) if user(c) => Some(Receiver::Instance {
+            class: c.clone(),
+            via_self: infer.is_self_param(expr),
+        }),
+        Value::Class(c) if user(c) => Some(Receiver::Class(c.clone())),
+        Value::OneOf(list) => {
+            let mut classes: Vec<Option<ClassRef>> = list
+                .iter()
+                .map(|alt| match alt {
+                    Value::Instance(c, _) if user(c) => Some(c.clone()),
+                    _ => None,
+                })
+                .collect();
+            if classes.iter().all(Option::is_none) {
+                return None;
+            }
+            classes.dedup();
+            Some(Receiver::Ambiguous(classes))
+        }
+        _ => None,
+    }
+}
+
+/// `` `A` / `B` `` for an ambiguous receiver; `…` stands for the rest.
+fn candidates(infer: &Infer, list: &[Option<ClassRef>]) -> String {
+    let mut names: Vec<String> = list
+        .iter()
+        .flatten()
+        .map(|c| format!("`{}`", infer.class_name(c)))
+        .collect();
+    names.sort();
+    names.dedup();
     if list.iter().any(Option::is_none) {
         names.push("…".to_string());
     }
     names.join(" / ")
 }
 
-fn unknown(why: &str) -> Outcome {
-    Outcome::new("unknown").arg("unknown", why)
+fn unknown<F: Facet>(facet: F, why: &str) -> Outcome {
+    Outcome::new(facet).arg("unknown", why)
+}
+
+/// The line of a class member, for a sentence: `12` in this file,
+/// `12 in \`shop.models\`` in another of the user's files.
+fn member_line(infer: &Infer, owner: &ClassRef, member: &Member) -> Option<String> {
+    let Member::Binding(b) = member else {
+        return None;
+    };
+    let m = infer.module(&owner.module)?;
+    let offset = m.binding(*b)?.range.start;
+    let line = m.line_of(offset) + 1;
+    if *m.name == *infer.this().name {
+        Some(line.to_string())
+    } else {
+        Some(format!("{line} in `{}`", m.name))
+    }
+}
+
+/// `` `Cls.method` (L12), … `` for `self.attr = …` sites (at most three),
+/// of `classes`.
+fn sites_list(infer: &Infer, classes: &[ClassRef], attr: &str) -> Option<String> {
+    let mut sites: Vec<(String, u32, String)> = Vec::new();
+    for class in classes {
+        let m = infer.module(&class.module)?;
+        let c = m.class(class.id)?;
+        for site in c.self_attrs.get(attr).into_iter().flatten() {
+            let method = m
+                .function(site.method)
+                .map_or("?".into(), |f| f.name.to_string());
+            let line = m.line_of(site.range.start) + 1;
+            let place = if *m.name == *infer.this().name {
+                format!("L{line}")
+            } else {
+                format!("`{}` L{line}", m.name)
+            };
+            let entry = (format!("`{}.{method}`", c.name), site.range.start, place);
+            if !sites.iter().any(|s| s.0 == entry.0 && s.2 == entry.2) {
+                sites.push(entry);
+            }
+        }
+    }
+    if sites.is_empty() {
+        return None;
+    }
+    sites.sort_by_key(|s| s.1);
+    let mut parts: Vec<String> = sites
+        .iter()
+        .take(3)
+        .map(|(who, _, place)| format!("{who} ({place})"))
+        .collect();
+    if sites.len() > 3 {
+        parts.push("…".into());
+    }
+    Some(parts.join(", "))
+}
+
+/// Whether instances of `class` may get attributes the model cannot list.
+fn dynamic_attrs(infer: &Infer, class: &ClassRef) -> bool {
+    infer.lookup_order(class).iter().any(|k| {
+        infer
+            .module(&k.module)
+            .and_then(|m| m.class(k.id).map(|c| c.dynamic_attrs))
+            .unwrap_or(false)
+    })
 }
 
 // ---------------------------------------------------------------- attributes
@@ -178,10 +356,10 @@ fn attribute_lookup(input: &Input) -> Option<Outcome> {
     if is_private_name(attr) || (attr.starts_with("__") && attr.ends_with("__")) {
         return None;
     }
-    let receiver = input.receiver?;
-    let classes = input.classes();
+    let receiver_node = input.receiver?;
     let store = is_store(input.construct);
-    let outcome = match classes.receiver(receiver)? {
+    let infer = input.infer;
+    let outcome = match receiver(input, receiver_node)? {
         Receiver::Instance { class, via_self } => {
             let o = lookup_outcome(input, &class, attr, store)?;
             overridden(input, o, &class, attr, via_self)
@@ -192,13 +370,13 @@ fn attribute_lookup(input: &Input) -> Option<Outcome> {
             list.iter()
                 .flatten()
                 .find_map(|c| lookup_outcome(input, c, attr, store))?;
-            Outcome::new("ambiguous").arg("candidates", candidates(&list))
+            Outcome::new(LookupFacet::Ambiguous).arg("candidates", candidates(infer, &list))
         }
     };
-    Some(outcome.arg("receiver", snippet(receiver, src)))
+    Some(outcome.arg("receiver", snippet(receiver_node, src)))
 }
 
-/// `obj.attr = value` (also `+=`, `del obj.attr` is not a store).
+/// `obj.attr = value` (also `+=`; `del obj.attr` is not a store).
 fn is_store(attribute: Node) -> bool {
     let Some(parent) = attribute.parent() else {
         return false;
@@ -207,32 +385,45 @@ fn is_store(attribute: Node) -> bool {
         && parent.child_by_field_name("left") == Some(attribute)
 }
 
-fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option<Outcome> {
-    let classes = input.classes();
+fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> Option<Outcome> {
+    let infer = input.infer;
+    let cls = infer.class_name(class);
     let hook = if store {
         "__setattr__"
     } else {
         "__getattribute__"
     };
-    if let Lookup::Found { owner, .. } = classes.lookup(class, hook) {
-        let facet = if store { "setattr" } else { "getattribute" };
-        return Some(
-            Outcome::new(facet)
-                .arg("owner", owner)
-                .arg("cls", class)
-                .arg("hook", hook),
-        );
+    if let Lookup::Found { owner, .. } = infer.lookup(class, hook) {
+        if infer.is_user_class(&owner) {
+            let facet = if store {
+                LookupFacet::Setattr
+            } else {
+                LookupFacet::Getattribute
+            };
+            return Some(
+                Outcome::new(facet)
+                    .arg("owner", infer.class_name(&owner))
+                    .arg("cls", cls)
+                    .arg("hook", hook),
+            );
+        }
     }
-    let shadow_sites = || sites_list(input, &classes.instance_assignments(class, attr));
-    match classes.lookup(class, attr) {
+    let order = infer.lookup_order(class);
+    let shadow_sites = || sites_list(infer, &order, attr);
+    match infer.lookup(class, attr) {
         Lookup::Found { owner, member } => {
-            let line = input.line(member.node.start_byte());
+            // What the stdlib's classes hold is the table rows' business.
+            if !infer.is_user_class(&owner) {
+                return None;
+            }
+            let line = member_line(infer, &owner, &member)?;
+            let owner_name = infer.class_name(&owner);
             let with_owner = |o: Outcome| {
-                o.arg("owner", owner.clone())
-                    .arg("cls", class)
+                o.arg("owner", owner_name.clone())
+                    .arg("cls", cls.clone())
                     .arg("line", line.clone())
             };
-            match classes.attr_kind(&member) {
+            match infer.attr_kind(&owner, &member) {
                 AttrKind::DataDescriptor {
                     class: d,
                     methods,
@@ -244,41 +435,49 @@ fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option
                         .collect::<Vec<_>>()
                         .join(", ");
                     let facet = match (store, get) {
-                        (true, _) => "set-data-descriptor",
-                        (false, true) => "data-descriptor",
-                        (false, false) => "data-descriptor-no-get",
+                        (true, _) => LookupFacet::SetDataDescriptor,
+                        (false, true) => LookupFacet::DataDescriptor,
+                        (false, false) => LookupFacet::DataDescriptorNoGet,
                     };
                     Some(
                         with_owner(Outcome::new(facet))
-                            .arg("descriptor", d)
+                            .arg("descriptor", infer.class_name(&d))
                             .arg("methods", methods),
                     )
                 }
                 AttrKind::NonDataDescriptor { class: d } => {
-                    let mut o = with_owner(Outcome::new(if store {
-                        "set-shadows-class-attr"
+                    if dynamic_attrs(infer, class) {
+                        return None;
+                    }
+                    let facet = if store {
+                        LookupFacet::SetShadowsClassAttr
                     } else {
-                        "non-data-descriptor"
-                    }))
-                    .arg("descriptor", d);
+                        LookupFacet::NonDataDescriptor
+                    };
+                    let mut o =
+                        with_owner(Outcome::new(facet)).arg("descriptor", infer.class_name(&d));
                     if let Some(sites) = shadow_sites() {
                         o = o.arg("shadowed_at", sites);
                     }
                     Some(o)
                 }
-                AttrKind::Property => Some(with_owner(Outcome::new(if store {
-                    "set-property"
+                AttrKind::Property(_) => Some(with_owner(Outcome::new(if store {
+                    LookupFacet::SetProperty
                 } else {
-                    "property"
+                    LookupFacet::Property
                 }))),
-                AttrKind::CachedProperty if !store => {
-                    Some(with_owner(Outcome::new("cached-property")))
+                AttrKind::CachedProperty(_) if !store => {
+                    Some(with_owner(Outcome::new(LookupFacet::CachedProperty)))
                 }
-                AttrKind::Plain | AttrKind::CachedProperty => {
+                AttrKind::TupleField => Some(with_owner(Outcome::new(LookupFacet::TupleField))),
+                AttrKind::Plain | AttrKind::CachedProperty(_) => {
+                    if dynamic_attrs(infer, class) {
+                        return None;
+                    }
                     let facet = if store {
-                        "set-shadows-class-attr"
+                        LookupFacet::SetShadowsClassAttr
                     } else {
-                        "class-attr"
+                        LookupFacet::ClassAttr
                     };
                     let mut o = with_owner(Outcome::new(facet));
                     if let Some(sites) = shadow_sites() {
@@ -290,25 +489,32 @@ fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option
                     // A method: interesting only when an instance attribute
                     // of the same name hides it.
                     let sites = shadow_sites()?;
-                    Some(with_owner(Outcome::new("method-shadowed")).arg("shadowed_at", sites))
+                    Some(
+                        with_owner(Outcome::new(LookupFacet::MethodShadowed))
+                            .arg("shadowed_at", sites),
+                    )
                 }
                 AttrKind::Unknown(expr) => {
-                    if matches!(member.kind, super::classes::MemberKind::Function(_)) {
-                        return None;
+                    if let Member::Binding(b) = &member {
+                        let m = infer.module(&owner.module)?;
+                        if matches!(m.binding(*b).map(|x| &x.kind), Some(BindingKind::Def(_))) {
+                            return None;
+                        }
                     }
-                    Some(with_owner(Outcome::new("unknown-value")).arg("value", expr))
+                    Some(with_owner(Outcome::new(LookupFacet::UnknownValue)).arg("value", expr))
                 }
+                AttrKind::EnumMember | AttrKind::InstanceAnnotation => None,
             }
         }
         Lookup::Missing if !store => {
-            if !classes.instance_assignments(class, attr).is_empty() {
+            if infer.instance_sites_value(class, attr).is_some() || dynamic_attrs(infer, class) {
                 return None;
             }
-            match classes.lookup(class, "__getattr__") {
-                Lookup::Found { owner, .. } => Some(
-                    Outcome::new("getattr")
-                        .arg("owner", owner)
-                        .arg("cls", class),
+            match infer.lookup(class, "__getattr__") {
+                Lookup::Found { owner, .. } if infer.is_user_class(&owner) => Some(
+                    Outcome::new(LookupFacet::Getattr)
+                        .arg("owner", infer.class_name(&owner))
+                        .arg("cls", cls),
                 ),
                 _ => None,
             }
@@ -317,13 +523,43 @@ fn lookup_outcome(input: &Input, class: &str, attr: &str, store: bool) -> Option
     }
 }
 
+/// For `self` in a method of `class`: the subclasses in this file that
+/// define `name` themselves, where the answer differs (`{overridden}`).
+fn overridden(input: &Input, o: Outcome, class: &ClassRef, name: &str, via_self: bool) -> Outcome {
+    if !via_self {
+        return o;
+    }
+    let infer = input.infer;
+    let subs: Vec<String> = infer
+        .subclasses_here(class)
+        .into_iter()
+        .filter(|d| infer.own_member(d, name).is_some())
+        .map(|d| format!("`{}`", infer.class_name(&d)))
+        .collect();
+    if subs.is_empty() {
+        return o;
+    }
+    o.arg("overridden", subs.join(", "))
+        .arg("overridden_name", name)
+}
+
 // ---------------------------------------------------------------- super()
 
 fn super_call(input: &Input) -> Option<Outcome> {
     let src = input.src();
-    let (_, class_node) = enclosing_method(input.construct)?;
-    let classes = input.classes();
-    let class = classes.name_of(class_node)?;
+    let infer = input.infer;
+    let model = infer.this().clone();
+    // The method `super()` is written in, directly in a class body.
+    let f = model.enclosing_function(input.construct.start_byte() as u32)?;
+    let func = model.function(f)?;
+    if func.is_lambda {
+        return None;
+    }
+    let class = ClassRef {
+        module: model.name.clone(),
+        id: func.class?,
+    };
+    let class_name = infer.class_name(&class);
     // `super().name`: the attribute looked up.
     let method = input
         .construct
@@ -333,43 +569,49 @@ fn super_call(input: &Input) -> Option<Outcome> {
         })
         .and_then(|p| p.child_by_field_name("attribute"))
         .and_then(|a| a.utf8_text(src).ok());
-    let after = |of: &str| -> Option<String> {
-        let order = classes.mros.mro(of).ok()?;
-        let pos = order.iter().position(|c| c == class)?;
-        Some(format!("`{}`", order[pos + 1..].join("` → `")))
+    let after = |of: &ClassRef| -> Option<String> {
+        let order = infer.mro(of).ok()?;
+        let pos = order.iter().position(|c| *c == class)?;
+        let rest: Vec<String> = order[pos + 1..]
+            .iter()
+            .map(|c| infer.class_name(c))
+            .collect();
+        Some(format!("`{}`", rest.join("` → `")))
     };
     let Some(method) = method else {
-        // Plain `super()`: the classes it searches for a `class` instance.
-        return match classes.mros.mro(class) {
-            Ok(_) => Some(Outcome::new("known").arg("after", after(class)?)),
-            Err(super::mro::MroError::Unknown(base)) => Some(unknown(&base)),
-            Err(super::mro::MroError::Inconsistent) => None,
+        // Plain `super()`: the classes it searches for an instance.
+        return match infer.mro(&class) {
+            Ok(_) => Some(Outcome::new(SuperFacet::Known).arg("after", after(&class)?)),
+            Err(MroError::Unknown(base)) => Some(unknown(SuperFacet::Unknown, &base)),
+            Err(MroError::Inconsistent) => None,
         };
     };
     let describe = |l: &Lookup| -> Option<String> {
         match l {
-            Lookup::Found { owner, .. } => Some(format!("`{owner}.{method}`")),
-            Lookup::Missing if object_has(method) => Some(format!("`object.{method}`")),
-            Lookup::Missing => None,
-            Lookup::Unknown(_) => None,
+            Lookup::Found { owner, .. } => Some(format!("`{}.{method}`", infer.class_name(owner))),
+            Lookup::Missing | Lookup::Unknown(_) => None,
         }
     };
-    let own = classes.lookup_after(class, class, method);
+    let own = infer.lookup_after(&class, &class, method);
     let mut outcome = match &own {
-        Lookup::Unknown(base) => return Some(unknown(base).arg("method", method)),
-        Lookup::Missing if !object_has(method) => Outcome::new("missing"),
-        _ => Outcome::new("next").arg("next", describe(&own)?),
+        Lookup::Unknown(base) => {
+            return Some(unknown(SuperFacet::Unknown, base).arg("method", method))
+        }
+        Lookup::Missing => Outcome::new(SuperFacet::Missing),
+        Lookup::Found { .. } => Outcome::new(SuperFacet::Next).arg("next", describe(&own)?),
     };
     outcome = outcome.arg("method", method);
-    // Subclasses whose MRO puts another class after `class`.
+    // Subclasses whose MRO puts another class after this one.
     let mut others = Vec::new();
-    for sub in classes.descendants(class) {
-        let l = classes.lookup_after(&sub, class, method);
+    for sub in infer.subclasses_here(&class) {
+        let l = infer.lookup_after(&sub, &class, method);
         let (mine, theirs) = (describe(&own), describe(&l));
         match (&l, theirs) {
-            (Lookup::Unknown(why), _) => others.push(format!("`{sub}`: ? (`{why}`)")),
+            (Lookup::Unknown(why), _) => {
+                others.push(format!("`{}`: ? (`{why}`)", infer.class_name(&sub)))
+            }
             (_, Some(theirs)) if Some(&theirs) != mine.as_ref() => {
-                others.push(format!("`{sub}`: {theirs}"))
+                others.push(format!("`{}`: {theirs}", infer.class_name(&sub)))
             }
             _ => {}
         }
@@ -382,96 +624,51 @@ fn super_call(input: &Input) -> Option<Outcome> {
         }
         outcome = outcome.arg("others", others.join(", "));
     }
-    if let Some(after) = after(class) {
+    let _ = class_name;
+    if let Some(after) = after(&class) {
         outcome = outcome.arg("after", after);
     }
     Some(outcome)
-}
-
-/// Methods every class inherits from `object`.
-fn object_has(name: &str) -> bool {
-    matches!(
-        name,
-        "__init__"
-            | "__new__"
-            | "__init_subclass__"
-            | "__repr__"
-            | "__str__"
-            | "__format__"
-            | "__eq__"
-            | "__ne__"
-            | "__hash__"
-            | "__lt__"
-            | "__le__"
-            | "__gt__"
-            | "__ge__"
-            | "__getattribute__"
-            | "__setattr__"
-            | "__delattr__"
-            | "__dir__"
-            | "__reduce__"
-            | "__reduce_ex__"
-            | "__sizeof__"
-            | "__subclasshook__"
-            | "__getstate__"
-    )
 }
 
 // ---------------------------------------------------------------- class attributes
 
 fn class_attr(input: &Input) -> Option<Outcome> {
     let src = input.src();
+    let infer = input.infer;
     let name = input.anchor.utf8_text(src).ok()?;
+    // construct: the assignment; its statement, the block, the class.
     let class_node = input.construct.parent()?.parent()?.parent()?;
     if class_node.kind() != "class_definition" {
         return None;
     }
-    let classes = input.classes();
-    let class = classes.name_of(class_node)?;
-    // `self.name = …` in this class and in module subclasses.
-    let mut sites = classes.instance_assignments(class, name);
-    for sub in classes.descendants(class) {
-        for site in classes.instance_assignments(&sub, name) {
-            if !sites.iter().any(|s| s.2 == site.2) {
-                sites.push(site);
-            }
-        }
-    }
-    sites.sort_by_key(|s| s.2.start);
-    Some(match sites_list(input, &sites) {
-        Some(list) => Outcome::new("shadowed").arg("shadowed_at", list),
-        None => Outcome::new("unshadowed"),
-    })
-}
-
-/// `` `Cls.method` (L12), … `` for `self.x = …` sites (at most three).
-fn sites_list(input: &Input, sites: &[(String, String, std::ops::Range<usize>)]) -> Option<String> {
-    if sites.is_empty() {
+    let class = infer.node_class(class_node)?;
+    if infer.is_namedtuple(&class) || infer.is_enum(&class) || dynamic_attrs(infer, &class) {
         return None;
     }
-    let mut parts: Vec<String> = sites
-        .iter()
-        .take(3)
-        .map(|(c, m, r)| format!("`{c}.{m}` (L{})", input.line(r.start)))
-        .collect();
-    if sites.len() > 3 {
-        parts.push("…".into());
-    }
-    Some(parts.join(", "))
+    let mut classes = vec![class.clone()];
+    classes.extend(infer.subclasses_here(&class));
+    Some(match sites_list(infer, &classes, name) {
+        Some(list) => Outcome::new(ClassAttrFacet::Shadowed).arg("shadowed_at", list),
+        None => Outcome::new(ClassAttrFacet::Unshadowed),
+    })
 }
 
 // ---------------------------------------------------------------- with
 
 fn with(input: &Input) -> Option<Outcome> {
-    let receiver = input.receiver?;
-    let classes = input.classes();
-    let class = match classes.receiver(receiver)? {
+    let receiver_node = input.receiver?;
+    let infer = input.infer;
+    let class = match receiver(input, receiver_node)? {
         Receiver::Instance { class, .. } => class,
         Receiver::Class(_) => return None,
         Receiver::Ambiguous(list) => {
-            return Some(Outcome::new("class-ambiguous").arg("candidates", candidates(&list)))
+            return Some(
+                Outcome::new(WithFacet::ClassAmbiguous).arg("candidates", candidates(infer, &list)),
+            )
         }
     };
+    let cls = infer.class_name(&class);
     let is_async = input
         .construct
         .child(0)
@@ -481,165 +678,147 @@ fn with(input: &Input) -> Option<Outcome> {
     } else {
         ("__enter__", "__exit__")
     };
-    let found = |name: &str| match classes.lookup(&class, name) {
+    let found = |name: &str| match infer.lookup(&class, name) {
         Lookup::Found { owner, member } => Ok(Some((owner, member))),
         Lookup::Missing => Ok(None),
         Lookup::Unknown(why) => Err(why),
     };
     let (enter_at, exit_at) = match (found(enter), found(exit)) {
         (Ok(Some(a)), Ok(Some(b))) => (a, b),
-        (Err(why), _) | (_, Err(why)) => return Some(unknown(&why).arg("cls", class)),
+        (Err(why), _) | (_, Err(why)) => {
+            return Some(unknown(WithFacet::Unknown, &why).arg("cls", cls))
+        }
         (Ok(entered), Ok(_)) => {
             let missing = if entered.is_none() { enter } else { exit };
             return Some(
-                Outcome::new("class-missing")
-                    .arg("cls", class)
+                Outcome::new(WithFacet::ClassMissing)
+                    .arg("cls", cls)
                     .arg("missing", missing),
             );
         }
     };
-    let facet = match exit_suppresses(exit_at.1.node, input.src()) {
-        Some(true) => "class-suppresses",
-        Some(false) => "class-propagates",
-        None => "class-maybe",
+    let facet = match exit_suppresses(infer, &exit_at.0, &exit_at.1) {
+        Some(true) => WithFacet::ClassSuppresses,
+        Some(false) => WithFacet::ClassPropagates,
+        None => WithFacet::ClassMaybe,
     };
     Some(
         Outcome::new(facet)
-            .arg("cls", class)
-            .arg("enter", format!("{}.{enter}", enter_at.0))
-            .arg("exit", format!("{}.{exit}", exit_at.0)),
+            .arg("cls", cls)
+            .arg(
+                "enter",
+                format!("{}.{enter}", infer.class_name(&enter_at.0)),
+            )
+            .arg("exit", format!("{}.{exit}", infer.class_name(&exit_at.0))),
     )
 }
 
 /// Whether an `__exit__` can return a true value (which swallows the
-/// exception): `Some(false)` when every `return` returns nothing, `None`,
-/// `False`; `Some(true)` when one returns `True`; `None` when a return value
-/// is computed.
-fn exit_suppresses(func: Node, src: &[u8]) -> Option<bool> {
-    if func.kind() != "function_definition" {
+/// exception): `Some(false)` when it is annotated `-> None` or every
+/// `return` returns nothing, `None` or `False`; `Some(true)` when one
+/// returns `True`; `None` when a value is computed.
+fn exit_suppresses(infer: &Infer, owner: &ClassRef, member: &Member) -> Option<bool> {
+    let Member::Binding(b) = member else {
+        return None;
+    };
+    let m = infer.module(&owner.module)?;
+    let BindingKind::Def(f) = m.binding(*b)?.kind else {
+        return None;
+    };
+    let func = m.function(f)?;
+    if let Some(ann) = func.returns {
+        return match m.expr(ann) {
+            Expr::Lit(Lit::None) => Some(false),
+            _ => None,
+        };
+    }
+    if m.is_stub {
         return None;
     }
-    let body = func.child_by_field_name("body")?;
-    let mut stack = vec![body];
     let mut verdict = Some(false);
-    while let Some(n) = stack.pop() {
-        match n.kind() {
-            "function_definition" | "lambda" | "class_definition" => continue,
-            "return_statement" => match n.named_child(0) {
-                None => {}
-                Some(v) => match v.utf8_text(src).unwrap_or("") {
-                    "None" | "False" => {}
-                    "True" => return Some(true),
-                    _ => verdict = None,
-                },
-            },
-            _ => {}
+    for v in &func.return_values {
+        match m.expr(*v) {
+            Expr::Lit(Lit::None | Lit::False) => {}
+            Expr::Lit(Lit::True) => return Some(true),
+            _ => verdict = None,
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
     }
     verdict
 }
 
 // ---------------------------------------------------------------- implicit dunders
 
-/// Python's binary operators: (operator, method, reflected, in-place).
-const OPERATORS: &[(&str, &str, &str, &str)] = &[
-    ("+", "__add__", "__radd__", "__iadd__"),
-    ("-", "__sub__", "__rsub__", "__isub__"),
-    ("*", "__mul__", "__rmul__", "__imul__"),
-    ("@", "__matmul__", "__rmatmul__", "__imatmul__"),
-    ("/", "__truediv__", "__rtruediv__", "__itruediv__"),
-    ("//", "__floordiv__", "__rfloordiv__", "__ifloordiv__"),
-    ("%", "__mod__", "__rmod__", "__imod__"),
-    ("**", "__pow__", "__rpow__", "__ipow__"),
-    ("<<", "__lshift__", "__rlshift__", "__ilshift__"),
-    (">>", "__rshift__", "__rrshift__", "__irshift__"),
-    ("&", "__and__", "__rand__", "__iand__"),
-    ("|", "__or__", "__ror__", "__ior__"),
-    ("^", "__xor__", "__rxor__", "__ixor__"),
-];
-
-fn operator(op: &str) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
-    let op = op.trim_end_matches('=');
-    OPERATORS.iter().find(|o| o.0 == op).copied()
-}
-
-/// The class an expression holds an instance of: Ok(Some(class)), Ok(None)
-/// when nothing is known, Err(outcome) when it is ambiguous.
-/// For `self` in a method of `class`: the module subclasses that define
-/// `name` themselves, where the answer differs (`{overridden}`).
-fn overridden(input: &Input, o: Outcome, class: &str, name: &str, via_self: bool) -> Outcome {
-    if !via_self {
-        return o;
-    }
-    let classes = input.classes();
-    let subs: Vec<String> = classes
-        .descendants(class)
-        .into_iter()
-        .filter(|d| classes.member(d, name).is_some())
-        .map(|d| format!("`{d}`"))
-        .collect();
-    if subs.is_empty() {
-        return o;
-    }
-    o.arg("overridden", subs.join(", "))
-        .arg("overridden_name", name)
-}
-
-fn instance_of(input: &Input, expr: Node) -> Result<Option<String>, Outcome> {
+fn instance_of(input: &Input, expr: Node) -> Result<Option<ClassRef>, Outcome> {
     instance_of_self(input, expr).map(|c| c.map(|(c, _)| c))
 }
 
 /// Like [`instance_of`], also telling whether `expr` is `self`.
-fn instance_of_self(input: &Input, expr: Node) -> Result<Option<(String, bool)>, Outcome> {
-    match input.classes().receiver(expr) {
+fn instance_of_self(input: &Input, expr: Node) -> Result<Option<(ClassRef, bool)>, Outcome> {
+    match receiver(input, expr) {
         Some(Receiver::Instance { class, via_self }) => Ok(Some((class, via_self))),
-        Some(Receiver::Ambiguous(list)) => Err(Outcome::new("ambiguous")
-            .arg("candidates", candidates(&list))
+        Some(Receiver::Ambiguous(list)) => Err(Outcome::new(DispatchFacet::Ambiguous)
+            .arg("candidates", candidates(input.infer, &list))
             .arg("receiver", snippet(expr, input.src()))),
         Some(Receiver::Class(_)) | None => Ok(None),
     }
 }
 
-/// Finds the first of `names` on `class`: ("found"/"fallback", owner, name),
-/// or the outcome saying it cannot be told / none exists.
-fn first_of(input: &Input, class: &str, names: &[&str]) -> Result<(bool, String, String), Outcome> {
+/// Finds the first of `names` that `class` (or a base other than `object`)
+/// defines: (whether a fallback, owner, name), or the outcome saying it
+/// cannot be told / none exists.
+fn first_of(
+    input: &Input,
+    class: &ClassRef,
+    names: &[&str],
+) -> Result<(bool, ClassRef, String), Outcome> {
+    let infer = input.infer;
+    let object = infer.builtin_class("object");
     for (i, name) in names.iter().enumerate() {
-        match input.classes().lookup(class, name) {
-            Lookup::Found { owner, .. } => return Ok((i > 0, owner, (*name).to_string())),
-            Lookup::Missing => {}
+        match infer.lookup(class, name) {
+            Lookup::Found { owner, .. } if Some(&owner) != object.as_ref() => {
+                return Ok((i > 0, owner, (*name).to_string()))
+            }
+            Lookup::Found { .. } | Lookup::Missing => {}
             Lookup::Unknown(why) => {
-                return Err(unknown(&why).arg("cls", class).arg("dunder", *name))
+                return Err(unknown(DispatchFacet::Unknown, &why)
+                    .arg("cls", infer.class_name(class))
+                    .arg("dunder", *name))
             }
         }
     }
-    Err(Outcome::new("missing")
-        .arg("cls", class)
+    Err(Outcome::new(DispatchFacet::Missing)
+        .arg("cls", infer.class_name(class))
         .arg("dunder", names.first().copied().unwrap_or("")))
 }
 
 fn dispatch(input: &Input) -> Option<Outcome> {
-    let receiver = input.receiver?;
+    let receiver_node = input.receiver?;
     let src = input.src();
     let kind = input.dunders.first().map(String::as_str);
     let outcome = match kind {
-        Some("binary") => binary(input, receiver)?,
+        Some("binary") => binary(input, receiver_node)?,
         Some("augmented") => {
             let op = input.anchor.utf8_text(src).ok()?;
-            let (_, method, _, inplace) = operator(op)?;
-            let class = instance_of(input, receiver).ok()??;
+            let (method, _, inplace) = super::semantic::infer::dunders_of(op)?;
+            let class = match instance_of(input, receiver_node) {
+                Ok(Some(c)) => c,
+                Ok(None) => return None,
+                Err(o) => return Some(o.arg("op", op)),
+            };
             match first_of(input, &class, &[inplace, method]) {
-                Ok((false, owner, name)) => found("found", &class, &owner, &name),
+                Ok((false, owner, name)) => {
+                    found(input, DispatchFacet::Found, &class, &owner, &name)
+                }
                 Ok((true, owner, name)) => {
-                    found("fallback", &class, &owner, &name).arg("first", inplace)
+                    found(input, DispatchFacet::Fallback, &class, &owner, &name)
+                        .arg("first", inplace)
                 }
                 Err(o) => o,
             }
             .arg("op", op)
         }
         _ => {
-            let (class, via_self) = match instance_of_self(input, receiver) {
+            let (class, via_self) = match instance_of_self(input, receiver_node) {
                 Ok(Some(found)) => found,
                 Ok(None) => return None,
                 Err(o) => return Some(o),
@@ -647,32 +826,41 @@ fn dispatch(input: &Input) -> Option<Outcome> {
             let names: Vec<&str> = input.dunders.iter().map(String::as_str).collect();
             match first_of(input, &class, &names) {
                 Ok((false, owner, name)) => {
-                    let o = found("found", &class, &owner, &name);
+                    let o = found(input, DispatchFacet::Found, &class, &owner, &name);
                     overridden(input, o, &class, &name, via_self)
                 }
                 Ok((true, owner, name)) => {
-                    let o = found("fallback", &class, &owner, &name).arg("first", names[0]);
+                    let o = found(input, DispatchFacet::Fallback, &class, &owner, &name)
+                        .arg("first", names[0]);
                     overridden(input, o, &class, &name, via_self)
                 }
                 Err(o) => o,
             }
         }
     };
-    Some(outcome.arg("receiver", snippet(receiver, src)))
+    Some(outcome.arg("receiver", snippet(receiver_node, src)))
 }
 
-fn found(facet: &'static str, class: &str, owner: &str, name: &str) -> Outcome {
+fn found(
+    input: &Input,
+    facet: DispatchFacet,
+    class: &ClassRef,
+    owner: &ClassRef,
+    name: &str,
+) -> Outcome {
+    let infer = input.infer;
     Outcome::new(facet)
-        .arg("cls", class)
-        .arg("method", format!("{owner}.{name}"))
+        .arg("cls", infer.class_name(class))
+        .arg("method", format!("{}.{name}", infer.class_name(owner)))
         .arg("dunder", name)
 }
 
 /// `a + b`: the left operand's method, else the right operand's reflected one.
 fn binary(input: &Input, left: Node) -> Option<Outcome> {
     let src = input.src();
+    let infer = input.infer;
     let op = input.anchor.utf8_text(src).ok()?;
-    let (op, method, reflected, _) = operator(op)?;
+    let (method, reflected, _) = super::semantic::infer::dunders_of(op)?;
     let right = input.construct.child_by_field_name("right")?;
     let left_class = match instance_of(input, left) {
         Ok(c) => c,
@@ -681,25 +869,33 @@ fn binary(input: &Input, left: Node) -> Option<Outcome> {
     let right_class = instance_of(input, right).ok().flatten();
     let out = match (&left_class, &right_class) {
         (Some(l), _) => match first_of(input, l, &[method]) {
-            Ok((_, owner, name)) => found("found", l, &owner, &name).arg("reflected", reflected),
-            Err(o) if o.facet == "missing" => match right_class
-                .as_deref()
+            Ok((_, owner, name)) => {
+                found(input, DispatchFacet::Found, l, &owner, &name).arg("reflected", reflected)
+            }
+            Err(o) if o.facet == DispatchFacet::Missing.name() => match right_class
+                .as_ref()
                 .map(|r| (r, first_of(input, r, &[reflected])))
             {
-                Some((r, Ok((_, owner, name)))) => found("reflected", r, &owner, &name)
-                    .arg("left_cls", l.clone())
-                    .arg("first", method),
-                Some((r, Err(ro))) if ro.facet == "missing" => Outcome::new("missing-both")
-                    .arg("cls", l.clone())
-                    .arg("dunder", method)
-                    .arg("right_cls", r)
-                    .arg("reflected", reflected),
+                Some((r, Ok((_, owner, name)))) => {
+                    found(input, DispatchFacet::Reflected, r, &owner, &name)
+                        .arg("left_cls", infer.class_name(l))
+                        .arg("first", method)
+                }
+                Some((r, Err(ro))) if ro.facet == DispatchFacet::Missing.name() => {
+                    Outcome::new(DispatchFacet::MissingBoth)
+                        .arg("cls", infer.class_name(l))
+                        .arg("dunder", method)
+                        .arg("right_cls", infer.class_name(r))
+                        .arg("reflected", reflected)
+                }
                 _ => o.arg("reflected", reflected),
             },
             Err(o) => o,
         },
         (None, Some(r)) => match first_of(input, r, &[reflected]) {
-            Ok((_, owner, name)) => found("reflected-if", r, &owner, &name).arg("first", method),
+            Ok((_, owner, name)) => {
+                found(input, DispatchFacet::ReflectedIf, r, &owner, &name).arg("first", method)
+            }
             Err(_) => return None,
         },
         (None, None) => return None,
@@ -710,72 +906,117 @@ fn binary(input: &Input, left: Node) -> Option<Outcome> {
 // ---------------------------------------------------------------- Cls(...)
 
 fn construct(input: &Input) -> Option<Outcome> {
-    let classes = input.classes();
-    let class = classes.class_ref(input.anchor)?;
-    let src = input.src();
-    let class_node = classes.node(&class)?;
-    // A declared metaclass defined in this module with its own __call__.
-    let meta = class_node
-        .child_by_field_name("superclasses")
-        .and_then(|list| {
-            let mut c = list.walk();
-            let found = list
-                .named_children(&mut c)
-                .filter(|n| n.kind() == "keyword_argument")
-                .find(|n| {
-                    n.child_by_field_name("name")
-                        .and_then(|k| k.utf8_text(src).ok())
-                        == Some("metaclass")
-                })
-                .and_then(|n| n.child_by_field_name("value"))
-                .and_then(|v| v.utf8_text(src).ok())
-                .map(str::to_string);
-            found
-        });
-    if let Some(meta) = meta {
-        if !classes.is_class(&meta) {
-            return Some(unknown(&meta).arg("cls", class));
+    let infer = input.infer;
+    let class = match infer.node_value(input.anchor) {
+        Value::Class(c) if infer.is_user_class(&c) => c,
+        _ => return None,
+    };
+    let cls = infer.class_name(&class);
+    // A metaclass of the user's with its own __call__.
+    match infer.metaclass(&class) {
+        None => {
+            let m = infer.module(&class.module)?;
+            let c = m.class(class.id)?;
+            let meta = c
+                .keywords
+                .iter()
+                .find(|(k, _)| &**k == "metaclass")
+                .map(|(_, v)| infer.render(&m, *v));
+            if let Some(meta) = meta {
+                return Some(unknown(ConstructFacet::Unknown, &meta).arg("cls", cls));
+            }
         }
-        if let Lookup::Found { owner, .. } = classes.lookup(&meta, "__call__") {
-            return Some(
-                Outcome::new("metaclass")
-                    .arg("cls", class)
-                    .arg("meta", meta)
-                    .arg("call", format!("{owner}.__call__")),
-            );
+        Some(meta) if infer.is_user_class(&meta) => {
+            if let Lookup::Found { owner, .. } = infer.lookup(&meta, "__call__") {
+                if infer.is_user_class(&owner) {
+                    return Some(
+                        Outcome::new(ConstructFacet::Metaclass)
+                            .arg("cls", cls)
+                            .arg("meta", infer.class_name(&meta))
+                            .arg("call", format!("{}.__call__", infer.class_name(&owner))),
+                    );
+                }
+            }
         }
+        Some(_) => {}
     }
-    let step = |name: &str| -> Result<String, String> {
-        match classes.lookup(&class, name) {
-            Lookup::Found { owner, .. } => Ok(format!("{owner}.{name}")),
-            Lookup::Missing => Ok(format!("object.{name}")),
+    // Where `__new__` and `__init__` are found: (display, user's code?,
+    // written by a decorator, always raises).
+    let step = |name: &str| -> Result<(String, bool, Option<&'static str>, bool), String> {
+        match infer.lookup(&class, name) {
+            Lookup::Found {
+                owner,
+                member: Member::Generated(by),
+            } => Ok((
+                format!("{}.{name}", infer.class_name(&owner)),
+                true,
+                Some(by),
+                false,
+            )),
+            Lookup::Found {
+                owner,
+                member: Member::Binding(b),
+            } => {
+                let raises = infer
+                    .module(&owner.module)
+                    .and_then(|m| match m.binding(b)?.kind {
+                        BindingKind::Def(f) => Some(m.function(f)?.always_raises),
+                        _ => None,
+                    })
+                    .unwrap_or(false);
+                Ok((
+                    format!("{}.{name}", infer.class_name(&owner)),
+                    infer.is_user_class(&owner),
+                    None,
+                    raises,
+                ))
+            }
+            Lookup::Missing => Ok((format!("object.{name}"), false, None, false)),
             Lookup::Unknown(why) => Err(why),
         }
     };
     match (step("__new__"), step("__init__")) {
         (Ok(new), Ok(init)) => {
-            if new == "object.__new__" && init == "object.__init__" {
-                // Nothing of this module runs: not worth a hover.
+            if !new.1 && !init.1 {
+                // Nothing of the user's runs: not worth a hover.
                 return None;
             }
-            let facet = if new == "object.__new__" {
-                "init"
+            let facet = if new.1 && new.3 {
+                ConstructFacet::NewRaises
+            } else if new.1 {
+                ConstructFacet::New
+            } else if init.2.is_some() {
+                ConstructFacet::InitGenerated
             } else {
-                "new"
+                ConstructFacet::Init
             };
-            Some(
-                Outcome::new(facet)
-                    .arg("cls", class)
-                    .arg("new", new)
-                    .arg("init", init),
-            )
+            let mut o = Outcome::new(facet)
+                .arg("cls", cls)
+                .arg("new", new.0)
+                .arg("init", init.0);
+            if let Some(by) = init.2 {
+                o = o.arg("decorator", by);
+            }
+            Some(o)
         }
-        // A class decorator (`@dataclass`) may write `__init__`: worth saying.
-        // An imported base (`Exception`, `UserList`) is the common case for
-        // which there is nothing to add.
+        // A class decorator may write `__init__`: worth saying. A
+        // third-party base is the common case with nothing to add.
         (Err(why), _) | (_, Err(why)) if why.starts_with('@') => {
-            Some(unknown(&why).arg("cls", class))
+            Some(unknown(ConstructFacet::Unknown, &why).arg("cls", cls))
         }
         _ => None,
+    }
+}
+
+/// Decorators this module knows by name, for sentences.
+pub fn wrapper_name(w: Wrapper) -> &'static str {
+    match w {
+        Wrapper::ContextManager => "contextlib.contextmanager",
+        Wrapper::AsyncContextManager => "contextlib.asynccontextmanager",
+        Wrapper::Cached => "functools.lru_cache",
+        Wrapper::Property => "property",
+        Wrapper::CachedProperty => "functools.cached_property",
+        Wrapper::StaticMethod => "staticmethod",
+        Wrapper::ClassMethod => "classmethod",
     }
 }

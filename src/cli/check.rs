@@ -16,6 +16,7 @@ use crate::analysis::{Encoding, Parsed};
 use crate::config::{self, Config};
 use crate::files::Unreadable;
 use crate::knowledge::Lang;
+use crate::project::Project;
 use crate::render;
 
 /// Output formats of `check`.
@@ -78,7 +79,10 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut configs: HashMap<PathBuf, Result<Config, String>> = HashMap::new();
     let mut jobs = Vec::with_capacity(files.len());
     for file in files {
-        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        // pyproject.toml is looked up from the file's real location:
+        // `check a.py` and `check ./a.py` read the same configuration.
+        let absolute = std::path::absolute(&file).unwrap_or_else(|_| file.clone());
+        let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
         let config = configs
             .entry(dir.clone())
             .or_insert_with(|| config::load_for(&dir))
@@ -106,12 +110,19 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         .or_else(Lang::from_env)
         .unwrap_or(Lang::En);
 
+    // One project for the run: files import each other through it.
+    let project = Project::new();
+    for p in &opts.paths {
+        if p.is_dir() {
+            project.add_folder(p);
+        }
+    }
     let done = Arc::new(AtomicUsize::new(0));
     let progress = Progress::start("checked", jobs.len(), done.clone());
     let mut results: Vec<FileResult> = jobs
         .par_iter()
         .map(|(path, config)| {
-            let r = check_file(path, &config.selection, opts);
+            let r = check_file(path, &config.selection, opts, lang, &project);
             done.fetch_add(1, Ordering::Relaxed);
             r
         })
@@ -159,6 +170,8 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
             ("fixed".to_string(), fixed.to_string()),
         ];
         let key = match (findings, fixed) {
+            // Never "All checks passed." when something could not be checked.
+            (0, 0) if usage_error => "ui.check-failed",
             (0, 0) => "ui.check-clean",
             (1, 0) => "ui.check-found-one",
             (_, 0) => "ui.check-found",
@@ -166,6 +179,26 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         };
         let summary = k.fill(lang, key, &n).unwrap_or_default();
         writeln!(err, "{summary}")?;
+        if usage_error && key != "ui.check-failed" {
+            writeln!(err, "{}", k.ui(lang, "ui.check-failed"))?;
+        }
+        if opts.fix && !opts.unsafe_fixes {
+            // Say what --fix left for --unsafe-fixes.
+            let unsafe_only = results
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .filter(|d| d.fix.as_ref().is_some_and(|f| f.safety == Safety::Unsafe))
+                .count();
+            let key = if unsafe_only == 1 {
+                "ui.check-unsafe-only-one"
+            } else {
+                "ui.check-unsafe-only"
+            };
+            if unsafe_only > 0 {
+                let args = [("n".to_string(), unsafe_only.to_string())];
+                writeln!(err, "{}", k.fill(lang, key, &args).unwrap_or_default())?;
+            }
+        }
     }
     Ok(if usage_error {
         2
@@ -176,7 +209,13 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     })
 }
 
-fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileResult {
+fn check_file(
+    path: &Path,
+    selection: &Selection,
+    opts: &CheckOptions,
+    lang: Lang,
+    project: &Project,
+) -> FileResult {
     let mut result = FileResult {
         path: path.to_path_buf(),
         parsed: None,
@@ -196,28 +235,36 @@ fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileRe
             return result;
         }
     };
-    let mut parsed = Parsed::new(text);
+    let mut parsed = Parsed::new(text).with_context(project.context_for(path));
     let mut diagnostics = rules::check(&parsed, selection);
     if opts.fix {
-        let fixed = rules::fix_all(&parsed.text, selection, opts.unsafe_fixes);
-        match fixed.stopped {
-            Some(rules::FixStop::SyntaxErrors) => {
-                result.warning = Some("has syntax errors: no fix applied".to_string());
+        match fix_file(
+            path,
+            parsed,
+            diagnostics,
+            selection,
+            opts.unsafe_fixes,
+            lang,
+        ) {
+            Fixed::Done {
+                parsed: p,
+                diagnostics: d,
+                fixed,
+                note,
+            } => {
+                parsed = p;
+                diagnostics = d;
+                result.fixed = fixed;
+                result.warning = note;
             }
-            Some(rules::FixStop::NoConvergence) => {
-                result.warning = Some(format!(
-                    "fixes did not converge after {} rounds",
-                    rules::MAX_FIX_ROUNDS
-                ));
-            }
-            None => {}
-        }
-        if fixed.applied > 0 {
-            result.fixed = fixed.applied;
-            parsed = Parsed::new(fixed.text);
-            diagnostics = rules::check(&parsed, selection);
-            if let Err(e) = std::fs::write(path, &parsed.text) {
-                result.error = Some(format!("cannot write fixes: {e}"));
+            Fixed::Failed {
+                parsed: p,
+                diagnostics: d,
+                error,
+            } => {
+                parsed = p;
+                diagnostics = d;
+                result.error = Some(error);
             }
         }
     }
@@ -226,6 +273,122 @@ fn check_file(path: &Path, selection: &Selection, opts: &CheckOptions) -> FileRe
     parsed.release_tree();
     result.parsed = Some(parsed);
     result
+}
+
+/// What `--fix` did to one file.
+enum Fixed {
+    /// Written (or nothing to do); `note`: a warning to print (not fixed
+    /// because of syntax errors, or the bound was hit).
+    Done {
+        parsed: Parsed,
+        diagnostics: Vec<Diagnostic>,
+        fixed: usize,
+        note: Option<String>,
+    },
+    /// The write failed: the file is as it was (these are its findings).
+    Failed {
+        parsed: Parsed,
+        diagnostics: Vec<Diagnostic>,
+        error: String,
+    },
+}
+
+/// Applies the fixes to convergence ([`rules::fix_all`]: round by round
+/// until none applies, at most [`rules::MAX_FIX_ROUNDS`] rounds, said when
+/// hit), then writes the file atomically. A file with syntax errors is not
+/// fixed (said, with the line): a fix computed on an error-recovered tree
+/// can land anywhere.
+fn fix_file(
+    path: &Path,
+    original: Parsed,
+    diagnostics: Vec<Diagnostic>,
+    selection: &Selection,
+    unsafe_fixes: bool,
+    lang: Lang,
+) -> Fixed {
+    let k = crate::knowledge::knowledge();
+    let allowed = |s: Safety| s == Safety::Safe || unsafe_fixes;
+    let has_fix = |ds: &[Diagnostic]| {
+        ds.iter()
+            .any(|d| d.fix.as_ref().is_some_and(|f| allowed(f.safety)))
+    };
+    if !has_fix(&diagnostics) {
+        return Fixed::Done {
+            parsed: original,
+            diagnostics,
+            fixed: 0,
+            note: None,
+        };
+    }
+    if let Some(line) = syntax_error_line(&original) {
+        let args = [("line".to_string(), line.to_string())];
+        let note = k.fill(lang, "ui.check-not-fixed-syntax", &args);
+        return Fixed::Done {
+            parsed: original,
+            diagnostics,
+            fixed: 0,
+            note,
+        };
+    }
+    let result = rules::fix_all(&original.text, original.context(), selection, unsafe_fixes);
+    let fixed = result.applied;
+    let note = match result.stopped {
+        Some(rules::FixStop::NoConvergence) => {
+            let args = [("n".to_string(), rules::MAX_FIX_ROUNDS.to_string())];
+            k.fill(lang, "ui.check-fix-limit", &args)
+        }
+        // Checked above, with the line.
+        Some(rules::FixStop::SyntaxErrors) | None => None,
+    };
+    let parsed = Parsed::new(result.text).with_context(original.context().clone());
+    let current = rules::check(&parsed, selection);
+    if fixed == 0 {
+        return Fixed::Done {
+            parsed: original,
+            diagnostics,
+            fixed,
+            note,
+        };
+    }
+    // Write through a link to the file it names, atomically.
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match crate::files::write_atomic(&target, parsed.text.as_bytes()) {
+        Ok(()) => Fixed::Done {
+            parsed,
+            diagnostics: current,
+            fixed,
+            note,
+        },
+        Err(e) => Fixed::Failed {
+            parsed: original,
+            diagnostics,
+            error: format!("cannot write fixes ({fixed} not applied; the file is unchanged): {e}"),
+        },
+    }
+}
+
+/// The 1-based line of the first syntax error, if the file has one.
+fn syntax_error_line(parsed: &Parsed) -> Option<usize> {
+    let root = parsed.tree.as_ref()?.root_node();
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    let mut node = root;
+    // Descend to the first error or missing node.
+    'down: loop {
+        if node.is_error() || node.is_missing() {
+            break;
+        }
+        for child in node.children(&mut cursor) {
+            if child.has_error() {
+                node = child;
+                continue 'down;
+            }
+        }
+        break;
+    }
+    Some(parsed.lines.line_of(node.start_byte()) + 1)
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -201,14 +201,14 @@ fn parse_location(location: &str) -> Result<(&str, u32, u32), CliError> {
     Ok((file, line, col))
 }
 
+/// A source file's text: a regular file (not a FIFO or a device), at most
+/// [`crate::files::MAX_SOURCE`] bytes, UTF-8.
 fn read_source(path: &str) -> Result<String, CliError> {
-    let bytes = std::fs::read(Path::new(path))
-        .map_err(|e| CliError::Usage(format!("cannot read {path}: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        CliError::Usage(format!(
-            "{path} is not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
+    crate::files::read(Path::new(path)).map_err(|e| match e {
+        crate::files::Unreadable::Error(e) => CliError::Usage(format!("cannot read {path}: {e}")),
+        crate::files::Unreadable::Skipped(why) => {
+            CliError::Usage(format!("{path}: {}", why.trim_start_matches("skipped: ")))
+        }
     })
 }
 
@@ -220,7 +220,9 @@ fn explain(
     full: bool,
 ) -> Result<i32, CliError> {
     let (path, line, col) = parse_location(location)?;
-    let parsed = Parsed::new(read_source(path)?);
+    let project = crate::project::Project::new();
+    let context = project.context_for(Path::new(path));
+    let parsed = Parsed::new(read_source(path)?).with_context(context);
     let line0 = line - 1;
     let Some(content) = parsed.lines.line_range(&parsed.text, line0 as usize) else {
         return Err(CliError::Usage(format!(

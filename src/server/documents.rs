@@ -1,34 +1,65 @@
 //! Open documents: versioned snapshots, changed before any `.await`.
+//!
+//! A document larger than the size limit is kept as text and line index
+//! only (no syntax tree): it gets no analysis, and memory stays the text's.
+//! A `didChange` whose version is not newer than the document's is ignored;
+//! unless it repeats the last change exactly, the client's text and ours may
+//! now differ, so the document is marked out of sync (no analysis) until a
+//! full-text change or a reopen brings it back.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, RwLock};
 
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
 use crate::analysis::rules::{self, Diagnostic, Selection};
-use crate::analysis::{Encoding, Parsed};
+use crate::analysis::{Encoding, LineIndex, ModuleContext, Parsed};
+use crate::project::Project;
+
+/// Why a document gets no analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Off {
+    /// Larger than the size limit (bytes).
+    TooLarge(u64),
+    /// A change was ignored: the text may differ from the client's.
+    OutOfSync,
+}
 
 /// One open document at one version.
 #[derive(Debug)]
 pub struct Document {
     pub version: i32,
     pub parsed: Parsed,
+    /// Set when the document gets no analysis.
+    pub off: Option<Off>,
+    /// A fingerprint of the last change applied (to recognize a repeat).
+    last_change: u64,
     /// The findings for the last selection asked for.
     findings: std::sync::Mutex<Option<(Selection, Arc<Vec<Diagnostic>>)>>,
+    /// An analysis of this version is still running past its budget.
+    pub overrun: std::sync::atomic::AtomicBool,
 }
 
 impl Document {
-    pub fn new(version: i32, parsed: Parsed) -> Document {
+    fn with(version: i32, parsed: Parsed, off: Option<Off>, last_change: u64) -> Document {
         Document {
             version,
             parsed,
+            off,
+            last_change,
             findings: std::sync::Mutex::new(None),
+            overrun: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
-    /// The rule findings, computed once per selection.
+    /// The rule findings, computed once per selection (none when the
+    /// document is off).
     pub fn diagnostics(&self, selection: &Selection) -> Arc<Vec<Diagnostic>> {
+        if self.off.is_some() {
+            return Arc::new(Vec::new());
+        }
         let mut cache = match self.findings.lock() {
             Ok(c) => c,
             Err(poisoned) => poisoned.into_inner(),
@@ -44,25 +75,99 @@ impl Document {
     }
 }
 
+/// A text with its line index and no syntax tree: for documents over the
+/// size limit (analysis never looks at them).
+fn unparsed(text: String) -> Parsed {
+    let mut parsed = Parsed::new(String::new());
+    parsed.lines = LineIndex::new(&text);
+    parsed.text = text;
+    parsed.tree = None;
+    parsed
+}
+
+/// Parses `text` in its module context, or keeps it as text only when it
+/// is over `limit`.
+fn load(text: String, limit: u64, context: ModuleContext) -> (Parsed, Option<Off>) {
+    let size = text.len() as u64;
+    if size > limit {
+        (unparsed(text), Some(Off::TooLarge(size)))
+    } else {
+        (Parsed::new(text).with_context(context), None)
+    }
+}
+
+fn fingerprint(version: i32, changes: &[TextDocumentContentChangeEvent]) -> u64 {
+    // Stable within one process, which is all a repeat check needs.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    version.hash(&mut h);
+    for c in changes {
+        c.range
+            .map(|r| (r.start.line, r.start.character, r.end.line, r.end.character))
+            .hash(&mut h);
+        c.text.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What a `didChange` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Changed {
+    /// Applied; the document's analysis state changed to this.
+    Applied { off: Option<Off>, was: Option<Off> },
+    /// Not applied, with the reason to log; `true` when the document is now
+    /// out of sync.
+    Ignored(String, bool),
+}
+
 /// The open documents. Handlers take an `Arc` snapshot and never hold the lock
-/// across an `.await`.
+/// across an `.await`. Their texts also feed the project, so a module that
+/// imports an open one sees the editor's text, not the disk's.
 #[derive(Debug, Default)]
 pub struct Documents {
     map: RwLock<HashMap<Uri, Arc<Document>>>,
+    project: Project,
 }
 
 impl Documents {
-    pub fn open(&self, uri: Uri, version: i32, text: String) {
-        let doc = Arc::new(Document::new(version, Parsed::new(text)));
+    /// The project the documents belong to.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The module context of a document: its module name and the project
+    /// (a document that is not a file is a module of its own).
+    fn context(&self, uri: &Uri) -> ModuleContext {
+        match uri.to_file_path() {
+            Some(path) => self.project.context_for(&path),
+            None => ModuleContext::default(),
+        }
+    }
+
+    /// The editor's text of a document, for the modules that import it.
+    fn share(&self, uri: &Uri, text: &str) {
+        if let Some(path) = uri.to_file_path() {
+            self.project.set_text(&path, text);
+        }
+    }
+
+    /// Opens (or reopens) a document; returns why it gets no analysis.
+    pub fn open(&self, uri: Uri, version: i32, text: String, limit: u64) -> Option<Off> {
+        self.share(&uri, &text);
+        let (parsed, off) = load(text, limit, self.context(&uri));
+        let doc = Arc::new(Document::with(version, parsed, off, 0));
         self.write(|m| {
             m.insert(uri, doc);
         });
+        off
     }
 
     pub fn close(&self, uri: &Uri) {
         self.write(|m| {
             m.remove(uri);
         });
+        if let Some(path) = uri.to_file_path() {
+            self.project.forget_text(&path);
+        }
     }
 
     /// Every open document.
@@ -86,40 +191,107 @@ impl Documents {
 
     /// Applies a `didChange`: ignored (with the reason) for an unopened
     /// document or a version not newer than the current one. Ranges are
-    /// clamped to the text.
+    /// clamped to the text; each range refers to the text as the previous
+    /// change in the batch left it, as the protocol says.
     pub fn change(
         &self,
         uri: &Uri,
         version: i32,
         changes: &[TextDocumentContentChangeEvent],
         encoding: Encoding,
-    ) -> Result<(), String> {
+        limit: u64,
+    ) -> Changed {
         let Some(current) = self.get(uri) else {
-            return Err(format!("{} is not open", uri.as_str()));
+            return Changed::Ignored(format!("{} is not open", uri.as_str()), false);
         };
+        let print = fingerprint(version, changes);
+        let full_text = changes.iter().rposition(|c| c.range.is_none());
         if version <= current.version {
-            return Err(format!(
-                "version {version} of {} is not newer than {}",
-                uri.as_str(),
-                current.version
-            ));
+            let repeat = version == current.version && print == current.last_change;
+            let why = if repeat {
+                format!(
+                    "version {version} of {} repeats the last change",
+                    uri.as_str()
+                )
+            } else {
+                format!(
+                    "version {version} of {} is not newer than {}",
+                    uri.as_str(),
+                    current.version
+                )
+            };
+            if repeat {
+                return Changed::Ignored(why, false);
+            }
+            let stale = Document::with(
+                current.version,
+                current.parsed.clone(),
+                Some(Off::OutOfSync),
+                current.last_change,
+            );
+            self.write(|m| {
+                m.insert(uri.clone(), Arc::new(stale));
+            });
+            return Changed::Ignored(why, true);
         }
-        let mut parsed = current.parsed.clone();
-        for change in changes {
-            match change.range {
-                Some(range) => {
-                    let bytes = convert::byte_range(&parsed, range, encoding);
-                    parsed.replace(bytes, &change.text);
-                }
-                None => parsed.replace_all(change.text.clone()),
+        let was = current.off;
+        // A full-text change resynchronizes; changes before it do not matter.
+        let (mut parsed, mut off, rest) = match full_text {
+            Some(i) => {
+                let (parsed, off) = load(changes[i].text.clone(), limit, self.context(uri));
+                (parsed, off, &changes[i + 1..])
+            }
+            None if was == Some(Off::OutOfSync) => {
+                return Changed::Ignored(
+                    format!(
+                        "{} is out of sync: incremental change {version} not applied (a full-text change or reopening resynchronizes)",
+                        uri.as_str()
+                    ),
+                    true,
+                );
+            }
+            None => (current.parsed.clone(), was, changes),
+        };
+        for change in rest {
+            if let Some(range) = change.range {
+                let bytes = convert::byte_range(&parsed, range, encoding);
+                parsed.replace(bytes, &change.text);
             }
         }
-        parsed.reparse();
-        let doc = Arc::new(Document::new(version, parsed));
+        let size = parsed.text.len() as u64;
+        if size > limit {
+            if parsed.tree.is_some() {
+                parsed.release_tree();
+            }
+            off = Some(Off::TooLarge(size));
+        } else if matches!(off, Some(Off::TooLarge(_))) || parsed.tree.is_none() {
+            parsed = Parsed::new(std::mem::take(&mut parsed.text)).with_context(self.context(uri));
+            off = None;
+        } else {
+            parsed.reparse();
+        }
+        self.share(uri, &parsed.text);
+        let doc = Arc::new(Document::with(version, parsed, off, print));
         self.write(|m| {
             m.insert(uri.clone(), doc);
         });
-        Ok(())
+        Changed::Applied { off, was }
+    }
+
+    /// Re-applies the size limit to every document (after the setting
+    /// changed): those now under it are parsed, those over it dropped to text.
+    pub fn relimit(&self, limit: u64) {
+        for (uri, doc) in self.all() {
+            let size = doc.parsed.text.len() as u64;
+            let too_large = matches!(doc.off, Some(Off::TooLarge(_)));
+            if (size > limit) != too_large && doc.off != Some(Off::OutOfSync) {
+                let (parsed, off) = load(doc.parsed.text.clone(), limit, self.context(&uri));
+                let new = Document::with(doc.version, parsed, off, doc.last_change);
+                self.write(|m| {
+                    m.insert(uri.clone(), Arc::new(new));
+                });
+            }
+        }
     }
 
     fn write(&self, f: impl FnOnce(&mut HashMap<Uri, Arc<Document>>)) {
@@ -127,5 +299,117 @@ impl Documents {
             Ok(mut m) => f(&mut m),
             Err(poisoned) => f(&mut poisoned.into_inner()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn uri() -> Uri {
+        "file:///tmp/doc.py".parse().unwrap()
+    }
+
+    fn edit(line: u32, ch: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(line, ch), Position::new(line, ch))),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    fn full(text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_repeated_change_is_ignored_and_keeps_the_document_in_sync() {
+        let docs = Documents::default();
+        docs.open(uri(), 1, "x = 1\n".into(), 1000);
+        let change = [edit(0, 0, "y = 2\n")];
+        assert!(matches!(
+            docs.change(&uri(), 2, &change, Encoding::Utf16, 1000),
+            Changed::Applied { .. }
+        ));
+        assert!(matches!(
+            docs.change(&uri(), 2, &change, Encoding::Utf16, 1000),
+            Changed::Ignored(_, false)
+        ));
+        let doc = docs.get(&uri()).unwrap();
+        assert_eq!(doc.parsed.text, "y = 2\nx = 1\n");
+        assert_eq!(doc.off, None);
+    }
+
+    #[test]
+    fn an_older_or_different_same_version_change_puts_it_out_of_sync_until_a_full_text() {
+        let docs = Documents::default();
+        docs.open(uri(), 5, "x = 1\n".into(), 1000);
+        let ignored = docs.change(&uri(), 5, &[edit(0, 0, "#")], Encoding::Utf16, 1000);
+        assert!(matches!(ignored, Changed::Ignored(_, true)), "{ignored:?}");
+        assert_eq!(docs.get(&uri()).unwrap().off, Some(Off::OutOfSync));
+        assert!(docs
+            .get(&uri())
+            .unwrap()
+            .diagnostics(&Selection::default())
+            .is_empty());
+        // Incremental changes cannot be trusted any more.
+        let later = docs.change(&uri(), 6, &[edit(0, 0, "#")], Encoding::Utf16, 1000);
+        assert!(matches!(later, Changed::Ignored(_, true)));
+        assert_eq!(docs.get(&uri()).unwrap().parsed.text, "x = 1\n");
+        // A full text resynchronizes.
+        let back = docs.change(&uri(), 7, &[full("z = 3\n")], Encoding::Utf16, 1000);
+        assert_eq!(
+            back,
+            Changed::Applied {
+                off: None,
+                was: Some(Off::OutOfSync)
+            }
+        );
+        assert_eq!(docs.get(&uri()).unwrap().parsed.text, "z = 3\n");
+    }
+
+    #[test]
+    fn documents_over_the_limit_keep_no_tree_and_come_back_under_it() {
+        let docs = Documents::default();
+        let off = docs.open(uri(), 1, "x = 1\n".repeat(10), 30);
+        assert_eq!(off, Some(Off::TooLarge(60)));
+        let doc = docs.get(&uri()).unwrap();
+        assert!(doc.parsed.tree.is_none());
+        assert_eq!(doc.parsed.lines.line_count(), 11);
+        // Edits still apply to the text.
+        docs.change(&uri(), 2, &[edit(1, 0, "#")], Encoding::Utf16, 30);
+        assert!(docs
+            .get(&uri())
+            .unwrap()
+            .parsed
+            .text
+            .starts_with("x = 1\n#x = 1\n"));
+        // Shrunk under the limit: parsed again.
+        let back = docs.change(&uri(), 3, &[full("x = 1\n")], Encoding::Utf16, 30);
+        assert_eq!(
+            back,
+            Changed::Applied {
+                off: None,
+                was: Some(Off::TooLarge(61))
+            }
+        );
+        assert!(docs.get(&uri()).unwrap().parsed.tree.is_some());
+        // A raised limit parses a large document; a lowered one drops it.
+        docs.change(
+            &uri(),
+            4,
+            &[full(&"y = 2\n".repeat(10))],
+            Encoding::Utf16,
+            30,
+        );
+        docs.relimit(1000);
+        assert!(docs.get(&uri()).unwrap().parsed.tree.is_some());
+        docs.relimit(10);
+        assert!(docs.get(&uri()).unwrap().parsed.tree.is_none());
     }
 }

@@ -125,10 +125,16 @@ impl Client {
 
     /// Waits for the response to `id` (the whole message, with `result` or `error`).
     pub fn response(&mut self, id: i64) -> Value {
+        self.response_to(&json!(id))
+    }
+
+    /// Waits for the response to an id of any type (a number or a string;
+    /// `null` for the error responses to unusable messages).
+    pub fn response_to(&mut self, id: &Value) -> Value {
         if let Some(pos) = self
             .backlog
             .iter()
-            .position(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+            .position(|m| m.get("id") == Some(id) && m.get("method").is_none())
         {
             return self.backlog.remove(pos);
         }
@@ -137,7 +143,7 @@ impl Client {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(msg) => {
-                    if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                    if msg.get("id") == Some(id) && msg.get("method").is_none() {
                         return msg;
                     }
                     // A request from the server: answer it as an editor would.

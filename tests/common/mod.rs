@@ -6,6 +6,27 @@ pub mod lsp;
 
 use std::path::{Path, PathBuf};
 
+/// Whether tests that need tools beyond cargo and python3 (Neovim, aiohttp)
+/// must run: `scripts/test` (and so CI) sets `PYEXPLAIN_REQUIRE_EXTERNAL=1`.
+pub fn external_required() -> bool {
+    std::env::var_os("PYEXPLAIN_REQUIRE_EXTERNAL").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A test that cannot run without `what`: a failure when external tools are
+/// required, else a line on the terminal (past the harness's capture, so a
+/// plain `cargo test` shows what it did not test).
+pub fn skip(test: &str, what: &str) {
+    assert!(
+        !external_required(),
+        "{test}: {what} (PYEXPLAIN_REQUIRE_EXTERNAL is set)"
+    );
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {what} (./scripts/test installs it; PYEXPLAIN_REQUIRE_EXTERNAL=1 makes this a failure)"
+    );
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -90,7 +90,7 @@ check('hover names the delegating generator', text and text:find('delegate', 1, 
 -- Settings change the hover language live.
 require('pyexplain').set_language('zh')
 text = hover_text(yl, yc)
-check('hover switches to Chinese live', text and text:find('委派生成器', 1, true), text)
+check('hover switches to Chinese live', text and text:find('委托生成器', 1, true), text)
 require('pyexplain').set_language('en')
 
 -- The quick fix for `bucket=[]`, applied through Neovim's code action flow.

@@ -53,6 +53,7 @@ async function exercise(mock: Mock): Promise<void> {
   assert.deepEqual(Object.keys(mock.commands).sort(), [
     'pyexplain.courseMap',
     'pyexplain.markLearned',
+    'pyexplain.notes',
     'pyexplain.openNote',
     'pyexplain.openNoteQuickPick',
     'pyexplain.resetLearned',
@@ -73,6 +74,8 @@ async function exercise(mock: Mock): Promise<void> {
   assert.equal(items[0].label, 'Chapter 2');
   assert.equal(items[0].kind, -1);
   assert.match(items[1].label, /^§2\.1 /);
+  // The server asks to show the note after answering the command.
+  await until('the note shown', () => mock.shown.length >= 1);
   assert.equal(mock.shown.length, 1, mock.messages.join('\n'));
   assert.ok(mock.shown[0].uri.startsWith(`file://${cache}/pyexplain/`), mock.shown[0].uri);
   assert.match(mock.shown[0].uri, /\/en\/ch12\.md$/);
@@ -86,6 +89,7 @@ async function exercise(mock: Mock): Promise<void> {
     const wsUri = `file://${ws}`;
     mock.folders = [{ uri: { scheme: 'file', fsPath: ws, toString: () => wsUri }, name: 'ws', index: 0 }];
     await mock.commands['pyexplain.showCourseMap']();
+    await until('the map shown', () => mock.shown.length >= 2);
     assert.equal(mock.shown.length, 2, mock.messages.join('\n'));
     assert.ok(mock.shown[1].uri.startsWith(`file://${cache}/pyexplain/`), mock.shown[1].uri);
     assert.match(mock.shown[1].uri, /\/course-map-[0-9a-f]{16}\.md$/);

@@ -164,6 +164,7 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
     'pyexplain.markLearned',
     'pyexplain.unmarkLearned',
     COURSE_MAP_COMMAND,
+    'pyexplain.notes',
   ]);
   await c.sendNotification('initialized', {});
 
@@ -200,6 +201,13 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
   assert.notEqual(zh.message, english);
 });
 
+/** Waits (at most 10 s) for `done()`. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 test('pyexplain.openNote with the quick pick argument sends window/showDocument', { skip }, async () => {
   const c = conn!;
   const notes = parseNotes(execFileSync(binary!, notesArgs('en'), { encoding: 'utf8' }));
@@ -208,6 +216,9 @@ test('pyexplain.openNote with the quick pick argument sends window/showDocument'
     command: 'pyexplain.openNote',
     arguments: [openNoteArgument(note, 'en')],
   })) as { uri: string; path: string; line: number };
+  // The server asks to show the file after answering (it never waits for
+  // the client inside a request).
+  await until(() => shown.length >= 1);
   assert.equal(shown.length, 1);
   assert.equal(shown[0].uri, result.uri);
   assert.equal(shown[0].takeFocus, true);
@@ -244,6 +255,7 @@ test('pyexplain.courseMap with the folder argument sends window/showDocument', {
     command: COURSE_MAP_COMMAND,
     arguments: courseMapArguments([pathToFileURL(ws).href]),
   })) as CourseMapResult;
+  await until(() => shown.length >= before + 1);
   assert.equal(shown.length, before + 1);
   assert.equal(shown[before].uri, result.uri);
   assert.equal(result.shown, true);

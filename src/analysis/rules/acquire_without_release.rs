@@ -60,11 +60,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let is_lock = match receiver.kind() {
         "identifier" => {
             let name = ctx.text(receiver);
-            named_like_lock(name)
-                || ctx
-                    .module()
-                    .value_kind(name, call)
-                    .is_some_and(|k| LOCK_KINDS.contains(&k.as_str()))
+            named_like_lock(name) || ctx.holds(receiver, LOCK_KINDS)
         }
         "attribute" => named_like_lock(ctx.last_name(receiver)),
         _ => false,
@@ -119,10 +115,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("call".into(), super::super::explain::snippet(call, ctx.src)),
+            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
             (
                 "lock".into(),
-                super::super::explain::snippet(receiver, ctx.src),
+                crate::analysis::tree::snippet(receiver, ctx.src),
             ),
         ],
         fix: None,

@@ -39,10 +39,7 @@ const LOOPS: &[&str] = &[
 /// `asyncio.get_running_loop().create_task`.
 fn is_loop(ctx: &Ctx, obj: Node) -> bool {
     match obj.kind() {
-        "identifier" => ctx
-            .module()
-            .value_kind(ctx.text(obj), obj)
-            .is_some_and(|k| LOOPS.contains(&k.as_str())),
+        "identifier" => ctx.holds(obj, LOOPS),
         "call" => {
             let empty = obj
                 .child_by_field_name("arguments")
@@ -70,7 +67,7 @@ fn expected_to_raise(ctx: &Ctx, stmt: Node) -> bool {
     else {
         return false;
     };
-    let header = super::super::explain::header_range(with);
+    let header = crate::analysis::tree::header_range(with);
     let text = ctx.parsed.text.get(header).unwrap_or("");
     text.contains("assertRaises") || text.contains("raises(")
 }
@@ -100,7 +97,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     out.push(Diagnostic {
         rule: RULE.id,
         range: call.byte_range(),
-        args: vec![("call".into(), super::super::explain::snippet(call, ctx.src))],
+        args: vec![("call".into(), crate::analysis::tree::snippet(call, ctx.src))],
         fix: None,
     });
 }

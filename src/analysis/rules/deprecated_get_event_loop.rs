@@ -43,7 +43,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     out.push(Diagnostic {
         rule: RULE.id,
         range: node.byte_range(),
-        args: vec![("call".into(), super::super::explain::snippet(node, ctx.src))],
+        args: vec![("call".into(), crate::analysis::tree::snippet(node, ctx.src))],
         fix: fix(ctx, node, func, &qual),
     });
 }
@@ -103,7 +103,7 @@ fn fix(ctx: &Ctx, node: Node, func: Node, qual: &str) -> Option<Fix> {
     if outer.child_by_field_name("function")?.id() != attr.id() {
         return None;
     }
-    let arg = super::sole_positional_arg(outer)?;
+    let arg = crate::analysis::tree::sole_positional_arg(outer)?;
     let mut edits = Vec::new();
     let run = match func.kind() {
         "attribute" if qual == "asyncio.get_event_loop" => {

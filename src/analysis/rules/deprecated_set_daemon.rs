@@ -53,14 +53,14 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), super::super::explain::snippet(node, ctx.src)),
+            ("call".into(), crate::analysis::tree::snippet(node, ctx.src)),
             (
                 "receiver".into(),
-                super::super::explain::snippet(receiver, ctx.src),
+                crate::analysis::tree::snippet(receiver, ctx.src),
             ),
             (
                 "value".into(),
-                super::super::explain::snippet(value, ctx.src),
+                crate::analysis::tree::snippet(value, ctx.src),
             ),
         ],
         fix: fix(ctx, node, receiver, value),
@@ -72,7 +72,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
 /// Unsafe: the `DeprecationWarning` that `setDaemon` emits (3.10+) goes away,
 /// and a program may rely on it (a test asserting it, `-W error`).
 fn fix(ctx: &Ctx, call: Node, receiver: Node, value: Node) -> Option<Fix> {
-    if ctx.module().expr_kind(receiver, ctx.src).as_deref() != Some("threading.Thread") {
+    if !ctx.holds(receiver, &["threading.Thread"]) {
         return None;
     }
     // One parent() call, on a rare node: fine.

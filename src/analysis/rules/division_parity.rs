@@ -44,7 +44,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             (_, Some(s)) if is_parity_value(left) => (right, s),
             _ => continue,
         };
-        let snippet = |n: Node| super::super::explain::snippet(n, ctx.src);
+        let snippet = |n: Node| crate::analysis::tree::snippet(n, ctx.src);
         let comparison = format!("{} {} {}", snippet(left), op.kind(), snippet(right));
         let value = snippet(div.child_by_field_name("left").unwrap_or(div));
         let fixed = if left.id() == div.id() {

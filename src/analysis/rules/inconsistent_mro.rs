@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
-use crate::analysis::mro::{bases, mro, MroError};
+use crate::analysis::semantic::infer::MroError;
 
 pub const RULE: Rule = Rule {
     id: "inconsistent-mro",
@@ -16,13 +16,28 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// The positional bases of a class definition, as written.
+fn bases<'a>(ctx: &Ctx<'a>, class: Node<'a>) -> Vec<Node<'a>> {
+    let Some(list) = class.child_by_field_name("superclasses") else {
+        return Vec::new();
+    };
+    let mut c = list.walk();
+    let found: Vec<Node> = list
+        .named_children(&mut c)
+        .filter(|n| {
+            !matches!(
+                n.kind(),
+                "keyword_argument" | "comment" | "list_splat" | "dictionary_splat"
+            )
+        })
+        .collect();
+    let _ = ctx;
+    found
+}
+
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    // Module-level classes only (the module's class table), with two or
-    // more bases: only there can C3 fail first.
-    if !ctx.stack.is_empty() {
-        return;
-    }
-    let listed = bases(node, ctx.src);
+    // Two or more bases: only there can C3 fail first.
+    let listed = bases(ctx, node);
     if listed.len() < 2 {
         return;
     }
@@ -30,16 +45,26 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     };
     let name = ctx.text(name_node);
-    if mro(ctx.parsed, name) != Err(MroError::Inconsistent) {
+    let Some(class) = ctx.infer.node_class(node) else {
+        return;
+    };
+    if ctx.infer.mro(&class) != Err(MroError::Inconsistent) {
         return;
     }
     // Report where it fails first: not when a base is itself inconsistent.
-    if listed
-        .iter()
-        .any(|b| mro(ctx.parsed, b) == Err(MroError::Inconsistent))
-    {
+    let base_inconsistent = listed.iter().any(|b| match ctx.value(*b) {
+        crate::analysis::semantic::value::Value::Class(c) => {
+            ctx.infer.mro(&c) == Err(MroError::Inconsistent)
+        }
+        _ => false,
+    });
+    if base_inconsistent {
         return;
     }
+    let listed: Vec<String> = listed
+        .iter()
+        .map(|b| ctx.text(*b).split_whitespace().collect())
+        .collect();
     out.push(Diagnostic {
         rule: RULE.id,
         range: name_node.byte_range(),

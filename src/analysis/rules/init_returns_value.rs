@@ -54,7 +54,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         args: vec![
             (
                 "value".into(),
-                super::super::explain::snippet(value, ctx.src),
+                crate::analysis::tree::snippet(value, ctx.src),
             ),
             ("class".into(), class_name.to_string()),
         ],

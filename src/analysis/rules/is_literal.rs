@@ -78,10 +78,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                 args: vec![
                     ("op".into(), op_text.to_string()),
                     ("replacement".into(), replacement.to_string()),
-                    ("left".into(), super::super::explain::snippet(left, ctx.src)),
+                    ("left".into(), crate::analysis::tree::snippet(left, ctx.src)),
                     (
                         "right".into(),
-                        super::super::explain::snippet(right, ctx.src),
+                        crate::analysis::tree::snippet(right, ctx.src),
                     ),
                 ],
                 fix: Some(Fix {

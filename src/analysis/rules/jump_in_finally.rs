@@ -59,7 +59,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             rule: RULE.id,
             range: stmt.byte_range(),
             args: vec![
-                ("stmt".into(), super::super::explain::snippet(stmt, ctx.src)),
+                ("stmt".into(), crate::analysis::tree::snippet(stmt, ctx.src)),
                 ("keyword".into(), keyword.to_string()),
             ],
             fix: None,

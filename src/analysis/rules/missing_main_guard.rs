@@ -54,7 +54,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), super::super::explain::snippet(func, ctx.src)),
+            ("call".into(), crate::analysis::tree::snippet(func, ctx.src)),
             ("qualname".into(), qual),
         ],
         fix: None,

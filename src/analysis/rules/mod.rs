@@ -13,7 +13,9 @@ use std::sync::OnceLock;
 use tree_sitter::Node;
 
 pub use super::fix::{apply_edits, indent_at, line_ending, starts_logical_line, Edit, Fix, Safety};
-use super::module::{dotted_parts, ModuleIndex};
+use super::semantic::infer::Infer;
+use super::semantic::value::Value;
+pub use super::tree::{is_async, mentions, path_down, sole_positional_arg};
 use super::Parsed;
 
 /// How loud a diagnostic is.
@@ -163,14 +165,35 @@ impl Selection {
 pub struct Ctx<'a> {
     pub parsed: &'a Parsed,
     pub src: &'a [u8],
+    /// The semantic model of the file (and what it imports).
+    pub infer: &'a Infer<'a>,
     /// The functions, lambdas and classes enclosing the node being checked,
     /// outermost first (tracked by the walk: `Node::parent` is not O(1)).
     pub stack: Vec<Node<'a>>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn module(&self) -> &'a ModuleIndex {
-        self.parsed.module()
+    /// What an expression holds, as the semantic model knows it.
+    pub fn value(&self, node: Node) -> Value {
+        self.infer.node_value(node)
+    }
+
+    /// Whether `name`, read where `at` is, is the builtin of that name (no
+    /// binding of the file hides it, no star import may).
+    pub fn builtin_unshadowed(&self, name: &str, at: Node) -> bool {
+        let model = self.infer.this();
+        let scope = model.scope_at(at.start_byte() as u32);
+        model.resolving_scope(scope, name).is_none()
+            && model
+                .scope(super::semantic::MODULE_SCOPE)
+                .star_imports
+                .is_empty()
+    }
+
+    /// Whether an expression holds an instance of what one of the qualified
+    /// names gives (`threading.Lock`, `asyncio.get_running_loop`).
+    pub fn holds(&self, node: Node, quals: &[&str]) -> bool {
+        self.infer.instance_of_any(node, quals).is_some()
     }
 
     pub fn text(&self, node: Node) -> &'a str {
@@ -189,10 +212,10 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The qualified name a callee or reference resolves to at its place.
+    /// The qualified name a callee or reference resolves to through the
+    /// imports, at its place (`None` where the name is bound otherwise).
     pub fn resolve(&self, node: Node) -> Option<String> {
-        let parts = dotted_parts(node, self.src)?;
-        self.module().resolve_at(&parts, node)
+        self.infer.node_import_path(node)
     }
 
     /// The innermost function (or lambda) around the node being checked.
@@ -212,67 +235,6 @@ impl<'a> Ctx<'a> {
             .find(|n| n.kind() == "class_definition")
             .copied()
     }
-}
-
-/// Whether `name` occurs as an identifier anywhere under `node`.
-pub fn mentions(node: Node, name: &str, src: &[u8]) -> bool {
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
-        if n.kind() == "identifier" {
-            if n.utf8_text(src).is_ok_and(|t| t == name) {
-                return true;
-            }
-            continue;
-        }
-        let mut c = n.walk();
-        todo.extend(n.named_children(&mut c));
-    }
-    false
-}
-
-/// The only argument of a call, if it has exactly one and it is positional
-/// (not `*args`, `**kwargs`, `k=v`, nor a bare generator expression).
-pub fn sole_positional_arg(call: Node) -> Option<Node> {
-    let args = call.child_by_field_name("arguments")?;
-    if args.kind() != "argument_list" {
-        return None; // `f(x for x in y)`
-    }
-    let mut c = args.walk();
-    let mut named = args
-        .named_children(&mut c)
-        .filter(|n| n.kind() != "comment");
-    let arg = named.next()?;
-    if named.next().is_some()
-        || matches!(
-            arg.kind(),
-            "keyword_argument" | "list_splat" | "dictionary_splat"
-        )
-    {
-        return None;
-    }
-    Some(arg)
-}
-
-/// The nodes from `from` down to `target` (both included), found by
-/// descending into the child that contains `target`: the downward stand-in
-/// for a `Node::parent` chain, which tree-sitter answers in O(depth×width).
-/// `None` when `target` does not lie under `from`.
-pub fn path_down<'t>(from: Node<'t>, target: Node<'t>) -> Option<Vec<Node<'t>>> {
-    let mut path = vec![from];
-    let mut cur = from;
-    while cur.id() != target.id() {
-        let mut c = cur.walk();
-        cur = cur.named_children(&mut c).find(|ch| {
-            ch.start_byte() <= target.start_byte() && target.end_byte() <= ch.end_byte()
-        })?;
-        path.push(cur);
-    }
-    Some(path)
-}
-
-/// Whether a function definition is `async def`.
-pub fn is_async(func: Node) -> bool {
-    func.kind() == "function_definition" && func.child(0).is_some_and(|c| c.kind() == "async")
 }
 
 /// The kind ids each rule looks at, built once.
@@ -299,9 +261,12 @@ pub fn check(parsed: &Parsed, selection: &Selection) -> Vec<Diagnostic> {
     let Some(tree) = parsed.tree.as_ref() else {
         return Vec::new();
     };
+    let world = parsed.world();
+    let infer = Infer::new(&world);
     let mut ctx = Ctx {
         parsed,
         src: parsed.text.as_bytes(),
+        infer: &infer,
         stack: Vec::new(),
     };
     let enabled: Vec<bool> = RULES.iter().map(|r| selection.enabled(r.id)).collect();
@@ -411,18 +376,36 @@ pub fn directive_silences(comment: &str, rule: &Rule) -> bool {
 /// `import module` goes after the module's header. `None` when the name is
 /// taken by something else, or no place for the import exists.
 pub fn import_module(ctx: &Ctx, module: &str, at: Node) -> Option<(String, Option<Edit>)> {
-    let index = ctx.module();
-    if index.resolve_at(&[module], at).as_deref() == Some(module) {
+    let model = ctx.infer.this().clone();
+    let scope = model.scope_at(at.start_byte() as u32);
+    // A module-level `import module` (or `import module as m`) whose name
+    // means the module where the fix writes it.
+    let imports_it = |name: &str| {
+        let ids = model.bindings_in(super::semantic::MODULE_SCOPE, name);
+        !ids.is_empty()
+            && ids.iter().all(|b| {
+                matches!(model.binding(*b).map(|b| &b.kind),
+                    Some(super::semantic::BindingKind::Import { module: m }) if &**m == module)
+            })
+            && model.resolving_scope(scope, name) == Some(super::semantic::MODULE_SCOPE)
+    };
+    if imports_it(module) {
         return Some((module.to_string(), None));
     }
-    if let Some(alias) = index.local_name_for(module) {
-        if index.resolve_at(&[alias.as_str()], at).as_deref() == Some(module) {
-            return Some((alias, None));
-        }
+    let mut aliases: Vec<&str> = model
+        .bindings
+        .iter()
+        .filter(|b| b.scope == super::semantic::MODULE_SCOPE)
+        .filter(|b| matches!(&b.kind, super::semantic::BindingKind::Import { module: m } if &**m == module))
+        .map(|b| &*b.name)
+        .collect();
+    aliases.sort_unstable();
+    if let Some(alias) = aliases.into_iter().find(|a| imports_it(a)) {
+        return Some((alias.to_string(), None));
     }
     // `module` bound to something else anywhere: a new import would be
     // shadowed, or would shadow.
-    if index.binds_anywhere(module) {
+    if model.bindings.iter().any(|b| *b.name == *module) {
         return None;
     }
     let pos = super::fix::module_header_end(ctx.parsed)?;
@@ -481,14 +464,19 @@ pub const MAX_FIX_ROUNDS: usize = 100;
 /// applies them together, and checks again, until no fix is left. A round
 /// whose result does not parse as cleanly is undone fix by fix (the first
 /// fix alone is tried instead). A text with syntax errors is left alone.
-pub fn fix_all(text: &str, selection: &Selection, allow_unsafe: bool) -> FixedText {
+pub fn fix_all(
+    text: &str,
+    context: &super::ModuleContext,
+    selection: &Selection,
+    allow_unsafe: bool,
+) -> FixedText {
     let allowed = |s: Safety| s == Safety::Safe || allow_unsafe;
     let mut out = FixedText {
         text: text.to_string(),
         applied: 0,
         stopped: None,
     };
-    let mut parsed = Parsed::new(out.text.clone());
+    let mut parsed = Parsed::new(out.text.clone()).with_context(context.clone());
     if parsed
         .tree
         .as_ref()
@@ -527,14 +515,14 @@ pub fn fix_all(text: &str, selection: &Selection, allow_unsafe: bool) -> FixedTe
             }
         }
         let round = apply_edits(&parsed.text, &edits)
-            .map(Parsed::new)
+            .map(|t| Parsed::new(t).with_context(context.clone()))
             .filter(parses_cleanly);
         let (next, count) = match round {
             Some(p) => (p, taken.len()),
             None => {
                 // One fix alone; if even that breaks the text, stop.
                 let Some(p) = apply_edits(&parsed.text, &fixes[0].edits)
-                    .map(Parsed::new)
+                    .map(|t| Parsed::new(t).with_context(context.clone()))
                     .filter(parses_cleanly)
                 else {
                     return out;

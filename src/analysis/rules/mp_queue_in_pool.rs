@@ -31,6 +31,16 @@ const POOLS: &[&str] = &["multiprocessing.Pool", "multiprocessing.pool.Pool"];
 
 /// Queue classes that can only be shared by inheritance, with the manager
 /// method that replaces each (`None`: no automatic replacement).
+/// The multiprocessing queues (instances of what these give).
+const QUEUES: &[&str] = &[
+    "multiprocessing.Queue",
+    "multiprocessing.SimpleQueue",
+    "multiprocessing.JoinableQueue",
+    "multiprocessing.queues.Queue",
+    "multiprocessing.queues.SimpleQueue",
+    "multiprocessing.queues.JoinableQueue",
+];
+
 fn queue_kind(qual: &str) -> Option<Option<&'static str>> {
     match qual {
         "multiprocessing.Queue" | "multiprocessing.SimpleQueue" => Some(Some("Queue")),
@@ -58,10 +68,16 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if receiver.kind() != "identifier" {
         return;
     }
-    let is_pool = ctx
-        .module()
-        .value_kind(ctx.text(receiver), node)
-        .is_some_and(|k| POOLS.contains(&k.as_str()));
+    // A pool of processes: `ThreadPool` derives from `Pool`, but its tasks
+    // share the queue in memory.
+    let is_pool = ctx.holds(receiver, POOLS)
+        && !ctx.holds(
+            receiver,
+            &[
+                "multiprocessing.pool.ThreadPool",
+                "multiprocessing.dummy.Pool",
+            ],
+        );
     if !is_pool {
         return;
     }
@@ -78,9 +94,9 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         args: vec![
             (
                 "queue".into(),
-                super::super::explain::snippet(shown, ctx.src),
+                crate::analysis::tree::snippet(shown, ctx.src),
             ),
-            ("call".into(), super::super::explain::snippet(func, ctx.src)),
+            ("call".into(), crate::analysis::tree::snippet(func, ctx.src)),
         ],
         fix,
     });
@@ -101,11 +117,8 @@ fn find_queue<'a>(ctx: &Ctx<'a>, args: Node<'a>, call: Node<'a>) -> Option<Queue
     while let Some(n) = stack.pop() {
         match n.kind() {
             "identifier" => {
-                let is_queue = ctx
-                    .module()
-                    .value_kind(ctx.text(n), call)
-                    .is_some_and(|k| queue_kind(&k).is_some());
-                if is_queue {
+                let _ = call;
+                if ctx.holds(n, QUEUES) {
                     return Some(Queue::Named(n));
                 }
             }

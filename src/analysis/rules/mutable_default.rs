@@ -81,7 +81,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             ("param".into(), param.to_string()),
             (
                 "value".into(),
-                super::super::explain::snippet(value, ctx.src),
+                crate::analysis::tree::snippet(value, ctx.src),
             ),
             ("func".into(), func.to_string()),
         ],
@@ -212,9 +212,8 @@ fn same_meaning_in_body(ctx: &Ctx, func: Node, value: Node) -> bool {
         .filter(|n| !bound_inside.contains(n))
         .all(|name| {
             !param_names(ctx, func).contains(name)
-                && !super::unawaited_coroutine::scope_binds(func, name, ctx.src, false)
-                && !class_body
-                    .is_some_and(|b| super::unawaited_coroutine::body_binds(b, name, ctx.src))
+                && !binds_in(ctx, func, name)
+                && !class_body.is_some_and(|b| binds_in(ctx, b, name))
         })
 }
 
@@ -242,4 +241,18 @@ fn param_names<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
         .map(|n| ctx.text(n))
         .collect();
     names
+}
+
+/// Whether the scope whose node is `scope` (a function, or a class body's
+/// block) binds `name` itself, as the semantic model records it.
+fn binds_in(ctx: &Ctx, scope: Node, name: &str) -> bool {
+    let model = ctx.infer.this();
+    // The scope whose code starts where the function's body (or the class
+    // body) does.
+    let at = match scope.child_by_field_name("body") {
+        Some(b) => b.start_byte(),
+        None => scope.start_byte(),
+    } as u32;
+    let id = model.scope_at(at);
+    !model.bindings_in(id, name).is_empty()
 }

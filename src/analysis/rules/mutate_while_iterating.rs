@@ -16,6 +16,9 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// The builtin containers (a subclass of one counts as one).
+const CONTAINERS: &[&str] = &["builtins.dict", "builtins.list", "builtins.set"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Container {
     Dict,
@@ -311,11 +314,15 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if !ctx.text(body).contains(name) {
         return;
     }
-    let Some(container) = ctx
-        .module()
-        .value_kind(name, node)
-        .as_deref()
-        .and_then(Container::of)
+    let target = match iter.kind() {
+        "call" => iter
+            .child_by_field_name("function")
+            .and_then(|f| f.child_by_field_name("object")),
+        _ => Some(iter),
+    };
+    let Some(container) = target
+        .and_then(|t| ctx.infer.instance_of_any(t, CONTAINERS))
+        .and_then(|i| Container::of(CONTAINERS[i]))
     else {
         return;
     };
@@ -336,16 +343,13 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if search.found.is_empty() {
         return;
     }
-    let fix =
-        (ctx.module().resolve_at(&["list"], node).as_deref() == Some("builtins.list")).then(|| {
-            Fix {
-                safety: Safety::Unsafe,
-                edits: vec![Edit {
-                    range: iter.byte_range(),
-                    text: format!("list({})", ctx.text(iter)),
-                }],
-            }
-        });
+    let fix = ctx.builtin_unshadowed("list", node).then(|| Fix {
+        safety: Safety::Unsafe,
+        edits: vec![Edit {
+            range: iter.byte_range(),
+            text: format!("list({})", ctx.text(iter)),
+        }],
+    });
     for m in search.found {
         out.push(Diagnostic {
             rule: RULE.id,
@@ -353,11 +357,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             args: vec![
                 (
                     "mutation".into(),
-                    super::super::explain::snippet(m, ctx.src),
+                    crate::analysis::tree::snippet(m, ctx.src),
                 ),
                 ("name".into(), name.to_string()),
                 ("kind".into(), container.name().to_string()),
-                ("iter".into(), super::super::explain::snippet(iter, ctx.src)),
+                ("iter".into(), crate::analysis::tree::snippet(iter, ctx.src)),
             ],
             fix: fix.clone(),
         });

@@ -112,7 +112,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         range: call.byte_range(),
         args: vec![
             ("name".into(), name.to_string()),
-            ("call".into(), super::super::explain::snippet(call, ctx.src)),
+            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
         ],
         fix: None,
     });
@@ -197,7 +197,7 @@ impl Uses {
             let managed = match n.kind() {
                 "with_item" | "return_statement" | "yield" | "global_statement"
                 | "nonlocal_statement" => passes(ctx, n, name),
-                _ if nested => super::mentions(n, name, ctx.src),
+                _ if nested => crate::analysis::tree::mentions(n, name, ctx.src),
                 "assignment" | "augmented_assignment" => {
                     n.child_by_field_name("right").is_some_and(|r| {
                         let stored = n

@@ -114,7 +114,11 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
             "match_statement" => n.child_by_field_name("subject"),
             _ => None,
         };
-        if condition.is_some_and(|c| dispatch_on.iter().any(|p| super::mentions(c, p, ctx.src))) {
+        if condition.is_some_and(|c| {
+            dispatch_on
+                .iter()
+                .any(|p| crate::analysis::tree::mentions(c, p, ctx.src))
+        }) {
             s.dispatches = true;
         }
         match n.kind() {

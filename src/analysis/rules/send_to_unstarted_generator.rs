@@ -4,10 +4,9 @@
 
 use tree_sitter::Node;
 
-use super::super::module::FnKind;
 use super::mentions;
-use super::unawaited_coroutine::module_function;
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
+use crate::analysis::semantic::value::Value;
 
 pub const RULE: Rule = Rule {
     id: "send-to-unstarted-generator",
@@ -20,7 +19,7 @@ pub const RULE: Rule = Rule {
 };
 
 /// `var = gen(...)`: the names of the variable and the function.
-fn generator_assignment<'t>(ctx: &Ctx<'t>, stmt: Node<'t>) -> Option<(&'t str, &'t str)> {
+fn generator_assignment<'t>(ctx: &Ctx<'t>, stmt: Node<'t>) -> Option<(&'t str, &'t str, Node<'t>)> {
     if stmt.kind() != "expression_statement" {
         return None;
     }
@@ -34,7 +33,7 @@ fn generator_assignment<'t>(ctx: &Ctx<'t>, stmt: Node<'t>) -> Option<(&'t str, &
     let func = right
         .child_by_field_name("function")
         .filter(|n| n.kind() == "identifier")?;
-    Some((ctx.text(left), ctx.text(func)))
+    Some((ctx.text(left), ctx.text(func), right))
 }
 
 /// Literals that are certainly not `None`.
@@ -203,10 +202,12 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         .filter(|s| s.kind() == "function_definition");
     let module_level = func.is_none();
     for (i, stmt) in stmts.iter().enumerate() {
-        let Some((var, gen)) = generator_assignment(ctx, *stmt) else {
+        let Some((var, gen, call)) = generator_assignment(ctx, *stmt) else {
             continue;
         };
-        if !module_function(ctx, gen, FnKind::Generator) {
+        // The call gives a generator of the user's (a `def` with `yield`,
+        // not decorated into something else).
+        if !matches!(ctx.value(call), Value::Generator(Some(_))) {
             continue;
         }
         if func.is_some_and(|f| reachable_elsewhere(ctx, f, var)) {
@@ -221,7 +222,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                         rule: RULE.id,
                         range: call.byte_range(),
                         args: vec![
-                            ("call".into(), super::super::explain::snippet(call, ctx.src)),
+                            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
                             ("var".into(), var.to_string()),
                             ("gen".into(), gen.to_string()),
                         ],

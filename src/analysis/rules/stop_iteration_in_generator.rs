@@ -4,8 +4,8 @@
 
 use tree_sitter::Node;
 
-use super::super::explain::contains_yield;
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
+use crate::analysis::tree::contains_yield;
 
 pub const RULE: Rule = Rule {
     id: "stop-iteration-in-generator",
@@ -110,7 +110,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         args: vec![
             (
                 "raise".into(),
-                super::super::explain::snippet(node, ctx.src),
+                crate::analysis::tree::snippet(node, ctx.src),
             ),
             ("func".into(), func_name.to_string()),
         ],

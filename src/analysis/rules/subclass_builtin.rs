@@ -197,7 +197,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         }
         // A sequence `__getitem__` that only changes slicing (returning the
         // subclass for `x[1:3]`): iteration skipping it changes nothing.
-        if *method == "__getitem__" && builtin != "dict" && super::mentions(def, "slice", ctx.src) {
+        if *method == "__getitem__"
+            && builtin != "dict"
+            && crate::analysis::tree::mentions(def, "slice", ctx.src)
+        {
             continue;
         }
         let class = node.child_by_field_name("name").map_or("", |n| ctx.text(n));
@@ -240,7 +243,7 @@ fn fix(
     user: &str,
     defined: &dyn Fn(&str) -> bool,
 ) -> Option<Fix> {
-    if super::mentions(body, builtin, ctx.src) || ctx.text(body).contains(".data") {
+    if crate::analysis::tree::mentions(body, builtin, ctx.src) || ctx.text(body).contains(".data") {
         return None;
     }
     // `UserString` has no `str`-style constructor.
@@ -248,7 +251,17 @@ fn fix(
         return None;
     }
     let qual = format!("collections.{user}");
-    let (text, import) = if ctx.module().resolve(&[user]).as_deref() == Some(qual.as_str()) {
+    let model = ctx.infer.this().clone();
+    let imported_by_name = {
+        let ids = model.bindings_in(crate::analysis::semantic::MODULE_SCOPE, user);
+        !ids.is_empty()
+            && ids.iter().all(|b| {
+                matches!(model.binding(*b).map(|b| &b.kind),
+                    Some(crate::analysis::semantic::BindingKind::ImportFrom { module, name })
+                        if format!("{module}.{name}") == qual)
+            })
+    };
+    let (text, import) = if imported_by_name {
         (user.to_string(), None)
     } else {
         let (collections, import) = import_module(ctx, "collections", base_name)?;

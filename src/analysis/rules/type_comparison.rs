@@ -25,7 +25,7 @@ fn type_call_arg<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
     if func.kind() != "identifier" || ctx.text(func) != "type" {
         return None;
     }
-    let arg = super::sole_positional_arg(node)?;
+    let arg = crate::analysis::tree::sole_positional_arg(node)?;
     if ctx.resolve(func).as_deref() != Some("builtins.type") {
         return None;
     }
@@ -42,7 +42,7 @@ fn is_class_ref(node: Node) -> bool {
 }
 
 fn snippet(ctx: &Ctx, node: Node) -> String {
-    super::super::explain::snippet(node, ctx.src)
+    crate::analysis::tree::snippet(node, ctx.src)
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {

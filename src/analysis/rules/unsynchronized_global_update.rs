@@ -91,14 +91,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     }
     // `results += [x]` on a global list extends it in place: nothing is lost.
-    let Some(root) = ctx.parsed.tree.as_ref().map(|t| t.root_node()) else {
-        return;
-    };
-    if ctx
-        .module()
-        .value_kind(name, root)
-        .is_some_and(|k| MUTABLE.contains(&k.as_str()))
-    {
+    if ctx.holds(left, MUTABLE) {
         return;
     }
     let func_name = ctx.text(func_name);
@@ -111,7 +104,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         args: vec![
             (
                 "update".into(),
-                super::super::explain::snippet(node, ctx.src),
+                crate::analysis::tree::snippet(node, ctx.src),
             ),
             ("name".into(), name.to_string()),
             ("func".into(), func_name.to_string()),
@@ -257,15 +250,9 @@ fn thread_use(ctx: &Ctx, call: Node, func: &str) -> Use {
     let Some(receiver) = callee.child_by_field_name("object") else {
         return Use::None;
     };
-    let kind = match receiver.kind() {
-        "identifier" => ctx.module().value_kind(ctx.text(receiver), call),
-        // `ThreadPoolExecutor().submit(f)`
-        "call" => receiver
-            .child_by_field_name("function")
-            .and_then(|f| ctx.resolve(f)),
-        _ => None,
-    };
-    if kind.is_some_and(|k| THREAD_POOLS.contains(&k.as_str())) {
+    let _ = call;
+    // `pool.submit(f)`, `ThreadPoolExecutor().submit(f)`.
+    if ctx.holds(receiver, THREAD_POOLS) {
         Use::Pool
     } else {
         Use::None

@@ -167,7 +167,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             ("call".into(), ctx.text(func).to_string()),
             (
                 "coro".into(),
-                super::super::explain::snippet(*first, ctx.src),
+                crate::analysis::tree::snippet(*first, ctx.src),
             ),
         ],
         fix,

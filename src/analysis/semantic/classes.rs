@@ -1,0 +1,762 @@
+//! Classes as Python sees them at runtime, for any class the model knows
+//! (this file's, the workspace's, the stdlib's from typeshed): the C3 MRO,
+//! where an attribute lookup finds a name, what kind of class attribute it
+//! is (descriptor, property, method, plain value), what class decorators
+//! add, the metaclass, and type-argument substitution through generic bases.
+//!
+//! What the model cannot follow (a third-party base, an unknown class
+//! decorator) makes a lookup [`Lookup::Unknown`] with the reason, never a
+//! guess.
+
+use std::sync::Arc;
+
+use super::infer::{AnnCtx, Decorator, Infer, MroError, Subst};
+use super::ir::{Arg, Expr, Lit};
+use super::value::{ClassRef, FuncRef, Value, Wrapper};
+use super::{BindingId, BindingKind, ModuleModel};
+
+/// What defines a name in a class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Member {
+    /// A binding in the class body.
+    Binding(BindingId),
+    /// A method a class decorator writes (`@dataclass` writes `__init__`):
+    /// the decorator's display text.
+    Generated(&'static str),
+}
+
+/// Where an attribute lookup on a class finds a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Found {
+        owner: ClassRef,
+        member: Member,
+    },
+    /// No class of the (fully known) MRO defines it.
+    Missing,
+    /// The search reached something the model cannot follow: why.
+    Unknown(String),
+}
+
+/// The kind of a class attribute, for the attribute lookup order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttrKind {
+    /// An instance of a class defining `__set__` or `__delete__`.
+    DataDescriptor {
+        class: ClassRef,
+        methods: Vec<&'static str>,
+        get: bool,
+    },
+    /// An instance of a class defining only `__get__`.
+    NonDataDescriptor { class: ClassRef },
+    /// `@property` (a data descriptor): the getter.
+    Property(FuncRef),
+    /// `@functools.cached_property`: a non-data descriptor that stores its
+    /// result in the instance `__dict__`.
+    CachedProperty(FuncRef),
+    /// A plain function: binds as a method.
+    Function,
+    /// `@staticmethod` / `@classmethod`.
+    StaticOrClassMethod(Wrapper),
+    /// A `typing.NamedTuple` field: a read-only data descriptor reading the
+    /// instance's tuple item.
+    TupleField,
+    /// A member of an `enum.Enum` class: an instance of the class.
+    EnumMember,
+    /// `x: T` in a stub's class body: an attribute of instances.
+    InstanceAnnotation,
+    /// A value that is no descriptor.
+    Plain,
+    /// The model cannot tell (a call to something unknown, an unknown
+    /// decorator): its text.
+    Unknown(String),
+}
+
+/// What a class's decorators do to lookups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecoratorEffect {
+    /// No decorator, or only ones that return the class unchanged.
+    None,
+    /// Adds these methods (unless the class defines them): the decorator's
+    /// display text and the names.
+    Adds(&'static str, Vec<&'static str>),
+    /// A decorator the model does not know: its text.
+    Unknown(String),
+}
+
+impl Infer<'_> {
+    fn class_model(&self, c: &ClassRef) -> Option<(Arc<ModuleModel>, super::Class)> {
+        let m = self.module(&c.module)?;
+        let class = m.class(c.id)?.clone();
+        Some((m, class))
+    }
+
+    /// The class a base expression names (`Base`, `mod.Base`,
+    /// `Generic[T]`'s `Generic`, `dict[str, int]`'s `dict`).
+    fn base_class(&self, m: &Arc<ModuleModel>, e: super::ir::ExprId) -> Result<ClassRef, String> {
+        let head = match m.expr(e) {
+            Expr::Subscript { obj, .. } => *obj,
+            _ => e,
+        };
+        match self.expr(m, head) {
+            Value::Class(c) => Ok(c),
+            _ => Err(self.render(m, e)),
+        }
+    }
+
+    /// The C3 linearization of `c` (itself first, `object` last), as the
+    /// runtime computes it. A base the model cannot follow, or one whose
+    /// runtime effect the stubs do not show (`Protocol`, `Generic`,
+    /// `NamedTuple` in user code), makes it unknown.
+    pub fn mro(&self, c: &ClassRef) -> Result<Vec<ClassRef>, MroError> {
+        if let Some(done) = self.mros.borrow().get(c) {
+            return done.clone();
+        }
+        // A cycle (a class listing itself) is inconsistent.
+        self.mros
+            .borrow_mut()
+            .insert(c.clone(), Err(MroError::Inconsistent));
+        let result = self.compute_mro(c);
+        self.mros.borrow_mut().insert(c.clone(), result.clone());
+        result
+    }
+
+    fn compute_mro(&self, c: &ClassRef) -> Result<Vec<ClassRef>, MroError> {
+        let Some((m, class)) = self.class_model(c) else {
+            return Err(MroError::Unknown("?".into()));
+        };
+        if m.is_stub {
+            return self.stub_mro(c, &m, &class);
+        }
+        let mut bases = Vec::new();
+        for b in &class.bases {
+            let base = self.base_class(&m, *b).map_err(MroError::Unknown)?;
+            if !m.is_stub {
+                let name = self.class_name(&base);
+                if matches!(
+                    name.as_str(),
+                    "typing.Generic" | "typing.Protocol" | "typing.NamedTuple" | "typing.TypedDict"
+                ) {
+                    return Err(MroError::Unknown(name));
+                }
+            }
+            bases.push(base);
+        }
+        let object = self.builtin_class("object");
+        if bases.is_empty() {
+            return Ok(match object {
+                Some(o) if o != *c => vec![c.clone(), o],
+                _ => vec![c.clone()],
+            });
+        }
+        let mut seqs: Vec<Vec<ClassRef>> = Vec::new();
+        for b in &bases {
+            seqs.push(self.mro(b)?);
+        }
+        seqs.push(bases);
+        let mut out = vec![c.clone()];
+        loop {
+            seqs.retain(|s| !s.is_empty());
+            if seqs.is_empty() {
+                return Ok(out);
+            }
+            let head = seqs
+                .iter()
+                .map(|s| &s[0])
+                .find(|h| !seqs.iter().any(|s| s[1..].contains(h)))
+                .cloned();
+            let Some(head) = head else {
+                return Err(MroError::Inconsistent);
+            };
+            for s in seqs.iter_mut() {
+                if s[0] == head {
+                    s.remove(0);
+                }
+            }
+            out.push(head);
+        }
+    }
+
+    /// The MRO of a stdlib class: the runtime's, from the table dumped from
+    /// CPython, each entry found in the stubs again.
+    fn stub_mro(
+        &self,
+        c: &ClassRef,
+        m: &ModuleModel,
+        class: &super::Class,
+    ) -> Result<Vec<ClassRef>, MroError> {
+        let shown = self.class_name(c);
+        let raw = format!("{}.{}", m.name, class.qualname);
+        let entries = super::stubs::runtime_mro(&shown)
+            .or_else(|| super::stubs::runtime_mro(&raw))
+            .ok_or_else(|| MroError::Unknown(shown.clone()))?;
+        let mut out = vec![c.clone()];
+        for entry in entries.iter().skip(1) {
+            let k = self
+                .class_for_qualname(entry)
+                .ok_or_else(|| MroError::Unknown((*entry).to_string()))?;
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The classes a lookup searches: [`Infer::member_order`] when known,
+    /// else the class followed by what its bases' lookups search (good
+    /// enough to tell what a class derives from, never shown as an MRO).
+    pub fn lookup_order(&self, c: &ClassRef) -> Vec<ClassRef> {
+        match self.member_order(c) {
+            Ok(order) => order,
+            Err(_) => {
+                let mut out = vec![c.clone()];
+                if let Some((m, class)) = self.class_model(c) {
+                    for b in &class.bases {
+                        if let Ok(base) = self.base_class(&m, *b) {
+                            for k in self.lookup_order(&base) {
+                                if !out.contains(&k) {
+                                    out.push(k);
+                                }
+                            }
+                        }
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// The classes whose bodies (or stubs) a member lookup searches: the
+    /// runtime MRO, where each stdlib class is followed by the classes its
+    /// stub derives it from that the runtime MRO does not list (typeshed
+    /// declares the methods of C types such as `dict_items` on the ABCs
+    /// they are registered with). A stdlib class without a runtime row is
+    /// searched through its stub's bases.
+    pub fn member_order(&self, c: &ClassRef) -> Result<Vec<ClassRef>, MroError> {
+        if let Some(done) = self.member_orders.borrow().get(c) {
+            return done.clone();
+        }
+        let result = self.compute_member_order(c);
+        self.member_orders
+            .borrow_mut()
+            .insert(c.clone(), result.clone());
+        result
+    }
+
+    fn compute_member_order(&self, c: &ClassRef) -> Result<Vec<ClassRef>, MroError> {
+        let mro = match self.mro(c) {
+            Ok(order) => order,
+            Err(_) if !self.is_user_class(c) => self.typeshed_order(c, 0),
+            Err(e) => return Err(e),
+        };
+        let mut out: Vec<ClassRef> = Vec::with_capacity(mro.len());
+        for k in &mro {
+            if out.contains(k) {
+                continue;
+            }
+            out.push(k.clone());
+            if !self.is_user_class(k) {
+                for a in self.typeshed_order(k, 0).into_iter().skip(1) {
+                    if !mro.contains(&a) && !out.contains(&a) {
+                        out.push(a);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A stub class and the classes its stub derives it from, depth first
+    /// (bases the model cannot follow and `Protocol`/`Generic` left out).
+    fn typeshed_order(&self, c: &ClassRef, depth: u32) -> Vec<ClassRef> {
+        let mut out = vec![c.clone()];
+        if depth > 24 {
+            return out;
+        }
+        let Some((m, class)) = self.class_model(c) else {
+            return out;
+        };
+        for b in &class.bases {
+            let Ok(base) = self.base_class(&m, *b) else {
+                continue;
+            };
+            for k in self.typeshed_order(&base, depth + 1) {
+                if !out.contains(&k) {
+                    out.push(k);
+                }
+            }
+        }
+        // `object` last, as in every MRO.
+        if let Some(o) = self.builtin_class("object") {
+            if let Some(pos) = out.iter().position(|k| *k == o) {
+                let o = out.remove(pos);
+                out.push(o);
+            }
+        }
+        out
+    }
+
+    /// Where looking `name` up on class `c` finds it.
+    pub fn lookup(&self, c: &ClassRef, name: &str) -> Lookup {
+        let order = match self.member_order(c) {
+            Ok(order) => order,
+            Err(MroError::Unknown(why)) => {
+                // The class itself is still searched.
+                if let Some(member) = self.own_member(c, name) {
+                    if let DecoratorEffect::Unknown(d) = self.class_decorator_effect(c) {
+                        return Lookup::Unknown(d);
+                    }
+                    return Lookup::Found {
+                        owner: c.clone(),
+                        member,
+                    };
+                }
+                return Lookup::Unknown(why);
+            }
+            Err(MroError::Inconsistent) => return Lookup::Unknown(self.class_name(c)),
+        };
+        for k in &order {
+            if let Some(member) = self.own_member(k, name) {
+                return Lookup::Found {
+                    owner: k.clone(),
+                    member,
+                };
+            }
+            match self.class_decorator_effect(k) {
+                DecoratorEffect::Unknown(d) => return Lookup::Unknown(d),
+                DecoratorEffect::Adds(by, names) if names.contains(&name) => {
+                    return Lookup::Found {
+                        owner: k.clone(),
+                        member: Member::Generated(by),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Lookup::Missing
+    }
+
+    /// Like [`Infer::lookup`], searching only the classes after `after` in
+    /// the MRO of `c` (what `super().name` in a method of `after` finds).
+    pub fn lookup_after(&self, c: &ClassRef, after: &ClassRef, name: &str) -> Lookup {
+        let order = match self.member_order(c) {
+            Ok(order) => order,
+            Err(MroError::Unknown(why)) => return Lookup::Unknown(why),
+            Err(MroError::Inconsistent) => return Lookup::Unknown(self.class_name(c)),
+        };
+        let Some(pos) = order.iter().position(|k| k == after) else {
+            return Lookup::Missing;
+        };
+        for k in &order[pos + 1..] {
+            if let Some(member) = self.own_member(k, name) {
+                return Lookup::Found {
+                    owner: k.clone(),
+                    member,
+                };
+            }
+            match self.class_decorator_effect(k) {
+                DecoratorEffect::Unknown(d) => return Lookup::Unknown(d),
+                DecoratorEffect::Adds(by, names) if names.contains(&name) => {
+                    return Lookup::Found {
+                        owner: k.clone(),
+                        member: Member::Generated(by),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Lookup::Missing
+    }
+
+    /// What the body of class `c` itself binds to `name` (the last binding,
+    /// as at runtime). In user code an annotation without a value binds
+    /// nothing (except a `NamedTuple` field or a dataclass field).
+    pub fn own_member(&self, c: &ClassRef, name: &str) -> Option<Member> {
+        let (m, class) = self.class_model(c)?;
+        let ids = m.bindings_in(class.scope, name);
+        let last = *ids.iter().rev().find(|id| {
+            m.binding(**id).is_some_and(|b| match b.kind {
+                BindingKind::Declared { .. } => m.is_stub || self.is_namedtuple(c),
+                BindingKind::Deleted => false,
+                _ => true,
+            })
+        })?;
+        Some(Member::Binding(last))
+    }
+
+    /// Whether `c` is a `typing.NamedTuple` class (written with the class
+    /// syntax).
+    pub fn is_namedtuple(&self, c: &ClassRef) -> bool {
+        let Some((m, class)) = self.class_model(c) else {
+            return false;
+        };
+        class.bases.iter().any(|b| {
+            matches!(self.definition(&m, *b), Some((module, name)) if matches!(&*module, "typing" | "typing_extensions") && &*name == "NamedTuple")
+        })
+    }
+
+    /// Whether `enum.Enum` is among the classes `c` derives from.
+    pub fn is_enum(&self, c: &ClassRef) -> bool {
+        let Some(e) = self.module_class("enum", "Enum") else {
+            return false;
+        };
+        c != &e && self.lookup_order(c).contains(&e)
+    }
+
+    /// What kind of class attribute `member` (found on `owner`) is.
+    pub fn attr_kind(&self, owner: &ClassRef, member: &Member) -> AttrKind {
+        let b = match member {
+            Member::Generated(_) => return AttrKind::Function,
+            Member::Binding(b) => *b,
+        };
+        let Some(m) = self.module(&owner.module) else {
+            return AttrKind::Unknown("?".into());
+        };
+        let Some(binding) = m.binding(b) else {
+            return AttrKind::Unknown("?".into());
+        };
+        match &binding.kind {
+            BindingKind::Def(f) => self.def_kind(&m, *f),
+            BindingKind::Declared { .. } => {
+                if self.is_namedtuple(owner) {
+                    AttrKind::TupleField
+                } else {
+                    AttrKind::InstanceAnnotation
+                }
+            }
+            BindingKind::Value { value, .. } => {
+                if self.is_namedtuple(owner) {
+                    return AttrKind::TupleField;
+                }
+                let v = self.binding(&m, b);
+                if self.is_enum(owner) && !binding.name.starts_with('_') {
+                    let is_descriptor_like =
+                        matches!(v, Value::Function(_) | Value::Wrapped(..) | Value::Class(_));
+                    if !is_descriptor_like {
+                        return AttrKind::EnumMember;
+                    }
+                }
+                self.value_kind(&m, &v, *value)
+            }
+            _ => {
+                let v = self.binding(&m, b);
+                self.value_kind(&m, &v, 0)
+            }
+        }
+    }
+
+    fn def_kind(&self, m: &Arc<ModuleModel>, f: super::FuncId) -> AttrKind {
+        let Some(func) = m.function(f) else {
+            return AttrKind::Unknown("?".into());
+        };
+        let fref = FuncRef {
+            module: m.name.clone(),
+            id: f,
+        };
+        // The outermost decorator decides what the class holds.
+        for d in &func.decorators {
+            match self.known_decorator(m, *d) {
+                Some(Decorator::Transparent) => continue,
+                Some(Decorator::Wraps(Wrapper::Property)) => return AttrKind::Property(fref),
+                Some(Decorator::Wraps(Wrapper::CachedProperty)) => {
+                    return AttrKind::CachedProperty(fref)
+                }
+                Some(Decorator::Wraps(w @ (Wrapper::StaticMethod | Wrapper::ClassMethod))) => {
+                    return AttrKind::StaticOrClassMethod(w)
+                }
+                _ if m.is_stub => continue,
+                _ => {
+                    // A decorator of the user's: what it gives the class.
+                    let f = FuncRef {
+                        module: m.name.clone(),
+                        id: f,
+                    };
+                    let _ = &f;
+                    return match self.decorated_value(m, f.id) {
+                        Value::Instance(c, _) => self.descriptor_class(&c, m, *d),
+                        Value::Function(_) => AttrKind::Function,
+                        _ => AttrKind::Unknown(format!("@{}", self.render(m, *d))),
+                    };
+                }
+            }
+        }
+        AttrKind::Function
+    }
+
+    /// The kind of a class attribute holding `v` (from expression `e`).
+    fn value_kind(&self, m: &Arc<ModuleModel>, v: &Value, e: super::ir::ExprId) -> AttrKind {
+        match v {
+            Value::Function(_) => AttrKind::Function,
+            Value::Wrapped(f, Wrapper::Property) => AttrKind::Property(f.clone()),
+            Value::Wrapped(f, Wrapper::CachedProperty) => AttrKind::CachedProperty(f.clone()),
+            Value::Wrapped(_, w @ (Wrapper::StaticMethod | Wrapper::ClassMethod)) => {
+                AttrKind::StaticOrClassMethod(*w)
+            }
+            Value::None | Value::Tuple(_) | Value::Module(_) | Value::Class(_) => AttrKind::Plain,
+            Value::Instance(class, _) => self.descriptor_class(class, m, e),
+            _ => AttrKind::Unknown(self.render(m, e)),
+        }
+    }
+
+    /// An instance of `class` as a class attribute: a descriptor if the
+    /// class defines `__get__`/`__set__`/`__delete__`.
+    fn descriptor_class(
+        &self,
+        class: &ClassRef,
+        m: &Arc<ModuleModel>,
+        e: super::ir::ExprId,
+    ) -> AttrKind {
+        let mut data = Vec::new();
+        let mut get = false;
+        for dunder in ["__get__", "__set__", "__delete__"] {
+            match self.lookup(class, dunder) {
+                Lookup::Found { .. } if dunder == "__get__" => get = true,
+                Lookup::Found { .. } => data.push(dunder),
+                Lookup::Missing => {}
+                Lookup::Unknown(_) => return AttrKind::Unknown(self.render(m, e)),
+            }
+        }
+        // `property(...)` assigned as a value.
+        if let Some(p) = self.builtin_class("property") {
+            if *class == p {
+                return AttrKind::DataDescriptor {
+                    class: class.clone(),
+                    methods: data,
+                    get,
+                };
+            }
+        }
+        if !data.is_empty() {
+            AttrKind::DataDescriptor {
+                class: class.clone(),
+                methods: data,
+                get,
+            }
+        } else if get {
+            AttrKind::NonDataDescriptor {
+                class: class.clone(),
+            }
+        } else {
+            AttrKind::Plain
+        }
+    }
+
+    /// What class `c`'s decorators do to lookups.
+    pub fn class_decorator_effect(&self, c: &ClassRef) -> DecoratorEffect {
+        let Some((m, class)) = self.class_model(c) else {
+            return DecoratorEffect::None;
+        };
+        let mut effect = DecoratorEffect::None;
+        for d in &class.decorators {
+            let (head, args) = match m.expr(*d) {
+                Expr::Call { func, args } => (*func, Some(args.clone())),
+                _ => (*d, None),
+            };
+            // `@Base.register`: registers a virtual subclass, returns it.
+            if let Expr::Attr { attr, .. } = m.expr(head) {
+                if &**attr == "register" && args.is_none() {
+                    continue;
+                }
+            }
+            let def = self.definition(&m, head);
+            match def.as_ref().map(|(a, b)| (&**a, &**b)) {
+                Some(("dataclasses", "dataclass")) => {
+                    effect =
+                        DecoratorEffect::Adds("@dataclass", dataclass_methods(&m, args.as_deref()));
+                }
+                Some(("functools", "total_ordering")) => {
+                    effect = DecoratorEffect::Adds(
+                        "@functools.total_ordering",
+                        vec!["__lt__", "__le__", "__gt__", "__ge__"],
+                    );
+                }
+                Some((
+                    "typing" | "typing_extensions",
+                    "final" | "runtime_checkable" | "type_check_only" | "dataclass_transform",
+                ))
+                | Some(("enum", "unique" | "verify")) => {}
+                // A stub's class decorators describe the runtime class
+                // (`@disjoint_base`, `@type_check_only`): nothing to add.
+                _ if m.is_stub => {}
+                _ => return DecoratorEffect::Unknown(format!("@{}", self.render(&m, *d))),
+            }
+        }
+        effect
+    }
+
+    /// The metaclass of `c`: its `metaclass=` keyword, else the most
+    /// derived metaclass of its bases, else `type`.
+    pub fn metaclass(&self, c: &ClassRef) -> Option<ClassRef> {
+        let (m, class) = self.class_model(c)?;
+        for (k, v) in &class.keywords {
+            if &**k == "metaclass" {
+                return match self.expr(&m, *v) {
+                    Value::Class(meta) => Some(meta),
+                    _ => None,
+                };
+            }
+        }
+        let mut best: Option<ClassRef> = None;
+        for b in &class.bases {
+            let Ok(base) = self.base_class(&m, *b) else {
+                return None;
+            };
+            let meta = self.metaclass(&base)?;
+            best = match best {
+                None => Some(meta),
+                Some(cur) => {
+                    if self.lookup_order(&meta).contains(&cur) {
+                        Some(meta)
+                    } else {
+                        Some(cur)
+                    }
+                }
+            };
+        }
+        best.or_else(|| self.builtin_class("type"))
+    }
+
+    /// The type variables of a generic class, in order (`Generic[...]` when
+    /// it is listed, else as they first appear in the bases).
+    pub fn class_params(&self, c: &ClassRef) -> Vec<Box<str>> {
+        let Some((m, class)) = self.class_model(c) else {
+            return Vec::new();
+        };
+        let mut params = Vec::new();
+        for b in &class.bases {
+            let Expr::Subscript { obj, items } = m.expr(*b) else {
+                continue;
+            };
+            let explicit = matches!(
+                self.definition(&m, *obj),
+                Some((module, name)) if &*module == "typing" && matches!(&*name, "Generic" | "Protocol")
+            );
+            let mut found = Vec::new();
+            for i in items.iter() {
+                if let Some(tv) = self.typevar_name(&m, *i) {
+                    found.push(tv);
+                }
+            }
+            if explicit && &*self.class_name(c) != "typing.Protocol" {
+                return found;
+            }
+            for tv in found {
+                if !params.contains(&tv) {
+                    params.push(tv);
+                }
+            }
+        }
+        params
+    }
+
+    /// The type-variable substitution for members of `owner` read through
+    /// `recv` (an instance of `owner` or of a class deriving from it).
+    pub fn subst_for(&self, recv: &Value, owner: &ClassRef) -> Subst {
+        let (class, args) = match recv {
+            Value::Instance(c, args) => (c.clone(), args.to_vec()),
+            Value::Tuple(items) => match self.builtin_class("tuple") {
+                Some(t) => (t, vec![super::value::join(items.iter().cloned())]),
+                None => return Subst::new(),
+            },
+            _ => return Subst::new(),
+        };
+        self.subst_path(&class, &args, owner, 0)
+    }
+
+    fn subst_path(&self, class: &ClassRef, args: &[Value], owner: &ClassRef, depth: u32) -> Subst {
+        let params = self.class_params(class);
+        let here: Subst = params
+            .iter()
+            .cloned()
+            .zip(
+                args.iter()
+                    .cloned()
+                    .chain(std::iter::repeat(Value::Unknown)),
+            )
+            .collect();
+        if class == owner || depth > 16 {
+            return here;
+        }
+        let Some((m, c)) = self.class_model(class) else {
+            return Subst::new();
+        };
+        for b in &c.bases {
+            let Ok(base) = self.base_class(&m, *b) else {
+                continue;
+            };
+            if base != *owner && !self.lookup_order(&base).contains(owner) {
+                continue;
+            }
+            let base_args: Vec<Value> = match m.expr(*b) {
+                Expr::Subscript { items, .. } => {
+                    let ctx = AnnCtx {
+                        self_type: None,
+                        subst: here.clone(),
+                    };
+                    items
+                        .iter()
+                        .map(|i| self.annotation(&m, *i, &ctx))
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            return self.subst_path(&base, &base_args, owner, depth + 1);
+        }
+        Subst::new()
+    }
+
+    /// A short display of an expression of the model: dotted names, calls
+    /// (`dataclass(…)`), subscripts; `…` for anything else.
+    pub fn render(&self, m: &ModuleModel, e: super::ir::ExprId) -> String {
+        match m.expr(e) {
+            Expr::Name { name, .. } => name.to_string(),
+            Expr::Attr { obj, attr } => format!("{}.{attr}", self.render(m, *obj)),
+            Expr::Call { func, args } => {
+                let inner = if args.is_empty() { "" } else { "…" };
+                format!("{}({inner})", self.render(m, *func))
+            }
+            Expr::Subscript { obj, .. } => format!("{}[…]", self.render(m, *obj)),
+            Expr::Lit(Lit::Str(s)) if s.len() < 32 => format!("{s:?}"),
+            _ => "…".into(),
+        }
+    }
+}
+
+/// The methods `@dataclass(...)` writes, by its arguments.
+fn dataclass_methods(m: &ModuleModel, args: Option<&[Arg]>) -> Vec<&'static str> {
+    let flag = |name: &str, default: bool| -> bool {
+        args.into_iter()
+            .flatten()
+            .find_map(|a| match a {
+                Arg::Kw(k, v) if &**k == name => match m.expr(*v) {
+                    Expr::Lit(Lit::True) => Some(true),
+                    Expr::Lit(Lit::False) => Some(false),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .unwrap_or(default)
+    };
+    let mut out = vec!["__match_args__"];
+    if flag("init", true) {
+        out.push("__init__");
+    }
+    if flag("repr", true) {
+        out.push("__repr__");
+    }
+    let eq = flag("eq", true);
+    if eq {
+        out.push("__eq__");
+        out.push("__hash__");
+    }
+    if flag("order", false) {
+        out.extend(["__lt__", "__le__", "__gt__", "__ge__"]);
+    }
+    if flag("frozen", false) {
+        out.extend(["__setattr__", "__delattr__"]);
+    }
+    if flag("slots", false) {
+        out.push("__slots__");
+    }
+    out
+}

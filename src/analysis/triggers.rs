@@ -1,0 +1,357 @@
+//! Cursor -> the construct under it -> the note that explains it, with the
+//! names from the user's code that the hover's first sentences mention.
+//!
+//! What triggers a note is data, in `knowledge/triggers/`:
+//!
+//! - `*.scm` files hold tree-sitter query patterns. A pattern sets `note` (a
+//!   note id) and optionally `context` (a sentence template key of
+//!   `knowledge/*/context*.txt`; it may itself contain `{arg}` placeholders,
+//!   e.g. `dunder-{dunder}`) with `#set!`. Its captures: `@anchor` (the cursor
+//!   must be on one of these nodes), `@construct` (the construct; its range is
+//!   the hover's range, or its header for compound statements), optional
+//!   `@range` (overrides the range), `@arg.NAME` (fills `{NAME}`).
+//!   `#set! resolves "mod.name,..."` requires the `@anchor` reference to
+//!   resolve through the module's imports to one of the names;
+//!   `#set! requires "pred,..."` requires code-level predicates (see
+//!   [`Predicate`]). `#set! analysis "NAME[:outcome,...]"` runs a runtime
+//!   analysis (`super::runtime`) on the match, with `@receiver` the
+//!   expression whose class matters and `#set! dunders` what a `dispatch`
+//!   looks for; its outcome becomes the first facet, and a pattern listing
+//!   outcomes applies only for those.
+//! - `*.tsv` files map qualified names to notes:
+//!   `qualified.name<TAB>note-id<TAB>context-key`. A row `Q` makes every
+//!   reference that resolves to `Q` a trigger; a row `Q#method` makes
+//!   `x.method` a trigger where `x` holds what calling `Q` returns
+//!   (`threading.Thread#start`, `builtins.dict#setdefault`,
+//!   `<generator>#send`, `asyncio.get_running_loop#call_soon`).
+//!
+//! Code only adds what a query cannot reach: the enclosing function and class
+//! (`{func}`, `{class}`), facets (`generator`: the template key
+//! `KEY:generator` is tried before `KEY`), the mangled form of a private name
+//! (`{mangled}`), name resolution through imports and receiver kinds.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use tree_sitter::Query;
+
+use super::runtime::Analysis;
+use super::tree::FnKind;
+use crate::knowledge::embedded_files;
+
+/// Code-level conditions a pattern can require with `#set! requires`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Predicate {
+    /// `class-defines:a+b`: the `@construct` class body defines methods `a` and `b`.
+    ClassDefines(Vec<String>),
+    /// `@anchor` names a function defined at module level.
+    ModuleFunction,
+    /// `@anchor` names a function defined in the enclosing function.
+    LocalFunction,
+    /// The `@construct` function handles slices (mentions `slice`/`indices`).
+    HandlesSlice,
+    /// The negation of `HandlesSlice`.
+    NoSlice,
+    /// The `@construct` is inside a class body.
+    InClass,
+    /// The `@construct` is inside an `async def`.
+    InAsyncDef,
+    /// The `@anchor` names a module class whose bases collect descriptors
+    /// (`type` subclass whose `__new__` inspects the namespace).
+    MetaclassCollectsFields,
+    /// The `@construct` function returns a generator when called: it
+    /// contains `yield`, is not `async`, and no decorator wraps it.
+    GeneratorFunction,
+    /// `decorates-class` / `decorates-function`: the `@construct` is a
+    /// decorator of a class / function definition. (Patterns rooted at the
+    /// decorator stay linear in the number of stacked decorators; rooted at
+    /// the decorated definition, every hover inside it would see one match
+    /// per decorator.)
+    Decorates(&'static str),
+    /// `in-function:generator` (`plain`, `coroutine`, `async-generator`):
+    /// the nearest function enclosing the `@construct` is of this kind
+    /// (a `return` statement's meaning depends on it).
+    InFunction(FnKind),
+}
+
+impl Predicate {
+    pub const ALL: [(&'static str, Predicate); 10] = [
+        ("module-function", Predicate::ModuleFunction),
+        ("local-function", Predicate::LocalFunction),
+        ("handles-slice", Predicate::HandlesSlice),
+        ("no-slice", Predicate::NoSlice),
+        ("in-class", Predicate::InClass),
+        ("in-async-def", Predicate::InAsyncDef),
+        (
+            "metaclass-collects-fields",
+            Predicate::MetaclassCollectsFields,
+        ),
+        ("generator-function", Predicate::GeneratorFunction),
+        ("decorates-class", Predicate::Decorates("class_definition")),
+        (
+            "decorates-function",
+            Predicate::Decorates("function_definition"),
+        ),
+    ];
+
+    pub fn parse(name: &str) -> Option<Predicate> {
+        if let Some(kind) = name.strip_prefix("in-function:") {
+            let kind = match kind.trim() {
+                "plain" => FnKind::Plain,
+                "generator" => FnKind::Generator,
+                "coroutine" => FnKind::Coroutine,
+                "async-generator" => FnKind::AsyncGenerator,
+                _ => return None,
+            };
+            return Some(Predicate::InFunction(kind));
+        }
+        if let Some(methods) = name.strip_prefix("class-defines:") {
+            return Some(Predicate::ClassDefines(
+                methods.split('+').map(|m| m.trim().to_string()).collect(),
+            ));
+        }
+        Predicate::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| p.clone())
+    }
+}
+
+/// One query pattern's settings.
+#[derive(Debug)]
+pub struct Pattern {
+    pub note: String,
+    pub context: Option<String>,
+    pub resolves: Vec<String>,
+    pub requires: Vec<Predicate>,
+    /// `#set! analysis "NAME[:outcome,...]"`: the runtime analysis and the
+    /// outcomes the pattern applies to (empty: any, or none).
+    pub analysis: Option<(Analysis, Vec<String>)>,
+    /// `#set! dunders "..."`: what a `dispatch` analysis tries.
+    pub dunders: Vec<String>,
+}
+
+/// The compiled triggers.
+#[derive(Debug)]
+pub struct Triggers {
+    pub query: Query,
+    pub patterns: Vec<Pattern>,
+    pub anchor: Option<u32>,
+    pub construct: Option<u32>,
+    pub range: Option<u32>,
+    pub receiver: Option<u32>,
+    pub args: Vec<(u32, String)>,
+    pub names: HashMap<String, (String, Option<String>)>,
+    /// The method names of the `Q#method` rows: a receiver's kind is worth
+    /// working out only for these.
+    pub methods: HashSet<String>,
+}
+
+impl Triggers {
+    /// Compiles the query files (name, text) and reads the table files.
+    pub fn compile(scm: &[(&str, &str)], tables: &[(&str, &str)]) -> Result<Triggers, String> {
+        let mut source = String::new();
+        let mut starts = Vec::new(); // (first row, file name)
+        for (name, text) in scm {
+            starts.push((source.lines().count(), *name));
+            source.push_str(text);
+            if !source.ends_with('\n') {
+                source.push('\n');
+            }
+        }
+        let query = Query::new(&super::syntax::language(), &source).map_err(|e| {
+            let (first, file) = starts
+                .iter()
+                .rev()
+                .find(|(row, _)| *row <= e.row)
+                .copied()
+                .unwrap_or((0, "triggers"));
+            format!(
+                "{file}:{}:{}: {:?} {}",
+                e.row - first + 1,
+                e.column + 1,
+                e.kind,
+                e.message
+            )
+        })?;
+        let mut patterns = Vec::with_capacity(query.pattern_count());
+        for i in 0..query.pattern_count() {
+            let mut note = None;
+            let mut context = None;
+            let mut resolves = Vec::new();
+            let mut requires = Vec::new();
+            let mut analysis = None;
+            let mut dunders = Vec::new();
+            let list = |v: &str| -> Vec<String> {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            };
+            for prop in query.property_settings(i) {
+                let value = prop.value.as_deref().unwrap_or("");
+                match &*prop.key {
+                    "note" => note = Some(value.to_string()),
+                    "context" => context = Some(value.to_string()),
+                    "resolves" => resolves = list(value),
+                    "requires" => {
+                        for name in list(value) {
+                            requires.push(Predicate::parse(&name).ok_or_else(|| {
+                                format!("trigger pattern {i}: unknown predicate {name}")
+                            })?);
+                        }
+                    }
+                    "analysis" => {
+                        let (name, outcomes) = value.split_once(':').unwrap_or((value, ""));
+                        let a = Analysis::parse(name.trim()).ok_or_else(|| {
+                            format!("trigger pattern {i}: unknown analysis {name}")
+                        })?;
+                        let outcomes = list(outcomes);
+                        if let Some(bad) = outcomes
+                            .iter()
+                            .find(|o| !a.outcomes().contains(&o.as_str()))
+                        {
+                            return Err(format!(
+                                "trigger pattern {i}: {name} has no outcome {bad}"
+                            ));
+                        }
+                        analysis = Some((a, outcomes));
+                    }
+                    "dunders" => dunders = value.split_whitespace().map(String::from).collect(),
+                    other => return Err(format!("trigger pattern {i}: unknown setting {other}")),
+                }
+            }
+            let note = note.ok_or_else(|| format!("trigger pattern {i}: no `note` set"))?;
+            patterns.push(Pattern {
+                note,
+                context,
+                resolves,
+                requires,
+                analysis,
+                dunders,
+            });
+        }
+        let index = |name: &str| query.capture_index_for_name(name);
+        let anchor = index("anchor");
+        let construct = index("construct");
+        let range = index("range");
+        let receiver = index("receiver");
+        let args = query
+            .capture_names()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((i as u32, n.strip_prefix("arg.")?.to_string())))
+            .collect();
+        let mut table = HashMap::new();
+        for (file, text) in tables {
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim_end();
+                if line.trim().is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+                let (name, row) = match cols.as_slice() {
+                    [name, note] => (name, (note.to_string(), None)),
+                    [name, note, ctx] => (
+                        name,
+                        (
+                            note.to_string(),
+                            Some(ctx.to_string()).filter(|c| !c.is_empty()),
+                        ),
+                    ),
+                    _ => {
+                        return Err(format!(
+                            "{file}:{}: expected 2 or 3 tab-separated columns",
+                            n + 1
+                        ))
+                    }
+                };
+                if table.insert(name.to_string(), row).is_some() {
+                    return Err(format!("{file}:{}: {name} listed twice", n + 1));
+                }
+            }
+        }
+        let methods = table
+            .keys()
+            .filter_map(|k| Some(k.split_once('#')?.1.to_string()))
+            .collect();
+        Ok(Triggers {
+            query,
+            patterns,
+            anchor,
+            construct,
+            range,
+            receiver,
+            args,
+            names: table,
+            methods,
+        })
+    }
+
+    /// The note ids that triggers can lead to (query patterns and table rows).
+    pub fn note_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .patterns
+            .iter()
+            .map(|p| p.note.as_str())
+            .chain(self.names.values().map(|(n, _)| n.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Template keys that triggers name (keys with placeholders as written).
+    pub fn context_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .patterns
+            .iter()
+            .filter_map(|p| p.context.as_deref())
+            .chain(self.names.values().filter_map(|(_, c)| c.as_deref()))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// `KEY:outcome` for every outcome a pattern with an analysis lists:
+    /// each must have a sentence, since that outcome is why the note shows.
+    pub fn outcome_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .patterns
+            .iter()
+            .filter_map(|p| Some((p.context.as_deref()?, &p.analysis.as_ref()?.1)))
+            .flat_map(|(key, outcomes)| outcomes.iter().map(move |o| format!("{key}:{o}")))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// The qualified names of the table.
+    pub fn table_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.names.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+}
+
+/// The triggers embedded in the binary, compiled once.
+pub fn triggers() -> Result<&'static Triggers, &'static str> {
+    static TRIGGERS: OnceLock<Result<Triggers, String>> = OnceLock::new();
+    TRIGGERS
+        .get_or_init(|| {
+            let files = |ext: &str| -> Vec<(&str, &str)> {
+                let mut v: Vec<(&str, &str)> = embedded_files()
+                    .iter()
+                    .filter(|(p, _)| p.starts_with("triggers/") && p.ends_with(ext))
+                    .copied()
+                    .collect();
+                v.sort_unstable();
+                v
+            };
+            Triggers::compile(&files(".scm"), &files(".tsv"))
+        })
+        .as_ref()
+        .map_err(String::as_str)
+}

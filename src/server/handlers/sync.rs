@@ -1,0 +1,249 @@
+//! Document sync and configuration: `didOpen`, `didChange`, `didSave`,
+//! `didChangeConfiguration`, `didChangeWatchedFiles`; publishing
+//! diagnostics within the time budget.
+
+use tower_lsp_server::ls_types::*;
+
+use super::super::budget::{self, Outcome};
+use super::super::documents::{Changed, Off};
+use super::super::settings::Settings;
+use super::super::{diagnostics, Backend};
+use crate::knowledge::{knowledge, Lang};
+
+/// Whether `uri` names a `pyproject.toml`.
+fn is_pyproject(uri: &Uri) -> bool {
+    uri.path().as_str().ends_with("/pyproject.toml")
+}
+
+impl Backend {
+    pub(in crate::server) async fn on_did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri = doc.uri.clone();
+        let limit = self.state(|s| s.settings.max_file_size);
+        let off = self.docs.open(doc.uri, doc.version, doc.text, limit);
+        if let Some(off) = off {
+            self.say_off(&uri, off).await;
+        }
+        self.publish(uri).await;
+    }
+
+    pub(in crate::server) async fn on_did_change(&self, params: DidChangeTextDocumentParams) {
+        let (encoding, limit) = self.state(|s| (s.encoding, s.settings.max_file_size));
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        match self
+            .docs
+            .change(&uri, version, &params.content_changes, encoding, limit)
+        {
+            Changed::Ignored(why, now_out_of_sync) => {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("pyexplain: didChange ignored: {why}"),
+                    )
+                    .await;
+                if now_out_of_sync {
+                    let was = self.docs.get(&uri).map(|d| d.off);
+                    // Said once: when it goes out of sync, not on every
+                    // change after that.
+                    if !why.contains("is out of sync") {
+                        self.say_off(&uri, Off::OutOfSync).await;
+                    }
+                    if was.is_some() {
+                        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+                    }
+                }
+            }
+            Changed::Applied { off, was } => {
+                // Say so when a document crosses the size limit.
+                if let Some(off) =
+                    off.filter(|o| !matches!((was, o), (Some(Off::TooLarge(_)), Off::TooLarge(_))))
+                {
+                    self.say_off(&uri, off).await;
+                }
+                self.publish(uri).await;
+            }
+        }
+    }
+
+    /// The one clear message for a document that gets no analysis.
+    async fn say_off(&self, uri: &Uri, off: Off) {
+        let lang = self.state(|s| s.lang());
+        let limit = self.state(|s| s.settings.max_file_size);
+        let path = uri
+            .to_file_path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| uri.as_str().to_string());
+        let mb = |n: u64| format!("{:.1}", n as f64 / (1024.0 * 1024.0));
+        let message = match off {
+            Off::TooLarge(size) => knowledge().fill(
+                lang,
+                "ui.file-too-large",
+                &[
+                    ("path".into(), path),
+                    ("size".into(), mb(size)),
+                    ("limit".into(), mb(limit)),
+                ],
+            ),
+            Off::OutOfSync => knowledge().fill(lang, "ui.out-of-sync", &[("path".into(), path)]),
+        };
+        if let Some(message) = message {
+            self.client
+                .show_message(MessageType::WARNING, message)
+                .await;
+        }
+    }
+
+    pub(in crate::server) async fn on_did_save(&self, params: DidSaveTextDocumentParams) {
+        if is_pyproject(&params.text_document.uri) {
+            self.reload_configs().await;
+        }
+    }
+
+    /// A Python file changed outside the editor: the modules built from it
+    /// are forgotten (an open document's text keeps winning).
+    fn python_files_changed(&self, params: &DidChangeWatchedFilesParams) {
+        for change in &params.changes {
+            if change.uri.path().as_str().ends_with(".py") {
+                if let Some(path) = change.uri.to_file_path() {
+                    self.docs.project().changed(&path);
+                }
+            }
+        }
+    }
+
+    pub(in crate::server) async fn on_did_change_watched_files(
+        &self,
+        params: DidChangeWatchedFilesParams,
+    ) {
+        self.python_files_changed(&params);
+        if params.changes.iter().any(|c| is_pyproject(&c.uri)) {
+            self.reload_configs().await;
+        }
+    }
+
+    /// pyproject.toml changed: read the configurations again and re-publish.
+    async fn reload_configs(&self) {
+        self.configs.clear();
+        self.republish_all().await;
+    }
+
+    async fn republish_all(&self) {
+        for (uri, _) in self.docs.all() {
+            self.publish(uri).await;
+        }
+    }
+
+    pub(in crate::server) async fn on_did_change_configuration(
+        &self,
+        params: DidChangeConfigurationParams,
+    ) {
+        // `null` is the pull model's "something changed": nothing to apply.
+        if params.settings.is_null() {
+            return;
+        }
+        let (settings, problems) = Settings::from_client(&params.settings);
+        let hints = |s: &Settings, default: Lang| (s.inlay_hints, s.lang(default));
+        let (before, after, refresh, limit_changed) = self.state_mut(|s| {
+            let before = hints(&s.settings, s.default_lang);
+            let limit_changed = s.settings.max_file_size != settings.max_file_size;
+            s.settings = settings;
+            let after = hints(&s.settings, s.default_lang);
+            (before, after, s.inlay_hint_refresh, limit_changed)
+        });
+        self.report_setting_problems(problems).await;
+        if limit_changed {
+            let limit = self.state(|s| s.settings.max_file_size);
+            self.docs.relimit(limit);
+        }
+        // Hints turned on or off, or shown in another language: ask the
+        // client to fetch them again (without waiting for its answer).
+        if refresh && before != after && (before.0 || after.0) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(
+                    super::super::commands::CLIENT_TIMEOUT,
+                    client.inlay_hint_refresh(),
+                )
+                .await;
+            });
+        }
+        self.configs.clear();
+        self.republish_all().await;
+    }
+
+    /// The rule selection for a document: the client's settings, else its
+    /// pyproject.toml (whose error, if any, is shown once).
+    pub(in crate::server) async fn selection(
+        &self,
+        uri: &Uri,
+    ) -> crate::analysis::rules::Selection {
+        let (config, error) = self.configs.for_uri(uri);
+        if let Some(e) = error {
+            self.client
+                .show_message(MessageType::ERROR, format!("pyexplain: {e}"))
+                .await;
+        }
+        let settings = self.state(|s| s.settings.clone());
+        let mut selection = config.selection;
+        if let Some(select) = settings.select {
+            selection.select = select;
+        }
+        if let Some(ignore) = settings.ignore {
+            selection.ignore = ignore;
+        }
+        selection
+    }
+
+    /// Publishes the diagnostics of the document's current version. Past
+    /// the time budget nothing is published now (and a line is logged);
+    /// they are published when ready, if the version is still current.
+    pub(in crate::server) async fn publish(&self, uri: Uri) {
+        let Some(doc) = self.docs.get(&uri) else {
+            return;
+        };
+        if doc.off.is_some() {
+            self.client
+                .publish_diagnostics(uri, Vec::new(), Some(doc.version))
+                .await;
+            return;
+        }
+        let selection = self.selection(&uri).await;
+        super::warm_up().await;
+        let (encoding, lang, budget) =
+            self.state(|s| (s.encoding, s.lang(), s.settings.time_budget));
+        let job_doc = doc.clone();
+        let outcome = budget::within(budget, move || {
+            diagnostics::to_lsp(&job_doc, &selection, encoding, lang)
+        })
+        .await;
+        match outcome {
+            Outcome::Done(diags) => {
+                self.client
+                    .publish_diagnostics(uri, diags, Some(doc.version))
+                    .await;
+            }
+            Outcome::Panicked(msg) => {
+                super::super::log_stderr(&format!("pyexplain: diagnostics failed: {msg}"));
+            }
+            Outcome::OverBudget(handle) => {
+                let msg = format!(
+                    "pyexplain: diagnostics of {} took longer than {} ms (setting `timeBudgetMs`): published when ready",
+                    uri.as_str(),
+                    budget.as_millis()
+                );
+                super::log_stderr_and_client(self, &msg).await;
+                let client = self.client.clone();
+                let version = doc.version;
+                let current = self.docs.clone();
+                tokio::spawn(async move {
+                    if let Ok(Some(diags)) = handle.await {
+                        if current.get(&uri).map(|d| d.version) == Some(version) {
+                            client.publish_diagnostics(uri, diags, Some(version)).await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+}
