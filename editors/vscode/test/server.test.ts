@@ -22,7 +22,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 import { COURSE_MAP_COMMAND, CourseMapResult, courseMapArguments } from '../src/courseMap';
-import { notesArgs, openNoteArgument, parseNotes } from '../src/notes';
+import { notesArgs, openNoteArgument, parseNotes, pickEntries } from '../src/notes';
 import { resolveServer } from '../src/serverPath';
 import { ConfigGetter, didChangeConfigurationParams, initializationOptions } from '../src/settings';
 
@@ -67,10 +67,18 @@ test('notes --format json parses into the quick pick list, in both languages', {
     const notes = parseNotes(stdout);
     assert.ok(notes.length > 20, `${notes.length} notes`);
     for (const n of notes) {
-      assert.match(n.section, /^\d+\.\d+$/);
+      // A course section (12.6) or a note of the supplement (S.3).
+      assert.match(n.section, /^(\d+|S)\.\d+$/);
       assert.ok(n.id.length > 0 && n.title.length > 0);
     }
     assert.ok(notes.some((n) => n.id === 'everything-is-object'));
+    // The supplement comes last, under a separator of its own.
+    assert.equal(notes[notes.length - 1].section.split('.')[0], 'S');
+    const separators = pickEntries(notes, lang).filter((e) => e.kind === 'separator');
+    assert.equal(
+      separators[separators.length - 1].label,
+      lang === 'zh' ? '课程大纲之外（补充）' : 'Beyond the course outline',
+    );
   }
 });
 
