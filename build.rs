@@ -106,5 +106,13 @@ fn write_stubs(root: &Path, out: &Path) {
         mro.display().to_string()
     )
     .expect("write to string");
+    let members = root.join("vendor/typeshed/runtime-members.tsv");
+    println!("cargo:rerun-if-changed={}", members.display());
+    writeln!(
+        code,
+        "pub static RUNTIME_MEMBERS: &str = include_str!({:?});",
+        members.display().to_string()
+    )
+    .expect("write to string");
     std::fs::write(out.join("stub_files.rs"), code).expect("write generated file");
 }

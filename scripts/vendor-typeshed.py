@@ -84,6 +84,7 @@ DUMP_MROS = r"""
 import importlib, sys, warnings
 warnings.simplefilter("ignore")
 rows = {}
+classes = {}
 for name in sys.argv[1:]:
     try:
         module = importlib.import_module(name)
@@ -100,8 +101,21 @@ for name in sys.argv[1:]:
             continue
         mro = " ".join(f"{c.__module__}.{c.__qualname__}" for c in value.__mro__)
         rows[f"{name}.{attr}"] = mro
+        for c in value.__mro__:
+            classes[f"{c.__module__}.{c.__qualname__}"] = c
 for key in sorted(rows):
     print(f"{key}\t{rows[key]}")
+print("")
+# Then what each class of those MROs defines itself (`vars(cls)`): which
+# class of a runtime MRO really owns a method (typeshed often declares a
+# method on a base only, or again on a subclass).
+# (Bookkeeping entries no lookup pyexplain explains asks for are left out.)
+NOISE = {"__doc__", "__module__", "__dict__", "__weakref__", "__firstlineno__",
+         "__static_attributes__", "__abstractmethods__", "_abc_impl",
+         "__annotations__", "__orig_bases__", "__parameters__", "__qualname__"}
+for key in sorted(classes):
+    names = sorted(n for n in vars(classes[key]) if n not in NOISE)
+    print(f"{key}\t{' '.join(names)}")
 """
 
 
@@ -139,14 +153,19 @@ def main():
         [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()
-    table = subprocess.run(
+    dumped = subprocess.run(
         [python, "-c", DUMP_MROS, *sorted(modules)],
         capture_output=True, text=True, check=True,
     ).stdout
+    table, members = dumped.split("\n\n", 1)
     with open(os.path.join(dest, "runtime-mro.tsv"), "w", encoding="utf-8") as f:
         f.write(f"# Runtime __mro__ of the classes the vendored modules offer, from CPython {version}\n")
         f.write("# (scripts/vendor-typeshed.py). name<TAB>mro, each class as module.qualname.\n")
-        f.write(table)
+        f.write(table + "\n")
+    with open(os.path.join(dest, "runtime-members.tsv"), "w", encoding="utf-8") as f:
+        f.write(f"# What each class of those MROs defines itself (vars(cls)), from CPython {version}\n")
+        f.write("# (scripts/vendor-typeshed.py). module.qualname<TAB>names.\n")
+        f.write(members)
     total = sum(
         os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs
     )
@@ -163,7 +182,10 @@ def main():
             "`scripts/vendor-typeshed.py` (the roots are listed there).\n\n"
             "`runtime-mro.tsv` is ours: the runtime `__mro__` of every class those\n"
             "modules offer, dumped from CPython by the same script (typeshed describes\n"
-            "classes for type checkers, with `Protocol`/`Generic` among the bases).\n\n"
+            "classes for type checkers, with `Protocol`/`Generic` among the bases).\n"
+            "`runtime-members.tsv` too: what each class of those MROs defines itself\n"
+            "(`vars(cls)`), so that a method is attributed to the class that really\n"
+            "owns it at runtime (a stub may declare it on another).\n\n"
             "Licence: typeshed's, in `LICENSE` (Apache-2.0; parts MIT).\n"
         )
     print(f"{len(modules)} modules, {total} bytes")

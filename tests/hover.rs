@@ -101,8 +101,7 @@ fn check_fixture_files(
     failures
 }
 
-#[test]
-fn hover_fixtures() {
+fn hover_files() -> Vec<std::path::PathBuf> {
     let dir = common::repo().join("tests/fixtures/hover");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -110,6 +109,33 @@ fn hover_fixtures() {
         .filter(|p| p.extension().is_some_and(|e| e == "py"))
         .collect();
     files.sort();
+    files
+}
+
+fn workspace_root() -> std::path::PathBuf {
+    common::repo().join("tests/fixtures/workspace")
+}
+
+fn workspace_files() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut todo = vec![workspace_root()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|e| e == "py") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn hover_fixtures() {
+    let files = hover_files();
     assert!(!files.is_empty());
     for file in &files {
         let source = std::fs::read_to_string(file).unwrap();
@@ -128,24 +154,66 @@ fn hover_fixtures() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every outcome of an analysis (`KEY:facet` template: what the model
+/// knows, "cannot follow", "different classes on different paths",
+/// "missing") is shown by some fixture marker, in both languages.
+#[test]
+fn every_outcome_template_is_shown_by_a_fixture() {
+    let project = Project::new();
+    project.add_folder(&workspace_root());
+    let mut sites: Vec<(std::path::PathBuf, Parsed)> = Vec::new();
+    for f in hover_files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        sites.push((f, Parsed::new(text)));
+    }
+    for f in workspace_files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let parsed = Parsed::new(text).with_context(project.context_for(&f));
+        sites.push((f, parsed));
+    }
+    let k = knowledge();
+    for lang in Lang::ALL {
+        let mut shown = std::collections::BTreeSet::new();
+        for (_, parsed) in &sites {
+            for m in markers(&parsed.text) {
+                let offset = parsed.offset(
+                    LineCol {
+                        line: m.line,
+                        col: m.col,
+                    },
+                    Encoding::Chars,
+                );
+                let Some(expl) = explain_at(parsed, offset) else {
+                    continue;
+                };
+                if let Some(key) = expl
+                    .context_keys()
+                    .into_iter()
+                    .find(|key| k.fill(lang, key, &expl.args).is_some())
+                {
+                    shown.insert(key);
+                }
+            }
+        }
+        let missing: Vec<&str> = k
+            .template_keys(lang)
+            .into_iter()
+            .filter(|key| key.contains(':') && !key.starts_with("ui.") && !shown.contains(*key))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no fixture marker shows these outcomes ({}): {missing:?}",
+            lang.code()
+        );
+    }
+}
+
 /// A project split across files (`tests/fixtures/workspace/`): hovers know
 /// what the other modules define, through relative and absolute imports.
 #[test]
 fn workspace_fixtures() {
-    let root = common::repo().join("tests/fixtures/workspace");
-    let mut files = Vec::new();
-    let mut todo = vec![root.clone()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else if p.extension().is_some_and(|e| e == "py") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let root = workspace_root();
+    let files = workspace_files();
     let project = Project::new();
     project.add_folder(&root);
     let failures = check_fixture_files(

@@ -63,6 +63,16 @@
    (with_clause . (with_item value: (_) @arg.expr @receiver))) @construct
   (#set! note "with-statement") (#set! context "with") (#set! analysis "with"))
 
+; Each item of a `with` (also after the first): its `as` explains that
+; item's `__enter__`/`__exit__`. The async form first, as above.
+((with_statement "async"
+   (with_clause (with_item value: (as_pattern . (_) @arg.expr @receiver "as" @anchor alias: (_) @arg.target)) @construct))
+  (#set! note "async-await") (#set! context "async-with") (#set! analysis "with"))
+
+((with_statement
+   (with_clause (with_item value: (as_pattern . (_) @arg.expr @receiver "as" @anchor alias: (_) @arg.target)) @construct))
+  (#set! note "with-statement") (#set! context "with-as") (#set! analysis "with"))
+
 ; ---------------------------------------------------------------- §4.12 @contextmanager
 ((decorated_definition
    (decorator [(identifier) @anchor (attribute attribute: (identifier) @anchor)]) @range

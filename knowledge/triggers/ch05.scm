@@ -49,6 +49,15 @@
    right: [(list) (list_comprehension)] @arg.rhs) @construct
   (#set! note "list-concat-extend") (#set! context "ch5-list-iadd"))
 
+; `nums += (7, 9)` where the model knows `nums` holds a list: `__iadd__`
+; takes any iterable.
+((augmented_assignment
+   left: (_) @arg.target @receiver
+   operator: "+=" @anchor
+   right: (_) @arg.rhs) @construct
+  (#set! note "list-concat-extend") (#set! context "ch5-list-iadd")
+  (#set! requires "receiver-is:builtins.list"))
+
 ; `a + [x]` / `[x] + a`: list concatenation builds a new list.
 ((binary_operator
    left: [(list) (list_comprehension)] @arg.left

@@ -254,7 +254,7 @@ pub(super) fn query_candidate<'t>(
     if !pattern
         .requires
         .iter()
-        .all(|p| holds(p, parsed, infer, up, anchor, construct))
+        .all(|p| holds(p, parsed, infer, up, anchor, construct, parts.receiver))
     {
         return None;
     }
@@ -390,9 +390,13 @@ fn holds<'t>(
     up: &Up<'t>,
     anchor: Node<'t>,
     construct: Node<'t>,
+    receiver: Option<Node<'t>>,
 ) -> bool {
     let src = parsed.text.as_bytes();
     match p {
+        Predicate::ReceiverIs(qual) => {
+            receiver.is_some_and(|r| infer.instance_of_any(r, &[qual.as_str()]).is_some())
+        }
         Predicate::ClassDefines(methods) => {
             let Some(body) = construct
                 .child_by_field_name("body")
@@ -584,7 +588,37 @@ pub(super) fn name_candidate_for<'t>(
     if !is_reference(up, node) {
         return None;
     }
-    let expr = reference_expr(up, node);
+    // The reference and the dotted chains it starts (`socket` in
+    // `socket.socket(...)`, `sock` in `self.sock.accept()`): any token of a
+    // dotted name with a row shows that row, for the whole name.
+    let mut chain = vec![reference_expr(up, node)];
+    while let Some(parent) = chain.last().and_then(|c| up.parent(*c)) {
+        let is_object = parent.kind() == "attribute"
+            && parent.child_by_field_name("object") == chain.last().copied();
+        if !is_object || chain.len() > 16 {
+            break;
+        }
+        chain.push(parent);
+    }
+    chain
+        .iter()
+        .rev()
+        .find_map(|expr| row_candidate(triggers, infer, src, *expr))
+}
+
+/// The candidate of a reference or dotted name with a table row: its
+/// qualified name's row, or for `obj.method` the row of the receiver's class.
+fn row_candidate<'t>(
+    triggers: &'t Triggers,
+    infer: &Infer,
+    src: &[u8],
+    expr: Node<'t>,
+) -> Option<Candidate<'t>> {
+    // The identifier the name ends with (`method` of `obj.method`).
+    let node = match expr.kind() {
+        "attribute" => expr.child_by_field_name("attribute")?,
+        _ => expr,
+    };
     let mut args = Vec::new();
     let mut row = None;
     if let Some(qual) = infer.node_import_path(expr) {
@@ -625,6 +659,11 @@ pub(super) fn name_candidate_for<'t>(
 /// A table row: the note, and the sentence's template key.
 type Row = (String, Option<String>);
 
+/// How well a `Q#method` row fits a receiver (smaller is better): the
+/// position of `Q`'s class in the receiver's MRO, not named like its call,
+/// not the class's own row, the row's name.
+type RowRank<'a> = (usize, bool, bool, &'a str);
+
 /// The `Q#method` row for `object.method`: the row whose `Q` gives the most
 /// specific class of the receiver's MRO (`Q` a class, or a function whose
 /// result is an instance), `<generator>` / `<coroutine>` for what calling a
@@ -637,11 +676,12 @@ fn receiver_row<'t>(
     method: &str,
 ) -> Option<(String, &'t Row)> {
     let suffix = format!("#{method}");
-    let rows: Vec<(&str, &'t Row)> = triggers
+    let mut rows: Vec<(&str, &'t Row)> = triggers
         .names
         .iter()
         .filter_map(|(k, v)| Some((k.strip_suffix(&suffix)?, v)))
         .collect();
+    rows.sort_by_key(|(q, _)| *q);
     if rows.is_empty() {
         return None;
     }
@@ -658,25 +698,31 @@ fn receiver_row<'t>(
             .find(|(q, _)| *q == kind)
             .map(|(q, r)| (q.to_string(), *r));
     }
+    let paths = infer.call_paths(object);
     if let Value::Instance(class, _) = &value {
         let order = infer.lookup_order(class);
-        let mut best: Option<(usize, &str, &'t Row)> = None;
+        // The most specific class of the MRO; among rows for the same class,
+        // the one named like the call the receiver comes from
+        // (`socket.create_connection#send`), then the class's own row, then
+        // by name: never the map's order.
+        let mut best: Option<(RowRank, &'t Row)> = None;
         for (q, r) in &rows {
             let Some(row_class) = infer.class_for_qualname(q) else {
                 continue;
             };
             if let Some(pos) = order.iter().position(|c| *c == row_class) {
-                if best.is_none_or(|(b, _, _)| pos < b) {
-                    best = Some((pos, q, r));
+                let is_class_row = infer.module_class_path(q).is_some();
+                let rank = (pos, !paths.iter().any(|p| p == q), !is_class_row, *q);
+                if best.as_ref().is_none_or(|(b, _)| rank < *b) {
+                    best = Some((rank, r));
                 }
             }
         }
-        if let Some((_, q, r)) = best {
+        if let Some(((_, _, _, q), r)) = best {
             return Some((q.to_string(), r));
         }
     }
     // A third-party `Q`: the receiver is bound to what calling `Q` returns.
-    let paths = infer.call_paths(object);
     rows.iter()
         .find(|(q, _)| infer.class_for_qualname(q).is_none() && paths.iter().any(|p| p == q))
         .map(|(q, r)| (q.to_string(), *r))

@@ -285,12 +285,12 @@ fn unknown<F: Facet>(facet: F, why: &str) -> Outcome {
 
 /// The line of a class member, for a sentence: `12` in this file,
 /// `12 in \`shop.models\`` in another of the user's files.
-fn member_line(infer: &Infer, owner: &ClassRef, member: &Member) -> Option<String> {
-    let Member::Binding(b) = member else {
+fn member_line(infer: &Infer, member: &Member) -> Option<String> {
+    let Member::Binding { class, id } = member else {
         return None;
     };
-    let m = infer.module(&owner.module)?;
-    let offset = m.binding(*b)?.range.start;
+    let m = infer.module(&class.module)?;
+    let offset = m.binding(*id)?.range.start;
     let line = m.line_of(offset) + 1;
     if *m.name == *infer.this().name {
         Some(line.to_string())
@@ -416,14 +416,14 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
             if !infer.is_user_class(&owner) {
                 return None;
             }
-            let line = member_line(infer, &owner, &member)?;
+            let line = member_line(infer, &member)?;
             let owner_name = infer.class_name(&owner);
             let with_owner = |o: Outcome| {
                 o.arg("owner", owner_name.clone())
                     .arg("cls", cls.clone())
                     .arg("line", line.clone())
             };
-            match infer.attr_kind(&owner, &member) {
+            match infer.attr_kind(&member) {
                 AttrKind::DataDescriptor {
                     class: d,
                     methods,
@@ -495,9 +495,9 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                     )
                 }
                 AttrKind::Unknown(expr) => {
-                    if let Member::Binding(b) = &member {
-                        let m = infer.module(&owner.module)?;
-                        if matches!(m.binding(*b).map(|x| &x.kind), Some(BindingKind::Def(_))) {
+                    if let Member::Binding { class, id } = &member {
+                        let m = infer.module(&class.module)?;
+                        if matches!(m.binding(*id).map(|x| &x.kind), Some(BindingKind::Def(_))) {
                             return None;
                         }
                     }
@@ -697,7 +697,7 @@ fn with(input: &Input) -> Option<Outcome> {
             );
         }
     };
-    let facet = match exit_suppresses(infer, &exit_at.0, &exit_at.1) {
+    let facet = match exit_suppresses(infer, &exit_at.1) {
         Some(true) => WithFacet::ClassSuppresses,
         Some(false) => WithFacet::ClassPropagates,
         None => WithFacet::ClassMaybe,
@@ -717,12 +717,12 @@ fn with(input: &Input) -> Option<Outcome> {
 /// exception): `Some(false)` when it is annotated `-> None` or every
 /// `return` returns nothing, `None` or `False`; `Some(true)` when one
 /// returns `True`; `None` when a value is computed.
-fn exit_suppresses(infer: &Infer, owner: &ClassRef, member: &Member) -> Option<bool> {
-    let Member::Binding(b) = member else {
+fn exit_suppresses(infer: &Infer, member: &Member) -> Option<bool> {
+    let Member::Binding { class, id } = member else {
         return None;
     };
-    let m = infer.module(&owner.module)?;
-    let BindingKind::Def(f) = m.binding(*b)?.kind else {
+    let m = infer.module(&class.module)?;
+    let BindingKind::Def(f) = m.binding(*id)?.kind else {
         return None;
     };
     let func = m.function(f)?;
@@ -955,11 +955,11 @@ fn construct(input: &Input) -> Option<Outcome> {
             )),
             Lookup::Found {
                 owner,
-                member: Member::Binding(b),
+                member: Member::Binding { class: defined, id },
             } => {
                 let raises = infer
-                    .module(&owner.module)
-                    .and_then(|m| match m.binding(b)?.kind {
+                    .module(&defined.module)
+                    .and_then(|m| match m.binding(id)?.kind {
                         BindingKind::Def(f) => Some(m.function(f)?.always_raises),
                         _ => None,
                     })
@@ -971,6 +971,15 @@ fn construct(input: &Input) -> Option<Outcome> {
                     raises,
                 ))
             }
+            Lookup::Found {
+                owner,
+                member: Member::Runtime,
+            } => Ok((
+                format!("{}.{name}", infer.class_name(&owner)),
+                false,
+                None,
+                false,
+            )),
             Lookup::Missing => Ok((format!("object.{name}"), false, None, false)),
             Lookup::Unknown(why) => Err(why),
         }

@@ -44,6 +44,9 @@ use crate::knowledge::embedded_files;
 pub enum Predicate {
     /// `class-defines:a+b`: the `@construct` class body defines methods `a` and `b`.
     ClassDefines(Vec<String>),
+    /// `receiver-is:builtins.list`: the semantic model knows the `@receiver`
+    /// holds an instance of what the qualified name gives.
+    ReceiverIs(String),
     /// `@anchor` names a function defined at module level.
     ModuleFunction,
     /// `@anchor` names a function defined in the enclosing function.
@@ -104,6 +107,9 @@ impl Predicate {
                 _ => return None,
             };
             return Some(Predicate::InFunction(kind));
+        }
+        if let Some(qual) = name.strip_prefix("receiver-is:") {
+            return Some(Predicate::ReceiverIs(qual.trim().to_string()));
         }
         if let Some(methods) = name.strip_prefix("class-defines:") {
             return Some(Predicate::ClassDefines(

@@ -18,12 +18,20 @@ use super::{BindingId, BindingKind, ModuleModel};
 /// What defines a name in a class.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Member {
-    /// A binding in the class body.
-    Binding(BindingId),
+    /// A binding in the body of `class` (the class searched, which for an
+    /// ancestor only the stub lists is not the runtime owner).
+    Binding { class: ClassRef, id: BindingId },
+    /// A member a stdlib class defines at runtime that its stubs do not
+    /// declare: nothing is known about its value.
+    Runtime,
     /// A method a class decorator writes (`@dataclass` writes `__init__`):
     /// the decorator's display text.
     Generated(&'static str),
 }
+
+/// The classes a member lookup searches, each with the runtime class a
+/// member found in it belongs to (see [`Infer::member_order_owned`]).
+pub type OwnedOrder = Vec<(ClassRef, ClassRef)>;
 
 /// Where an attribute lookup on a class finds a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,10 +199,20 @@ impl Infer<'_> {
             .or_else(|| super::stubs::runtime_mro(&raw))
             .ok_or_else(|| MroError::Unknown(shown.clone()))?;
         let mut out = vec![c.clone()];
+        if let Some(first) = entries.first() {
+            self.runtime_names
+                .borrow_mut()
+                .entry(c.clone())
+                .or_insert(first);
+        }
         for entry in entries.iter().skip(1) {
             let k = self
                 .class_for_qualname(entry)
                 .ok_or_else(|| MroError::Unknown((*entry).to_string()))?;
+            self.runtime_names
+                .borrow_mut()
+                .entry(k.clone())
+                .or_insert(entry);
             if !out.contains(&k) {
                 out.push(k);
             }
@@ -233,6 +251,15 @@ impl Infer<'_> {
     /// they are registered with). A stdlib class without a runtime row is
     /// searched through its stub's bases.
     pub fn member_order(&self, c: &ClassRef) -> Result<Vec<ClassRef>, MroError> {
+        self.member_order_owned(c)
+            .map(|order| order.into_iter().map(|(k, _)| k).collect())
+    }
+
+    /// [`Infer::member_order`], each class paired with the class of the
+    /// runtime MRO that a member found in it belongs to at runtime: itself,
+    /// or for an ancestor only the stub lists (`Mapping` for `dict`), the
+    /// runtime class the stub derives from it.
+    pub fn member_order_owned(&self, c: &ClassRef) -> Result<Vec<(ClassRef, ClassRef)>, MroError> {
         if let Some(done) = self.member_orders.borrow().get(c) {
             return done.clone();
         }
@@ -243,22 +270,30 @@ impl Infer<'_> {
         result
     }
 
-    fn compute_member_order(&self, c: &ClassRef) -> Result<Vec<ClassRef>, MroError> {
+    fn compute_member_order(&self, c: &ClassRef) -> Result<OwnedOrder, MroError> {
         let mro = match self.mro(c) {
             Ok(order) => order,
-            Err(_) if !self.is_user_class(c) => self.typeshed_order(c, 0),
+            Err(_) if !self.is_user_class(c) => {
+                // No runtime row: the stub's own order, each class its own
+                // owner (nothing better is known).
+                return Ok(self
+                    .typeshed_order(c, 0)
+                    .into_iter()
+                    .map(|k| (k.clone(), k))
+                    .collect());
+            }
             Err(e) => return Err(e),
         };
-        let mut out: Vec<ClassRef> = Vec::with_capacity(mro.len());
+        let mut out: Vec<(ClassRef, ClassRef)> = Vec::with_capacity(mro.len());
         for k in &mro {
-            if out.contains(k) {
+            if out.iter().any(|(s, _)| s == k) {
                 continue;
             }
-            out.push(k.clone());
+            out.push((k.clone(), k.clone()));
             if !self.is_user_class(k) {
                 for a in self.typeshed_order(k, 0).into_iter().skip(1) {
-                    if !mro.contains(&a) && !out.contains(&a) {
-                        out.push(a);
+                    if !mro.contains(&a) && !out.iter().any(|(s, _)| *s == a) {
+                        out.push((a, k.clone()));
                     }
                 }
             }
@@ -298,7 +333,7 @@ impl Infer<'_> {
 
     /// Where looking `name` up on class `c` finds it.
     pub fn lookup(&self, c: &ClassRef, name: &str) -> Lookup {
-        let order = match self.member_order(c) {
+        let order = match self.member_order_owned(c) {
             Ok(order) => order,
             Err(MroError::Unknown(why)) => {
                 // The class itself is still searched.
@@ -315,10 +350,32 @@ impl Infer<'_> {
             }
             Err(MroError::Inconsistent) => return Lookup::Unknown(self.class_name(c)),
         };
-        for k in &order {
+        self.lookup_in(&order, name)
+    }
+
+    /// The first class of `order` (pairs of [`Infer::member_order_owned`])
+    /// that defines `name`. A stdlib class the runtime table knows defines
+    /// what `vars(cls)` held in CPython, whatever its stub declares; the
+    /// stub (its own or an ancestor's) then only says what the member is.
+    fn lookup_in(&self, order: &[(ClassRef, ClassRef)], name: &str) -> Lookup {
+        for (k, owner) in order {
+            if !self.is_user_class(k) {
+                match self.runtime_defines(owner, name) {
+                    Some(false) => continue,
+                    Some(true) if k == owner => {
+                        return Lookup::Found {
+                            owner: owner.clone(),
+                            member: self.stub_member(k, name),
+                        };
+                    }
+                    // Found on `owner` already, or no table row: the stubs.
+                    Some(true) => continue,
+                    None => {}
+                }
+            }
             if let Some(member) = self.own_member(k, name) {
                 return Lookup::Found {
-                    owner: k.clone(),
+                    owner: owner.clone(),
                     member,
                 };
             }
@@ -326,7 +383,7 @@ impl Infer<'_> {
                 DecoratorEffect::Unknown(d) => return Lookup::Unknown(d),
                 DecoratorEffect::Adds(by, names) if names.contains(&name) => {
                     return Lookup::Found {
-                        owner: k.clone(),
+                        owner: owner.clone(),
                         member: Member::Generated(by),
                     }
                 }
@@ -336,36 +393,42 @@ impl Infer<'_> {
         Lookup::Missing
     }
 
+    /// Whether the stdlib class `k` itself defines `name` at runtime, when
+    /// the runtime table has a row for it.
+    fn runtime_defines(&self, k: &ClassRef, name: &str) -> Option<bool> {
+        let runtime = *self.runtime_names.borrow().get(k)?;
+        let members = super::stubs::runtime_members(runtime)?;
+        Some(members.binary_search(&name).is_ok())
+    }
+
+    /// What the stubs say about a member the stdlib class `k` defines at
+    /// runtime: the declaration in its stub or the nearest stub ancestor's.
+    fn stub_member(&self, k: &ClassRef, name: &str) -> Member {
+        self.typeshed_order(k, 0)
+            .iter()
+            .find_map(|a| self.own_member(a, name))
+            .unwrap_or(Member::Runtime)
+    }
+
     /// Like [`Infer::lookup`], searching only the classes after `after` in
     /// the MRO of `c` (what `super().name` in a method of `after` finds).
     pub fn lookup_after(&self, c: &ClassRef, after: &ClassRef, name: &str) -> Lookup {
-        let order = match self.member_order(c) {
+        let order = match self.member_order_owned(c) {
             Ok(order) => order,
             Err(MroError::Unknown(why)) => return Lookup::Unknown(why),
             Err(MroError::Inconsistent) => return Lookup::Unknown(self.class_name(c)),
         };
-        let Some(pos) = order.iter().position(|k| k == after) else {
+        if !order.iter().any(|(k, _)| k == after) {
             return Lookup::Missing;
-        };
-        for k in &order[pos + 1..] {
-            if let Some(member) = self.own_member(k, name) {
-                return Lookup::Found {
-                    owner: k.clone(),
-                    member,
-                };
-            }
-            match self.class_decorator_effect(k) {
-                DecoratorEffect::Unknown(d) => return Lookup::Unknown(d),
-                DecoratorEffect::Adds(by, names) if names.contains(&name) => {
-                    return Lookup::Found {
-                        owner: k.clone(),
-                        member: Member::Generated(by),
-                    }
-                }
-                _ => {}
-            }
         }
-        Lookup::Missing
+        // Past `after` and the stub-only ancestors attributed to it.
+        let rest: Vec<(ClassRef, ClassRef)> = order
+            .iter()
+            .skip_while(|(k, _)| k != after)
+            .skip_while(|(_, owner)| owner == after)
+            .cloned()
+            .collect();
+        self.lookup_in(&rest, name)
     }
 
     /// What the body of class `c` itself binds to `name` (the last binding,
@@ -381,7 +444,10 @@ impl Infer<'_> {
                 _ => true,
             })
         })?;
-        Some(Member::Binding(last))
+        Some(Member::Binding {
+            class: c.clone(),
+            id: last,
+        })
     }
 
     /// Whether `c` is a `typing.NamedTuple` class (written with the class
@@ -404,10 +470,11 @@ impl Infer<'_> {
     }
 
     /// What kind of class attribute `member` (found on `owner`) is.
-    pub fn attr_kind(&self, owner: &ClassRef, member: &Member) -> AttrKind {
-        let b = match member {
+    pub fn attr_kind(&self, member: &Member) -> AttrKind {
+        let (owner, b) = match member {
             Member::Generated(_) => return AttrKind::Function,
-            Member::Binding(b) => *b,
+            Member::Runtime => return AttrKind::Unknown("?".into()),
+            Member::Binding { class, id } => (class, *id),
         };
         let Some(m) = self.module(&owner.module) else {
             return AttrKind::Unknown("?".into());

@@ -61,7 +61,11 @@ pub struct Infer<'w> {
     active: RefCell<HashSet<(Arc<str>, BindingId)>>,
     active_funcs: RefCell<HashSet<FuncRef>>,
     pub(super) mros: RefCell<HashMap<ClassRef, Result<Vec<ClassRef>, MroError>>>,
-    pub(super) member_orders: RefCell<HashMap<ClassRef, Result<Vec<ClassRef>, MroError>>>,
+    /// The runtime `module.qualname` of each stdlib class met in a runtime
+    /// MRO (keys of [`super::stubs::runtime_members`]).
+    pub(super) runtime_names: RefCell<HashMap<ClassRef, &'static str>>,
+    pub(super) member_orders:
+        RefCell<HashMap<ClassRef, Result<super::classes::OwnedOrder, MroError>>>,
     qual_classes: RefCell<HashMap<String, Option<ClassRef>>>,
     budget: Cell<u32>,
     depth: Cell<u32>,
@@ -84,6 +88,7 @@ impl<'w> Infer<'w> {
             active: RefCell::default(),
             active_funcs: RefCell::default(),
             mros: RefCell::default(),
+            runtime_names: RefCell::default(),
             member_orders: RefCell::default(),
             qual_classes: RefCell::default(),
             budget: Cell::new(BUDGET),
@@ -917,35 +922,35 @@ impl<'w> Infer<'w> {
         use super::classes::{AttrKind, Lookup};
         let lookup = self.lookup(class, attr);
         let mut class_level = None;
-        if let Lookup::Found { owner, member } = &lookup {
-            let kind = self.attr_kind(owner, member);
+        if let Lookup::Found { member, .. } = &lookup {
+            let kind = self.attr_kind(member);
             match kind {
                 AttrKind::Property(f) | AttrKind::CachedProperty(f) => {
                     return self.return_value(&f, Some(recv));
                 }
                 AttrKind::DataDescriptor { .. } | AttrKind::TupleField => {
-                    return self.member_value(recv, owner, member, &kind);
+                    return self.member_value(recv, member, &kind);
                 }
-                _ => class_level = Some((owner.clone(), member.clone(), kind)),
+                _ => class_level = Some((member.clone(), kind)),
             }
         }
         let own = self.instance_sites_value(class, attr);
         if let Some(v) = own {
             return v;
         }
-        if let Some((owner, member, kind)) = class_level {
-            return self.member_value(recv, &owner, &member, &kind);
+        if let Some((member, kind)) = class_level {
+            return self.member_value(recv, &member, &kind);
         }
         if let Lookup::Missing = lookup {
             if let Lookup::Found {
-                owner,
-                member: super::classes::Member::Binding(b),
+                member: super::classes::Member::Binding { class: defined, id },
+                ..
             } = self.lookup(class, "__getattr__")
             {
-                if let Some(m) = self.module(&owner.module) {
-                    if let Some(BindingKind::Def(f)) = m.binding(b).map(|x| &x.kind) {
+                if let Some(m) = self.module(&defined.module) {
+                    if let Some(BindingKind::Def(f)) = m.binding(id).map(|x| &x.kind) {
                         let f = FuncRef {
-                            module: owner.module.clone(),
+                            module: defined.module.clone(),
                             id: *f,
                         };
                         return self.return_value(&f, Some(recv));
@@ -992,19 +997,19 @@ impl<'w> Infer<'w> {
     fn class_attribute(&self, class: &ClassRef, attr: &str) -> Value {
         use super::classes::Lookup;
         match self.lookup(class, attr) {
-            Lookup::Found { owner, member } => {
-                let kind = self.attr_kind(&owner, &member);
-                self.member_value(&Value::Class(class.clone()), &owner, &member, &kind)
+            Lookup::Found { member, .. } => {
+                let kind = self.attr_kind(&member);
+                self.member_value(&Value::Class(class.clone()), &member, &kind)
             }
             Lookup::Missing => {
                 let Some(meta) = self.metaclass(class) else {
                     return Value::Unknown;
                 };
                 match self.lookup(&meta, attr) {
-                    Lookup::Found { owner, member } => {
-                        let kind = self.attr_kind(&owner, &member);
+                    Lookup::Found { member, .. } => {
+                        let kind = self.attr_kind(&member);
                         let as_instance = Value::Class(class.clone());
-                        self.member_value(&as_instance, &owner, &member, &kind)
+                        self.member_value(&as_instance, &member, &kind)
                     }
                     _ => Value::Unknown,
                 }
@@ -1018,18 +1023,20 @@ impl<'w> Infer<'w> {
     fn member_value(
         &self,
         recv: &Value,
-        owner: &ClassRef,
         member: &super::classes::Member,
         kind: &super::classes::AttrKind,
     ) -> Value {
         use super::classes::{AttrKind, Member};
         let on_class = matches!(recv, Value::Class(_));
+        // The class whose body binds the member (for an ancestor only the
+        // stub lists, not the runtime `owner`): its module, its type
+        // parameters.
+        let (owner, b) = match member {
+            Member::Binding { class, id } => (class, *id),
+            Member::Generated(_) | Member::Runtime => return Value::Unknown,
+        };
         let Some(m) = self.module(&owner.module) else {
             return Value::Unknown;
-        };
-        let b = match member {
-            Member::Binding(b) => *b,
-            Member::Generated(_) => return Value::Unknown,
         };
         let Some(binding) = m.binding(b) else {
             return Value::Unknown;

@@ -160,6 +160,23 @@ impl Infer<'_> {
         }
     }
 
+    /// The class a qualified name names itself (not through a call).
+    pub fn module_class_path(&self, q: &str) -> Option<ClassRef> {
+        let parts: Vec<&str> = q.split('.').collect();
+        let (mut value, rest) = (1..=parts.len()).rev().find_map(|n| {
+            let module = parts[..n].join(".");
+            self.module(&module)
+                .map(|_| (Value::Module(module.into()), &parts[n..]))
+        })?;
+        for p in rest {
+            value = self.attribute(&value, p);
+        }
+        match value {
+            Value::Class(c) => Some(c),
+            _ => None,
+        }
+    }
+
     /// The qualified names of the callables whose results `node` is bound
     /// to: a call `Q(...)` itself, or a name bound by `x = Q(...)`,
     /// `with Q(...) as x` (every reaching binding must be such a call).

@@ -50,6 +50,26 @@ pub fn runtime_mro(name: &str) -> Option<&'static [&'static str]> {
         .map(Vec::as_slice)
 }
 
+/// What a stdlib class defines itself at runtime (`vars(cls)`, dumped from
+/// CPython with the MROs), by its runtime `module.qualname` as the MRO
+/// table writes it.
+pub fn runtime_members(name: &str) -> Option<&'static [&'static str]> {
+    static TABLE: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            RUNTIME_MEMBERS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let (k, v) = l.split_once('\t')?;
+                    Some((k, v.split(' ').filter(|n| !n.is_empty()).collect()))
+                })
+                .collect()
+        })
+        .get(name)
+        .map(Vec::as_slice)
+}
+
 /// Whether the stdlib stubs have this module.
 pub fn has(module: &str) -> bool {
     index().contains_key(module)
