@@ -120,10 +120,7 @@ impl Candidate<'_> {
                 if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
                     if call.child_by_field_name("function") == Some(expr) {
                         args.push(("call".into(), snippet(call, src)));
-                        if let Some(first) = call
-                            .child_by_field_name("arguments")
-                            .and_then(|a| a.named_child(0))
-                        {
+                        if let Some(first) = super::tree::first_arg(call) {
                             args.push(("arg0".into(), snippet(first, src)));
                         }
                     }

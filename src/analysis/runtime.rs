@@ -302,7 +302,8 @@ fn member_line(infer: &Infer, member: &Member) -> Option<String> {
 /// `` `Cls.method` (L12), … `` for `self.attr = …` sites (at most three),
 /// of `classes`.
 fn sites_list(infer: &Infer, classes: &[ClassRef], attr: &str) -> Option<String> {
-    let mut sites: Vec<(String, u32, String)> = Vec::new();
+    // (method, first offset, lines): one entry per method, its lines listed.
+    let mut sites: Vec<(String, u32, Vec<String>)> = Vec::new();
     for class in classes {
         let m = infer.module(&class.module)?;
         let c = m.class(class.id)?;
@@ -311,14 +312,16 @@ fn sites_list(infer: &Infer, classes: &[ClassRef], attr: &str) -> Option<String>
                 .function(site.method)
                 .map_or("?".into(), |f| f.name.to_string());
             let line = m.line_of(site.range.start) + 1;
-            let place = if *m.name == *infer.this().name {
-                format!("L{line}")
+            let who = if *m.name == *infer.this().name {
+                format!("`{}.{method}`", c.name)
             } else {
-                format!("`{}` L{line}", m.name)
+                format!("`{}.{method}` in `{}`", c.name, m.name)
             };
-            let entry = (format!("`{}.{method}`", c.name), site.range.start, place);
-            if !sites.iter().any(|s| s.0 == entry.0 && s.2 == entry.2) {
-                sites.push(entry);
+            let place = format!("L{line}");
+            match sites.iter_mut().find(|s| s.0 == who) {
+                Some(entry) if !entry.2.contains(&place) => entry.2.push(place),
+                Some(_) => {}
+                None => sites.push((who, site.range.start, vec![place])),
             }
         }
     }
@@ -329,7 +332,7 @@ fn sites_list(infer: &Infer, classes: &[ClassRef], attr: &str) -> Option<String>
     let mut parts: Vec<String> = sites
         .iter()
         .take(3)
-        .map(|(who, _, place)| format!("{who} ({place})"))
+        .map(|(who, _, lines)| format!("{who} ({})", lines.join(", ")))
         .collect();
     if sites.len() > 3 {
         parts.push("…".into());

@@ -224,6 +224,18 @@ pub fn sole_positional_arg(call: Node) -> Option<Node> {
     Some(arg)
 }
 
+/// The first argument of a call as written: the generator expression itself
+/// for `f(x for x in y)` (tree-sitter makes it the call's `arguments`).
+pub fn first_arg(call: Node) -> Option<Node> {
+    let args = call.child_by_field_name("arguments")?;
+    if args.kind() == "generator_expression" {
+        return Some(args);
+    }
+    let mut c = args.walk();
+    let first = args.named_children(&mut c).find(|n| n.kind() != "comment");
+    first
+}
+
 /// The nodes from `from` down to `target` (both included), found by
 /// descending into the child that contains `target`: the downward stand-in
 /// for a `Node::parent` chain, which tree-sitter answers in O(depth×width).

@@ -231,9 +231,14 @@ def interpreters():
 def run(block, interp):
     """None if the block passes on `interp`, else a message."""
     with tempfile.TemporaryDirectory() as tmp:
+        # Run as a script, the way a learner runs a file: a "spawn" child
+        # can import the main module again to find its functions.
+        script = os.path.join(tmp, "example.py")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write(block.code)
         try:
             proc = subprocess.run(
-                [interp.path, "-X", "utf8", "-W", "default", "-c", block.code],
+                [interp.path, "-X", "utf8", "-W", "default", script],
                 cwd=tmp,
                 capture_output=True,
                 text=True,

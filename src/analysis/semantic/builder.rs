@@ -773,7 +773,7 @@ impl<'a> Builder<'a> {
                 if f != "sys.platform.startswith" {
                     return None;
                 }
-                let arg = c.child_by_field_name("arguments")?.named_child(0)?;
+                let arg = crate::analysis::tree::first_arg(c)?;
                 let value = self.text(arg).trim_matches(|c| c == '"' || c == '\'');
                 Some("linux".starts_with(value))
             }
