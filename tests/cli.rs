@@ -63,6 +63,30 @@ fn explain_yield_from_in_the_example() {
     assert!(stdout(&o).contains("## §12.6 "));
 }
 
+/// Plain control flow has a keyword hover at the `everyday` level only.
+#[test]
+fn explain_level_everyday_adds_plain_control_flow() {
+    let (line, col) = line_col_of("examples/generators.py", "def main");
+    let loc = format!("examples/generators.py:{line}:{col}");
+    let o = run(&["explain", &loc]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let o = run(&["explain", &loc, "--level", "everyday", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["section"], "S.22");
+    assert_eq!(v["level"], "everyday");
+    assert!(v["context"].as_str().unwrap().contains("`main`"), "{v}");
+    // A course hover is the same at both levels.
+    let (line, col) = line_col_of("examples/generators.py", "yield from");
+    let loc = format!("examples/generators.py:{line}:{col}");
+    let o = run(&["explain", &loc, "--level", "everyday", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["section"], "12.6");
+    assert_eq!(v["level"], "usage");
+    let o = run(&["explain", &loc, "--level", "core"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+}
+
 #[test]
 fn explain_exit_codes() {
     // A plain name: nothing to explain -> 1.
@@ -454,7 +478,7 @@ fn map_project(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(dir.join("pkg")).unwrap();
     std::fs::write(
         dir.join("pkg/gen.py"),
-        "def averager():\n    total = 0.0\n    while True:\n        term = yield\n        total += term\n\n\ndef delegate(results, key):\n    results[key] = yield from averager()\n",
+        "def averager():\n    total = 0.0\n    while True:\n        term = yield\n        total += term\n\n\ndef delegate(results, key):\n    results[key] = yield from averager()\n\n\ndef counter():\n    n = 0\n    def increment():\n        nonlocal n\n        n += 1\n",
     )
     .unwrap();
     std::fs::write(
@@ -527,10 +551,11 @@ fn map_counts_sections_per_chapter() {
     row("§9.3", "generator-functions", "3", "pkg/broken.py:1");
     row("§12.6", "yield-from", "3", "pkg/broken.py:2");
     // async def fetch, await, return (in a coroutine), async def main, await, return.
-    row("§12.8", "async-await", "6", "pkg/aio.py:4");
+    row("§12.8", "async-await", "4", "pkg/aio.py:4");
     row("§13.1", "event-loop", "1", "pkg/aio.py:10");
-    // `import asyncio`, `while True`: keyword roles of the supplement's §S.22.
-    row("§S.22", "keywords", "2", "pkg/aio.py:1");
+    // `nonlocal n`: §S.9 of the supplement (the plain `import asyncio` and
+    // `while True` keyword roles are `everyday`, not counted by default).
+    row("§S.9", "closures", "1", "pkg/gen.py:15");
     assert_eq!(map_rows(&out).len(), 5, "{out}");
     assert!(!out.contains("ignored.py"), ".gitignore: {out}");
     assert!(
@@ -544,7 +569,7 @@ fn map_counts_sections_per_chapter() {
         .filter(|l| l.starts_with("  §"))
         .map(|l| {
             l.find(" 3 ")
-                .or(l.find(" 6 "))
+                .or(l.find(" 4 "))
                 .or(l.find(" 1 "))
                 .or(l.find(" 2 "))
                 .unwrap()
@@ -634,18 +659,18 @@ fn map_all_json_markdown_and_errors() {
         [
             ("9.3", "generator-functions", 9, 3),
             ("12.6", "yield-from", 12, 3),
-            ("12.8", "async-await", 12, 6),
+            ("12.8", "async-await", 12, 4),
             ("13.1", "event-loop", 13, 1),
         ]
     );
     // The supplement's notes: after the course's, `chapter` null.
     let sections_all = v["sections"].as_array().unwrap();
-    let keywords = sections_all.last().unwrap();
-    assert_eq!(keywords["id"], "S.22");
-    assert_eq!(keywords["note"], "keywords");
-    assert!(keywords["chapter"].is_null());
-    assert_eq!(keywords["supplement"], true);
-    assert_eq!(keywords["count"], 2);
+    let closures = sections_all.last().unwrap();
+    assert_eq!(closures["id"], "S.9");
+    assert_eq!(closures["note"], "closures");
+    assert!(closures["chapter"].is_null());
+    assert_eq!(closures["supplement"], true);
+    assert_eq!(closures["count"], 1);
     assert_eq!(v["supplement"]["title"], "Beyond the course outline");
     assert_eq!(v["supplement"]["sections_exercised"], 1);
     assert_eq!(v["supplement"]["sections_total"], supplement);
@@ -693,12 +718,12 @@ fn map_all_json_markdown_and_errors() {
         "{md}"
     );
     assert!(
-        md.contains("| §S.22 Keywords and their roles `keywords` | 2 |"),
+        md.contains("| §S.9 Closures, `nonlocal` and `global` `closures` | 1 |"),
         "{md}"
     );
     assert!(
         md.contains(&format!(
-            "| §12.8 async and await `async-await` | 6 | [{d}/pkg/aio.py:4](<{d}/pkg/aio.py#L4>) |\n"
+            "| §12.8 async and await `async-await` | 4 | [{d}/pkg/aio.py:4](<{d}/pkg/aio.py#L4>) |\n"
         )),
         "{md}"
     );

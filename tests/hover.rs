@@ -5,14 +5,15 @@
 mod common;
 
 use common::fixture::markers;
-use pyexplain::analysis::{explain_at, Encoding, LineCol, Parsed};
+use pyexplain::analysis::{explain_at_level, Encoding, Level, LineCol, Parsed};
 use pyexplain::knowledge::{knowledge, Lang};
 use pyexplain::project::Project;
 use pyexplain::render::{self, Verbosity};
 
+/// The section and snapshot text of the hover at a marker, at every level.
 fn render_marker(parsed: &Parsed, line: u32, col: u32, lang: Lang) -> (Option<String>, String) {
     let offset = parsed.offset(LineCol { line, col }, Encoding::Chars);
-    let Some(expl) = explain_at(parsed, offset) else {
+    let Some(expl) = explain_at_level(parsed, offset, Level::Everyday) else {
         return (None, "(no hover)".into());
     };
     let note = knowledge()
@@ -52,6 +53,17 @@ fn render_marker(parsed: &Parsed, line: u32, col: u32, lang: Lang) -> (Option<St
     (Some(note.section.to_string()), text)
 }
 
+/// The lowest hover level at which the hover at a marker is the one of
+/// every level (same note, same range).
+fn level_of(parsed: &Parsed, line: u32, col: u32) -> Option<Level> {
+    let offset = parsed.offset(LineCol { line, col }, Encoding::Chars);
+    let all = explain_at_level(parsed, offset, Level::Everyday)?;
+    Level::ALL.into_iter().find(|l| {
+        explain_at_level(parsed, offset, *l)
+            .is_some_and(|e| e.note == all.note && e.range == all.range)
+    })
+}
+
 /// Checks the markers of `files` (each parsed with `context_of`), with
 /// snapshots in `snapshots/` named by `name_of`.
 fn check_fixture_files(
@@ -82,6 +94,18 @@ fn check_fixture_files(
             let mut snapshot = String::new();
             for m in &marks {
                 let (section, text) = render_marker(&parsed, m.line, m.col, lang);
+                if lang == Lang::En && section.is_some() {
+                    let shown_from = level_of(&parsed, m.line, m.col);
+                    let written = m.level.as_deref().unwrap_or("usage");
+                    if shown_from.map(Level::name) != Some(written) {
+                        failures.push(format!(
+                            "{}:{}: shown from level {:?}, the marker says {written}",
+                            file.display(),
+                            m.marker_line,
+                            shown_from.map(Level::name),
+                        ));
+                    }
+                }
                 if section != m.expect {
                     failures.push(format!(
                         "{}:{} ({}): expected {:?}, got {:?}",
@@ -183,7 +207,7 @@ fn every_outcome_template_is_shown_by_a_fixture() {
                     },
                     Encoding::Chars,
                 );
-                let Some(expl) = explain_at(parsed, offset) else {
+                let Some(expl) = explain_at_level(parsed, offset, Level::Everyday) else {
                     continue;
                 };
                 if let Some(key) = expl
@@ -247,7 +271,8 @@ fn hovers_fit_in_a_hover() {
     }
 }
 
-/// Every section of the course is reachable: some fixture marker expects it.
+/// Every section of the course and the supplement is reachable at the
+/// default level: some fixture marker expects it.
 #[test]
 fn every_section_is_reachable_from_a_fixture() {
     let dir = common::repo().join("tests/fixtures/hover");
@@ -256,7 +281,13 @@ fn every_section_is_reachable_from_a_fixture() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "py") {
             let source = std::fs::read_to_string(&path).unwrap();
-            seen.extend(markers(&source).into_iter().filter_map(|m| m.expect));
+            // At the default level: `everyday` markers do not count.
+            seen.extend(
+                markers(&source)
+                    .into_iter()
+                    .filter(|m| m.level.as_deref() != Some("everyday"))
+                    .filter_map(|m| m.expect),
+            );
         }
     }
     let missing: Vec<String> = knowledge()

@@ -212,6 +212,76 @@ fn triggers_compile_and_name_existing_notes_and_templates() {
     }
 }
 
+/// Relevance levels (issue 14): plain control flow and what every program
+/// is full of are `everyday`, hidden at the default level; a level that is
+/// not one of the three is an error.
+#[test]
+fn plain_control_flow_triggers_are_everyday() {
+    use pyexplain::analysis::triggers::{Level, Triggers};
+    let t = triggers().unwrap();
+    let everyday = [
+        "kw-if",
+        "kw-elif",
+        "kw-while",
+        "kw-if-else",
+        "kw-def",
+        "kw-class",
+        "kw-return",
+        "kw-import",
+        "kw-from-import",
+        "kw-import-as",
+        "kw-in",
+        "kw-not-in",
+        "kw-for-in",
+        "kw-pass",
+        "kw-break",
+        "kw-continue",
+        "kw-try",
+        "kw-except",
+        "kw-raise",
+        "kw-and",
+        "kw-or",
+        "kw-not",
+        "kw-with-as",
+    ];
+    for key in everyday {
+        let levels: Vec<Level> = t
+            .patterns
+            .iter()
+            .filter(|p| p.context.as_deref() == Some(key))
+            .map(|p| p.level)
+            .collect();
+        assert!(!levels.is_empty(), "no pattern sets {key}");
+        assert!(
+            levels.iter().all(|l| *l == Level::Everyday),
+            "{key}: {levels:?}"
+        );
+    }
+    // The roles the supplement teaches stay visible at the default level.
+    for key in [
+        "kw-for-else",
+        "kw-nonlocal",
+        "kw-match",
+        "kw-raise-from",
+        "kw-except-star",
+    ] {
+        assert!(
+            t.patterns
+                .iter()
+                .any(|p| p.context.as_deref() == Some(key) && p.level <= Level::default()),
+            "{key} is hidden by default"
+        );
+    }
+    let bad = Triggers::compile(
+        &[(
+            "t.scm",
+            "((pass_statement) @anchor (#set! note \"keywords\") (#set! level \"often\"))",
+        )],
+        &[],
+    );
+    assert!(bad.is_err_and(|e| e.contains("unknown level often")));
+}
+
 #[test]
 fn templates_agree_between_languages() {
     let k = knowledge();

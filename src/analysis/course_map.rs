@@ -1,6 +1,6 @@
 //! Every place in a file where a hover would show a note, in one pass: what
-//! [`explain_at`](super::explain_at) gives at each byte, without asking it at
-//! each byte.
+//! [`explain_at`](super::explain_at) gives at each byte (at the default
+//! relevance level), without asking it at each byte.
 //!
 //! The trigger query runs once over the whole tree. Each match gives one
 //! candidate per `@anchor` capture, valid on the anchor's bytes. Between two
@@ -27,7 +27,7 @@ use super::explain::{
 };
 use super::semantic::infer::Infer;
 use super::tree::Up;
-use super::triggers::triggers;
+use super::triggers::{triggers, Level};
 use super::Parsed;
 
 /// One construct that has a note: counted once per (note, construct), not
@@ -81,7 +81,15 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
                 end,
                 matched,
                 rank,
-                candidate: query_candidate(parsed, triggers, &up, &runtime, &parts, anchor),
+                candidate: query_candidate(
+                    parsed,
+                    triggers,
+                    &up,
+                    &runtime,
+                    &parts,
+                    anchor,
+                    Level::default(),
+                ),
             });
         }
         matched += 1;

@@ -17,7 +17,7 @@ use super::semantic::infer::Infer;
 use super::semantic::value::Value;
 use super::semantic::{ir::Expr, MODULE_SCOPE};
 use super::tree::{first_yield_from, fn_kind, header_range, is_private_name, snippet, FnKind, Up};
-use super::triggers::{triggers, Pattern, Predicate, Triggers};
+use super::triggers::{triggers, Level, Pattern, Predicate, Triggers};
 use super::Parsed;
 
 /// What the cursor is on, and which note explains it.
@@ -34,6 +34,8 @@ pub struct Explanation {
     pub facets: Vec<&'static str>,
     /// Values for the template's placeholders.
     pub args: Vec<(String, String)>,
+    /// The relevance level of the trigger (name table rows: `usage`).
+    pub level: Level,
 }
 
 impl Explanation {
@@ -107,6 +109,7 @@ impl Candidate<'_> {
                 context,
                 facets,
                 args,
+                level: Level::default(),
             },
             Detail::Name {
                 node,
@@ -132,6 +135,7 @@ impl Candidate<'_> {
                     context,
                     facets,
                     args,
+                    level: Level::default(),
                 }
             }
             Detail::Query {
@@ -165,6 +169,7 @@ impl Candidate<'_> {
                     context,
                     facets,
                     args,
+                    level: pattern.level,
                 }
             }
         }
@@ -230,7 +235,8 @@ impl<'t> MatchParts<'t> {
 }
 
 /// The candidate of a query match with the cursor on `anchor` (one of its
-/// anchors), if the pattern's `resolves` and `requires` hold there.
+/// anchors), if the pattern's level is at most `floor` and its `resolves`
+/// and `requires` hold there.
 pub(super) fn query_candidate<'t>(
     parsed: &'t Parsed,
     triggers: &'t Triggers,
@@ -238,8 +244,12 @@ pub(super) fn query_candidate<'t>(
     runtime: &RuntimeCache<'_, 't>,
     parts: &MatchParts<'t>,
     anchor: Node<'t>,
+    floor: Level,
 ) -> Option<Candidate<'t>> {
     let pattern = triggers.patterns.get(parts.pattern_index)?;
+    if pattern.level > floor {
+        return None;
+    }
     let construct = parts.construct.unwrap_or(anchor);
     let infer = runtime.infer;
     if !pattern.resolves.is_empty() {
@@ -341,8 +351,14 @@ impl<'a, 't> RuntimeCache<'a, 't> {
     }
 }
 
-/// The explanation for the construct at byte `offset`, if any has a note.
+/// The explanation for the construct at byte `offset`, if any has a note,
+/// at the default relevance level (`usage`: everyday triggers stay silent).
 pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
+    explain_at_level(parsed, offset, Level::default())
+}
+
+/// [`explain_at`] with the triggers up to relevance level `floor`.
+pub fn explain_at_level(parsed: &Parsed, offset: usize, floor: Level) -> Option<Explanation> {
     let triggers = triggers().ok()?;
     let tree = parsed.tree.as_ref()?;
     let src = parsed.text.as_bytes();
@@ -367,14 +383,17 @@ pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
         else {
             continue;
         };
-        if let Some(c) = query_candidate(parsed, triggers, &Up::Tree, &runtime, &parts, anchor) {
+        if let Some(c) =
+            query_candidate(parsed, triggers, &Up::Tree, &runtime, &parts, anchor, floor)
+        {
             consider(&mut best, c);
         }
     }
     drop(matches);
 
     // A query pattern anchored under the cursor knows more than a bare name.
-    if best.is_none() {
+    // (Table rows are `usage`.)
+    if best.is_none() && Level::Usage <= floor {
         best = name_candidate(parsed, triggers, &infer, offset);
     }
     best.map(|c| c.explanation(parsed, &infer))

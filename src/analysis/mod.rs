@@ -19,8 +19,9 @@ use std::sync::{Arc, OnceLock};
 use tree_sitter::Tree;
 
 pub use course_map::{sections_in, Occurrence};
-pub use explain::{explain_at, Explanation};
+pub use explain::{explain_at, explain_at_level, Explanation};
 pub use text::{Encoding, LineCol, LineIndex};
+pub use triggers::Level;
 
 /// Where a module sits: its dotted name (for relative imports and for the
 /// other modules that import it) and the workspace it belongs to.

@@ -17,7 +17,8 @@
 //!   analysis (`super::runtime`) on the match, with `@receiver` the
 //!   expression whose class matters and `#set! dunders` what a `dispatch`
 //!   looks for; its outcome becomes the first facet, and a pattern listing
-//!   outcomes applies only for those.
+//!   outcomes applies only for those. `#set! level "core|usage|everyday"`
+//!   gives the pattern's relevance level ([`Level`]; `usage` if unset).
 //! - `*.tsv` files map qualified names to notes:
 //!   `qualified.name<TAB>note-id<TAB>context-key`. A row `Q` makes every
 //!   reference that resolves to `Q` a trigger; a row `Q#method` makes
@@ -123,6 +124,37 @@ impl Predicate {
     }
 }
 
+/// How close to everyday code a trigger is (issue 14). A hover shows the
+/// triggers at or below the floor the caller asks for; the default floor is
+/// `usage`, so `everyday` triggers (plain control flow: `if`, `def`,
+/// `return`, `import`, a membership `in`, ...) are hidden unless asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// The construct a note is about (`yield from`, loop `else`, `nonlocal`).
+    Core,
+    /// Uses of what the notes teach; what a pattern without a level is.
+    #[default]
+    Usage,
+    /// What every program is full of.
+    Everyday,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Core, Level::Usage, Level::Everyday];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Core => "core",
+            Level::Usage => "usage",
+            Level::Everyday => "everyday",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
 /// One query pattern's settings.
 #[derive(Debug)]
 pub struct Pattern {
@@ -135,6 +167,8 @@ pub struct Pattern {
     pub analysis: Option<(Analysis, Vec<String>)>,
     /// `#set! dunders "..."`: what a `dispatch` analysis tries.
     pub dunders: Vec<String>,
+    /// `#set! level "..."`: the pattern's relevance level.
+    pub level: Level,
 }
 
 /// The compiled triggers.
@@ -188,6 +222,7 @@ impl Triggers {
             let mut requires = Vec::new();
             let mut analysis = None;
             let mut dunders = Vec::new();
+            let mut level = Level::default();
             let list = |v: &str| -> Vec<String> {
                 v.split(',')
                     .map(|s| s.trim().to_string())
@@ -224,6 +259,10 @@ impl Triggers {
                         analysis = Some((a, outcomes));
                     }
                     "dunders" => dunders = value.split_whitespace().map(String::from).collect(),
+                    "level" => {
+                        level = Level::parse(value)
+                            .ok_or_else(|| format!("trigger pattern {i}: unknown level {value}"))?
+                    }
                     other => return Err(format!("trigger pattern {i}: unknown setting {other}")),
                 }
             }
@@ -235,6 +274,7 @@ impl Triggers {
                 requires,
                 analysis,
                 dunders,
+                level,
             });
         }
         let index = |name: &str| query.capture_index_for_name(name);

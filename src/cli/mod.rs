@@ -50,6 +50,11 @@ pub enum Command {
         /// Print the whole note instead of the hover excerpt.
         #[arg(long)]
         full: bool,
+        /// The least relevant triggers to include: `everyday` adds plain
+        /// control flow (`if`, `def`, `return`, `import`, a membership `in`).
+        /// (`core` waits for the course's triggers to get levels, issue 14.)
+        #[arg(long, value_enum, default_value_t = LevelArg::Usage)]
+        level: LevelArg,
     },
     /// List every note: section, id and title (the course's, then the supplement's, `S.n`).
     Notes {
@@ -72,6 +77,21 @@ pub enum Command {
 pub enum LangArg {
     Zh,
     En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Usage,
+    Everyday,
+}
+
+impl From<LevelArg> for analysis::Level {
+    fn from(l: LevelArg) -> analysis::Level {
+        match l {
+            LevelArg::Usage => analysis::Level::Usage,
+            LevelArg::Everyday => analysis::Level::Everyday,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,7 +119,8 @@ pub fn run(command: Command) -> i32 {
             lang: l,
             format,
             full,
-        } => explain(&mut out, &location, lang(l), format, full),
+            level,
+        } => explain(&mut out, &location, lang(l), format, full, level.into()),
         Command::Notes { lang: l, format } => notes(&mut out, lang(l), format),
         Command::Check(opts) => {
             let selection = crate::analysis::rules::Selection {
@@ -218,6 +239,7 @@ fn explain(
     lang: Lang,
     format: Format,
     full: bool,
+    level: analysis::Level,
 ) -> Result<i32, CliError> {
     let (path, line, col) = parse_location(location)?;
     let project = crate::project::Project::new();
@@ -243,7 +265,7 @@ fn explain(
         },
         Encoding::Chars,
     );
-    let Some(expl) = analysis::explain_at(&parsed, offset) else {
+    let Some(expl) = analysis::explain_at_level(&parsed, offset, level) else {
         return Err(CliError::Nothing(format!(
             "nothing at {path}:{line}:{col} has a note"
         )));
@@ -283,6 +305,7 @@ fn explain(
                 "id": note.id,
                 "title": note.title,
                 "lang": lang.code(),
+                "level": expl.level.name(),
                 "range": {
                     "start": {"line": start.line + 1, "col": start.col + 1},
                     "end": {"line": end.line + 1, "col": end.col + 1},

@@ -12,7 +12,9 @@
 //! ```
 //!
 //! `§N.M` expects a hover showing that section; `none` expects no hover.
-//! Several carets on one marker line share the expectation.
+//! Several carets on one marker line share the expectation. A level after
+//! the section (`§S.22 everyday`, `§S.21 core`) is the lowest hover level
+//! at which the hover shows; without one it is `usage`, the default.
 
 #[derive(Debug, Clone)]
 pub struct Marker {
@@ -24,6 +26,8 @@ pub struct Marker {
     pub expect: Option<String>,
     /// The text after the carets, as written (`§12.6`, `none`, a rule id).
     pub raw: String,
+    /// The level written after the section (`core`, `everyday`), if any.
+    pub level: Option<String>,
     /// 1-based line of the marker itself, for messages.
     pub marker_line: usize,
 }
@@ -43,10 +47,14 @@ pub fn markers(source: &str) -> Vec<Marker> {
         let last_caret = chars.iter().rposition(|&c| c == '^').unwrap();
         let rest: String = chars[last_caret + 1..].iter().collect();
         let rest = rest.trim();
+        let (section, level) = match rest.split_once(' ') {
+            Some((s, l)) => (s, Some(l.trim().to_string())),
+            None => (rest, None),
+        };
         let expect = if rest == "none" {
             None
         } else {
-            rest.strip_prefix('§').map(str::to_string)
+            section.strip_prefix('§').map(str::to_string)
         };
         for (col, c) in chars.iter().enumerate() {
             if *c == '^' {
@@ -55,6 +63,7 @@ pub fn markers(source: &str) -> Vec<Marker> {
                     col: col as u32,
                     expect: expect.clone(),
                     raw: rest.to_string(),
+                    level: level.clone(),
                     marker_line: i + 1,
                 });
             }
