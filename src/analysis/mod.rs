@@ -106,10 +106,18 @@ impl Parsed {
                     is_package: self.context.is_package,
                     ..semantic::BuildOptions::default()
                 };
-                Arc::new(match &self.tree {
+                let mut model = match &self.tree {
                     Some(tree) => semantic::build_model(tree, self.text.as_bytes(), &opts),
                     None => semantic::ModuleModel::default(),
-                })
+                };
+                // A file named like a stdlib module (a learner's `queue.py`,
+                // the stdlib's own `weakref.py`) keeps the name for its
+                // relative imports but must not stand for that module where
+                // the stubs import it (`_weakref` imports `weakref.ref`).
+                if semantic::stubs::has(&model.name) {
+                    model.name = "__main__".into();
+                }
+                Arc::new(model)
             })
             .clone()
     }
