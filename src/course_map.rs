@@ -56,10 +56,14 @@ pub struct Row<'a> {
     pub examples: &'a [Example],
 }
 
-/// A chapter with its sections, in course order.
+/// A chapter with its sections, in course order; or, last, the supplement
+/// beyond the course outline with its notes (`S.1` …).
 #[derive(Debug, Clone)]
 pub struct ChapterRows<'a> {
-    pub chapter: &'a Chapter,
+    /// The chapter number; `None` for the supplement.
+    pub number: Option<u8>,
+    /// `Chapter 12 Coroutines and async I/O`, or the supplement's title.
+    pub title: &'a str,
     pub rows: Vec<Row<'a>>,
 }
 
@@ -161,34 +165,51 @@ fn map_file(
 }
 
 impl CourseMap {
-    /// Every chapter of the course with every section, in course order.
+    /// Every chapter of the course with every section, in course order,
+    /// then the supplement with every note (if it has any).
     pub fn chapters(&self, lang: Lang) -> Vec<ChapterRows<'_>> {
         let k = knowledge();
-        let mut chapters: Vec<&Chapter> = k.chapters.iter().filter(|c| c.lang == lang).collect();
+        let row = |note: &'static Note| {
+            let tally = self.tallies.get(&note.id);
+            Row {
+                note,
+                count: tally.map_or(0, |t| t.count),
+                examples: tally.map_or(&[], |t| t.examples.as_slice()),
+            }
+        };
+        let mut chapters: Vec<&Chapter> = k
+            .chapters
+            .iter()
+            .filter(|c| c.lang == lang && !c.supplement)
+            .collect();
         chapters.sort_by_key(|c| c.number);
-        chapters
+        let mut out: Vec<ChapterRows> = chapters
             .into_iter()
             .map(|chapter| ChapterRows {
-                chapter,
+                number: Some(chapter.number),
+                title: &chapter.title,
                 rows: k
-                    .notes_in(lang)
+                    .course_notes_in(lang)
                     .filter(|n| n.section.chapter == chapter.number)
-                    .map(|note| {
-                        let tally = self.tallies.get(&note.id);
-                        Row {
-                            note,
-                            count: tally.map_or(0, |t| t.count),
-                            examples: tally.map_or(&[], |t| t.examples.as_slice()),
-                        }
-                    })
+                    .map(row)
                     .collect(),
             })
-            .collect()
+            .collect();
+        let supplement: Vec<Row> = k.supplement_notes_in(lang).map(row).collect();
+        if !supplement.is_empty() {
+            out.push(ChapterRows {
+                number: None,
+                title: k.ui(lang, "ui.map-supplement"),
+                rows: supplement,
+            });
+        }
+        out
     }
 
-    /// (sections exercised, sections in the course).
+    /// (sections exercised, sections in the course); the supplement is not
+    /// part of the course and not counted.
     pub fn coverage(&self, lang: Lang) -> (usize, usize) {
-        let notes: Vec<&Note> = knowledge().notes_in(lang).collect();
+        let notes: Vec<&Note> = knowledge().course_notes_in(lang).collect();
         let exercised = notes
             .iter()
             .filter(|n| self.tallies.get(&n.id).is_some_and(|t| t.count > 0))
@@ -213,22 +234,33 @@ impl CourseMap {
     }
 
     /// The JSON document of `pyexplain map --format json` (`schema` 1):
-    /// files scanned, per chapter how many sections are exercised, and per
-    /// section (only exercised ones unless `all`) its tally.
+    /// files scanned, per chapter how many sections are exercised, the same
+    /// for the supplement (`supplement`, absent without one), and per
+    /// section (only exercised ones unless `all`) its tally; a supplement
+    /// note's `chapter` is `null`.
     pub fn to_json(&self, lang: Lang, all: bool) -> Value {
         let chapters = self.chapters(lang);
         let (exercised, total) = self.coverage(lang);
+        let summary = |c: &ChapterRows| {
+            json!({
+                "chapter": c.number,
+                "title": c.title,
+                "sections_total": c.rows.len(),
+                "sections_exercised": c.exercised(),
+            })
+        };
         let chapter_list: Vec<Value> = chapters
             .iter()
-            .map(|c| {
-                json!({
-                    "chapter": c.chapter.number,
-                    "title": c.chapter.title,
-                    "sections_total": c.rows.len(),
-                    "sections_exercised": c.exercised(),
-                })
-            })
+            .filter(|c| c.number.is_some())
+            .map(summary)
             .collect();
+        let supplement = chapters.iter().find(|c| c.number.is_none()).map(|c| {
+            json!({
+                "title": c.title,
+                "sections_total": c.rows.len(),
+                "sections_exercised": c.exercised(),
+            })
+        });
         let sections: Vec<Value> = chapters
             .iter()
             .flat_map(|c| c.rows.iter())
@@ -238,7 +270,8 @@ impl CourseMap {
                     "id": r.note.section.to_string(),
                     "note": r.note.id,
                     "title": r.note.title,
-                    "chapter": r.note.section.chapter,
+                    "chapter": (!r.note.section.is_supplement()).then_some(r.note.section.chapter),
+                    "supplement": r.note.section.is_supplement(),
                     "count": r.count,
                     "examples": r.examples.iter().map(|e| json!({
                         "path": e.path.display().to_string(),
@@ -248,7 +281,7 @@ impl CourseMap {
                 })
             })
             .collect();
-        json!({
+        let mut doc = json!({
             "schema": 1,
             "lang": lang.code(),
             "files": self.files,
@@ -256,7 +289,11 @@ impl CourseMap {
             "sections_exercised": exercised,
             "chapters": chapter_list,
             "sections": sections,
-        })
+        });
+        if let (Some(s), Some(obj)) = (supplement, doc.as_object_mut()) {
+            obj.insert("supplement".into(), s);
+        }
+        doc
     }
 
     /// A markdown document: a heading per chapter, a table per chapter
@@ -278,7 +315,7 @@ impl CourseMap {
             }
             out.push_str(&format!(
                 "\n## {} ({}/{})\n\n| {} | {} | {} |\n|---|---:|---|\n",
-                c.chapter.title,
+                c.title,
                 c.exercised(),
                 c.rows.len(),
                 k.ui(lang, "ui.map-section"),

@@ -56,28 +56,55 @@ impl Lang {
     }
 }
 
-/// A course section number, `12.6`.
+/// A section number: a course section, `12.6`, or a note of the supplement
+/// beyond the course outline, `S.3` (numbered on their own, after every
+/// chapter of the course, so the two never collide).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Section {
+    /// The course chapter, or [`Section::SUPPLEMENT`].
     pub chapter: u8,
     pub number: u8,
 }
 
 impl Section {
-    /// Parses `12.6` (optionally prefixed with `§`).
+    /// The `chapter` of the supplement's notes: sorts after every course
+    /// chapter; shown as `S`.
+    pub const SUPPLEMENT: u8 = u8::MAX;
+
+    /// The supplement's note number `n` (`S.n`).
+    pub fn supplement(number: u8) -> Section {
+        Section {
+            chapter: Section::SUPPLEMENT,
+            number,
+        }
+    }
+
+    /// Whether this is a note of the supplement rather than a course section.
+    pub fn is_supplement(self) -> bool {
+        self.chapter == Section::SUPPLEMENT
+    }
+
+    /// Parses `12.6` or `S.3` (`s.3`; optionally prefixed with `§`).
     pub fn parse(text: &str) -> Option<Section> {
         let text = text.trim().trim_start_matches('§');
         let (chapter, number) = text.split_once('.')?;
-        Some(Section {
-            chapter: chapter.parse().ok()?,
-            number: number.parse().ok()?,
-        })
+        let number: u8 = number.parse().ok()?;
+        if chapter.eq_ignore_ascii_case("s") {
+            return (number > 0).then(|| Section::supplement(number));
+        }
+        let chapter: u8 = chapter.parse().ok()?;
+        (chapter != Section::SUPPLEMENT).then_some(Section { chapter, number })
     }
 }
 
 impl fmt::Display for Section {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.chapter, self.number)
+        // `pad`, so that `{:<6}` aligns sections in lists.
+        if self.is_supplement() {
+            f.pad(&format!("S.{}", self.number))
+        } else {
+            f.pad(&format!("{}.{}", self.chapter, self.number))
+        }
     }
 }
 
@@ -100,11 +127,15 @@ pub struct Note {
     pub line: usize,
 }
 
-/// A chapter file.
+/// A file of notes: a course chapter (`en/ch12.md`) or a group of the
+/// supplement (`en/supplement-2-typing.md`).
 #[derive(Debug, Clone)]
 pub struct Chapter {
     pub lang: Lang,
+    /// The chapter number, or the group's number for the supplement.
     pub number: u8,
+    /// A group of the supplement's notes (numbered `S.n`), not a chapter.
+    pub supplement: bool,
     pub title: String,
     pub file: &'static str,
     pub text: &'static str,
@@ -193,7 +224,19 @@ impl Knowledge {
                 .and_then(|n| n.strip_suffix(".md"))
                 .and_then(|n| n.parse::<u8>().ok())
             {
-                k.parse_chapter(lang, num, path, text);
+                k.parse_chapter(lang, num, false, path, text);
+            } else if let Some(rest) = name.strip_prefix("supplement-") {
+                // `supplement-<group>-<slug>.md`
+                match rest
+                    .strip_suffix(".md")
+                    .and_then(|r| r.split_once('-'))
+                    .and_then(|(n, _)| n.parse::<u8>().ok())
+                {
+                    Some(group) => k.parse_chapter(lang, group, true, path, text),
+                    None => k.problems.push(format!(
+                        "{path}: a supplement file is named `supplement-<group>-<slug>.md`"
+                    )),
+                }
             }
         }
         k.notes.sort_by_key(|n| (n.section, n.lang));
@@ -282,7 +325,14 @@ impl Knowledge {
         }
     }
 
-    fn parse_chapter(&mut self, lang: Lang, number: u8, path: &'static str, text: &'static str) {
+    fn parse_chapter(
+        &mut self,
+        lang: Lang,
+        number: u8,
+        supplement: bool,
+        path: &'static str,
+        text: &'static str,
+    ) {
         let mut lines = text.lines().enumerate().peekable();
         let title = match lines.peek() {
             Some((_, first)) if first.starts_with("# ") => first[2..].trim().to_string(),
@@ -295,6 +345,7 @@ impl Knowledge {
         self.chapters.push(Chapter {
             lang,
             number,
+            supplement,
             title,
             file: path,
             text,
@@ -321,7 +372,12 @@ impl Knowledge {
             let end = headings.get(n + 1).copied().unwrap_or(all.len());
             match parse_heading(all[start]) {
                 Some((section, title, id)) => {
-                    if section.chapter != number {
+                    if supplement && !section.is_supplement() {
+                        self.problems.push(format!(
+                            "{path}:{}: section {section} in a supplement file (expected `S.<n>`)",
+                            start + 1
+                        ));
+                    } else if !supplement && section.chapter != number {
                         self.problems.push(format!(
                             "{path}:{}: section {section} in the file of chapter {number}",
                             start + 1
@@ -336,7 +392,7 @@ impl Knowledge {
                     self.notes.push(note);
                 }
                 None => self.problems.push(format!(
-                    "{path}:{}: expected `## <chapter>.<n> <title> {{#<id>}}`",
+                    "{path}:{}: expected `## <chapter>.<n> <title> {{#<id>}}` (`## S.<n> ...` in the supplement)",
                     start + 1
                 )),
             }
@@ -351,9 +407,20 @@ impl Knowledge {
             .find(|n| n.lang == lang && (n.id == key || Some(n.section) == section))
     }
 
-    /// All notes of one language, in section order.
+    /// All notes of one language, in section order (the course's, then the
+    /// supplement's).
     pub fn notes_in(&self, lang: Lang) -> impl Iterator<Item = &Note> {
         self.notes.iter().filter(move |n| n.lang == lang)
+    }
+
+    /// The course sections of one language, in order (no supplement notes).
+    pub fn course_notes_in(&self, lang: Lang) -> impl Iterator<Item = &Note> {
+        self.notes_in(lang).filter(|n| !n.section.is_supplement())
+    }
+
+    /// The supplement's notes of one language, in order.
+    pub fn supplement_notes_in(&self, lang: Lang) -> impl Iterator<Item = &Note> {
+        self.notes_in(lang).filter(|n| n.section.is_supplement())
     }
 
     /// The variants of a sentence template, in file order.
@@ -502,9 +569,12 @@ fn build_note(
             .or_else(|| t.strip_prefix("相关:"))
         {
             related.extend(rest.split('§').skip(1).filter_map(|s| {
-                let end = s
+                // `S.3` or `12.6`, up to the first character that is not part of it.
+                let body = s.strip_prefix('S').unwrap_or(s);
+                let end = body
                     .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-                    .unwrap_or(s.len());
+                    .unwrap_or(body.len())
+                    + (s.len() - body.len());
                 Section::parse(s[..end].trim_end_matches('.'))
             }));
         } else {
@@ -572,6 +642,46 @@ mod tests {
         );
         assert!(!n.body.contains("Related"));
         assert_eq!(k.problems.len(), 1, "{:?}", k.problems);
+    }
+
+    #[test]
+    fn supplement_sections_are_numbered_on_their_own() {
+        let s3 = Section::parse("S.3").unwrap();
+        assert!(s3.is_supplement());
+        assert_eq!(s3.to_string(), "S.3");
+        assert_eq!(Section::parse("§s.3"), Some(s3));
+        assert_eq!(format!("{s3:<6}|"), "S.3   |");
+        let course = Section::parse("13.8").unwrap();
+        assert!(!course.is_supplement() && course < s3);
+        assert_eq!(Section::parse("S.0"), None);
+        assert_eq!(Section::parse("S.x"), None);
+        assert_eq!(
+            Section::parse("255.1"),
+            None,
+            "the supplement's chapter is not a number"
+        );
+        let en = "# Beyond the outline: test\n\n## S.2 Two {#two}\n\nSum.\n\nRelated: §8.5, §S.1\n## 3.1 Course {#c}\n\nX.\n";
+        let k = Knowledge::parse(&[("en/supplement-1-test.md", en)]);
+        assert_eq!(k.chapters.len(), 1);
+        assert!(k.chapters[0].supplement);
+        let two = k.notes.iter().find(|n| n.id == "two").unwrap();
+        assert_eq!(two.section, Section::supplement(2));
+        assert_eq!(
+            two.related,
+            vec![
+                Section {
+                    chapter: 8,
+                    number: 5
+                },
+                Section::supplement(1)
+            ]
+        );
+        // A course section in a supplement file is a problem, as is a badly named file.
+        assert_eq!(k.problems.len(), 1, "{:?}", k.problems);
+        let bad = Knowledge::parse(&[("en/supplement-x.md", en)]);
+        assert_eq!(bad.problems.len(), 1, "{:?}", bad.problems);
+        let ch = Knowledge::parse(&[("en/ch03.md", "# C\n\n## S.1 Misplaced {#m}\n\nX.\n")]);
+        assert_eq!(ch.problems.len(), 1, "{:?}", ch.problems);
     }
 
     #[test]

@@ -24,9 +24,25 @@ pub enum Verbosity {
 /// and sentence (the rest is one click away).
 pub const HOVER_CHARS: usize = 600;
 
-/// The bold title line: `**§12.6 Generator send() and yield from**`.
+/// The bold title line: `**§12.6 Generator send() and yield from**`; a
+/// supplement note is marked as beyond the course outline
+/// (`**§S.11 functools.cached_property** · *beyond the course outline*`).
 pub fn title_line(note: &Note) -> String {
-    format!("**§{} {}**", note.section, note.title)
+    format!(
+        "**§{} {}**{}",
+        note.section,
+        note.title,
+        supplement_tag(note)
+    )
+}
+
+/// ` · *beyond the course outline*` for a supplement note, else nothing.
+fn supplement_tag(note: &Note) -> String {
+    if note.section.is_supplement() {
+        format!(" · *{}*", knowledge().ui(note.lang, "ui.supplement"))
+    } else {
+        String::new()
+    }
 }
 
 /// The sentence about this code, if the trigger has one and a template variant
@@ -70,6 +86,15 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
     }
     if let Some(sentence) = context_sentence(expl, lang) {
         out.push_str(&sentence);
+        if is_keyword_role(expl) {
+            // A keyword's hover stays short: the sentence about this use and
+            // where to read the note.
+            if let Some(more) = more() {
+                out.push_str("\n\n");
+                out.push_str(&more);
+            }
+            return Some(out);
+        }
         out.push_str("\n\n");
     }
     let (excerpt, cut) = excerpt(&note.body, HOVER_CHARS);
@@ -85,6 +110,15 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         out.push_str(&related);
     }
     Some(out)
+}
+
+/// Whether the explanation is a keyword role (`knowledge/triggers/keywords.scm`,
+/// template keys `kw-*`): its full hover is the title, the sentence about this
+/// use of the keyword and where to read the note, without an excerpt.
+pub fn is_keyword_role(expl: &Explanation) -> bool {
+    expl.context
+        .as_deref()
+        .is_some_and(|k| k.starts_with("kw-"))
 }
 
 /// An inlay hint's label: `MRO: D → B → C → A → object`, `generator`, ...
@@ -127,7 +161,13 @@ pub fn related_line(note: &Note, lang: Lang) -> Option<String> {
 
 /// The full note as markdown: title, body, related line.
 pub fn full_note(note: &Note, lang: Lang) -> String {
-    let mut out = format!("## §{} {}\n\n{}", note.section, note.title, note.body);
+    let mut out = format!(
+        "## §{} {}{}\n\n{}",
+        note.section,
+        note.title,
+        supplement_tag(note),
+        note.body
+    );
     if let Some(related) = related_line(note, lang) {
         out.push_str("\n\n");
         out.push_str(&related);
@@ -335,6 +375,42 @@ mod tests {
             assert!(full.contains(&related_line(note, lang).unwrap()));
             assert!(full.len() > brief.len());
         }
+    }
+
+    #[test]
+    fn keyword_roles_are_short_and_supplement_notes_marked() {
+        let src = "for x in items:\n    break\nelse:\n    pass\n";
+        let parsed = crate::analysis::Parsed::new(src.to_string());
+        let offset = src.find("else").unwrap_or(0);
+        let expl = crate::analysis::explain_at(&parsed, offset).unwrap();
+        assert!(is_keyword_role(&expl));
+        for lang in Lang::ALL {
+            let note = knowledge().note(&expl.note, lang).unwrap();
+            assert!(note.section.is_supplement());
+            let md = hover_markdown(&expl, lang, Verbosity::Full).unwrap();
+            let more = knowledge()
+                .fill(
+                    lang,
+                    "ui.more",
+                    &[("section".into(), note.section.to_string())],
+                )
+                .unwrap();
+            // Title (marked as beyond the outline), the sentence, the link: no excerpt.
+            assert_eq!(
+                md,
+                format!(
+                    "{}\n\n{}\n\n{more}",
+                    title_line(note),
+                    context_sentence(&expl, lang).unwrap()
+                )
+            );
+            assert!(title_line(note)
+                .ends_with(&format!(" · *{}*", knowledge().ui(lang, "ui.supplement"))));
+        }
+        // A course hover is not a keyword role and keeps its excerpt.
+        let course = yield_from();
+        assert!(!is_keyword_role(&course));
+        assert!(!title_line(knowledge().note(&course.note, Lang::En).unwrap()).contains(" · "));
     }
 
     #[test]

@@ -63,6 +63,30 @@ fn explain_yield_from_in_the_example() {
     assert!(stdout(&o).contains("## §12.6 "));
 }
 
+/// Plain control flow has a keyword hover at the `everyday` level only.
+#[test]
+fn explain_level_everyday_adds_plain_control_flow() {
+    let (line, col) = line_col_of("examples/generators.py", "def main");
+    let loc = format!("examples/generators.py:{line}:{col}");
+    let o = run(&["explain", &loc]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let o = run(&["explain", &loc, "--level", "everyday", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["section"], "S.22");
+    assert_eq!(v["level"], "everyday");
+    assert!(v["context"].as_str().unwrap().contains("`main`"), "{v}");
+    // A course hover is the same at both levels.
+    let (line, col) = line_col_of("examples/generators.py", "yield from");
+    let loc = format!("examples/generators.py:{line}:{col}");
+    let o = run(&["explain", &loc, "--level", "everyday", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["section"], "12.6");
+    assert_eq!(v["level"], "usage");
+    let o = run(&["explain", &loc, "--level", "core"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+}
+
 #[test]
 fn explain_exit_codes() {
     // A plain name: nothing to explain -> 1.
@@ -124,17 +148,55 @@ fn explain_rejects_non_utf8() {
 
 #[test]
 fn notes_lists_every_note() {
+    let k = pyexplain::knowledge::knowledge();
+    let supplement = k
+        .supplement_notes_in(pyexplain::knowledge::Lang::En)
+        .count();
+    assert!(supplement > 0);
     let o = run(&["notes"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert_eq!(out.lines().count(), 74);
-    assert!(out
-        .lines()
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 74 + supplement);
+    assert!(lines
+        .iter()
         .any(|l| l.starts_with("§12.6") && l.contains("yield-from")));
+    // The course first, then the supplement with its ids, `S.1` ... in order.
+    assert!(lines[73].starts_with("§13.8 "), "{out}");
+    assert!(lines[74].starts_with("§S.1 "), "{out}");
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("§S.11 ") && l.contains(" cached-property ")));
+    // The id column lines up whatever the section's width.
+    let id_column: Vec<usize> = lines
+        .iter()
+        .map(|l| l.chars().position(|c| c == ' ').unwrap())
+        .collect();
+    assert!(id_column.iter().all(|&c| c <= 7), "{out}");
+    let starts: Vec<usize> = lines
+        .iter()
+        .map(|l| {
+            l.char_indices()
+                .skip_while(|(_, c)| *c != ' ')
+                .find(|(_, c)| *c != ' ')
+                .unwrap()
+                .0
+        })
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{out}");
+
     let o = run(&["notes", "--lang", "zh", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 74);
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 74 + supplement);
     assert_eq!(v[0]["section"], "2.1");
+    assert_eq!(v[0]["supplement"], false);
+    assert_eq!(v[74]["section"], "S.1");
+    assert_eq!(v[74]["supplement"], true);
+    assert_eq!(
+        list.iter().filter(|n| n["supplement"] == true).count(),
+        supplement
+    );
 }
 
 #[test]
@@ -145,6 +207,25 @@ fn note_by_section_or_id() {
     assert!(by_section.starts_with("## §12.6 "));
     let o = run(&["note", "99.1"]);
     assert_eq!(o.status.code(), Some(1));
+    // The supplement: by `S.n` (any case, with or without `§`) or by id,
+    // marked as beyond the course outline.
+    let s3 = stdout(&run(&["note", "S.3"]));
+    assert!(
+        s3.starts_with("## §S.3 Data classes · *beyond the course outline*\n"),
+        "{s3}"
+    );
+    assert_eq!(s3, stdout(&run(&["note", "dataclasses"])));
+    assert_eq!(s3, stdout(&run(&["note", "§s.3"])));
+    let zh = stdout(&run(&["note", "S.3", "--lang", "zh"]));
+    assert!(zh.starts_with("## §S.3 数据类 · *课程大纲之外*\n"), "{zh}");
+    let o = run(&["note", "S.99"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&["note", "S.0"]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["note", "S.3", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["section"], "S.3");
+    assert_eq!(json["supplement"], true);
 }
 
 #[test]
@@ -432,7 +513,7 @@ fn map_project(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(dir.join("pkg")).unwrap();
     std::fs::write(
         dir.join("pkg/gen.py"),
-        "def averager():\n    total = 0.0\n    while True:\n        term = yield\n        total += term\n\n\ndef delegate(results, key):\n    results[key] = yield from averager()\n",
+        "def averager():\n    total = 0.0\n    while True:\n        term = yield\n        total += term\n\n\ndef delegate(results, key):\n    results[key] = yield from averager()\n\n\ndef counter():\n    n = 0\n    def increment():\n        nonlocal n\n        n += 1\n",
     )
     .unwrap();
     std::fs::write(
@@ -472,12 +553,21 @@ fn map_counts_sections_per_chapter() {
         .lines()
         .filter(|l| !l.starts_with(' ') && !l.is_empty())
         .collect();
+    // The supplement comes after chapter 13, in a section of its own, and
+    // is not counted among the course's sections.
+    let supplement_heading = format!(
+        "Beyond the course outline (1/{})",
+        pyexplain::knowledge::knowledge()
+            .supplement_notes_in(pyexplain::knowledge::Lang::En)
+            .count()
+    );
     assert_eq!(
         headings,
         [
             "Chapter 9 Iterators and generators (1/6)",
             "Chapter 12 Coroutines and async I/O (2/8)",
             "Chapter 13 Concurrency with asyncio (1/8)",
+            supplement_heading.as_str(),
             "4 of 74 sections in 3 files",
         ],
         "{out}"
@@ -495,10 +585,13 @@ fn map_counts_sections_per_chapter() {
     // def averager / def delegate / def broken; yield / yield from / yield from.
     row("§9.3", "generator-functions", "3", "pkg/broken.py:1");
     row("§12.6", "yield-from", "3", "pkg/broken.py:2");
-    // async def fetch, await, async def main, await.
+    // async def fetch, await, return (in a coroutine), async def main, await, return.
     row("§12.8", "async-await", "4", "pkg/aio.py:4");
     row("§13.1", "event-loop", "1", "pkg/aio.py:10");
-    assert_eq!(map_rows(&out).len(), 4, "{out}");
+    // `nonlocal n`: §S.9 of the supplement (the plain `import asyncio` and
+    // `while True` keyword roles are `everyday`, not counted by default).
+    row("§S.9", "closures", "1", "pkg/gen.py:15");
+    assert_eq!(map_rows(&out).len(), 5, "{out}");
     assert!(!out.contains("ignored.py"), ".gitignore: {out}");
     assert!(
         stderr(&o).contains("latin1.py: skipped: not UTF-8"),
@@ -509,7 +602,13 @@ fn map_counts_sections_per_chapter() {
     let starts: Vec<usize> = out
         .lines()
         .filter(|l| l.starts_with("  §"))
-        .map(|l| l.find(" 3 ").or(l.find(" 4 ")).or(l.find(" 1 ")).unwrap())
+        .map(|l| {
+            l.find(" 3 ")
+                .or(l.find(" 4 "))
+                .or(l.find(" 1 "))
+                .or(l.find(" 2 "))
+                .unwrap()
+        })
         .collect();
     assert!(starts.windows(2).all(|w| w[0] == w[1]), "{out}");
 
@@ -550,11 +649,21 @@ fn map_all_json_markdown_and_errors() {
     // --all: every section, unexercised ones with 0 and no example.
     let out = stdout(&run(&["map", &d, "--all"]));
     let rows = map_rows(&out);
-    assert_eq!(rows.len(), 74, "{out}");
+    let supplement = pyexplain::knowledge::knowledge()
+        .supplement_notes_in(pyexplain::knowledge::Lang::En)
+        .count();
+    assert_eq!(rows.len(), 74 + supplement, "{out}");
     assert_eq!(
         out.lines().filter(|l| l.starts_with("Chapter ")).count(),
         12
     );
+    assert!(
+        out.contains(&format!(
+            "\nBeyond the course outline (1/{supplement})\n  §S.1 "
+        )),
+        "{out}"
+    );
+    assert_eq!(rows.last().unwrap()[0], format!("§S.{supplement}"));
     let r21 = rows.iter().find(|r| r[0] == "§2.1").unwrap();
     assert_eq!(&r21[r21.len() - 2..], ["0", "-"], "{out}");
     assert!(out.contains("Chapter 2 Everything in Python is an object (0/3)\n"));
@@ -570,6 +679,7 @@ fn map_all_json_markdown_and_errors() {
     let sections = v["sections"].as_array().unwrap();
     let summary: Vec<(&str, &str, u64, u64)> = sections
         .iter()
+        .filter(|s| s["supplement"] == false)
         .map(|s| {
             (
                 s["id"].as_str().unwrap(),
@@ -588,6 +698,17 @@ fn map_all_json_markdown_and_errors() {
             ("13.1", "event-loop", 13, 1),
         ]
     );
+    // The supplement's notes: after the course's, `chapter` null.
+    let sections_all = v["sections"].as_array().unwrap();
+    let closures = sections_all.last().unwrap();
+    assert_eq!(closures["id"], "S.9");
+    assert_eq!(closures["note"], "closures");
+    assert!(closures["chapter"].is_null());
+    assert_eq!(closures["supplement"], true);
+    assert_eq!(closures["count"], 1);
+    assert_eq!(v["supplement"]["title"], "Beyond the course outline");
+    assert_eq!(v["supplement"]["sections_exercised"], 1);
+    assert_eq!(v["supplement"]["sections_total"], supplement);
     assert_eq!(sections[1]["title"], "Generator send() and yield from");
     let examples: Vec<(String, u64, u64)> = sections[1]["examples"]
         .as_array()
@@ -616,7 +737,8 @@ fn map_all_json_markdown_and_errors() {
     assert_eq!(ch12["sections_total"], 8);
     let all: serde_json::Value =
         serde_json::from_slice(&run(&["map", &d, "--format", "json", "--all"]).stdout).unwrap();
-    assert_eq!(all["sections"].as_array().unwrap().len(), 74);
+    assert_eq!(all["sections"].as_array().unwrap().len(), 74 + supplement);
+    assert_eq!(all["chapters"].as_array().unwrap().len(), 12);
 
     let md = stdout(&run(&["map", &d, "--format", "markdown"]));
     assert!(
@@ -624,6 +746,16 @@ fn map_all_json_markdown_and_errors() {
         "{md}"
     );
     assert!(md.contains("\n## Chapter 12 Coroutines and async I/O (2/8)\n\n| Section | Count | First example |\n"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "\n## Beyond the course outline (1/{supplement})\n\n| Section | Count | First example |\n"
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains("| §S.9 Closures, `nonlocal` and `global` `closures` | 1 |"),
+        "{md}"
+    );
     assert!(
         md.contains(&format!(
             "| §12.8 async and await `async-await` | 4 | [{d}/pkg/aio.py:4](<{d}/pkg/aio.py#L4>) |\n"

@@ -13,7 +13,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use pyexplain::analysis::{explain_at, sections_in, Parsed};
+use pyexplain::analysis::{explain_at_level, sections_in, Explanation, Level, Parsed};
+
+/// What the hover shows at its default level, the level the course map
+/// counts.
+fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
+    explain_at_level(parsed, offset, Level::Usage)
+}
 
 /// Each occurrence's offset gives the same note and range through `explain_at`;
 /// occurrences are distinct per (note, range) and in text order.

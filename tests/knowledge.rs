@@ -39,11 +39,13 @@ fn every_section_has_a_note_in_both_languages_with_the_same_id() {
     );
     let ids: BTreeSet<&String> = en.values().collect();
     assert_eq!(ids.len(), en.len(), "duplicate note id");
-    // Chapters 2-13, each numbered 1..n without gaps.
+    // Chapters 2-13, each numbered 1..n without gaps; then the supplement,
+    // numbered S.1..S.n without gaps.
     let mut chapters: BTreeMap<u8, Vec<u8>> = BTreeMap::new();
     for s in en.keys() {
         chapters.entry(s.chapter).or_default().push(s.number);
     }
+    let supplement = chapters.remove(&Section::SUPPLEMENT).unwrap_or_default();
     assert_eq!(
         chapters.keys().copied().collect::<Vec<_>>(),
         (2..=13).collect::<Vec<_>>()
@@ -55,7 +57,62 @@ fn every_section_has_a_note_in_both_languages_with_the_same_id() {
             "chapter {ch}"
         );
     }
-    assert_eq!(en.len(), 74);
+    assert_eq!(k.course_notes_in(Lang::En).count(), 74);
+    assert!(
+        supplement.len() >= 26,
+        "the supplement has {} notes",
+        supplement.len()
+    );
+    assert_eq!(
+        supplement,
+        (1..=supplement.len() as u8).collect::<Vec<_>>(),
+        "the supplement is numbered S.1..S.n"
+    );
+    // Course sections and supplement notes never share a number or an id.
+    assert!(en.keys().all(|s| s.is_supplement() != (s.chapter <= 13)));
+}
+
+/// The supplement's group files: the same groups in both languages, each
+/// group holding the same notes, marked as beyond the outline in its title,
+/// groups numbered 1..g.
+#[test]
+fn supplement_groups_agree_between_languages() {
+    let k = knowledge();
+    let groups = |lang| -> BTreeMap<u8, (String, Vec<Section>)> {
+        k.chapters
+            .iter()
+            .filter(|c| c.lang == lang && c.supplement)
+            .map(|c| {
+                let name = c.file.rsplit('/').next().unwrap_or("").to_string();
+                let sections = k
+                    .notes_in(lang)
+                    .filter(|n| n.file == c.file)
+                    .map(|n| n.section)
+                    .collect();
+                (c.number, (name, sections))
+            })
+            .collect()
+    };
+    let en = groups(Lang::En);
+    let zh = groups(Lang::Zh);
+    assert_eq!(en, zh, "supplement groups differ between en and zh");
+    assert_eq!(
+        en.keys().copied().collect::<Vec<_>>(),
+        (1..=en.len() as u8).collect::<Vec<_>>()
+    );
+    assert!(en.values().all(|(_, sections)| !sections.is_empty()));
+    for c in k.chapters.iter().filter(|c| c.supplement) {
+        let mark = match c.lang {
+            Lang::En => "Beyond the outline",
+            Lang::Zh => "大纲之外",
+        };
+        assert!(c.title.starts_with(mark), "{}: title {:?}", c.file, c.title);
+    }
+    // Every supplement note lives in a supplement file, every course note in a chapter file.
+    for n in &k.notes {
+        let in_supplement = n.file.contains("/supplement-");
+        assert_eq!(in_supplement, n.section.is_supplement(), "{}", n.file);
+    }
 }
 
 /// Where the course outline is at hand (the workplace's shared folder), its
@@ -81,20 +138,37 @@ fn sections_match_the_course_outline_when_available() {
             }
         }
     }
-    let ours: BTreeSet<Section> = knowledge().notes_in(Lang::En).map(|n| n.section).collect();
+    let ours: BTreeSet<Section> = knowledge()
+        .course_notes_in(Lang::En)
+        .map(|n| n.section)
+        .collect();
     assert_eq!(ours, sections);
 }
 
+/// At most three related sections; a course note may link up to two
+/// supplement notes besides (course first: the course note wins on hover,
+/// the supplement is "Related").
 #[test]
 fn related_sections_exist_and_are_few() {
     let k = knowledge();
     for note in &k.notes {
-        assert!(
-            note.related.len() <= 3,
-            "§{} {:?}: too many related",
-            note.section,
-            note.lang
-        );
+        let supplement = note.related.iter().filter(|r| r.is_supplement()).count();
+        let course = note.related.len() - supplement;
+        if note.section.is_supplement() {
+            assert!(
+                note.related.len() <= 3,
+                "§{} {:?}: too many related",
+                note.section,
+                note.lang
+            );
+        } else {
+            assert!(
+                course <= 3 && supplement <= 2,
+                "§{} {:?}: too many related",
+                note.section,
+                note.lang
+            );
+        }
         for r in &note.related {
             assert!(
                 k.note(&r.to_string(), note.lang).is_some(),
@@ -138,6 +212,76 @@ fn triggers_compile_and_name_existing_notes_and_templates() {
     }
 }
 
+/// Relevance levels (issue 14): plain control flow and what every program
+/// is full of are `everyday`, hidden at the default level; a level that is
+/// not one of the three is an error.
+#[test]
+fn plain_control_flow_triggers_are_everyday() {
+    use pyexplain::analysis::triggers::{Level, Triggers};
+    let t = triggers().unwrap();
+    let everyday = [
+        "kw-if",
+        "kw-elif",
+        "kw-while",
+        "kw-if-else",
+        "kw-def",
+        "kw-class",
+        "kw-return",
+        "kw-import",
+        "kw-from-import",
+        "kw-import-as",
+        "kw-in",
+        "kw-not-in",
+        "kw-for-in",
+        "kw-pass",
+        "kw-break",
+        "kw-continue",
+        "kw-try",
+        "kw-except",
+        "kw-raise",
+        "kw-and",
+        "kw-or",
+        "kw-not",
+        "kw-with-as",
+    ];
+    for key in everyday {
+        let levels: Vec<Level> = t
+            .patterns
+            .iter()
+            .filter(|p| p.context.as_deref() == Some(key))
+            .map(|p| p.level)
+            .collect();
+        assert!(!levels.is_empty(), "no pattern sets {key}");
+        assert!(
+            levels.iter().all(|l| *l == Level::Everyday),
+            "{key}: {levels:?}"
+        );
+    }
+    // The roles the supplement teaches stay visible at the default level.
+    for key in [
+        "kw-for-else",
+        "kw-nonlocal",
+        "kw-match",
+        "kw-raise-from",
+        "kw-except-star",
+    ] {
+        assert!(
+            t.patterns
+                .iter()
+                .any(|p| p.context.as_deref() == Some(key) && p.level <= Level::default()),
+            "{key} is hidden by default"
+        );
+    }
+    let bad = Triggers::compile(
+        &[(
+            "t.scm",
+            "((pass_statement) @anchor (#set! note \"keywords\") (#set! level \"often\"))",
+        )],
+        &[],
+    );
+    assert!(bad.is_err_and(|e| e.contains("unknown level often")));
+}
+
 #[test]
 fn templates_agree_between_languages() {
     let k = knowledge();
@@ -176,7 +320,10 @@ fn example_files() -> Vec<String> {
                 .into_owned()
         })
         .collect();
-    assert_eq!(k.chapters.len(), 24);
+    // 12 chapters and the supplement's groups, in two languages.
+    let groups = k.chapters.iter().filter(|c| c.supplement).count();
+    assert_eq!(k.chapters.len() - groups, 24);
+    assert!(groups >= 2 && groups % 2 == 0, "{groups} supplement files");
     files.sort();
     files.push(
         repo.join("tests/support/version-facts.md")
@@ -383,6 +530,17 @@ const VERSION_FACTS: &[(&str, &[&str], Option<&str>)] = &[
         Some("with-missing-dunder"),
     ),
     ("with:class-missing", &["3.11"], Some("with-missing-dunder")),
+    // The supplement's keyword roles and topics.
+    ("kw-type-alias", &["3.12"], Some("supplement-additions")),
+    ("sup-type-params", &["3.12"], Some("supplement-additions")),
+    (
+        "sup-exception-group",
+        &["3.11"],
+        Some("supplement-additions"),
+    ),
+    ("sup-get-overloads", &["3.11"], Some("supplement-additions")),
+    ("sup-timeout-at", &["3.11"], Some("supplement-additions")),
+    ("sup-pos-only", &["3.8"], Some("supplement-additions")),
 ];
 
 /// `3.12`, `3.8` ... named in a text (not `§13.1`, not `13.1`).

@@ -376,11 +376,17 @@ fn later_hovers_of_a_section_are_brief_elsewhere() {
     assert!(again.starts_with("**§12.6 "), "{again}");
     assert!(!again.contains("Related:"), "brief: {again}");
     assert!(again.contains("`pyexplain note 12.6`"), "{again}");
-    assert!(again.contains("`averager`"), "the sentence about this code: {again}");
+    assert!(
+        again.contains("`averager`"),
+        "the sentence about this code: {again}"
+    );
     assert_full_12_6(&hover(&mut c, YIELD_FROM));
     c.shutdown();
 
-    let mut c = server(&data, json!({"initializationOptions": {"hover": {"repeat": "full"}}}));
+    let mut c = server(
+        &data,
+        json!({"initializationOptions": {"hover": {"repeat": "full"}}}),
+    );
     assert_full_12_6(&hover(&mut c, YIELD_FROM));
     let again = hover(&mut c, bare_yield);
     assert!(again.contains("Related:"), "full: {again}");

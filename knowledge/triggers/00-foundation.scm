@@ -83,11 +83,13 @@
   (#set! resolves "contextlib.contextmanager,contextlib.asynccontextmanager"))
 
 ; ---------------------------------------------------------------- §8.1 property
+; (`@functools.cached_property` is a non-data descriptor with a note of its
+; own, §S.11: supplement.scm.)
 ((decorated_definition
    (decorator (identifier) @anchor) @range
    definition: (function_definition name: (identifier) @arg.prop)) @construct
   (#set! note "property") (#set! level "core") (#set! context "property")
-  (#set! resolves "builtins.property,functools.cached_property"))
+  (#set! resolves "builtins.property"))
 
 ((decorated_definition
    (decorator (attribute object: (identifier) @arg.prop attribute: (identifier) @anchor)) @range

@@ -12,7 +12,10 @@
 
 ((attribute object: (_) @receiver attribute: (identifier) @anchor) @construct
   (#set! note "property") (#set! level "core") (#set! context "rt-lookup")
-  (#set! analysis "attribute-lookup:property,set-property,cached-property"))
+  (#set! analysis "attribute-lookup:property,set-property"))
+((attribute object: (_) @receiver attribute: (identifier) @anchor) @construct
+  (#set! note "cached-property") (#set! level "core") (#set! context "rt-lookup")
+  (#set! analysis "attribute-lookup:cached-property"))
 
 ((attribute object: (_) @receiver attribute: (identifier) @anchor) @construct
   (#set! note "getattr-getattribute") (#set! level "core") (#set! context "rt-lookup")

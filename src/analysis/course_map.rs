@@ -1,6 +1,6 @@
 //! Every place in a file where a hover would show a note, in one pass: what
-//! [`explain_at`](super::explain_at) gives at each byte, without asking it at
-//! each byte.
+//! [`explain_at`](super::explain_at) gives at each byte (at the default
+//! relevance level), without asking it at each byte.
 //!
 //! The trigger query runs once over the whole tree. Each match gives one
 //! candidate per `@anchor` capture, valid on the anchor's bytes. Between two
@@ -27,7 +27,10 @@ use super::explain::{
 };
 use super::semantic::infer::Infer;
 use super::tree::Up;
-use super::triggers::triggers;
+use super::triggers::{triggers, Level};
+
+/// The course map counts what the hover shows at its default level.
+pub const MAP_LEVEL: Level = Level::Usage;
 use super::Parsed;
 
 /// One construct that has a note: counted once per (note, construct), not
@@ -81,7 +84,10 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
                 end,
                 matched,
                 rank,
-                candidate: query_candidate(parsed, triggers, &up, &runtime, &parts, anchor),
+                candidate: query_candidate(
+                    parsed, triggers, &up, &runtime, &parts, anchor, MAP_LEVEL,
+                )
+                .filter(|c| c.level <= MAP_LEVEL),
             });
         }
         matched += 1;
@@ -145,7 +151,9 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
     for node in identifiers {
         let start = node.start_byte();
         if start < node.end_byte().min(src.len()) && !won_at(start) {
-            if let Some(c) = name_candidate_for(parsed, triggers, &infer, &up, node) {
+            if let Some(c) = name_candidate_for(parsed, triggers, &infer, &up, node)
+                .filter(|c| c.level <= MAP_LEVEL)
+            {
                 record(&mut seen, &mut out, &c, start);
             }
         }

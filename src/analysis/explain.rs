@@ -34,6 +34,8 @@ pub struct Explanation {
     pub facets: Vec<&'static str>,
     /// Values for the template's placeholders.
     pub args: Vec<(String, String)>,
+    /// The relevance level of the trigger (name table rows: `usage`).
+    pub level: Level,
 }
 
 impl Explanation {
@@ -98,6 +100,7 @@ impl Candidate<'_> {
 
     fn explanation(self, parsed: &Parsed, infer: &Infer) -> Explanation {
         let note = self.note.to_string();
+        let level = self.level;
         match self.detail {
             Detail::Ready {
                 context,
@@ -109,6 +112,7 @@ impl Candidate<'_> {
                 context,
                 facets,
                 args,
+                level,
             },
             Detail::Name {
                 node,
@@ -134,6 +138,7 @@ impl Candidate<'_> {
                     context,
                     facets,
                     args,
+                    level,
                 }
             }
             Detail::Query {
@@ -167,6 +172,7 @@ impl Candidate<'_> {
                     context,
                     facets,
                     args,
+                    level,
                 }
             }
         }
@@ -232,7 +238,8 @@ impl<'t> MatchParts<'t> {
 }
 
 /// The candidate of a query match with the cursor on `anchor` (one of its
-/// anchors), if the pattern's `resolves` and `requires` hold there.
+/// anchors), if the pattern can be at most `floor` (its level, or its
+/// user level) and its `resolves` and `requires` hold there.
 pub(super) fn query_candidate<'t>(
     parsed: &'t Parsed,
     triggers: &'t Triggers,
@@ -240,8 +247,16 @@ pub(super) fn query_candidate<'t>(
     runtime: &RuntimeCache<'_, 't>,
     parts: &MatchParts<'t>,
     anchor: Node<'t>,
+    floor: Level,
 ) -> Option<Candidate<'t>> {
     let pattern = triggers.patterns.get(parts.pattern_index)?;
+    if pattern
+        .level
+        .min(pattern.user_level.unwrap_or(pattern.level))
+        > floor
+    {
+        return None;
+    }
     let construct = parts.construct.unwrap_or(anchor);
     let infer = runtime.infer;
     if !pattern.resolves.is_empty() {
@@ -381,7 +396,9 @@ pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<
         else {
             continue;
         };
-        if let Some(c) = query_candidate(parsed, triggers, &Up::Tree, &runtime, &parts, anchor) {
+        if let Some(c) =
+            query_candidate(parsed, triggers, &Up::Tree, &runtime, &parts, anchor, level)
+        {
             if c.level <= level {
                 consider(&mut best, c);
             }
@@ -457,6 +474,17 @@ fn holds<'t>(
                 && up
                     .parent(construct)
                     .is_none_or(|p| p.kind() != "decorated_definition")
+        }
+        Predicate::Decorates(kind) => {
+            construct.kind() == "decorator"
+                && up
+                    .parent(construct)
+                    .filter(|d| d.kind() == "decorated_definition")
+                    .and_then(|d| d.child_by_field_name("definition"))
+                    .is_some_and(|def| def.kind() == *kind)
+        }
+        Predicate::InFunction(kind) => {
+            enclosing(up, construct, &["function_definition"]).is_some_and(|f| fn_kind(f) == *kind)
         }
     }
 }

@@ -17,7 +17,8 @@
 //!   analysis (`super::runtime`) on the match, with `@receiver` the
 //!   expression whose class matters and `#set! dunders` what a `dispatch`
 //!   looks for; its outcome becomes the first facet, and a pattern listing
-//!   outcomes applies only for those.
+//!   outcomes applies only for those. `#set! level "core|usage|everyday"`
+//!   gives the pattern's relevance level ([`Level`]; `usage` if unset).
 //! - `*.tsv` files map qualified names to notes:
 //!   `qualified.name<TAB>note-id<TAB>context-key<TAB>level`. A row `Q` makes every
 //!   reference that resolves to `Q` a trigger; a row `Q#method` makes
@@ -40,6 +41,7 @@ use std::sync::OnceLock;
 use tree_sitter::Query;
 
 use super::runtime::Analysis;
+use super::tree::FnKind;
 use crate::knowledge::embedded_files;
 
 /// Code-level conditions a pattern can require with `#set! requires`.
@@ -68,10 +70,20 @@ pub enum Predicate {
     /// The `@construct` function returns a generator when called: it
     /// contains `yield`, is not `async`, and no decorator wraps it.
     GeneratorFunction,
+    /// `decorates-class` / `decorates-function`: the `@construct` is a
+    /// decorator of a class / function definition. (Patterns rooted at the
+    /// decorator stay linear in the number of stacked decorators; rooted at
+    /// the decorated definition, every hover inside it would see one match
+    /// per decorator.)
+    Decorates(&'static str),
+    /// `in-function:generator` (`plain`, `coroutine`, `async-generator`):
+    /// the nearest function enclosing the `@construct` is of this kind
+    /// (a `return` statement's meaning depends on it).
+    InFunction(FnKind),
 }
 
 impl Predicate {
-    pub const ALL: [(&'static str, Predicate); 8] = [
+    pub const ALL: [(&'static str, Predicate); 10] = [
         ("module-function", Predicate::ModuleFunction),
         ("local-function", Predicate::LocalFunction),
         ("handles-slice", Predicate::HandlesSlice),
@@ -83,9 +95,24 @@ impl Predicate {
             Predicate::MetaclassCollectsFields,
         ),
         ("generator-function", Predicate::GeneratorFunction),
+        ("decorates-class", Predicate::Decorates("class_definition")),
+        (
+            "decorates-function",
+            Predicate::Decorates("function_definition"),
+        ),
     ];
 
     pub fn parse(name: &str) -> Option<Predicate> {
+        if let Some(kind) = name.strip_prefix("in-function:") {
+            let kind = match kind.trim() {
+                "plain" => FnKind::Plain,
+                "generator" => FnKind::Generator,
+                "coroutine" => FnKind::Coroutine,
+                "async-generator" => FnKind::AsyncGenerator,
+                _ => return None,
+            };
+            return Some(Predicate::InFunction(kind));
+        }
         if let Some(qual) = name.strip_prefix("receiver-is:") {
             return Some(Predicate::ReceiverIs(qual.trim().to_string()));
         }
@@ -103,12 +130,14 @@ impl Predicate {
 
 /// How far a trigger is from everyday code: a hover shows only triggers at
 /// or below the level the user asks for (`hover.level`, default `usage`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     /// The construct a section is about (`yield from`, a descriptor class,
     /// `super()`, a dunder definition other than `__init__`).
     Core,
-    /// A call of an API the course teaches (`executor.submit`).
+    /// A call of an API the course teaches (`executor.submit`); the default
+    /// `hover.level`.
+    #[default]
     Usage,
     /// What every program is full of (`x is None`, `len()` on a builtin,
     /// a plain constructor call, an import line).

@@ -124,13 +124,7 @@ fn write_text(out: &mut impl Write, map: &CourseMap, lang: Lang, all: bool) -> s
             writeln!(out)?;
         }
         first = false;
-        writeln!(
-            out,
-            "{} ({}/{})",
-            c.chapter.title,
-            c.exercised(),
-            c.rows.len()
-        )?;
+        writeln!(out, "{} ({}/{})", c.title, c.exercised(), c.rows.len())?;
         for r in rows {
             let section = format!("§{}", r.note.section);
             let example = r.examples.first().map_or_else(

@@ -57,14 +57,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LevelArg::Usage)]
         level: LevelArg,
     },
-    /// List every note: section, id and title.
+    /// List every note: section, id and title (the course's, then the supplement's, `S.n`).
     Notes {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Print one whole note, by section (12.6) or id (yield-from).
+    /// Print one whole note, by section (12.6, S.3) or id (yield-from).
     Note {
         key: String,
         #[arg(long, value_enum)]
@@ -395,6 +395,10 @@ fn explain(
                 "id": note.id,
                 "title": note.title,
                 "lang": lang.code(),
+                "level": match &subject {
+                    Subject::Note(expl) => Some(expl.level.name()),
+                    Subject::Rule(_) => None,
+                },
                 "range": {
                     "start": {"line": start.line + 1, "col": start.col + 1},
                     "end": {"line": end.line + 1, "col": end.col + 1},
@@ -421,7 +425,8 @@ fn notes(out: &mut impl Write, lang: Lang, format: Format) -> Result<i32, CliErr
             let list: Vec<_> = k
                 .notes_in(lang)
                 .map(|n| {
-                    json!({"section": n.section.to_string(), "id": n.id, "title": n.title, "summary": n.summary})
+                    json!({"section": n.section.to_string(), "id": n.id, "title": n.title,
+                           "summary": n.summary, "supplement": n.section.is_supplement()})
                 })
                 .collect();
             writeln!(out, "{:#}", serde_json::Value::Array(list))?;
@@ -443,7 +448,8 @@ fn note(out: &mut impl Write, key: &str, lang: Lang, format: Format) -> Result<i
             out,
             "{:#}",
             json!({"section": note.section.to_string(), "id": note.id, "title": note.title,
-                   "summary": note.summary, "markdown": render::full_note(note, lang)})
+                   "summary": note.summary, "supplement": note.section.is_supplement(),
+                   "markdown": render::full_note(note, lang)})
         )?,
     }
     Ok(0)

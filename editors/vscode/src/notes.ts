@@ -42,12 +42,13 @@ export function notesArguments(lang: NoteLang | undefined): unknown[] {
   return lang ? [{ lang }] : [];
 }
 
+/** `12.6` -> [12, 6]; the supplement's `S.3` -> [Infinity, 3], after every chapter. */
 function sectionKey(section: string): [number, number] {
   const [chapter, number] = section.split('.').map((n) => Number.parseInt(n, 10));
   return [Number.isFinite(chapter) ? chapter : Infinity, Number.isFinite(number) ? number : Infinity];
 }
 
-/** Orders sections numerically: 2.9 before 2.10. */
+/** Orders sections numerically: 2.9 before 2.10, the supplement (S.1, S.2, ...) last. */
 export function compareSections(a: string, b: string): number {
   const [ac, an] = sectionKey(a);
   const [bc, bn] = sectionKey(b);
@@ -80,6 +81,10 @@ export function parseNotes(data: unknown): Note[] {
 }
 
 function chapterLabel(chapter: string, lang: NoteLang | undefined): string {
+  if (chapter === 'S') {
+    // The supplement beyond the course outline: notes S.1, S.2, ...
+    return lang === 'zh' ? '课程大纲之外（补充）' : 'Beyond the course outline';
+  }
   return lang === 'zh' ? `第 ${chapter} 章` : `Chapter ${chapter}`;
 }
 

@@ -54,6 +54,29 @@ test('compareSections orders by chapter then number', () => {
   assert.ok(compareSections('2.9', '2.10') < 0);
   assert.ok(compareSections('10.1', '9.12') > 0);
   assert.equal(compareSections('4.3', '4.3'), 0);
+  // The supplement comes after every chapter, numbered on its own.
+  assert.ok(compareSections('S.1', '13.8') > 0);
+  assert.ok(compareSections('S.2', 'S.10') < 0);
+});
+
+test('pickEntries: the supplement gets a separator of its own after the chapters', () => {
+  const notes = parseNotes(
+    JSON.stringify([
+      { id: 'dataclasses', section: 'S.3', summary: '', title: 'Data classes', supplement: true },
+      { id: 'gen-send', section: '12.6', summary: '', title: 'Generator send() and yield from' },
+      { id: 'slots', section: 'S.2', summary: '', title: '__slots__', supplement: true },
+    ]),
+  );
+  const labels = (lang: 'en' | 'zh') =>
+    pickEntries(notes, lang).map((e) => (e.kind === 'separator' ? `-- ${e.label}` : e.label));
+  assert.deepEqual(labels('en'), [
+    '-- Chapter 12',
+    '§12.6 Generator send() and yield from',
+    '-- Beyond the course outline',
+    '§S.2 __slots__',
+    '§S.3 Data classes',
+  ]);
+  assert.equal(labels('zh')[2], '-- 课程大纲之外（补充）');
 });
 
 test('language: the setting, else VS Code display language, else the server decides', () => {
