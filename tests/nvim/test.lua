@@ -113,9 +113,10 @@ check('hover switches to Chinese live', text and text:find('委托生成器', 1,
 vim.cmd('PyexplainVerbosity brief')
 text = hover_text(yl, yc)
 local function brief(t)
-  -- The title, the note's first paragraph and where to read the rest; no
-  -- sentence about `delegate`.
-  return t and t:find('§12.6', 1, true) and t:find('pyexplain note 12.6', 1, true) and not t:find('`delegate`', 1, true)
+  -- The title, the sentence about `delegate` and where to read the rest;
+  -- not the note's related sections.
+  return t and t:find('§12.6', 1, true) and t:find('pyexplain note 12.6', 1, true)
+    and t:find('`delegate`', 1, true) and not t:find('Related', 1, true) and not t:find('相关', 1, true)
 end
 check(':PyexplainVerbosity brief keeps Chinese', brief(text) and text:find('生成器', 1, true), text)
 vim.cmd('PyexplainLanguage en')
