@@ -60,13 +60,11 @@ test('compareSections orders by chapter then number', () => {
 });
 
 test('pickEntries: the supplement gets a separator of its own after the chapters', () => {
-  const notes = parseNotes(
-    JSON.stringify([
-      { id: 'dataclasses', section: 'S.3', summary: '', title: 'Data classes', supplement: true },
-      { id: 'gen-send', section: '12.6', summary: '', title: 'Generator send() and yield from' },
-      { id: 'slots', section: 'S.2', summary: '', title: '__slots__', supplement: true },
-    ]),
-  );
+  const notes = parseNotes([
+    { id: 'dataclasses', section: 'S.3', summary: '', title: 'Data classes', supplement: true },
+    { id: 'gen-send', section: '12.6', summary: '', title: 'Generator send() and yield from' },
+    { id: 'slots', section: 'S.2', summary: '', title: '__slots__', supplement: true },
+  ]);
   const labels = (lang: 'en' | 'zh') =>
     pickEntries(notes, lang).map((e) => (e.kind === 'separator' ? `-- ${e.label}` : e.label));
   assert.deepEqual(labels('en'), [
