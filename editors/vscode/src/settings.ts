@@ -1,11 +1,12 @@
 // VS Code settings -> what the pyexplain server reads (src/server/settings.rs):
-// `language`, `select`, `ignore`, `hover: {enable, verbosity}`,
+// `language`, `select`, `ignore`, `hover: {enable, verbosity, level, repeat}`,
 // `inlayHints: {enable}`. The server replaces its settings wholesale on each
 // didChangeConfiguration, so a key left out goes back to its default.
 // Pure: no `vscode` import, so it runs under `node --test`.
 
 export type Language = 'auto' | 'zh' | 'en';
 export type Verbosity = 'full' | 'brief';
+export type Level = 'core' | 'usage' | 'everyday';
 
 /** The server's settings object, as sent in `initializationOptions` and
  * (wrapped in `{pyexplain: ...}`) in `workspace/didChangeConfiguration`. */
@@ -14,7 +15,7 @@ export interface ServerSettings {
   /** Absent: `[tool.pyexplain]` from pyproject.toml decides. */
   select?: string[];
   ignore?: string[];
-  hover: { enable: boolean; verbosity: Verbosity };
+  hover: { enable: boolean; verbosity: Verbosity; level: Level; repeat: Verbosity };
   /** MRO and generator/coroutine inlay hints; off unless enabled. */
   inlayHints: { enable: boolean };
 }
@@ -24,6 +25,10 @@ export type ConfigGetter = (key: string) => unknown;
 
 function language(value: unknown): Language {
   return value === 'zh' || value === 'en' ? value : 'auto';
+}
+
+function level(value: unknown): Level {
+  return value === 'core' || value === 'everyday' ? value : 'usage';
 }
 
 function ruleIds(value: unknown): string[] | undefined {
@@ -46,6 +51,8 @@ export function serverSettings(get: ConfigGetter): ServerSettings {
     hover: {
       enable: get('hover.enable') !== false,
       verbosity: get('hover.verbosity') === 'brief' ? 'brief' : 'full',
+      level: level(get('hover.level')),
+      repeat: get('hover.repeat') === 'full' ? 'full' : 'brief',
     },
     inlayHints: { enable: get('inlayHints.enable') === true },
   };

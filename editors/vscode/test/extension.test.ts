@@ -146,7 +146,7 @@ async function exercise(mock: Mock): Promise<void> {
   await until('didChangeConfiguration sent', () => sent() === 1);
   assert.match(
     log(),
-    /"settings": \{\s*"pyexplain": \{\s*"language": "zh",\s*"hover": \{\s*"enable": true,\s*"verbosity": "brief"\s*\},\s*"inlayHints": \{\s*"enable": false\s*\},\s*"ignore": \[\s*"is-literal"\s*\]/,
+    /"settings": \{\s*"pyexplain": \{\s*"language": "zh",\s*"hover": \{\s*"enable": true,\s*"verbosity": "brief",\s*"level": "usage",\s*"repeat": "brief"\s*\},\s*"inlayHints": \{\s*"enable": false\s*\},\s*"ignore": \[\s*"is-literal"\s*\]/,
   );
   assert.equal(status.detail, '中文 (zh)');
   mock.pick = (its: { label: string; kind?: number }[]) => {

@@ -109,6 +109,8 @@ export function installMockVscode(): Mock {
       ignore: [],
       'hover.enable': true,
       'hover.verbosity': 'full',
+      'hover.level': 'usage',
+      'hover.repeat': 'brief',
       'inlayHints.enable': false,
       'server.path': '',
       'trace.server': 'off',

@@ -17,6 +17,8 @@ function config(values: Record<string, unknown> = {}): ConfigGetter {
     ignore: [],
     'hover.enable': true,
     'hover.verbosity': 'full',
+    'hover.level': 'usage',
+    'hover.repeat': 'brief',
     'inlayHints.enable': false,
     'server.path': '',
     'trace.server': 'off',
@@ -28,7 +30,7 @@ function config(values: Record<string, unknown> = {}): ConfigGetter {
 test('defaults: auto language, hovers on and full, no inlay hints, no rule selection', () => {
   assert.deepEqual(initializationOptions(config()), {
     language: 'auto',
-    hover: { enable: true, verbosity: 'full' },
+    hover: { enable: true, verbosity: 'full', level: 'usage', repeat: 'brief' },
     inlayHints: { enable: false },
   });
 });
@@ -41,6 +43,8 @@ test('every setting maps to the key Settings::update reads', () => {
       ignore: ['open-without-with', 'is-literal'],
       'hover.enable': false,
       'hover.verbosity': 'brief',
+      'hover.level': 'everyday',
+      'hover.repeat': 'full',
       'inlayHints.enable': true,
     }),
   );
@@ -48,7 +52,7 @@ test('every setting maps to the key Settings::update reads', () => {
     language: 'zh',
     select: ['ALL'],
     ignore: ['open-without-with', 'is-literal'],
-    hover: { enable: false, verbosity: 'brief' },
+    hover: { enable: false, verbosity: 'brief', level: 'everyday', repeat: 'full' },
     inlayHints: { enable: true },
   });
   // Only server keys: not server.path, not trace.server.
@@ -63,7 +67,7 @@ test('didChangeConfiguration carries {pyexplain: {...}} with the same keys', () 
       pyexplain: {
         language: 'en',
         ignore: ['dangling-task'],
-        hover: { enable: true, verbosity: 'brief' },
+        hover: { enable: true, verbosity: 'brief', level: 'usage', repeat: 'brief' },
         inlayHints: { enable: false },
       },
     },
@@ -72,7 +76,7 @@ test('didChangeConfiguration carries {pyexplain: {...}} with the same keys', () 
   // What goes over the wire.
   assert.equal(
     JSON.stringify(params.settings),
-    '{"pyexplain":{"language":"en","hover":{"enable":true,"verbosity":"brief"},"inlayHints":{"enable":false},"ignore":["dangling-task"]}}',
+    '{"pyexplain":{"language":"en","hover":{"enable":true,"verbosity":"brief","level":"usage","repeat":"brief"},"inlayHints":{"enable":false},"ignore":["dangling-task"]}}',
   );
 });
 
@@ -85,14 +89,16 @@ test('bad values fall back to the defaults', () => {
         ignore: [1, '', ' x '],
         'hover.enable': 'no',
         'hover.verbosity': 7,
+        'hover.level': 'all',
+        'hover.repeat': 3,
         'inlayHints.enable': 'yes',
       }),
     ),
-    { language: 'auto', ignore: ['x'], hover: { enable: true, verbosity: 'full' }, inlayHints: { enable: false } },
+    { language: 'auto', ignore: ['x'], hover: { enable: true, verbosity: 'full', level: 'usage', repeat: 'brief' }, inlayHints: { enable: false } },
   );
   assert.deepEqual(serverSettings(() => undefined), {
     language: 'auto',
-    hover: { enable: true, verbosity: 'full' },
+    hover: { enable: true, verbosity: 'full', level: 'usage', repeat: 'brief' },
     inlayHints: { enable: false },
   });
 });
