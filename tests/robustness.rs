@@ -387,3 +387,21 @@ fn long_class_chains_neither_overflow_nor_blow_up() {
         e.args
     );
 }
+
+/// A hover inside 70,000 nested calls: nothing to explain there (the trigger
+/// query over so deep a tree ran for minutes), while the code after it is
+/// explained as usual.
+#[test]
+fn a_hover_deep_in_nested_calls_is_nothing_and_the_rest_still_answers() {
+    let n = 70_000;
+    let text = format!(
+        "x = {}1{}\n\ndef gen():\n    yield from range(3)\n",
+        "f(".repeat(n),
+        ")".repeat(n)
+    );
+    let parsed = Parsed::new(text.clone());
+    assert!(explain_at(&parsed, 4 + 2 * (n / 2)).is_none());
+    let at = text.find("yield from").unwrap();
+    let e = explain_at(&parsed, at).expect("the yield from after the deep line");
+    assert_eq!(e.note, "yield-from");
+}

@@ -23,7 +23,8 @@ use std::ops::Range;
 use tree_sitter::{Node, StreamingIterator, Tree};
 
 use super::explain::{
-    name_candidate_for, query_candidate, query_cursor, Candidate, MatchParts, RuntimeCache,
+    name_candidate_for, nested_deeper_than, query_candidate, query_cursor, Candidate, MatchParts,
+    RuntimeCache, MAX_HOVER_DEPTH,
 };
 use super::semantic::infer::Infer;
 use super::tree::Up;
@@ -136,7 +137,9 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
     let mut out = Vec::new();
     for &(start, _, best) in &segments {
         if let Some(c) = best.and_then(|b| items[b].candidate.as_ref()) {
-            record(&mut seen, &mut out, c, start);
+            if !nested_deeper_than(tree.root_node(), start, MAX_HOVER_DEPTH) {
+                record(&mut seen, &mut out, c, start);
+            }
         }
     }
 
@@ -154,7 +157,9 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
             if let Some(c) = name_candidate_for(parsed, triggers, &infer, &up, node)
                 .filter(|c| c.level <= MAP_LEVEL)
             {
-                record(&mut seen, &mut out, &c, start);
+                if !nested_deeper_than(tree.root_node(), start, MAX_HOVER_DEPTH) {
+                    record(&mut seen, &mut out, &c, start);
+                }
             }
         }
     }

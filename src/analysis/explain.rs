@@ -363,6 +363,25 @@ impl<'a, 't> RuntimeCache<'a, 't> {
     }
 }
 
+/// Syntax nested deeper than this around the cursor gets no explanation: the
+/// trigger query's work grows with the nodes around the cursor, and 70,000
+/// nested calls would keep it busy for minutes (the semantic model stops
+/// following at the same depth).
+pub const MAX_HOVER_DEPTH: usize = 200;
+
+/// Whether more than `limit` syntax nodes enclose `offset`.
+pub(super) fn nested_deeper_than(root: Node, offset: usize, limit: usize) -> bool {
+    let mut cursor = root.walk();
+    let mut depth = 0;
+    while cursor.goto_first_child_for_byte(offset).is_some() {
+        depth += 1;
+        if depth > limit {
+            return true;
+        }
+    }
+    false
+}
+
 /// The explanation for the construct at byte `offset`, if any has a note,
 /// at every level (the course map's view).
 pub fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
@@ -375,7 +394,7 @@ pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<
     let triggers = triggers().ok()?;
     let tree = parsed.tree.as_ref()?;
     let src = parsed.text.as_bytes();
-    if offset >= src.len() {
+    if offset >= src.len() || nested_deeper_than(tree.root_node(), offset, MAX_HOVER_DEPTH) {
         return None;
     }
     let mut best: Option<Candidate> = None;
