@@ -81,18 +81,10 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
         )?;
         return Ok(2);
     }
-    let exclusions = match opts.files.exclusions() {
-        Ok(e) => e,
-        Err(e) => {
-            writeln!(err, "pyexplain: {e}")?;
-            return Ok(2);
-        }
+    let Some((files, walk_errors)) = opts.files.collect(&opts.paths, &mut err)? else {
+        return Ok(2);
     };
-    let (files, walk_errors) = crate::files::collect(&opts.paths, &exclusions);
-    for e in &walk_errors {
-        writeln!(err, "pyexplain: {e}")?;
-        usage_error = true;
-    }
+    usage_error |= !walk_errors.is_empty();
     // One configuration per directory, read once.
     let mut configs: HashMap<PathBuf, Result<Config, String>> = HashMap::new();
     let mut jobs = Vec::with_capacity(files.len());

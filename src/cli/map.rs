@@ -39,19 +39,10 @@ pub struct MapOptions {
 /// none when nothing could be walked).
 pub fn run(opts: &MapOptions, out: &mut impl Write) -> std::io::Result<i32> {
     let mut err = std::io::stderr();
-    let mut failed = false;
-    let exclusions = match opts.files.exclusions() {
-        Ok(e) => e,
-        Err(e) => {
-            writeln!(err, "pyexplain: {e}")?;
-            return Ok(2);
-        }
+    let Some((files, walk_errors)) = opts.files.collect(&opts.paths, &mut err)? else {
+        return Ok(2);
     };
-    let (files, walk_errors) = crate::files::collect(&opts.paths, &exclusions);
-    for e in &walk_errors {
-        writeln!(err, "pyexplain: {e}")?;
-        failed = true;
-    }
+    let mut failed = !walk_errors.is_empty();
     // Like `check`: --lang, then `[tool.pyexplain] language`, then LANG.
     let lang = opts
         .lang

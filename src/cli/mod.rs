@@ -107,6 +107,28 @@ impl FileArgs {
             force_exclude: self.force_exclude,
         })
     }
+
+    /// The Python files under `paths` that these options select, each
+    /// problem said on `err`: `None` when a pattern is invalid (a usage
+    /// error), else the files and the paths that could not be walked.
+    pub fn collect(
+        &self,
+        paths: &[std::path::PathBuf],
+        err: &mut impl Write,
+    ) -> std::io::Result<Option<(Vec<std::path::PathBuf>, Vec<String>)>> {
+        let exclusions = match self.exclusions() {
+            Ok(e) => e,
+            Err(e) => {
+                writeln!(err, "pyexplain: {e}")?;
+                return Ok(None);
+            }
+        };
+        let (files, walk_errors) = crate::files::collect(paths, &exclusions);
+        for e in &walk_errors {
+            writeln!(err, "pyexplain: {e}")?;
+        }
+        Ok(Some((files, walk_errors)))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

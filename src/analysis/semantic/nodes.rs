@@ -139,9 +139,10 @@ impl Infer<'_> {
         found
     }
 
-    fn compute_class_for_qualname(&self, q: &str) -> Option<ClassRef> {
+    /// What a qualified name holds: the longest prefix that is a module,
+    /// then attributes.
+    fn qualname_value(&self, q: &str) -> Option<Value> {
         let parts: Vec<&str> = q.split('.').collect();
-        // The longest prefix that is a module, then attributes.
         let (mut value, rest) = (1..=parts.len()).rev().find_map(|n| {
             let module = parts[..n].join(".");
             self.module(&module)
@@ -150,6 +151,11 @@ impl Infer<'_> {
         for p in rest {
             value = self.attribute(&value, p);
         }
+        Some(value)
+    }
+
+    fn compute_class_for_qualname(&self, q: &str) -> Option<ClassRef> {
+        let value = self.qualname_value(q)?;
         match value {
             Value::Class(c) => Some(c),
             Value::Function(_) | Value::BoundMethod(..) => match self.call(&value, None) {
@@ -162,16 +168,7 @@ impl Infer<'_> {
 
     /// The class a qualified name names itself (not through a call).
     pub fn module_class_path(&self, q: &str) -> Option<ClassRef> {
-        let parts: Vec<&str> = q.split('.').collect();
-        let (mut value, rest) = (1..=parts.len()).rev().find_map(|n| {
-            let module = parts[..n].join(".");
-            self.module(&module)
-                .map(|_| (Value::Module(module.into()), &parts[n..]))
-        })?;
-        for p in rest {
-            value = self.attribute(&value, p);
-        }
-        match value {
+        match self.qualname_value(q)? {
             Value::Class(c) => Some(c),
             _ => None,
         }
