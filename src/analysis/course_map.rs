@@ -137,9 +137,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
     let mut out = Vec::new();
     for &(start, _, best) in &segments {
         if let Some(c) = best.and_then(|b| items[b].candidate.as_ref()) {
-            if !nested_deeper_than(tree.root_node(), start, MAX_HOVER_DEPTH) {
-                record(&mut seen, &mut out, c, start);
-            }
+            record(&mut seen, &mut out, tree.root_node(), c, start);
         }
     }
 
@@ -157,9 +155,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
             if let Some(c) = name_candidate_for(parsed, triggers, &infer, &up, node)
                 .filter(|c| c.level <= MAP_LEVEL)
             {
-                if !nested_deeper_than(tree.root_node(), start, MAX_HOVER_DEPTH) {
-                    record(&mut seen, &mut out, &c, start);
-                }
+                record(&mut seen, &mut out, tree.root_node(), &c, start);
             }
         }
     }
@@ -196,13 +192,18 @@ fn walk(tree: &Tree) -> (Up<'_>, Vec<Node<'_>>) {
     }
 }
 
-/// Adds an occurrence of `c` at `offset` unless its (note, construct) is in.
+/// Adds an occurrence of `c` at `offset` unless its (note, construct) is in
+/// or `offset` is nested deeper than a hover explains.
 fn record<'t>(
     seen: &mut HashSet<(&'t str, Range<usize>)>,
     out: &mut Vec<Occurrence>,
+    root: tree_sitter::Node,
     c: &Candidate<'t>,
     offset: usize,
 ) {
+    if nested_deeper_than(root, offset, MAX_HOVER_DEPTH) {
+        return;
+    }
     if seen.insert((c.note, c.range.clone())) {
         out.push(Occurrence {
             note: c.note.to_string(),
