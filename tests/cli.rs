@@ -2,17 +2,12 @@
 
 mod common;
 
+use common::run_in;
+
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pyexplain"))
-        .args(args)
-        .current_dir(common::repo())
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .output()
-        .expect("run pyexplain")
+    run_in(&common::repo(), args)
 }
 
 fn stdout(o: &Output) -> String {
@@ -785,17 +780,6 @@ fn map_all_json_markdown_and_errors() {
     assert_eq!(run(&["map"]).status.code(), Some(2), "PATH is required");
     assert_eq!(run(&["map", &d, "--format", "xml"]).status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pyexplain"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .output()
-        .expect("run pyexplain")
 }
 
 /// `check a.py` reads `./pyproject.toml` as `check ./a.py` does (the

@@ -28,13 +28,7 @@ fn inline(source: &str, lang: Lang) -> String {
 
 #[test]
 fn hint_fixtures() {
-    let dir = common::repo().join("tests/fixtures/hints");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    files.sort();
+    let files = common::fixture::py_files(&common::repo().join("tests/fixtures/hints"));
     assert!(!files.is_empty());
     for file in &files {
         let source = std::fs::read_to_string(file).unwrap();

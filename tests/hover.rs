@@ -126,14 +126,7 @@ fn check_fixture_files(
 }
 
 fn hover_files() -> Vec<std::path::PathBuf> {
-    let dir = common::repo().join("tests/fixtures/hover");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py"))
-        .collect();
-    files.sort();
-    files
+    common::fixture::py_files(&common::repo().join("tests/fixtures/hover"))
 }
 
 fn workspace_root() -> std::path::PathBuf {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::lsp::{hover_text, Client};
 use serde_json::{json, Value};
@@ -26,15 +26,10 @@ async def main():
 ";
 
 fn explain(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pyexplain"))
-        .arg("explain")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .output()
-        .expect("run pyexplain")
+    let args: Vec<&str> = std::iter::once("explain")
+        .chain(args.iter().copied())
+        .collect();
+    common::run_in(dir, &args)
 }
 
 fn project(name: &str) -> std::path::PathBuf {

@@ -71,3 +71,14 @@ pub fn markers(source: &str) -> Vec<Marker> {
     }
     out
 }
+
+/// The `.py` files directly in `dir`, sorted.
+pub fn py_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    files.sort();
+    files
+}

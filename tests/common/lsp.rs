@@ -260,32 +260,19 @@ impl Client {
     /// (a notification, or a request, which is answered with `null`);
     /// earlier ones in the backlog count.
     pub fn wait_for(&mut self, method: &str) -> Value {
-        if let Some(pos) = self.backlog.iter().position(|m| m["method"] == method) {
-            return self.backlog.remove(pos);
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(msg) => {
-                    if let (Some(req_id), Some(_)) = (msg.get("id"), msg.get("method")) {
-                        let reply = json!({"jsonrpc": "2.0", "id": req_id, "result": null});
-                        self.send_raw(&frame(&reply));
-                    }
-                    if msg["method"] == method {
-                        return msg;
-                    }
-                    self.backlog.push(msg);
-                }
-                Err(_) => panic!("no {method} from the server within {TIMEOUT:?}"),
-            }
-        }
+        self.wait_for_message(method, true)
     }
 
     /// Waits for the server's message `method` and leaves it unanswered,
     /// as an editor that never replies to a request would (other server
     /// requests meanwhile are answered as usual).
     pub fn wait_for_unanswered(&mut self, method: &str) -> Value {
+        self.wait_for_message(method, false)
+    }
+
+    /// Waits for `method`, answering every server request that arrives
+    /// meanwhile with `null`, and the awaited one too if `answer_it`.
+    fn wait_for_message(&mut self, method: &str, answer_it: bool) -> Value {
         if let Some(pos) = self.backlog.iter().position(|m| m["method"] == method) {
             return self.backlog.remove(pos);
         }
@@ -294,12 +281,15 @@ impl Client {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(msg) => {
-                    if msg["method"] == method {
-                        return msg;
-                    }
+                    let awaited = msg["method"] == method;
                     if let (Some(req_id), Some(_)) = (msg.get("id"), msg.get("method")) {
-                        let reply = json!({"jsonrpc": "2.0", "id": req_id, "result": null});
-                        self.send_raw(&frame(&reply));
+                        if answer_it || !awaited {
+                            let reply = json!({"jsonrpc": "2.0", "id": req_id, "result": null});
+                            self.send_raw(&frame(&reply));
+                        }
+                    }
+                    if awaited {
+                        return msg;
                     }
                     self.backlog.push(msg);
                 }

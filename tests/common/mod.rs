@@ -5,6 +5,20 @@ pub mod fixture;
 pub mod lsp;
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the built `pyexplain` with `args` in `dir`, without the locale
+/// variables (so the language is English unless asked for).
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pyexplain"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run pyexplain")
+}
 
 /// Whether tests that need tools beyond cargo and python3 (Neovim, aiohttp)
 /// must run: `scripts/test` (and so CI) sets `PYEXPLAIN_REQUIRE_EXTERNAL=1`.
