@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use tree_sitter::Node;
 
+use super::syntax::Fields;
+
 /// What calling a function definition returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FnKind {
@@ -76,7 +78,7 @@ impl<'t> Iterator for OwnNodes<'t> {
 /// The nodes of a function's own body (not its nested scopes).
 pub fn body_nodes(func: Node) -> OwnNodes {
     OwnNodes {
-        stack: func.child_by_field_name("body").into_iter().collect(),
+        stack: func.field("body").into_iter().collect(),
         root: None,
     }
 }
@@ -103,7 +105,7 @@ pub fn first_yield_from(func: Node) -> Option<Node> {
 /// A compound statement's header (from its start to the `:` before its body);
 /// any other node's whole range.
 pub fn header_range(node: Node) -> Range<usize> {
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = node.field("body") else {
         return node.byte_range();
     };
     let mut c = node.walk();
@@ -167,8 +169,8 @@ pub fn dotted_parts<'s>(node: Node, src: &'s [u8]) -> Option<Vec<&'s str>> {
                 break;
             }
             "attribute" => {
-                parts.push(cur.child_by_field_name("attribute")?.utf8_text(src).ok()?);
-                cur = cur.child_by_field_name("object")?;
+                parts.push(cur.field("attribute")?.utf8_text(src).ok()?);
+                cur = cur.field("object")?;
             }
             _ => return None,
         }
@@ -204,7 +206,7 @@ pub fn mentions(node: Node, name: &str, src: &[u8]) -> bool {
 /// The only argument of a call, if it has exactly one and it is positional
 /// (not `*args`, `**kwargs`, `k=v`, nor a bare generator expression).
 pub fn sole_positional_arg(call: Node) -> Option<Node> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     if args.kind() != "argument_list" {
         return None; // `f(x for x in y)`
     }
@@ -227,7 +229,7 @@ pub fn sole_positional_arg(call: Node) -> Option<Node> {
 /// The first argument of a call as written: the generator expression itself
 /// for `f(x for x in y)` (tree-sitter makes it the call's `arguments`).
 pub fn first_arg(call: Node) -> Option<Node> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     if args.kind() == "generator_expression" {
         return Some(args);
     }
@@ -255,12 +257,12 @@ pub fn path_down<'t>(from: Node<'t>, target: Node<'t>) -> Option<Vec<Node<'t>>> 
 
 /// The name of a function's first positional parameter.
 pub fn first_param<'s>(def: Node, src: &'s [u8]) -> Option<&'s str> {
-    let params = def.child_by_field_name("parameters")?;
+    let params = def.field("parameters")?;
     let first = params.named_child(0)?;
     let ident = match first.kind() {
         "identifier" => first,
         "typed_parameter" => first.named_child(0)?,
-        "default_parameter" | "typed_default_parameter" => first.child_by_field_name("name")?,
+        "default_parameter" | "typed_default_parameter" => first.field("name")?,
         _ => return None,
     };
     (ident.kind() == "identifier")

@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 
 use tree_sitter::Node;
 
+use super::syntax::Fields;
+
 pub use super::fix::{apply_edits, indent_at, line_ending, starts_logical_line, Edit, Fix, Safety};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
@@ -204,9 +206,7 @@ impl<'a> Ctx<'a> {
     /// filter before [`Ctx::resolve`], which needs the module index.
     pub fn last_name(&self, node: Node) -> &'a str {
         match node.kind() {
-            "attribute" => node
-                .child_by_field_name("attribute")
-                .map_or("", |a| self.text(a)),
+            "attribute" => node.field("attribute").map_or("", |a| self.text(a)),
             "identifier" => self.text(node),
             _ => "",
         }
@@ -421,7 +421,7 @@ pub fn await_allowed(ctx: &Ctx, node: Node) -> bool {
     let Some(func) = ctx.stack.last().copied().filter(|f| is_async(*f)) else {
         return false;
     };
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.field("body") else {
         return false;
     };
     match path_down(body, node) {

@@ -11,6 +11,8 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
+use crate::analysis::syntax::Fields;
+
 use super::ir::{Arg, CompKind, Expr, ExprId, Lit, Step};
 use super::{
     Binding, BindingKind, Class, ClassId, FuncId, Function, ModuleModel, Name, Param, ParamKind,
@@ -331,13 +333,13 @@ impl<'a> Builder<'a> {
             "if_statement" => self.if_statement(node),
             "for_statement" => self.for_statement(node),
             "while_statement" => {
-                if let Some(c) = node.child_by_field_name("condition") {
+                if let Some(c) = node.field("condition") {
                     self.expr(c);
                 }
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field("body") {
                     self.branch(true, |b| b.block(body));
                 }
-                if let Some(alt) = node.child_by_field_name("alternative") {
+                if let Some(alt) = node.field("alternative") {
                     self.branch(false, |b| b.block(alt));
                 }
             }
@@ -385,14 +387,14 @@ impl<'a> Builder<'a> {
             }
             "match_statement" => self.match_statement(node),
             "type_alias_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     let target = first_identifier(left).unwrap_or(left);
                     if target.kind() == "identifier" {
                         let at = node.end_byte() as u32;
                         self.bind(self.name(target), range(target), at, BindingKind::Other);
                     }
                 }
-                if let Some(right) = node.child_by_field_name("right") {
+                if let Some(right) = node.field("right") {
                     self.expr(right);
                 }
             }
@@ -423,14 +425,14 @@ impl<'a> Builder<'a> {
         let mut targets = Vec::new();
         let mut cur = node;
         loop {
-            targets.extend(cur.child_by_field_name("left"));
-            match cur.child_by_field_name("right") {
+            targets.extend(cur.field("left"));
+            match cur.field("right") {
                 Some(r) if r.kind() == "assignment" => cur = r,
                 _ => break,
             }
         }
-        let annotation = cur.child_by_field_name("type").map(|t| self.expr(t));
-        let value = cur.child_by_field_name("right").map(|r| self.expr(r));
+        let annotation = cur.field("type").map(|t| self.expr(t));
+        let value = cur.field("right").map(|r| self.expr(r));
         for target in targets {
             match value {
                 Some(value) => self.target(
@@ -467,7 +469,7 @@ impl<'a> Builder<'a> {
 
     /// `__all__ = [...]` / `(...)` / `+= [...]` of string literals.
     fn record_all(&mut self, node: Node, value: Option<ExprId>) {
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field("left") else {
             return;
         };
         if self.text(left) != "__all__" {
@@ -492,12 +494,12 @@ impl<'a> Builder<'a> {
     }
 
     fn augmented(&mut self, node: Node, stmt_end: u32) {
-        let value = node.child_by_field_name("right").map(|r| self.expr(r));
+        let value = node.field("right").map(|r| self.expr(r));
         let op: Name = node
-            .child_by_field_name("operator")
+            .field("operator")
             .map(|o| self.text(o).trim_end_matches('=').into())
             .unwrap_or_default();
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field("left") else {
             return;
         };
         match left.kind() {
@@ -604,10 +606,7 @@ impl<'a> Builder<'a> {
         value: Option<(ExprId, Box<[Step]>)>,
         annotation: Option<ExprId>,
     ) {
-        let (Some(obj), Some(attr)) = (
-            target.child_by_field_name("object"),
-            target.child_by_field_name("attribute"),
-        ) else {
+        let (Some(obj), Some(attr)) = (target.field("object"), target.field("attribute")) else {
             return;
         };
         let Some((method, class)) = self.method_receiver(obj) else {
@@ -682,18 +681,13 @@ impl<'a> Builder<'a> {
 
     fn if_statement(&mut self, node: Node) {
         // (condition, body) for the `if`, each `elif`, and the `else`.
-        let mut arms: Vec<(Option<Node>, Option<Node>)> = vec![(
-            node.child_by_field_name("condition"),
-            node.child_by_field_name("consequence"),
-        )];
+        let mut arms: Vec<(Option<Node>, Option<Node>)> =
+            vec![(node.field("condition"), node.field("consequence"))];
         let mut c = node.walk();
         for alt in node.children_by_field_name("alternative", &mut c) {
             match alt.kind() {
-                "elif_clause" => arms.push((
-                    alt.child_by_field_name("condition"),
-                    alt.child_by_field_name("consequence"),
-                )),
-                _ => arms.push((None, alt.child_by_field_name("body"))),
+                "elif_clause" => arms.push((alt.field("condition"), alt.field("consequence"))),
+                _ => arms.push((None, alt.field("body"))),
             }
         }
         let mut decided = false;
@@ -726,11 +720,11 @@ impl<'a> Builder<'a> {
     fn static_condition(&self, c: Node) -> Option<bool> {
         match c.kind() {
             "parenthesized_expression" => self.static_condition(c.named_child(0)?),
-            "not_operator" => Some(!self.static_condition(c.child_by_field_name("argument")?)?),
+            "not_operator" => Some(!self.static_condition(c.field("argument")?)?),
             "boolean_operator" => {
-                let l = self.static_condition(c.child_by_field_name("left")?)?;
-                let r = self.static_condition(c.child_by_field_name("right")?)?;
-                let op = c.child_by_field_name("operator").map(|o| o.kind());
+                let l = self.static_condition(c.field("left")?)?;
+                let r = self.static_condition(c.field("right")?)?;
+                let op = c.field("operator").map(|o| o.kind());
                 Some(if op == Some("and") { l && r } else { l || r })
             }
             "comparison_operator" => {
@@ -769,7 +763,7 @@ impl<'a> Builder<'a> {
             }
             "call" => {
                 // sys.platform.startswith("linux")
-                let f = self.text(c.child_by_field_name("function")?);
+                let f = self.text(c.field("function")?);
                 if f != "sys.platform.startswith" {
                     return None;
                 }
@@ -795,12 +789,12 @@ impl<'a> Builder<'a> {
 
     fn for_statement(&mut self, node: Node) {
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
-        let iter = match node.child_by_field_name("right") {
+        let iter = match node.field("right") {
             Some(r) => self.expr(r),
             None => self.other(node),
         };
-        let body = node.child_by_field_name("body");
-        let left = node.child_by_field_name("left");
+        let body = node.field("body");
+        let left = node.field("left");
         self.branch(true, |b| {
             let at = body.map_or(node.end_byte(), |x| x.start_byte()) as u32;
             if let Some(left) = left {
@@ -810,7 +804,7 @@ impl<'a> Builder<'a> {
                 b.block(body);
             }
         });
-        if let Some(alt) = node.child_by_field_name("alternative") {
+        if let Some(alt) = node.field("alternative") {
             self.branch(false, |b| b.block(alt));
         }
     }
@@ -826,7 +820,7 @@ impl<'a> Builder<'a> {
                     self.branch(false, |b| b.except_clause(child, star));
                 }
                 "else_clause" => {
-                    if let Some(body) = child.child_by_field_name("body") {
+                    if let Some(body) = child.field("body") {
                         self.branch(false, |b| b.block(body));
                     }
                 }
@@ -854,7 +848,7 @@ impl<'a> Builder<'a> {
                 "block" => self.block(child),
                 "as_pattern" => {
                     let types = child.named_child(0).map(|t| self.expr(t));
-                    if let Some(alias) = child.child_by_field_name("alias") {
+                    if let Some(alias) = child.field("alias") {
                         if let Some(ident) = first_identifier(alias) {
                             let name = self.name(ident);
                             self.bind(
@@ -870,12 +864,10 @@ impl<'a> Builder<'a> {
                 _ => {
                     // `except E:`; older grammars: `except E as e` with an
                     // `alias` field on the clause itself.
-                    let is_alias = node
-                        .child_by_field_name("alias")
-                        .is_some_and(|a| a.id() == child.id());
+                    let is_alias = node.field("alias").is_some_and(|a| a.id() == child.id());
                     if !is_alias {
                         let types = self.expr(child);
-                        if let Some(alias) = node.child_by_field_name("alias") {
+                        if let Some(alias) = node.field("alias") {
                             if let Some(ident) = first_identifier(alias) {
                                 let name = self.name(ident);
                                 self.bind(
@@ -897,7 +889,7 @@ impl<'a> Builder<'a> {
 
     fn with_statement(&mut self, node: Node) {
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
-        let body = node.child_by_field_name("body");
+        let body = node.field("body");
         let at = body.map_or(node.end_byte(), |b| b.start_byte()) as u32;
         let mut c = node.walk();
         let children: Vec<Node> = node.named_children(&mut c).collect();
@@ -911,7 +903,7 @@ impl<'a> Builder<'a> {
                 if item.kind() != "with_item" {
                     continue;
                 }
-                let Some(value) = item.child_by_field_name("value") else {
+                let Some(value) = item.field("value") else {
                     continue;
                 };
                 if value.kind() == "as_pattern" {
@@ -919,7 +911,7 @@ impl<'a> Builder<'a> {
                         Some(e) => self.expr(e),
                         None => self.other(value),
                     };
-                    if let Some(alias) = value.child_by_field_name("alias") {
+                    if let Some(alias) = value.field("alias") {
                         let target = alias.named_child(0).unwrap_or(alias);
                         self.target(target, Source::With { ctx, is_async }, &mut Vec::new(), at);
                     }
@@ -934,10 +926,10 @@ impl<'a> Builder<'a> {
     }
 
     fn match_statement(&mut self, node: Node) {
-        if let Some(subject) = node.child_by_field_name("subject") {
+        if let Some(subject) = node.field("subject") {
             self.expr(subject);
         }
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.field("body") else {
             return;
         };
         let mut c = body.walk();
@@ -948,7 +940,7 @@ impl<'a> Builder<'a> {
             }
             self.branch(false, |b| {
                 let at = case
-                    .child_by_field_name("consequence")
+                    .field("consequence")
                     .map_or(case.end_byte(), |x| x.start_byte()) as u32;
                 let mut w = case.walk();
                 let parts: Vec<Node> = case.named_children(&mut w).collect();
@@ -1044,7 +1036,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let Some(def) = node.child_by_field_name("definition") else {
+        let Some(def) = node.field("definition") else {
             return;
         };
         match def.kind() {
@@ -1079,19 +1071,14 @@ impl<'a> Builder<'a> {
                         }
                         _ => (first, ParamKind::Normal),
                     };
-                    (ident, kind, p.child_by_field_name("type"), None)
+                    (ident, kind, p.field("type"), None)
                 }
-                "default_parameter" => (
-                    p.child_by_field_name("name"),
-                    ParamKind::Normal,
-                    None,
-                    p.child_by_field_name("value"),
-                ),
+                "default_parameter" => (p.field("name"), ParamKind::Normal, None, p.field("value")),
                 "typed_default_parameter" => (
-                    p.child_by_field_name("name"),
+                    p.field("name"),
                     ParamKind::Normal,
-                    p.child_by_field_name("type"),
-                    p.child_by_field_name("value"),
+                    p.field("type"),
+                    p.field("value"),
                 ),
                 "list_splat_pattern" => (p.named_child(0), ParamKind::VarArgs, None, None),
                 "dictionary_splat_pattern" => (p.named_child(0), ParamKind::KwArgs, None, None),
@@ -1120,13 +1107,13 @@ impl<'a> Builder<'a> {
 
     fn function(&mut self, node: Node, decorators: Vec<ExprId>, decorated: Option<Range<u32>>) {
         let name: Name = node
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| self.name(n))
             .unwrap_or_else(|| "<function>".into());
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
-        let params_node = node.child_by_field_name("parameters");
+        let params_node = node.field("parameters");
         let (params, mut outside) = self.params(params_node);
-        let returns = node.child_by_field_name("return_type").map(|r| {
+        let returns = node.field("return_type").map(|r| {
             outside.push(range(r));
             self.expr(r)
         });
@@ -1157,7 +1144,7 @@ impl<'a> Builder<'a> {
             always_raises: false,
             yield_froms: Vec::new(),
         });
-        if let Some(n) = node.child_by_field_name("name") {
+        if let Some(n) = node.field("name") {
             self.bind(
                 name.clone(),
                 range(n),
@@ -1165,7 +1152,7 @@ impl<'a> Builder<'a> {
                 BindingKind::Def(fid),
             );
         }
-        let body = node.child_by_field_name("body");
+        let body = node.field("body");
         let body_start = body.map_or(node.end_byte(), |b| b.start_byte()) as u32;
         let saved = (self.scope, self.path, self.func, self.qual.clone());
         self.scope = scope;
@@ -1199,7 +1186,7 @@ impl<'a> Builder<'a> {
     }
 
     fn lambda(&mut self, node: Node) -> ExprId {
-        let params_node = node.child_by_field_name("parameters");
+        let params_node = node.field("parameters");
         let (params, mut outside) = self.params(params_node);
         let fid = self.m.functions.len() as FuncId;
         let start = params_node.map_or(node.start_byte(), |p| p.start_byte()) as u32;
@@ -1244,7 +1231,7 @@ impl<'a> Builder<'a> {
                 },
             );
         }
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = node.field("body") {
             let v = self.expr(body);
             self.m.functions[fid as usize].return_values.push(v);
         }
@@ -1254,21 +1241,18 @@ impl<'a> Builder<'a> {
 
     fn class(&mut self, node: Node, decorators: Vec<ExprId>, decorated: Option<Range<u32>>) {
         let name: Name = node
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| self.name(n))
             .unwrap_or_else(|| "<class>".into());
         let mut bases = Vec::new();
         let mut keywords = Vec::new();
-        if let Some(list) = node.child_by_field_name("superclasses") {
+        if let Some(list) = node.field("superclasses") {
             let mut c = list.walk();
             let items: Vec<Node> = list.named_children(&mut c).collect();
             for item in items {
                 match item.kind() {
                     "keyword_argument" => {
-                        if let (Some(k), Some(v)) = (
-                            item.child_by_field_name("name"),
-                            item.child_by_field_name("value"),
-                        ) {
+                        if let (Some(k), Some(v)) = (item.field("name"), item.field("value")) {
                             let key = self.name(k);
                             let value = self.expr(v);
                             keywords.push((key, value));
@@ -1283,7 +1267,7 @@ impl<'a> Builder<'a> {
             }
         }
         let cid = self.m.classes.len() as ClassId;
-        let body = node.child_by_field_name("body");
+        let body = node.field("body");
         let ranges = body.map_or_else(Vec::new, |b| vec![range(b)]);
         let outer = self.scope;
         let scope = self.open_scope(ScopeKind::Class(cid), ranges);
@@ -1301,7 +1285,7 @@ impl<'a> Builder<'a> {
             self_attrs: HashMap::new(),
             dynamic_attrs: false,
         });
-        if let Some(n) = node.child_by_field_name("name") {
+        if let Some(n) = node.field("name") {
             self.bind(
                 name.clone(),
                 range(n),
@@ -1338,10 +1322,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 "aliased_import" => {
-                    if let (Some(m), Some(alias)) = (
-                        n.child_by_field_name("name"),
-                        n.child_by_field_name("alias"),
-                    ) {
+                    if let (Some(m), Some(alias)) = (n.field("name"), n.field("alias")) {
                         let module: Name = dotted(self.text(m)).into();
                         let name = self.name(alias);
                         self.bind(name, range(alias), at, BindingKind::Import { module });
@@ -1385,7 +1366,7 @@ impl<'a> Builder<'a> {
     fn import_from(&mut self, node: Node) {
         let at = node.end_byte() as u32;
         let module = node
-            .child_by_field_name("module_name")
+            .field("module_name")
             .and_then(|m| self.absolute_module(m));
         let mut c = node.walk();
         let children: Vec<Node> = node.named_children(&mut c).collect();
@@ -1400,10 +1381,7 @@ impl<'a> Builder<'a> {
         for n in names {
             let (imported, local) = match n.kind() {
                 "dotted_name" => (n, n),
-                "aliased_import" => match (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("alias"),
-                ) {
+                "aliased_import" => match (n.field("name"), n.field("alias")) {
                     (Some(a), Some(b)) => (a, b),
                     _ => continue,
                 },
@@ -1468,19 +1446,19 @@ impl<'a> Builder<'a> {
                 path: self.path,
             },
             "attribute" => {
-                let obj = match node.child_by_field_name("object") {
+                let obj = match node.field("object") {
                     Some(o) => self.expr(o),
                     None => return self.other(node),
                 };
                 let attr = node
-                    .child_by_field_name("attribute")
+                    .field("attribute")
                     .map(|a| self.name(a))
                     .unwrap_or_default();
                 Expr::Attr { obj, attr }
             }
             "call" => return self.call(node),
             "subscript" => {
-                let obj = match node.child_by_field_name("value") {
+                let obj = match node.field("value") {
                     Some(o) => self.expr(o),
                     None => return self.other(node),
                 };
@@ -1562,8 +1540,8 @@ impl<'a> Builder<'a> {
                 for item in items {
                     match item.kind() {
                         "pair" => {
-                            let k = item.child_by_field_name("key").map(|k| self.expr(k));
-                            let v = match item.child_by_field_name("value") {
+                            let k = item.field("key").map(|k| self.expr(k));
+                            let v = match item.field("value") {
                                 Some(v) => self.expr(v),
                                 None => self.other(item),
                             };
@@ -1589,14 +1567,11 @@ impl<'a> Builder<'a> {
             "dictionary_comprehension" => return self.comprehension(node, CompKind::Dict),
             "generator_expression" => return self.comprehension(node, CompKind::Generator),
             "binary_operator" => {
-                let (Some(l), Some(rt)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(rt)) = (node.field("left"), node.field("right")) else {
                     return self.children_other(node);
                 };
                 let op: Name = node
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .map(|o| self.name(o))
                     .unwrap_or_default();
                 let left = self.expr(l);
@@ -1604,11 +1579,11 @@ impl<'a> Builder<'a> {
                 Expr::BinOp { op, left, right }
             }
             "unary_operator" => {
-                let Some(a) = node.child_by_field_name("argument") else {
+                let Some(a) = node.field("argument") else {
                     return self.children_other(node);
                 };
                 let op: Name = node
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .map(|o| self.name(o))
                     .unwrap_or_default();
                 let operand = self.expr(a);
@@ -1619,10 +1594,7 @@ impl<'a> Builder<'a> {
                 Expr::Bool
             }
             "boolean_operator" => {
-                let (Some(l), Some(rt)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(rt)) = (node.field("left"), node.field("right")) else {
                     return self.children_other(node);
                 };
                 let left = self.expr(l);
@@ -1672,11 +1644,11 @@ impl<'a> Builder<'a> {
                 }
             }
             "named_expression" => {
-                let value = match node.child_by_field_name("value") {
+                let value = match node.field("value") {
                     Some(v) => self.expr(v),
                     None => return self.other(node),
                 };
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     self.walrus(name, value, node.end_byte() as u32);
                 }
                 Expr::Walrus(value)
@@ -1686,7 +1658,7 @@ impl<'a> Builder<'a> {
                 None => Expr::Other,
             },
             "keyword_argument" => {
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.field("value") {
                     self.expr(v);
                 }
                 Expr::Other
@@ -1713,7 +1685,7 @@ impl<'a> Builder<'a> {
                 "string_content" => text.push_str(self.text(p)),
                 "interpolation" => {
                     interpolated = true;
-                    if let Some(e) = p.child_by_field_name("expression") {
+                    if let Some(e) = p.field("expression") {
                         self.expr(e);
                     }
                 }
@@ -1754,12 +1726,12 @@ impl<'a> Builder<'a> {
     }
 
     fn call(&mut self, node: Node) -> ExprId {
-        let func = match node.child_by_field_name("function") {
+        let func = match node.field("function") {
             Some(f) => self.expr(f),
             None => return self.other(node),
         };
         let mut args = Vec::new();
-        if let Some(list) = node.child_by_field_name("arguments") {
+        if let Some(list) = node.field("arguments") {
             if list.kind() == "generator_expression" {
                 args.push(Arg::Pos(self.expr(list)));
             } else {
@@ -1768,10 +1740,8 @@ impl<'a> Builder<'a> {
                 for item in items {
                     match item.kind() {
                         "keyword_argument" => {
-                            let (Some(k), Some(v)) = (
-                                item.child_by_field_name("name"),
-                                item.child_by_field_name("value"),
-                            ) else {
+                            let (Some(k), Some(v)) = (item.field("name"), item.field("value"))
+                            else {
                                 continue;
                             };
                             let key = self.name(k);
@@ -1811,7 +1781,7 @@ impl<'a> Builder<'a> {
         if !matches!(self.m.expr(func), Expr::Name { name, .. } if &**name == "setattr") {
             return;
         }
-        let Some(list) = call.child_by_field_name("arguments") else {
+        let Some(list) = call.field("arguments") else {
             return;
         };
         let Some(first) = list.named_child(0) else {
@@ -1855,7 +1825,7 @@ impl<'a> Builder<'a> {
         let first_iter = clauses
             .first()
             .filter(|c| c.kind() == "for_in_clause")
-            .and_then(|c| c.child_by_field_name("right"));
+            .and_then(|c| c.field("right"));
         let first_id = first_iter.map(|i| self.expr(i));
         let ranges = match first_iter {
             Some(i) => vec![
@@ -1875,12 +1845,12 @@ impl<'a> Builder<'a> {
                     let is_async = clause.child(0).is_some_and(|c| c.kind() == "async");
                     let iter = match (i, first_id) {
                         (0, Some(id)) => id,
-                        _ => match clause.child_by_field_name("right") {
+                        _ => match clause.field("right") {
                             Some(r) => self.expr(r),
                             None => self.other(*clause),
                         },
                     };
-                    if let Some(left) = clause.child_by_field_name("left") {
+                    if let Some(left) = clause.field("left") {
                         self.target(left, Source::For { iter, is_async }, &mut Vec::new(), at);
                     }
                 }
@@ -1893,14 +1863,14 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let body = node.child_by_field_name("body");
+        let body = node.field("body");
         let (elt, value) = match body {
             Some(b) if b.kind() == "pair" => {
-                let k = match b.child_by_field_name("key") {
+                let k = match b.field("key") {
                     Some(k) => self.expr(k),
                     None => self.other(b),
                 };
-                let v = b.child_by_field_name("value").map(|v| self.expr(v));
+                let v = b.field("value").map(|v| self.expr(v));
                 (k, v)
             }
             Some(b) => (self.expr(b), None),
