@@ -99,17 +99,6 @@ fn py_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn stdlib() -> PathBuf {
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
-        ])
-        .output()
-        .expect("python3 is needed to find the stdlib");
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-}
-
 #[test]
 fn hover_fixtures_both_directions() {
     let files = py_files(&common::repo().join("tests/fixtures/hover"));
@@ -129,7 +118,7 @@ fn hover_fixtures_both_directions() {
 /// Small stdlib files in both directions, bigger ones forward.
 #[test]
 fn stdlib_samples() {
-    let root = stdlib();
+    let root = common::stdlib();
     let all = std::env::var("PYEXPLAIN_MAP_STDLIB").is_ok_and(|v| v == "all");
     let files: Vec<PathBuf> = if all {
         py_files(&root)

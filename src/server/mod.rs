@@ -125,12 +125,18 @@ impl Shared {
 }
 
 /// The language server.
+#[derive(Clone)]
 pub struct Backend {
     client: Client,
     docs: Arc<Documents>,
-    configs: diagnostics::Configs,
+    configs: Arc<diagnostics::Configs>,
     shared: Arc<Shared>,
     shutdown: Arc<AtomicBool>,
+    /// Documents whose diagnostics are being computed in the background.
+    pending: Arc<handlers::Pending>,
+    /// Held while publishing diagnostics, so that a background result for a
+    /// replaced document never lands after the empty list of a `didClose`.
+    publish_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Backend {
@@ -186,6 +192,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        let _published = self.publish_lock.lock().await;
         self.docs.close(&uri);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
@@ -228,9 +235,11 @@ pub async fn run_stdio() -> i32 {
             Backend {
                 client,
                 docs: Arc::new(Documents::default()),
-                configs: diagnostics::Configs::default(),
+                configs: Arc::default(),
                 shared,
                 shutdown: flag,
+                pending: Arc::default(),
+                publish_lock: Arc::default(),
             }
         })
     };

@@ -41,6 +41,18 @@ pub fn skip(test: &str, what: &str) {
     );
 }
 
+/// The standard library of `python3` (real code to test on).
+pub fn stdlib() -> PathBuf {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .expect("python3 is needed to find the stdlib");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -7,6 +7,8 @@ mod inlay_hint;
 mod lifecycle;
 mod sync;
 
+pub(super) use sync::Pending;
+
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 

@@ -2,6 +2,9 @@
 //! `didChangeConfiguration`, `didChangeWatchedFiles`; publishing
 //! diagnostics within the time budget.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use tower_lsp_server::ls_types::*;
 
 use super::super::budget::{self, Outcome};
@@ -24,7 +27,7 @@ impl Backend {
         if let Some(off) = off {
             self.say_off(&uri, off).await;
         }
-        self.publish(uri).await;
+        self.publish(uri);
     }
 
     pub(in crate::server) async fn on_did_change(&self, params: DidChangeTextDocumentParams) {
@@ -50,6 +53,7 @@ impl Backend {
                         self.say_off(&uri, Off::OutOfSync).await;
                     }
                     if was.is_some() {
+                        let _published = self.publish_lock.lock().await;
                         self.client.publish_diagnostics(uri, Vec::new(), None).await;
                     }
                 }
@@ -61,7 +65,7 @@ impl Backend {
                 {
                     self.say_off(&uri, off).await;
                 }
-                self.publish(uri).await;
+                self.publish(uri);
             }
         }
     }
@@ -130,7 +134,7 @@ impl Backend {
 
     async fn republish_all(&self) {
         for (uri, _) in self.docs.all() {
-            self.publish(uri).await;
+            self.publish(uri);
         }
     }
 
@@ -199,55 +203,120 @@ impl Backend {
         selection
     }
 
-    /// Publishes the diagnostics of the document's current version. Past
-    /// the time budget nothing is published now (and a line is logged);
-    /// they are published when ready, if the version is still current.
-    pub(in crate::server) async fn publish(&self, uri: Uri) {
-        let Some(doc) = self.docs.get(&uri) else {
+    /// Asks for the diagnostics of the document's current version, without
+    /// waiting for them: the handler returns at once, so the next message
+    /// (a hover) is served while they are computed. One job per document
+    /// runs at a time; a request arriving while it runs makes it run once
+    /// more when it ends, on the version current then, so a burst of
+    /// changes costs one analysis of the latest version, not one per change.
+    pub(in crate::server) fn publish(&self, uri: Uri) {
+        if !self.pending.request(&uri) {
+            return;
+        }
+        let backend = self.clone();
+        tokio::spawn(async move {
+            loop {
+                backend.publish_now(&uri).await;
+                if !backend.pending.again(&uri) {
+                    break;
+                }
+            }
+        });
+    }
+
+    /// Computes and publishes the diagnostics of the document as it is now;
+    /// they are dropped if the document changed (or closed) meanwhile. Past
+    /// the time budget a line is logged and they are published when ready.
+    async fn publish_now(&self, uri: &Uri) {
+        let Some(doc) = self.docs.get(uri) else {
             return;
         };
-        if doc.off.is_some() {
-            self.client
-                .publish_diagnostics(uri, Vec::new(), Some(doc.version))
-                .await;
-            return;
-        }
-        let selection = self.selection(&uri).await;
-        super::warm_up().await;
-        let (encoding, lang, budget) =
-            self.state(|s| (s.encoding, s.lang(), s.settings.time_budget));
-        let job_doc = doc.clone();
-        let outcome = budget::within(budget, move || {
-            diagnostics::to_lsp(&job_doc, &selection, encoding, lang)
-        })
-        .await;
-        match outcome {
-            Outcome::Done(diags) => {
-                self.client
-                    .publish_diagnostics(uri, diags, Some(doc.version))
-                    .await;
-            }
-            Outcome::Panicked(msg) => {
-                super::super::log_stderr(&format!("pyexplain: diagnostics failed: {msg}"));
-            }
-            Outcome::OverBudget(handle) => {
-                let msg = format!(
-                    "pyexplain: diagnostics of {} took longer than {} ms (setting `timeBudgetMs`): published when ready",
-                    uri.as_str(),
-                    budget.as_millis()
-                );
-                super::log_stderr_and_client(self, &msg).await;
-                let client = self.client.clone();
-                let version = doc.version;
-                let current = self.docs.clone();
-                tokio::spawn(async move {
-                    if let Ok(Some(diags)) = handle.await {
-                        if current.get(&uri).map(|d| d.version) == Some(version) {
-                            client.publish_diagnostics(uri, diags, Some(version)).await;
-                        }
+        let diags = if doc.off.is_some() {
+            Vec::new()
+        } else {
+            let selection = self.selection(uri).await;
+            super::warm_up().await;
+            let (encoding, lang, budget) =
+                self.state(|s| (s.encoding, s.lang(), s.settings.time_budget));
+            let job_doc = doc.clone();
+            let outcome = budget::within(budget, move || {
+                diagnostics::to_lsp(&job_doc, &selection, encoding, lang)
+            })
+            .await;
+            match outcome {
+                Outcome::Done(diags) => diags,
+                Outcome::Panicked(msg) => {
+                    super::super::log_stderr(&format!("pyexplain: diagnostics failed: {msg}"));
+                    return;
+                }
+                Outcome::OverBudget(handle) => {
+                    let msg = format!(
+                        "pyexplain: diagnostics of {} took longer than {} ms (setting `timeBudgetMs`): published when ready",
+                        uri.as_str(),
+                        budget.as_millis()
+                    );
+                    super::log_stderr_and_client(self, &msg).await;
+                    match handle.await {
+                        Ok(Some(diags)) => diags,
+                        _ => return,
                     }
-                });
+                }
             }
+        };
+        // Under the lock that `didClose` and an out-of-sync change take to
+        // publish their empty lists: a result for a document replaced
+        // meanwhile is never published after them.
+        let _published = self.publish_lock.lock().await;
+        if self.docs.get(uri).is_some_and(|d| Arc::ptr_eq(&d, &doc)) {
+            self.client
+                .publish_diagnostics(uri.clone(), diags, Some(doc.version))
+                .await;
         }
+    }
+}
+
+/// The documents whose diagnostics job is running, and whether it must run
+/// again when it ends.
+#[derive(Debug, Default)]
+pub struct Pending {
+    running: std::sync::Mutex<HashMap<Uri, bool>>,
+}
+
+impl Pending {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<Uri, bool>) -> R) -> R {
+        match self.running.lock() {
+            Ok(mut m) => f(&mut m),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
+    }
+
+    /// A job is wanted for `uri`: `true` when the caller must start it,
+    /// `false` when the running one will run again instead.
+    fn request(&self, uri: &Uri) -> bool {
+        self.with(|m| match m.get_mut(uri) {
+            Some(again) => {
+                *again = true;
+                false
+            }
+            None => {
+                m.insert(uri.clone(), false);
+                true
+            }
+        })
+    }
+
+    /// The running job for `uri` ended one pass: `true` when it must run
+    /// again (a request came meanwhile); otherwise it is gone.
+    fn again(&self, uri: &Uri) -> bool {
+        self.with(|m| match m.get_mut(uri) {
+            Some(again) if *again => {
+                *again = false;
+                true
+            }
+            _ => {
+                m.remove(uri);
+                false
+            }
+        })
     }
 }
