@@ -1,7 +1,8 @@
 //! Property tests (proptest, with shrinking) for the edit path, the one
 //! edit fuzzer: in the core, after any sequence of incremental edits, the
 //! text equals the one built by applying the same edits to a plain string,
-//! and findings and hovers equal those of a fresh parse; over LSP, a client
+//! and findings and hovers equal those of a fresh parse (on a small text
+//! and on real stdlib files); over LSP, a client
 //! that counts lines as the protocol does (`\n`, `\r\n` and a lone `\r`
 //! all end a line) and the server stay in step through edits that insert
 //! and delete every mix of line endings. `PROPTEST_CASES=10000` for a
@@ -193,5 +194,78 @@ proptest! {
         let fresh = c.diagnostics(fresh_uri);
         prop_assert_eq!(&edited["diagnostics"], &fresh["diagnostics"], "server text diverged from the client's: {:?}", text);
         prop_assert_eq!(c.shutdown().code(), Some(0));
+    }
+}
+
+/// Real stdlib files (a spread of sizes and constructs: coroutines,
+/// generators, context managers, threads, descriptors) for the edit
+/// equivalence below; small enough that a case takes milliseconds.
+const STDLIB_FILES: &[&str] = &[
+    "asyncio/tasks.py",
+    "contextlib.py",
+    "queue.py",
+    "threading.py",
+    "concurrent/futures/_base.py",
+    "abc.py",
+    "dataclasses.py",
+    "functools.py",
+];
+
+/// Python-shaped insertions: tokens that change scopes, suites and the
+/// constructs the rules look at, as a typist would make them.
+fn python_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("\n".to_string()),
+        Just("    ".to_string()),
+        Just("async ".to_string()),
+        Just("await ".to_string()),
+        Just("yield ".to_string()),
+        Just("def f(x=[]):\n    ".to_string()),
+        Just("class C(dict):\n    def __eq__(self, o): return True\n".to_string()),
+        Just("open('f')\n".to_string()),
+        Just("asyncio.sleep(1)\n".to_string()),
+        Just(" is 1".to_string()),
+        Just("(".to_string()),
+        Just(")".to_string()),
+        Just(":".to_string()),
+        Just("\"".to_string()),
+        Just("#".to_string()),
+        "[a-z_ ]{1,6}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(16)))]
+
+    /// The server's path on real code: rounds of edits (one didChange
+    /// each), the tree edited and reparsed incrementally after each round;
+    /// the findings then equal those of a fresh analysis of the final text.
+    #[test]
+    fn incremental_edits_of_stdlib_files_equal_a_fresh_analysis(
+        file in 0..STDLIB_FILES.len(),
+        rounds in proptest::collection::vec(
+            proptest::collection::vec((0.0f64..1.0, 0usize..24, python_piece()), 1..4),
+            1..5),
+    ) {
+        let path = common::stdlib().join(STDLIB_FILES[file]);
+        let text = std::fs::read_to_string(&path).expect("a stdlib file");
+        let mut parsed = Parsed::new(text);
+        let sel = Selection::default();
+        // As the server does: the first version is analysed before edits.
+        let _ = rules::check(&parsed, &sel);
+        for round in rounds {
+            for (at, len, insert) in round {
+                let start = (at * parsed.text.len() as f64) as usize;
+                parsed.replace(start..start + len, &insert);
+            }
+            parsed.reparse();
+        }
+        let fresh = Parsed::new(parsed.text.clone());
+        prop_assert_eq!(
+            parsed.tree.as_ref().map(|t| t.root_node().to_sexp()),
+            fresh.tree.as_ref().map(|t| t.root_node().to_sexp())
+        );
+        prop_assert_eq!(rules::check(&parsed, &sel), rules::check(&fresh, &sel));
     }
 }
