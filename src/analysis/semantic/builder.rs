@@ -90,6 +90,9 @@ impl Source {
 
 struct Builder<'a> {
     src: &'a [u8],
+    /// `src` as text, validated once (`None` if it is not UTF-8): a node's
+    /// text is then a slice, not a UTF-8 check of its bytes.
+    text: Option<&'a str>,
     opts: &'a BuildOptions,
     m: ModuleModel,
     scope: ScopeId,
@@ -108,6 +111,7 @@ pub fn build(tree: &Tree, src: &[u8], opts: &BuildOptions) -> ModuleModel {
     let root = tree.root_node();
     let mut b = Builder {
         src,
+        text: std::str::from_utf8(src).ok(),
         opts,
         m: ModuleModel {
             name: opts.name.as_str().into(),
@@ -204,7 +208,10 @@ fn is_statement(kind: &str) -> bool {
 
 impl<'a> Builder<'a> {
     fn text(&self, n: Node) -> &'a str {
-        n.utf8_text(self.src).unwrap_or("")
+        match self.text {
+            Some(text) => text.get(n.byte_range()).unwrap_or(""),
+            None => n.utf8_text(self.src).unwrap_or(""),
+        }
     }
 
     fn name(&self, n: Node) -> Name {
