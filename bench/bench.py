@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The pyexplain benchmark: CLI check throughput against ruff, LSP latency and
-memory against python-lsp-server (pylsp), over the Python standard library.
+memory against ruff's server, jedi-language-server and python-lsp-server
+(pylsp), over the Python standard library.
 
 Run through bench/run.sh, which prepares the venv, the release build and the
 corpus; see bench/README.md. Standard library only (plus bench/lspclient.py).
@@ -191,9 +192,15 @@ def pick_hover_files(corpus, count, min_names):
     return chosen, skipped
 
 
+# What each server is measured on: every server on what it does; a peer on
+# the measures it is the reference for.
+ALL_MEASURES = ("initialize", "hover", "edit", "rss")
+
+
 class Server:
-    def __init__(self, name, cmd, init_options):
+    def __init__(self, name, cmd, init_options, measures=ALL_MEASURES):
         self.name, self.cmd, self.init_options = name, cmd, init_options
+        self.measures = measures
 
     def start(self, root):
         client = LspClient(self.cmd, cwd=str(root))
@@ -390,6 +397,13 @@ def lsp_bench(args):
     root = args.corpus
     servers = [
         Server("pyexplain", [args.pyexplain, "server"], {"language": "en"}),
+        # ruff's server lints on every change (its default rules): the
+        # reference for didChange -> diagnostics and for initialize.
+        Server("ruff server", [args.ruff, "server"], None,
+               ("initialize", "edit", "rss")),
+        # jedi-language-server: the fastest Python hover server we know of.
+        Server("jedi-language-server", [args.jedi_ls], None,
+               ("initialize", "hover", "rss")),
         Server("pylsp", [args.pylsp], None),
     ]
     files, skipped = pick_hover_files(root, args.hover_files, args.min_names)
@@ -398,17 +412,22 @@ def lsp_bench(args):
     out = {"hover_files_skipped": skipped, "servers": {}}
     for s in servers:
         r = {}
-        log("%s: initialize x%d" % (s.name, args.init_runs))
-        r["initialize"] = measure_initialize(s, root, args.init_runs)
-        log("%s: %d hovers in each of %d files" % (s.name, args.hovers,
-                                                   len(files)))
-        r["hover"] = measure_hovers(s, root, files, args.hovers, args.seed,
-                                    args.timeout)
-        log("%s: %d edits of %s" % (s.name, args.edits, args.edit_file))
-        r["edit"] = measure_edits(s, root, edit_file, args.edits,
-                                  args.timeout)
-        log("%s: memory with %s open" % (s.name, largest.relative_to(root)))
-        r["rss"] = measure_rss(s, root, largest, args.timeout)
+        if "initialize" in s.measures:
+            log("%s: initialize x%d" % (s.name, args.init_runs))
+            r["initialize"] = measure_initialize(s, root, args.init_runs)
+        if "hover" in s.measures:
+            log("%s: %d hovers in each of %d files" % (s.name, args.hovers,
+                                                       len(files)))
+            r["hover"] = measure_hovers(s, root, files, args.hovers,
+                                        args.seed, args.timeout)
+        if "edit" in s.measures:
+            log("%s: %d edits of %s" % (s.name, args.edits, args.edit_file))
+            r["edit"] = measure_edits(s, root, edit_file, args.edits,
+                                      args.timeout)
+        if "rss" in s.measures:
+            log("%s: memory with %s open" % (s.name,
+                                             largest.relative_to(root)))
+            r["rss"] = measure_rss(s, root, largest, args.timeout)
         out["servers"][s.name] = r
     return out
 
@@ -446,7 +465,8 @@ def machine_info(args):
     versions = cmd_out([str(venv_bin / "python"), "-c",
                         "import importlib.metadata as m; print(' '.join("
                         "f'{p}=={m.version(p)}' for p in "
-                        "('python-lsp-server', 'pyflakes', 'jedi')))"])
+                        "('python-lsp-server', 'pyflakes', 'jedi', "
+                        "'jedi-language-server')))"])
     commit = cmd_out(["git", "rev-parse", "--short=12", "HEAD"], args.repo)
     # --no-optional-locks: read only, never refresh the index of a work tree
     # that others may be committing in.
@@ -573,100 +593,119 @@ def report(info, corpus, cli, lsp, args, elapsed):
         w("")
     if lsp:
         s = lsp["servers"]
-        a, b = s["pyexplain"], s["pylsp"]
-        ha, hb = a["hover"], b["hover"]
-        ea, eb = a["edit"], b["edit"]
-        ra, rb = a["rss"], b["rss"]
-        w("## LSP: pyexplain server vs pylsp")
+        ours = s["pyexplain"]
+        peers = [n for n in s if n != "pyexplain"]
+        w("## LSP: pyexplain server vs ruff server, jedi-language-server "
+          "and pylsp")
         w("")
-        w("| measure | pyexplain | pylsp | pyexplain / pylsp |")
-        w("|---|---:|---:|---:|")
+        w("Each peer is measured on what it does (ruff's server: initialize, "
+          "didChange → diagnostics, memory; jedi-language-server: "
+          "initialize, hover, memory; pylsp: everything). The ratio is "
+          "against the best peer of each row (< 1: pyexplain faster or "
+          "smaller).")
+        w("")
+        w("| measure | pyexplain | %s | best peer | pyexplain / best |"
+          % " | ".join(peers))
+        w("|---|---:|%s---|---:|" % ("---:|" * len(peers)))
 
-        def row(label, x, y, unit="ms", digits=1):
-            w("| %s | %s %s | %s %s | %s |" % (label, fnum(x, digits), unit,
-                                               fnum(y, digits), unit,
-                                               ratio(x, y)))
+        def get(r, path):
+            for k in path:
+                if r is None or k not in r:
+                    return None
+                r = r[k]
+            return r
 
-        row("initialize: spawn → response, median of %d"
-            % args.init_runs, a["initialize"]["median_ms"],
-            b["initialize"]["median_ms"])
+        def row(label, path, unit="ms", digits=1, fmt=None):
+            fmt = fmt or (lambda v: "%s %s" % (fnum(v, digits), unit))
+            x = get(ours, path)
+            vals = [get(s[p], path) for p in peers]
+            have = [(v, p) for v, p in zip(vals, peers) if v is not None]
+            best = min(have) if have else (None, "–")
+            w("| %s | %s | %s | %s | %s |" % (
+                label, "–" if x is None else fmt(x),
+                " | ".join("–" if v is None else fmt(v) for v in vals),
+                best[1], ratio(x, best[0])))
+
+        ha = ours["hover"]
+        row("initialize: spawn → response, median of %d" % args.init_runs,
+            ("initialize", "median_ms"))
         row("hover median (%d hovers: %d files × %d positions)"
             % (ha["count"], len(ha["files"]), args.hovers),
-            ha["median_ms"], hb["median_ms"], digits=2)
-        row("hover p90", ha["p90_ms"], hb["p90_ms"], digits=2)
-        row("hover p99", ha["p99_ms"], hb["p99_ms"], digits=2)
-        row("hover max", ha["max_ms"], hb["max_ms"], digits=1)
+            ("hover", "median_ms"), digits=2)
+        row("hover p90", ("hover", "p90_ms"), digits=2)
+        row("hover p99", ("hover", "p99_ms"), digits=2)
+        row("hover max", ("hover", "max_ms"))
         row("first hover after didOpen (median over the files)",
-            ha["first_hover_after_open_median_ms"],
-            hb["first_hover_after_open_median_ms"])
-        row("first hover of the session", ha["session_first_hover_ms"],
-            hb["session_first_hover_ms"])
+            ("hover", "first_hover_after_open_median_ms"))
+        row("first hover of the session", ("hover", "session_first_hover_ms"))
         row("cold start: spawn → initialize → didOpen → diagnostics → "
-            "first hover answered", ha["spawn_to_first_hover_ms"],
-            hb["spawn_to_first_hover_ms"])
+            "first hover answered", ("hover", "spawn_to_first_hover_ms"))
         row("didOpen → first publishDiagnostics (median over the files)",
-            ha["open_to_diagnostics_median_ms"],
-            hb["open_to_diagnostics_median_ms"])
-        w("| hovers with a non-empty result | %.0f %% | %.0f %% | – |"
-          % (ha["nonempty_pct"], hb["nonempty_pct"]))
+            ("hover", "open_to_diagnostics_median_ms"))
         row("didChange → publishDiagnostics, median of %d one-character "
-            "edits (`%s`)" % (args.edits, ea["file"]),
-            ea["median_ms"], eb["median_ms"])
-        row("didChange → publishDiagnostics, p90", ea["p90_ms"],
-            eb["p90_ms"])
-        w("| RSS after initialize (server) | %s | %s | %s |" % (
-            kib(ra["idle"]["server_rss_kib"]),
-            kib(rb["idle"]["server_rss_kib"]),
-            ratio(ra["idle"]["server_rss_kib"],
-                  rb["idle"]["server_rss_kib"])))
-        w("| RSS with `%s` (%.0f KiB) open (server) | %s | %s | %s |" % (
-            ra["file"], ra["kib"], kib(ra["open"]["server_rss_kib"]),
-            kib(rb["open"]["server_rss_kib"]),
-            ratio(ra["open"]["server_rss_kib"],
-                  rb["open"]["server_rss_kib"])))
-        w("| same, with child processes | %s | %s | %s |" % (
-            kib(ra["open"]["tree_rss_kib"]), kib(rb["open"]["tree_rss_kib"]),
-            ratio(ra["open"]["tree_rss_kib"], rb["open"]["tree_rss_kib"])))
+            "edits (`%s`)" % (args.edits, args.edit_file),
+            ("edit", "median_ms"))
+        row("didChange → publishDiagnostics, p90", ("edit", "p90_ms"))
+        w("| hovers with a non-empty result | %s | %s | – | – |" % (
+            "%.0f %%" % ha["nonempty_pct"],
+            " | ".join("–" if get(s[p], ("hover",)) is None else
+                       "%.0f %%" % s[p]["hover"]["nonempty_pct"]
+                       for p in peers)))
+        row("RSS after initialize (server)",
+            ("rss", "idle", "server_rss_kib"), fmt=kib)
+        row("RSS with `%s` (%.0f KiB) open (server)"
+            % (ours["rss"]["file"], ours["rss"]["kib"]),
+            ("rss", "open", "server_rss_kib"), fmt=kib)
+        row("same, with child processes", ("rss", "open", "tree_rss_kib"),
+            fmt=kib)
         w("")
+        hover_peers = [p for p in peers if "hover" in s[p]]
         w("Hover latency per file (ms, median / p99):")
         w("")
-        w("| file | KiB | lines | pyexplain | pylsp |")
-        w("|---|---:|---:|---:|---:|")
-        for fa, fb in zip(ha["files"], hb["files"]):
-            w("| `%s` | %.0f | %s | %s / %s | %s / %s |" % (
+        w("| file | KiB | lines | pyexplain | %s |" % " | ".join(hover_peers))
+        w("|---|---:|---:|---:|%s" % ("---:|" * len(hover_peers)))
+        for i, fa in enumerate(ha["files"]):
+            cells = []
+            for p in hover_peers:
+                fb = s[p]["hover"]["files"][i]
+                cells.append("%s / %s" % (fnum(fb["median_ms"], 2),
+                                          fnum(fb["p99_ms"], 2)))
+            w("| `%s` | %.0f | %s | %s / %s | %s |" % (
                 fa["file"], fa["kib"], "{:,}".format(fa["lines"]),
                 fnum(fa["median_ms"], 2), fnum(fa["p99_ms"], 2),
-                fnum(fb["median_ms"], 2), fnum(fb["p99_ms"], 2)))
+                " | ".join(cells)))
         w("")
         w("Notes:")
         w("")
         w("- Hover positions: the middle character of identifiers and "
           "keywords (tokenize NAME tokens), %d per file drawn at random with "
-          "a fixed seed, the same for both servers, one request in flight at "
-          "a time. Files: the %d largest of the corpus with at least %d such "
-          "tokens%s. pyexplain answers only where a course note applies, "
-          "pylsp (jedi) on almost every name, hence the non-empty share."
+          "a fixed seed, the same for every server, one request in flight "
+          "at a time. Files: the %d largest of the corpus with at least %d "
+          "such tokens%s. pyexplain answers only where a course note "
+          "applies, the jedi-based servers on almost every name, hence the "
+          "non-empty share."
           % (args.hovers, len(ha["files"]), args.min_names,
              " (skipped: %s)" % ", ".join("`%s`" % f for f in
                                          lsp["hover_files_skipped"])
              if lsp["hover_files_skipped"] else ""))
         w("- Edits: a space typed after a line-ending `)` and deleted again, "
           "at %d places; the latency is from sending didChange to receiving "
-          "the publishDiagnostics of that version. pylsp lints with pyflakes "
-          "only (its other linters are not installed) and debounces linting "
-          "by a fixed 500 ms (`LINT_DEBOUNCE_S` in pylsp), which is part of "
-          "what an editor sees. Timeouts: pyexplain %d, pylsp %d."
-          % ((args.edits + 1) // 2, ea["timeouts"], eb["timeouts"]))
+          "the publishDiagnostics of that version. ruff's server lints with "
+          "its default rules (no configuration in the corpus). pylsp lints "
+          "with pyflakes only (its other linters are not installed) and "
+          "debounces linting by a fixed 500 ms (`LINT_DEBOUNCE_S` in "
+          "pylsp), which is part of what an editor sees. Timeouts: %s."
+          % ((args.edits + 1) // 2,
+             ", ".join("%s %d" % (n, r["edit"]["timeouts"])
+                       for n, r in s.items() if "edit" in r)))
         w("- RSS: VmRSS from /proc/PID/status, 0.5 s after initialize, and "
           "after didOpen of the corpus' largest file, its diagnostics and 20 "
-          "hovers. pylsp's child processes (jedi's helpers) count in the "
-          "third row.")
+          "hovers (for a server measured without hovers, the hovers are "
+          "sent all the same). Child processes count in the last row.")
         for name, r in s.items():
-            sessions = r["initialize"]["sessions"] + 3
-            exited = (r["initialize"]["exited_on_exit"]
-                      + r["hover"]["exited_on_exit"]
-                      + r["edit"]["exited_on_exit"]
-                      + r["rss"]["exited_on_exit"])
+            sessions = sum(r[m]["sessions"] if m == "initialize" else 1
+                           for m in r)
+            exited = sum(r[m]["exited_on_exit"] for m in r)
             if exited < sessions:
                 w("- **%s did not exit within 2 s of the `exit` notification "
                   "(after `shutdown`) in %d of %d sessions**; the benchmark "
@@ -683,6 +722,8 @@ def main():
     ap.add_argument("--pyexplain", required=True)
     ap.add_argument("--ruff", required=True)
     ap.add_argument("--pylsp", required=True)
+    ap.add_argument("--jedi-ls", required=True,
+                    help="the jedi-language-server executable")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--init-runs", type=int, default=10)
     ap.add_argument("--hover-files", type=int, default=5)

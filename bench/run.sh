@@ -33,6 +33,7 @@ corpus="$work/corpus"
     --pyexplain "$pyexplain" \
     --ruff "$bench/.venv/bin/ruff" \
     --pylsp "$bench/.venv/bin/pylsp" \
+    --jedi-ls "$bench/.venv/bin/jedi-language-server" \
     --runs "${BENCH_RUNS:-5}" \
     --hovers "${BENCH_HOVERS:-200}" \
     --edits "${BENCH_EDITS:-50}" \
