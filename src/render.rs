@@ -45,6 +45,10 @@ fn supplement_tag(note: &Note) -> String {
     }
 }
 
+/// The template key of the sentence added when `self` may be a subclass
+/// instance that answers differently (`{overridden}`).
+pub const OVERRIDDEN_KEY: &str = "rt-overridden";
+
 /// The sentence about this code, if the trigger has one and a template variant
 /// can be filled with the names found.
 pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
@@ -55,7 +59,7 @@ pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
         .find_map(|key| k.fill(lang, key, &expl.args))?;
     // `self` may be a subclass instance that answers differently: the
     // template fills only when the analysis found `{overridden}`.
-    match k.fill(lang, "rt-overridden", &expl.args) {
+    match k.fill(lang, OVERRIDDEN_KEY, &expl.args) {
         Some(more) => Some(format!("{sentence} {more}")),
         None => Some(sentence),
     }

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use tree_sitter::{Node, QueryCursor, QueryMatch, StreamingIterator};
 
-use super::runtime::{self, Analysis, Outcome};
+use super::runtime::{self, Analysis, Facet, Outcome, SyntaxFacet};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
 use super::semantic::{ir::Expr, MODULE_SCOPE};
@@ -31,7 +31,7 @@ pub struct Explanation {
     /// the key already filled).
     pub context: Option<String>,
     /// Facets tried before the plain key (`KEY:facet`), most specific first.
-    pub facets: Vec<&'static str>,
+    pub facets: Vec<Facet>,
     /// Values for the template's placeholders.
     pub args: Vec<(String, String)>,
     /// The relevance level of the trigger (name table rows: `usage`).
@@ -44,11 +44,18 @@ impl Explanation {
         let Some(key) = &self.context else {
             return Vec::new();
         };
-        let mut keys: Vec<String> = self.facets.iter().map(|f| format!("{key}:{f}")).collect();
+        let mut keys: Vec<String> = self
+            .facets
+            .iter()
+            .map(|f| format!("{key}:{}", f.name()))
+            .collect();
         keys.push(key.clone());
         keys
     }
 }
+
+/// The template key of the sentence about a name in an import statement.
+pub const IMPORT_CONTEXT: &str = "import";
 
 /// A trigger that applies under some cursor positions, as [`explain_at`]
 /// compares them. The sentence's args of a query match are collected only
@@ -87,7 +94,7 @@ enum Detail<'t> {
     /// A name in an import statement, complete.
     Ready {
         context: Option<String>,
-        facets: Vec<&'static str>,
+        facets: Vec<Facet>,
         args: Vec<(String, String)>,
     },
 }
@@ -283,7 +290,7 @@ pub(super) fn query_candidate<'t>(
                 &pattern.dunders,
             );
             match outcome {
-                Some(o) if outcomes.is_empty() || outcomes.iter().any(|w| w == o.facet) => Some(o),
+                Some(o) if outcomes.is_empty() || outcomes.contains(&o.facet) => Some(o),
                 None if outcomes.is_empty() => None,
                 _ => return None,
             }
@@ -847,7 +854,7 @@ fn import_candidate<'t>(
         note,
         range: dotted.start_byte()..node.end_byte(),
         detail: Detail::Ready {
-            context: Some("import".into()),
+            context: Some(IMPORT_CONTEXT.into()),
             facets: Vec::new(),
             args: vec![("qualname".into(), qual)],
         },
@@ -884,7 +891,7 @@ fn generic_args(
     construct: Node,
     anchor: Node,
     src: &[u8],
-) -> (Vec<&'static str>, Vec<(String, String)>) {
+) -> (Vec<Facet>, Vec<(String, String)>) {
     let mut args = Vec::new();
     let mut facets = Vec::new();
     if construct.kind() == "function_definition" {
@@ -892,14 +899,16 @@ fn generic_args(
             args.push(("name".into(), snippet(name, src)));
         }
         match fn_kind(construct) {
-            FnKind::Generator | FnKind::AsyncGenerator => facets.push("generator"),
+            FnKind::Generator | FnKind::AsyncGenerator => {
+                facets.push(SyntaxFacet::Generator.into())
+            }
             FnKind::Plain | FnKind::Coroutine => {}
         }
         // Delegating only to a generator: `yield from range(3)` forwards
         // no `send()`.
         if let Some(sub) = first_yield_from(construct) {
             if delegates(infer, sub) == Some(true) {
-                facets.insert(0, "delegating");
+                facets.insert(0, SyntaxFacet::Delegating.into());
                 args.push(("subgen".into(), snippet(sub, src)));
             }
         }
@@ -907,8 +916,8 @@ fn generic_args(
     if construct.kind() == "yield" {
         if let Some(sub) = construct.named_child(0) {
             match delegates(infer, sub) {
-                Some(true) => facets.insert(0, "generator"),
-                Some(false) => facets.insert(0, "iterable"),
+                Some(true) => facets.insert(0, SyntaxFacet::Generator.into()),
+                Some(false) => facets.insert(0, SyntaxFacet::Iterable.into()),
                 None => {}
             }
         }

@@ -28,34 +28,71 @@ use super::semantic::BindingKind;
 use super::tree::{is_private_name, snippet};
 use super::Parsed;
 
-/// Declares a facet enum: its variants, their names in the trigger files,
-/// and `ALL`.
+/// Declares a facet enum (its variants, their names in the trigger files
+/// and templates, `ALL`) and its place in [`Facet`].
 macro_rules! facets {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal,)* }) => {
+    ($(#[$doc:meta])* $name:ident in $any:ident { $($variant:ident => $text:literal,)* }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($variant,)* }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
         }
 
-        impl Facet for $name {
-            fn name(self) -> &'static str {
-                match self { $($name::$variant => $text,)* }
+        impl From<$name> for Facet {
+            fn from(f: $name) -> Facet {
+                Facet::$any(f)
             }
         }
     };
 }
 
-/// A facet of an analysis: its name in the trigger files and templates.
-pub trait Facet: Copy {
-    fn name(self) -> &'static str;
+/// A facet: the case of a construct a sentence is written for (the
+/// template key `KEY:facet`). An analysis gives one of its own; the
+/// construct's syntax gives the [`SyntaxFacet`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Facet {
+    Lookup(LookupFacet),
+    Super(SuperFacet),
+    ClassAttr(ClassAttrFacet),
+    With(WithFacet),
+    Dispatch(DispatchFacet),
+    Construct(ConstructFacet),
+    Syntax(SyntaxFacet),
+}
+
+impl Facet {
+    /// Its name in the trigger files and templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Lookup(f) => f.name(),
+            Facet::Super(f) => f.name(),
+            Facet::ClassAttr(f) => f.name(),
+            Facet::With(f) => f.name(),
+            Facet::Dispatch(f) => f.name(),
+            Facet::Construct(f) => f.name(),
+            Facet::Syntax(f) => f.name(),
+        }
+    }
+}
+
+facets! {
+    /// What the construct's syntax and values say, whatever the analysis.
+    SyntaxFacet in Syntax {
+        Generator => "generator",
+        Delegating => "delegating",
+        Iterable => "iterable",
+    }
 }
 
 facets! {
     /// `obj.attr`: which step of the attribute lookup finds `attr`.
-    LookupFacet {
+    LookupFacet in Lookup {
         DataDescriptor => "data-descriptor",
         DataDescriptorNoGet => "data-descriptor-no-get",
         SetDataDescriptor => "set-data-descriptor",
@@ -77,7 +114,7 @@ facets! {
 
 facets! {
     /// `super()`: which class's method runs next.
-    SuperFacet {
+    SuperFacet in Super {
         Known => "known",
         Next => "next",
         Missing => "missing",
@@ -87,7 +124,7 @@ facets! {
 
 facets! {
     /// `name = value` in a class body: shadowed by instance attributes?
-    ClassAttrFacet {
+    ClassAttrFacet in ClassAttr {
         Shadowed => "shadowed",
         Unshadowed => "unshadowed",
     }
@@ -95,7 +132,7 @@ facets! {
 
 facets! {
     /// `with expr`: which `__enter__`/`__exit__` run.
-    WithFacet {
+    WithFacet in With {
         ClassPropagates => "class-propagates",
         ClassSuppresses => "class-suppresses",
         ClassMaybe => "class-maybe",
@@ -107,7 +144,7 @@ facets! {
 
 facets! {
     /// An operator or builtin: which dunder runs.
-    DispatchFacet {
+    DispatchFacet in Dispatch {
         Found => "found",
         Fallback => "fallback",
         Reflected => "reflected",
@@ -121,7 +158,7 @@ facets! {
 
 facets! {
     /// `Cls(...)`: what creating an instance runs.
-    ConstructFacet {
+    ConstructFacet in Construct {
         Metaclass => "metaclass",
         New => "new",
         NewRaises => "new-raises",
@@ -134,14 +171,14 @@ facets! {
 /// The result of an analysis: a facet and template arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    pub facet: &'static str,
+    pub facet: Facet,
     pub args: Vec<(String, String)>,
 }
 
 impl Outcome {
-    fn new(facet: impl Facet) -> Outcome {
+    fn new(facet: impl Into<Facet>) -> Outcome {
         Outcome {
-            facet: facet.name(),
+            facet: facet.into(),
             args: Vec::new(),
         }
     }
@@ -162,20 +199,20 @@ pub enum Analysis {
     Construct,
 }
 
-fn names<F: Facet>(all: &[F]) -> Vec<&'static str> {
-    all.iter().map(|f| f.name()).collect()
+fn all<F: Copy + Into<Facet>>(all: &[F]) -> Vec<Facet> {
+    all.iter().map(|f| (*f).into()).collect()
 }
 
 impl Analysis {
     /// Every facet the analysis can give (patterns may list only these).
-    pub fn outcomes(self) -> Vec<&'static str> {
+    pub fn outcomes(self) -> Vec<Facet> {
         match self {
-            Analysis::AttributeLookup => names(LookupFacet::ALL),
-            Analysis::Super => names(SuperFacet::ALL),
-            Analysis::ClassAttr => names(ClassAttrFacet::ALL),
-            Analysis::With => names(WithFacet::ALL),
-            Analysis::Dispatch => names(DispatchFacet::ALL),
-            Analysis::Construct => names(ConstructFacet::ALL),
+            Analysis::AttributeLookup => all(LookupFacet::ALL),
+            Analysis::Super => all(SuperFacet::ALL),
+            Analysis::ClassAttr => all(ClassAttrFacet::ALL),
+            Analysis::With => all(WithFacet::ALL),
+            Analysis::Dispatch => all(DispatchFacet::ALL),
+            Analysis::Construct => all(ConstructFacet::ALL),
         }
     }
 
@@ -279,7 +316,7 @@ fn candidates(infer: &Infer, list: &[Option<ClassRef>]) -> String {
     names.join(" / ")
 }
 
-fn unknown<F: Facet>(facet: F, why: &str) -> Outcome {
+fn unknown(facet: impl Into<Facet>, why: &str) -> Outcome {
     Outcome::new(facet).arg("unknown", why)
 }
 
@@ -875,7 +912,7 @@ fn binary(input: &Input, left: Node) -> Option<Outcome> {
             Ok((_, owner, name)) => {
                 found(input, DispatchFacet::Found, l, &owner, &name).arg("reflected", reflected)
             }
-            Err(o) if o.facet == DispatchFacet::Missing.name() => match right_class
+            Err(o) if o.facet == DispatchFacet::Missing.into() => match right_class
                 .as_ref()
                 .map(|r| (r, first_of(input, r, &[reflected])))
             {
@@ -884,7 +921,7 @@ fn binary(input: &Input, left: Node) -> Option<Outcome> {
                         .arg("left_cls", infer.class_name(l))
                         .arg("first", method)
                 }
-                Some((r, Err(ro))) if ro.facet == DispatchFacet::Missing.name() => {
+                Some((r, Err(ro))) if ro.facet == DispatchFacet::Missing.into() => {
                     Outcome::new(DispatchFacet::MissingBoth)
                         .arg("cls", infer.class_name(l))
                         .arg("dunder", method)

@@ -40,7 +40,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Query;
 
-use super::runtime::Analysis;
+use super::runtime::{Analysis, Facet};
 use super::tree::FnKind;
 use crate::knowledge::embedded_files;
 
@@ -183,7 +183,7 @@ pub struct Pattern {
     pub requires: Vec<Predicate>,
     /// `#set! analysis "NAME[:outcome,...]"`: the runtime analysis and the
     /// outcomes the pattern applies to (empty: any, or none).
-    pub analysis: Option<(Analysis, Vec<String>)>,
+    pub analysis: Option<(Analysis, Vec<Facet>)>,
     /// `#set! dunders "..."`: what a `dispatch` analysis tries.
     pub dunders: Vec<String>,
 }
@@ -268,15 +268,19 @@ impl Triggers {
                         let a = Analysis::parse(name.trim()).ok_or_else(|| {
                             format!("trigger pattern {i}: unknown analysis {name}")
                         })?;
-                        let outcomes = list(outcomes);
-                        if let Some(bad) = outcomes
+                        let known = a.outcomes();
+                        let outcomes = list(outcomes)
                             .iter()
-                            .find(|o| !a.outcomes().contains(&o.as_str()))
-                        {
-                            return Err(format!(
-                                "trigger pattern {i}: {name} has no outcome {bad}"
-                            ));
-                        }
+                            .map(|o| {
+                                known
+                                    .iter()
+                                    .find(|f| f.name() == o)
+                                    .copied()
+                                    .ok_or_else(|| {
+                                        format!("trigger pattern {i}: {name} has no outcome {o}")
+                                    })
+                            })
+                            .collect::<Result<Vec<Facet>, String>>()?;
                         analysis = Some((a, outcomes));
                     }
                     "dunders" => dunders = value.split_whitespace().map(String::from).collect(),
@@ -384,7 +388,7 @@ impl Triggers {
             .patterns
             .iter()
             .filter_map(|p| Some((p.context.as_deref()?, &p.analysis.as_ref()?.1)))
-            .flat_map(|(key, outcomes)| outcomes.iter().map(move |o| format!("{key}:{o}")))
+            .flat_map(|(key, outcomes)| outcomes.iter().map(move |o| format!("{key}:{}", o.name())))
             .collect();
         keys.sort_unstable();
         keys.dedup();
