@@ -4,6 +4,7 @@
 //! `pyexplain map` and the server's `pyexplain.courseMap` command. No LSP
 //! types, no stdout.
 
+use crate::analysis::args::{Args, Key};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -225,12 +226,11 @@ impl CourseMap {
         } else {
             "ui.map-summary"
         };
-        let args = [
-            ("n".to_string(), n.to_string()),
-            ("total".to_string(), total.to_string()),
-            ("files".to_string(), self.files.to_string()),
-        ];
-        knowledge().fill(lang, key, &args).unwrap_or_default()
+        let args = Args::new()
+            .with(Key::N, n)
+            .with(Key::Total, total)
+            .with(Key::Files, self.files);
+        crate::render::fill(lang, key, &args).unwrap_or_default()
     }
 
     /// The JSON document of `pyexplain map --format json` (`schema` 1):

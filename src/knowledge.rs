@@ -447,11 +447,17 @@ impl Knowledge {
         self.templates(lang, key).first().map_or("", String::as_str)
     }
 
-    /// Fills the first variant of `key` whose placeholders are all in `args`.
-    pub fn fill(&self, lang: Lang, key: &str, args: &[(String, String)]) -> Option<String> {
+    /// Fills the first variant of `key` whose placeholders all have a
+    /// value (`render::fill` gives the values of typed arguments).
+    pub fn fill(
+        &self,
+        lang: Lang,
+        key: &str,
+        value: impl Fn(&str) -> Option<String>,
+    ) -> Option<String> {
         self.templates(lang, key)
             .iter()
-            .find_map(|template| fill_template(template, args))
+            .find_map(|template| fill_template(template, &value))
     }
 }
 
@@ -468,8 +474,8 @@ pub fn placeholders(template: &str) -> Vec<&str> {
     out
 }
 
-/// Fills `{name}` placeholders from `args`; `None` if one is missing.
-pub fn fill_template(template: &str, args: &[(String, String)]) -> Option<String> {
+/// Fills `{name}` placeholders with `value(name)`; `None` if one is missing.
+pub fn fill_template(template: &str, value: impl Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -477,8 +483,7 @@ pub fn fill_template(template: &str, args: &[(String, String)]) -> Option<String
         let after = &rest[open + 1..];
         let close = after.find('}')?;
         let name = &after[..close];
-        let (_, value) = args.iter().find(|(k, _)| k == name)?;
-        out.push_str(value);
+        out.push_str(&value(name)?);
         rest = &after[close + 1..];
     }
     out.push_str(rest);
@@ -690,9 +695,9 @@ mod tests {
             "en/context.txt",
             "# comment\nk = `{a}` and `{b}`\nk = only `{a}`\n",
         )]);
-        let a = [("a".to_string(), "x".to_string())];
-        assert_eq!(k.fill(Lang::En, "k", &a).as_deref(), Some("only `x`"));
-        assert_eq!(k.fill(Lang::En, "missing", &a), None);
+        let a = |name: &str| (name == "a").then(|| "x".to_string());
+        assert_eq!(k.fill(Lang::En, "k", a).as_deref(), Some("only `x`"));
+        assert_eq!(k.fill(Lang::En, "missing", a), None);
         assert_eq!(placeholders("`{a}` and `{b}`"), vec!["a", "b"]);
     }
 

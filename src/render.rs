@@ -1,5 +1,6 @@
 //! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
 
+use crate::analysis::args::{Arg, Args, Join, Key, Place, Site};
 use crate::analysis::hints::HintKind;
 use crate::analysis::rules::{self, Diagnostic};
 use crate::analysis::tree::FnKind;
@@ -45,6 +46,74 @@ fn supplement_tag(note: &Note) -> String {
     }
 }
 
+/// Fills the first variant of template `key` whose placeholders all have
+/// an argument, each written in `lang`.
+pub fn fill(lang: Lang, key: &str, args: &Args) -> Option<String> {
+    knowledge().fill(lang, key, |name| {
+        Some(arg_text(args.get(Key::parse(name)?)?, lang))
+    })
+}
+
+/// A template with its placeholders filled from `args` (a rule doc's
+/// message or fix title), in `lang`.
+fn fill_text(template: &str, args: &Args, lang: Lang) -> Option<String> {
+    crate::knowledge::fill_template(template, |name| {
+        Some(arg_text(args.get(Key::parse(name)?)?, lang))
+    })
+}
+
+/// An argument as a sentence in `lang` shows it.
+pub fn arg_text(arg: &Arg, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let join = |items: &[String], join: Join, more: bool| {
+        let sep = match join {
+            Join::And if zh => "、",
+            Join::And => ", ",
+            Join::Or => " / ",
+            Join::Arrow => " → ",
+        };
+        let mut out = items.join(sep);
+        if more {
+            out.push_str(if join == Join::Arrow { " → …" } else { sep });
+            if join != Join::Arrow {
+                out.push('…');
+            }
+        }
+        out
+    };
+    match arg {
+        Arg::Text(s) => s.clone(),
+        Arg::List {
+            items,
+            join: j,
+            more,
+        } => join(items, *j, *more),
+        Arg::Line(Place { line, module }) => match (module, zh) {
+            (None, false) => format!("line {line}"),
+            (Some(m), false) => format!("line {line} in `{m}`"),
+            (None, true) => format!("第 {line} 行"),
+            (Some(m), true) => format!("`{m}` 第 {line} 行"),
+        },
+        Arg::Sites { sites, more } => {
+            let site = |s: &Site| {
+                let lines: Vec<String> = s.lines.iter().map(u32::to_string).collect();
+                match (&s.module, zh) {
+                    (None, false) => format!("`{}` (L{})", s.method, lines.join(", L")),
+                    (Some(m), false) => {
+                        format!("`{}` in `{m}` (L{})", s.method, lines.join(", L"))
+                    }
+                    (None, true) => format!("`{}`（第 {} 行）", s.method, lines.join("、")),
+                    (Some(m), true) => {
+                        format!("`{m}` 中的 `{}`（第 {} 行）", s.method, lines.join("、"))
+                    }
+                }
+            };
+            let items: Vec<String> = sites.iter().map(site).collect();
+            join(&items, Join::And, *more)
+        }
+    }
+}
+
 /// The template key of the sentence added when `self` may be a subclass
 /// instance that answers differently (`{overridden}`).
 pub const OVERRIDDEN_KEY: &str = "rt-overridden";
@@ -52,14 +121,13 @@ pub const OVERRIDDEN_KEY: &str = "rt-overridden";
 /// The sentence about this code, if the trigger has one and a template variant
 /// can be filled with the names found.
 pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
-    let k = knowledge();
     let sentence = expl
         .context_keys()
         .iter()
-        .find_map(|key| k.fill(lang, key, &expl.args))?;
+        .find_map(|key| fill(lang, key, &expl.args))?;
     // `self` may be a subclass instance that answers differently: the
     // template fills only when the analysis found `{overridden}`.
-    match k.fill(lang, OVERRIDDEN_KEY, &expl.args) {
+    match fill(lang, OVERRIDDEN_KEY, &expl.args) {
         Some(more) => Some(format!("{sentence} {more}")),
         None => Some(sentence),
     }
@@ -72,8 +140,11 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
     let mut out = title_line(note);
     out.push_str("\n\n");
     let more = || {
-        let args = [("section".to_string(), note.section.to_string())];
-        k.fill(lang, "ui.more", &args)
+        fill(
+            lang,
+            "ui.more",
+            &Args::new().with(Key::Section, note.section.to_string()),
+        )
     };
     if verbosity == Verbosity::Brief {
         // The sentence about this code is the most useful part; the note's
@@ -131,8 +202,15 @@ pub fn hint_label(kind: &HintKind, lang: Lang) -> String {
     let k = knowledge();
     let key = match kind {
         HintKind::Mro(order) => {
-            let args = [("mro".to_string(), order.join(" → "))];
-            return k.fill(lang, "ui.hint-mro", &args).unwrap_or_default();
+            let args = Args::new().with(
+                Key::Mro,
+                Arg::List {
+                    items: order.clone(),
+                    join: Join::Arrow,
+                    more: false,
+                },
+            );
+            return fill(lang, "ui.hint-mro", &args).unwrap_or_default();
         }
         HintKind::Fn(FnKind::Generator) => "ui.hint-generator",
         HintKind::Fn(FnKind::Coroutine) => "ui.hint-coroutine",
@@ -258,7 +336,7 @@ fn blocks(body: &str) -> Vec<&str> {
 pub fn diagnostic_message(d: &Diagnostic, lang: Lang) -> String {
     knowledge()
         .rule_doc(d.rule, lang)
-        .and_then(|doc| crate::knowledge::fill_template(&doc.message, &d.args))
+        .and_then(|doc| fill_text(&doc.message, &d.args, lang))
         .unwrap_or_else(|| d.rule.to_string())
 }
 
@@ -267,7 +345,7 @@ pub fn fix_title(d: &Diagnostic, lang: Lang) -> String {
     knowledge()
         .rule_doc(d.rule, lang)
         .and_then(|doc| doc.fix.as_deref())
-        .and_then(|t| crate::knowledge::fill_template(t, &d.args))
+        .and_then(|t| fill_text(t, &d.args, lang))
         .unwrap_or_else(|| format!("Fix {}", d.rule))
 }
 
@@ -320,6 +398,59 @@ pub fn rule_doc_full(id: &str, lang: Lang) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Typed arguments are written in the reader's language: a line of
+    /// another module never reads "第 10 in `m` 行".
+    #[test]
+    fn arguments_are_written_in_the_language() {
+        let line = |module: Option<&str>| {
+            Arg::Line(Place {
+                line: 10,
+                module: module.map(String::from),
+            })
+        };
+        assert_eq!(arg_text(&line(None), Lang::En), "line 10");
+        assert_eq!(
+            arg_text(&line(Some("shop.models")), Lang::En),
+            "line 10 in `shop.models`"
+        );
+        assert_eq!(arg_text(&line(None), Lang::Zh), "第 10 行");
+        assert_eq!(
+            arg_text(&line(Some("shop.models")), Lang::Zh),
+            "`shop.models` 第 10 行"
+        );
+        let sites = Arg::Sites {
+            sites: vec![
+                Site {
+                    method: "C.run".into(),
+                    module: None,
+                    lines: vec![3, 5],
+                },
+                Site {
+                    method: "D.go".into(),
+                    module: Some("m".into()),
+                    lines: vec![7],
+                },
+            ],
+            more: true,
+        };
+        assert_eq!(
+            arg_text(&sites, Lang::En),
+            "`C.run` (L3, L5), `D.go` in `m` (L7), …"
+        );
+        assert_eq!(
+            arg_text(&sites, Lang::Zh),
+            "`C.run`（第 3、5 行）、`m` 中的 `D.go`（第 7 行）、…"
+        );
+        let list = |join| Arg::List {
+            items: vec!["`A`".into(), "`B`".into()],
+            join,
+            more: true,
+        };
+        assert_eq!(arg_text(&list(Join::Or), Lang::Zh), "`A` / `B` / …");
+        assert_eq!(arg_text(&list(Join::And), Lang::Zh), "`A`、`B`、…");
+        assert_eq!(arg_text(&list(Join::Arrow), Lang::En), "`A` → `B` → …");
+    }
+
     #[test]
     fn excerpt_keeps_code_blocks_whole() {
         let body = "Summary.\n\nPara.\n\n```python\na\n\nb\n```\n\nTail.";
@@ -357,9 +488,7 @@ mod tests {
             let expl = yield_from();
             let note = knowledge().note(&expl.note, lang).unwrap();
             let brief = hover_markdown(&expl, lang, Verbosity::Brief).unwrap();
-            let more = knowledge()
-                .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
-                .unwrap();
+            let more = fill(lang, "ui.more", &Args::new().with(Key::Section, "12.6")).unwrap();
             let sentence = context_sentence(&expl, lang).unwrap();
             assert_eq!(
                 brief,
@@ -392,13 +521,12 @@ mod tests {
             let note = knowledge().note(&expl.note, lang).unwrap();
             assert!(note.section.is_supplement());
             let md = hover_markdown(&expl, lang, Verbosity::Full).unwrap();
-            let more = knowledge()
-                .fill(
-                    lang,
-                    "ui.more",
-                    &[("section".into(), note.section.to_string())],
-                )
-                .unwrap();
+            let more = fill(
+                lang,
+                "ui.more",
+                &Args::new().with(Key::Section, note.section.to_string()),
+            )
+            .unwrap();
             // Title (marked as beyond the outline), the sentence, the link: no excerpt.
             assert_eq!(
                 md,

@@ -206,7 +206,7 @@ fn every_outcome_template_is_shown_by_a_fixture() {
                 if let Some(key) = expl
                     .context_keys()
                     .into_iter()
-                    .find(|key| k.fill(lang, key, &expl.args).is_some())
+                    .find(|key| pyexplain::render::fill(lang, key, &expl.args).is_some())
                 {
                     shown.insert(key);
                 }

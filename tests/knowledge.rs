@@ -1202,3 +1202,40 @@ fn every_ui_string_is_defined_and_used() {
         );
     }
 }
+
+/// Template arguments are typed (`analysis::args::Key`): every placeholder
+/// of a sentence, interface string, rule message or fix title is a key,
+/// and every key is some template's placeholder or a capture the triggers
+/// use (`@arg.NAME`; a capture that is no key fails the trigger compile).
+#[test]
+fn every_placeholder_is_a_key_and_every_key_is_used() {
+    use pyexplain::analysis::args::Key;
+    let k = knowledge();
+    let mut templates: Vec<String> = Vec::new();
+    for lang in Lang::ALL {
+        for key in k.template_keys(lang) {
+            templates.extend(k.templates(lang, key).iter().cloned());
+        }
+    }
+    for doc in &k.rules {
+        templates.push(doc.message.clone());
+        templates.extend(doc.fix.clone());
+    }
+    let t = triggers().unwrap();
+    templates.extend(t.context_keys().into_iter().map(String::from));
+    let mut used = BTreeSet::new();
+    for template in &templates {
+        for name in placeholders(template) {
+            let key = Key::parse(name);
+            assert!(key.is_some(), "{{{name}}} is no args::Key: {template}");
+            used.extend(key);
+        }
+    }
+    used.extend(t.args.iter().map(|(_, key)| *key));
+    let unused: Vec<&str> = Key::ALL
+        .iter()
+        .filter(|key| !used.contains(*key))
+        .map(|key| key.name())
+        .collect();
+    assert!(unused.is_empty(), "keys no template uses: {unused:?}");
+}

@@ -377,11 +377,10 @@ fn long_class_chains_neither_overflow_nor_blow_up() {
     let e = explain_at(&parsed, text.rfind("class C5").unwrap() + 6).expect("a hover on C5");
     let mro = e
         .args
-        .iter()
-        .find(|(k, _)| k == "mro")
-        .map(|(_, v)| v.as_str());
+        .get(pyexplain::analysis::args::Key::Mro)
+        .map(|v| pyexplain::render::arg_text(v, pyexplain::knowledge::Lang::En));
     assert_eq!(
-        mro,
+        mro.as_deref(),
         Some("`C5` → `C4` → `C3` → `C2` → `C1` → `C0` → `object`"),
         "{:?}",
         e.args

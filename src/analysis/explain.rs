@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use tree_sitter::{Node, QueryCursor, QueryMatch, StreamingIterator};
 
+use super::args::{Arg, Args, Join, Key};
 use super::runtime::{self, Analysis, Facet, Outcome, SyntaxFacet};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
@@ -33,7 +34,7 @@ pub struct Explanation {
     /// Facets tried before the plain key (`KEY:facet`), most specific first.
     pub facets: Vec<Facet>,
     /// Values for the template's placeholders.
-    pub args: Vec<(String, String)>,
+    pub args: Args,
     /// The relevance level of the trigger (name table rows: `usage`).
     pub level: Level,
 }
@@ -79,7 +80,7 @@ enum Detail<'t> {
         anchor: Node<'t>,
         construct: Node<'t>,
         /// `@arg.NAME` captures, in capture order.
-        args: Vec<(&'t str, Node<'t>)>,
+        args: Vec<(Key, Node<'t>)>,
         /// What the pattern's runtime analysis found.
         outcome: Option<Outcome>,
     },
@@ -89,13 +90,13 @@ enum Detail<'t> {
         node: Node<'t>,
         expr: Node<'t>,
         context: Option<&'t str>,
-        args: Vec<(String, String)>,
+        args: Args,
     },
     /// A name in an import statement, complete.
     Ready {
         context: Option<String>,
         facets: Vec<Facet>,
-        args: Vec<(String, String)>,
+        args: Args,
     },
 }
 
@@ -132,13 +133,13 @@ impl Candidate<'_> {
                 args.extend(generic);
                 if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
                     if call.child_by_field_name("function") == Some(expr) {
-                        args.push(("call".into(), snippet(call, src)));
+                        args.push(Key::Call, snippet(call, src));
                         if let Some(first) = super::tree::first_arg(call) {
-                            args.push(("arg0".into(), snippet(first, src)));
+                            args.push(Key::Arg0, snippet(first, src));
                         }
                     }
                 }
-                let context = context.and_then(|key| crate::knowledge::fill_template(key, &args));
+                let context = context.and_then(|key| args.fill_key(key));
                 Explanation {
                     note,
                     range: self.range,
@@ -156,10 +157,10 @@ impl Candidate<'_> {
                 outcome,
             } => {
                 let src = parsed.text.as_bytes();
-                let mut args: Vec<(String, String)> = Vec::new();
-                for (name, node) in captured {
-                    if !args.iter().any(|(n, _)| n == name) {
-                        args.push((name.to_string(), snippet(node, src)));
+                let mut args = Args::new();
+                for (key, node) in captured {
+                    if !args.contains(key) {
+                        args.push(key, snippet(node, src));
                     }
                 }
                 let (mut facets, generic) = generic_args(infer, construct, anchor, src);
@@ -172,7 +173,7 @@ impl Candidate<'_> {
                 let context = pattern
                     .context
                     .as_deref()
-                    .and_then(|key| crate::knowledge::fill_template(key, &args));
+                    .and_then(|key| args.fill_key(key));
                 Explanation {
                     note,
                     range: self.range,
@@ -212,7 +213,7 @@ pub(super) struct MatchParts<'t> {
     range: Option<Range<usize>>,
     /// The last `@receiver` capture.
     receiver: Option<Node<'t>>,
-    args: Vec<(&'t str, Node<'t>)>,
+    args: Vec<(Key, Node<'t>)>,
 }
 
 impl<'t> MatchParts<'t> {
@@ -237,7 +238,7 @@ impl<'t> MatchParts<'t> {
             } else if idx == triggers.range {
                 parts.range = Some(cap.node.byte_range());
             } else if let Some((_, name)) = triggers.args.iter().find(|(i, _)| *i == cap.index) {
-                parts.args.push((name.as_str(), cap.node));
+                parts.args.push((*name, cap.node));
             }
         }
         parts
@@ -675,12 +676,12 @@ fn row_candidate<'t>(
         "attribute" => expr.child_by_field_name("attribute")?,
         _ => expr,
     };
-    let mut args = Vec::new();
+    let mut args = Args::new();
     let mut row = None;
     if let Some(qual) = infer.node_import_path(expr) {
         if let Some(r) = triggers.names.get(&qual) {
-            args.push(("name".to_string(), snippet(expr, src)));
-            args.push(("qualname".to_string(), qual.clone()));
+            args.push(Key::Name, snippet(expr, src));
+            args.push(Key::Qualname, qual.clone());
             row = Some(r);
         }
     }
@@ -692,9 +693,9 @@ fn row_candidate<'t>(
             return None;
         }
         let (kind, r) = receiver_row(triggers, infer, object, method)?;
-        args.push(("receiver".to_string(), snippet(object, src)));
-        args.push(("method".to_string(), method.to_string()));
-        args.push(("qualname".to_string(), kind));
+        args.push(Key::Receiver, snippet(object, src));
+        args.push(Key::Method, method.to_string());
+        args.push(Key::Qualname, kind);
         row = Some(r);
     }
     let row = row?;
@@ -856,7 +857,7 @@ fn import_candidate<'t>(
         detail: Detail::Ready {
             context: Some(IMPORT_CONTEXT.into()),
             facets: Vec::new(),
-            args: vec![("qualname".into(), qual)],
+            args: Args::new().with(Key::Qualname, qual),
         },
     })
 }
@@ -886,17 +887,12 @@ fn is_reference<'t>(up: &Up<'t>, node: Node<'t>) -> bool {
 
 /// `{func}`, `{class}`, `{name}`, `{mangled}` and facets from the construct's
 /// surroundings.
-fn generic_args(
-    infer: &Infer,
-    construct: Node,
-    anchor: Node,
-    src: &[u8],
-) -> (Vec<Facet>, Vec<(String, String)>) {
-    let mut args = Vec::new();
+fn generic_args(infer: &Infer, construct: Node, anchor: Node, src: &[u8]) -> (Vec<Facet>, Args) {
+    let mut args = Args::new();
     let mut facets = Vec::new();
     if construct.kind() == "function_definition" {
         if let Some(name) = construct.child_by_field_name("name") {
-            args.push(("name".into(), snippet(name, src)));
+            args.push(Key::Name, snippet(name, src));
         }
         match fn_kind(construct) {
             FnKind::Generator | FnKind::AsyncGenerator => {
@@ -909,7 +905,7 @@ fn generic_args(
         if let Some(sub) = first_yield_from(construct) {
             if delegates(infer, sub) == Some(true) {
                 facets.insert(0, SyntaxFacet::Delegating.into());
-                args.push(("subgen".into(), snippet(sub, src)));
+                args.push(Key::Subgen, snippet(sub, src));
             }
         }
     }
@@ -929,8 +925,8 @@ fn generic_args(
             .and_then(|d| d.child_by_field_name("definition"))
             .and_then(|d| d.child_by_field_name("name"))
         {
-            args.push(("target".into(), snippet(name, src)));
-            args.push(("wrapper".into(), snippet(name, src)));
+            args.push(Key::Target, snippet(name, src));
+            args.push(Key::Wrapper, snippet(name, src));
         }
     }
     let mut found_func = false;
@@ -941,13 +937,13 @@ fn generic_args(
             "function_definition" if !found_func => {
                 found_func = true;
                 if let Some(name) = n.child_by_field_name("name") {
-                    args.push(("func".into(), snippet(name, src)));
+                    args.push(Key::Func, snippet(name, src));
                 }
             }
             "class_definition" => {
                 if let Some(name) = n.child_by_field_name("name") {
                     let name = snippet(name, src);
-                    args.push(("class".into(), name.clone()));
+                    args.push(Key::Class, name.clone());
                     class_name = Some(name);
                 }
                 break;
@@ -958,12 +954,12 @@ fn generic_args(
         cur = n.parent();
     }
     let anchor_text = anchor.utf8_text(src).unwrap_or("");
-    args.push(("anchor".into(), anchor_text.to_string()));
+    args.push(Key::Anchor, anchor_text.to_string());
     if let Some(class) = class_name {
         if is_private_name(anchor_text) {
             let stripped = class.trim_start_matches('_');
             if !stripped.is_empty() {
-                args.push(("mangled".into(), format!("_{stripped}{anchor_text}")));
+                args.push(Key::Mangled, format!("_{stripped}{anchor_text}"));
             }
         }
     }
@@ -996,21 +992,28 @@ fn delegates(infer: &Infer, sub: Node) -> Option<bool> {
 /// `{mro}` (`D → B → C → A → object`) for a class whose MRO the model
 /// knows, or `{mro_unknown}` naming the base that makes it impossible to
 /// tell.
-fn class_args(infer: &Infer, construct: Node) -> Vec<(String, String)> {
+fn class_args(infer: &Infer, construct: Node) -> Args {
     if construct.kind() != "class_definition" {
-        return Vec::new();
+        return Args::new();
     }
     let Some(class) = infer.node_class(construct) else {
-        return Vec::new();
+        return Args::new();
     };
     match infer.mro(&class) {
         Ok(order) => {
             let names: Vec<String> = order.iter().map(|c| infer.class_name(c)).collect();
-            vec![("mro".into(), format!("`{}`", names.join("` → `")))]
+            Args::new().with(
+                Key::Mro,
+                Arg::List {
+                    items: names.iter().map(|n| format!("`{n}`")).collect(),
+                    join: Join::Arrow,
+                    more: false,
+                },
+            )
         }
         Err(super::semantic::infer::MroError::Unknown(base)) => {
-            vec![("mro_unknown".into(), base)]
+            Args::new().with(Key::MroUnknown, base)
         }
-        Err(_) => Vec::new(),
+        Err(_) => Args::new(),
     }
 }

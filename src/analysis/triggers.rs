@@ -40,6 +40,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Query;
 
+use super::args::Key;
 use super::runtime::{Analysis, Facet};
 use super::tree::FnKind;
 use crate::knowledge::embedded_files;
@@ -197,7 +198,8 @@ pub struct Triggers {
     pub construct: Option<u32>,
     pub range: Option<u32>,
     pub receiver: Option<u32>,
-    pub args: Vec<(u32, String)>,
+    /// The `@arg.NAME` captures: their index and key.
+    pub args: Vec<(u32, Key)>,
     pub names: HashMap<String, Row>,
     /// The method names of the `Q#method` rows: a receiver's kind is worth
     /// working out only for these.
@@ -307,12 +309,14 @@ impl Triggers {
         let construct = index("construct");
         let range = index("range");
         let receiver = index("receiver");
-        let args = query
-            .capture_names()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| Some((i as u32, n.strip_prefix("arg.")?.to_string())))
-            .collect();
+        let mut args = Vec::new();
+        for (i, n) in query.capture_names().iter().enumerate() {
+            if let Some(name) = n.strip_prefix("arg.") {
+                let key = Key::parse(name)
+                    .ok_or_else(|| format!("capture @{n}: no template placeholder {{{name}}}"))?;
+                args.push((i as u32, key));
+            }
+        }
         let mut table = HashMap::new();
         for (file, text) in tables {
             for (n, line) in text.lines().enumerate() {

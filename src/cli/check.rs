@@ -1,6 +1,7 @@
 //! `pyexplain check PATH...`: the rules over files and directories, in
 //! parallel, with ruff-like output.
 
+use crate::analysis::args::{Arg, Args, Key, Place};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -173,10 +174,7 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     }
     if opts.format == CheckFormat::Text {
         let k = crate::knowledge::knowledge();
-        let n = [
-            ("n".to_string(), findings.to_string()),
-            ("fixed".to_string(), fixed.to_string()),
-        ];
+        let n = Args::new().with(Key::N, findings).with(Key::Fixed, fixed);
         let key = match (findings, fixed) {
             // Never "All checks passed." when something could not be checked.
             (0, 0) if usage_error => "ui.check-failed",
@@ -185,7 +183,7 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
             (_, 0) => "ui.check-found",
             _ => "ui.check-fixed",
         };
-        let summary = k.fill(lang, key, &n).unwrap_or_default();
+        let summary = crate::render::fill(lang, key, &n).unwrap_or_default();
         writeln!(err, "{summary}")?;
         if usage_error && key != "ui.check-failed" {
             writeln!(err, "{}", k.ui(lang, "ui.check-failed"))?;
@@ -203,8 +201,9 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
                 "ui.check-unsafe-only"
             };
             if unsafe_only > 0 {
-                let args = [("n".to_string(), unsafe_only.to_string())];
-                writeln!(err, "{}", k.fill(lang, key, &args).unwrap_or_default())?;
+                let args = Args::new().with(Key::N, unsafe_only);
+                let line = crate::render::fill(lang, key, &args).unwrap_or_default();
+                writeln!(err, "{line}")?;
             }
         }
     }
@@ -314,7 +313,6 @@ fn fix_file(
     unsafe_fixes: bool,
     lang: Lang,
 ) -> Fixed {
-    let k = crate::knowledge::knowledge();
     let allowed = |s: Safety| s == Safety::Safe || unsafe_fixes;
     let has_fix = |ds: &[Diagnostic]| {
         ds.iter()
@@ -329,8 +327,12 @@ fn fix_file(
         };
     }
     if let Some(line) = syntax_error_line(&original) {
-        let args = [("line".to_string(), line.to_string())];
-        let note = k.fill(lang, "ui.check-not-fixed-syntax", &args);
+        let line = Arg::Line(Place {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            module: None,
+        });
+        let args = Args::new().with(Key::Line, line);
+        let note = crate::render::fill(lang, "ui.check-not-fixed-syntax", &args);
         return Fixed::Done {
             parsed: original,
             diagnostics,
@@ -342,8 +344,8 @@ fn fix_file(
     let fixed = result.applied;
     let note = match result.stopped {
         Some(rules::FixStop::NoConvergence) => {
-            let args = [("n".to_string(), rules::MAX_FIX_ROUNDS.to_string())];
-            k.fill(lang, "ui.check-fix-limit", &args)
+            let args = Args::new().with(Key::N, rules::MAX_FIX_ROUNDS);
+            crate::render::fill(lang, "ui.check-fix-limit", &args)
         }
         // Checked above, with the line.
         Some(rules::FixStop::SyntaxErrors) | None => None,

@@ -1,5 +1,6 @@
 //! Rule findings as LSP diagnostics and code actions.
 
+use crate::analysis::args::{Args, Key};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -157,9 +158,8 @@ pub fn actions(
         // string, or continues with a backslash).
         if let Some(ignore) = crate::analysis::fix::ignore_line_edit(parsed, d.range.start, d.rule)
         {
-            let args = [("rule".to_string(), d.rule.to_string())];
-            let title = knowledge()
-                .fill(lang, "ui.ignore-line", &args)
+            let args = Args::new().with(Key::Rule, d.rule);
+            let title = crate::render::fill(lang, "ui.ignore-line", &args)
                 .unwrap_or_else(|| format!("Ignore {} on this line", d.rule));
             let edit = TextEdit {
                 range: convert::range(parsed, ignore.range, enc),

@@ -2,6 +2,7 @@
 //! `try` whose `finally` releases the lock stays locked forever when the code
 //! in between raises.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -115,12 +116,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
-            (
-                "lock".into(),
-                crate::analysis::tree::snippet(receiver, ctx.src),
-            ),
-        ],
+            (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),
+            (Key::Lock, crate::analysis::tree::snippet(receiver, ctx.src)),
+        ]
+        .into(),
         fix: None,
     });
 }

@@ -1,6 +1,7 @@
 //! `blocking-call-in-async` (§12.7): a blocking call directly in an
 //! `async def` freezes the whole event loop until it returns.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{
@@ -60,10 +61,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(func, ctx.src)),
-            ("qualname".into(), qual),
-            ("func".into(), async_name),
-        ],
+            (Key::Call, crate::analysis::tree::snippet(func, ctx.src)),
+            (Key::Qualname, qual),
+            (Key::Func, async_name),
+        ]
+        .into(),
         fix,
     });
 }

@@ -2,6 +2,7 @@
 //! garbage-collected before it finishes (the loop keeps only weak references
 //! to tasks), and its exception is never retrieved.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::unawaited_coroutine::bare_call;
@@ -97,7 +98,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     out.push(Diagnostic {
         rule: RULE.id,
         range: call.byte_range(),
-        args: vec![("call".into(), crate::analysis::tree::snippet(call, ctx.src))],
+        args: vec![(Key::Call, crate::analysis::tree::snippet(call, ctx.src))].into(),
         fix: None,
     });
 }

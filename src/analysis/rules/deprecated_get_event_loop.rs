@@ -2,6 +2,7 @@
 //! coroutine is deprecated (3.10-3.13 warn when it has to create a loop;
 //! 3.14 raises `RuntimeError` when no loop is set).
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{import_module, is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -43,7 +44,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     out.push(Diagnostic {
         rule: RULE.id,
         range: node.byte_range(),
-        args: vec![("call".into(), crate::analysis::tree::snippet(node, ctx.src))],
+        args: vec![(Key::Call, crate::analysis::tree::snippet(node, ctx.src))].into(),
         fix: fix(ctx, node, func, &qual),
     });
 }

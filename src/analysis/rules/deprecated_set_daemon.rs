@@ -1,6 +1,7 @@
 //! `deprecated-set-daemon` (§11.2): `Thread.setDaemon()` is deprecated since
 //! Python 3.10; set the `daemon` attribute instead.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -53,16 +54,14 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(node, ctx.src)),
+            (Key::Call, crate::analysis::tree::snippet(node, ctx.src)),
             (
-                "receiver".into(),
+                Key::Receiver,
                 crate::analysis::tree::snippet(receiver, ctx.src),
             ),
-            (
-                "value".into(),
-                crate::analysis::tree::snippet(value, ctx.src),
-            ),
-        ],
+            (Key::Value, crate::analysis::tree::snippet(value, ctx.src)),
+        ]
+        .into(),
         fix: fix(ctx, node, receiver, value),
     });
 }

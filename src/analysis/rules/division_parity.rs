@@ -1,6 +1,7 @@
 //! `division-parity` (§5.7): `x / 2 == 0` is true only for 0; the parity
 //! test is `x % 2 == 0`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -56,10 +57,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             rule: RULE.id,
             range: left.start_byte()..right.end_byte(),
             args: vec![
-                ("comparison".into(), comparison),
-                ("fixed".into(), fixed),
-                ("value".into(), value),
-            ],
+                (Key::Comparison, comparison),
+                (Key::Fixed, fixed),
+                (Key::Value, value),
+            ]
+            .into(),
             fix: Some(Fix {
                 safety: Safety::Unsafe,
                 edits: vec![Edit {

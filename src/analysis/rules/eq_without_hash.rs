@@ -2,6 +2,7 @@
 //! `__hash__` gets `__hash__ = None`: its instances cannot be set members or
 //! dict keys.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -196,7 +197,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         range: eq.start_byte()
             ..eq.child_by_field_name("parameters")
                 .map_or(eq.end_byte(), |p| p.end_byte()),
-        args: vec![("class".into(), class_name.to_string())],
+        args: vec![(Key::Class, class_name.to_string())].into(),
         fix: None,
     });
 }

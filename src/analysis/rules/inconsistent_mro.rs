@@ -1,6 +1,7 @@
 //! `inconsistent-mro` (§4.5): bases whose C3 linearization has no consistent
 //! order; the `class` statement raises `TypeError` when it runs.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -69,9 +70,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: name_node.byte_range(),
         args: vec![
-            ("class".into(), name.to_string()),
-            ("bases".into(), listed.join(", ")),
-        ],
+            (Key::Class, name.to_string()),
+            (Key::Bases, listed.join(", ")),
+        ]
+        .into(),
         fix: None,
     });
 }

@@ -1,6 +1,7 @@
 //! `init-returns-value` (§8.4): `__init__` initialises an object that
 //! already exists; returning anything but `None` raises `TypeError`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -52,12 +53,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            (
-                "value".into(),
-                crate::analysis::tree::snippet(value, ctx.src),
-            ),
-            ("class".into(), class_name.to_string()),
-        ],
+            (Key::Value, crate::analysis::tree::snippet(value, ctx.src)),
+            (Key::Class, class_name.to_string()),
+        ]
+        .into(),
         fix: None,
     });
 }

@@ -1,6 +1,7 @@
 //! `is-literal` (§7.2): `is` compares identity; comparing with a literal
 //! depends on CPython's caching of small ints and strings.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -76,14 +77,12 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                 rule: RULE.id,
                 range: left.start_byte()..right.end_byte(),
                 args: vec![
-                    ("op".into(), op_text.to_string()),
-                    ("replacement".into(), replacement.to_string()),
-                    ("left".into(), crate::analysis::tree::snippet(left, ctx.src)),
-                    (
-                        "right".into(),
-                        crate::analysis::tree::snippet(right, ctx.src),
-                    ),
-                ],
+                    (Key::Op, op_text.to_string()),
+                    (Key::Replacement, replacement.to_string()),
+                    (Key::Left, crate::analysis::tree::snippet(left, ctx.src)),
+                    (Key::Right, crate::analysis::tree::snippet(right, ctx.src)),
+                ]
+                .into(),
                 fix: Some(Fix {
                     // `[] is not []` is always true, `[] != []` false: for
                     // containers the replacement changes the result.

@@ -2,6 +2,7 @@
 //! `finally` block discards the exception in flight (and overrides a return
 //! value of the `try`). A `SyntaxWarning` since Python 3.14 (PEP 765).
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -50,18 +51,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         }
     }
     for stmt in found {
-        let keyword = match stmt.kind() {
-            "break_statement" => "break",
-            "continue_statement" => "continue",
-            _ => "return",
-        };
         out.push(Diagnostic {
             rule: RULE.id,
             range: stmt.byte_range(),
-            args: vec![
-                ("stmt".into(), crate::analysis::tree::snippet(stmt, ctx.src)),
-                ("keyword".into(), keyword.to_string()),
-            ],
+            args: vec![(Key::Stmt, crate::analysis::tree::snippet(stmt, ctx.src))].into(),
             fix: None,
         });
     }

@@ -2,6 +2,7 @@
 //! `if __name__ == "__main__":`, runs again in every child that re-imports
 //! the main module (the spawn and forkserver start methods).
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -54,9 +55,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(func, ctx.src)),
-            ("qualname".into(), qual),
-        ],
+            (Key::Call, crate::analysis::tree::snippet(func, ctx.src)),
+            (Key::Qualname, qual),
+        ]
+        .into(),
         fix: None,
     });
 }

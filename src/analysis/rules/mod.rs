@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Node;
 
+use super::args::Args;
 pub use super::fix::{apply_edits, indent_at, line_ending, starts_logical_line, Edit, Fix, Safety};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
@@ -42,7 +43,7 @@ pub struct Diagnostic {
     pub rule: &'static str,
     pub range: Range<usize>,
     /// Values for the message template's placeholders.
-    pub args: Vec<(String, String)>,
+    pub args: Args,
     pub fix: Option<Fix>,
 }
 

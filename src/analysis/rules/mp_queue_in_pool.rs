@@ -2,6 +2,7 @@
 //! task is pickled, and such a queue refuses: it can only be shared by
 //! inheritance. A manager queue (a proxy) works.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -92,12 +93,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            (
-                "queue".into(),
-                crate::analysis::tree::snippet(shown, ctx.src),
-            ),
-            ("call".into(), crate::analysis::tree::snippet(func, ctx.src)),
-        ],
+            (Key::Queue, crate::analysis::tree::snippet(shown, ctx.src)),
+            (Key::Call, crate::analysis::tree::snippet(func, ctx.src)),
+        ]
+        .into(),
         fix,
     });
 }

@@ -1,6 +1,7 @@
 //! `mutable-default-argument` (§7.4): a default that is a fresh mutable
 //! object is created once, when `def` runs, and shared by every call.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{
@@ -78,13 +79,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: value.byte_range(),
         args: vec![
-            ("param".into(), param.to_string()),
-            (
-                "value".into(),
-                crate::analysis::tree::snippet(value, ctx.src),
-            ),
-            ("func".into(), func.to_string()),
-        ],
+            (Key::Param, param.to_string()),
+            (Key::Value, crate::analysis::tree::snippet(value, ctx.src)),
+            (Key::Func, func.to_string()),
+        ]
+        .into(),
         fix: fix(ctx, owner, value, param, value_text),
     });
 }

@@ -2,6 +2,7 @@
 //! while a `for` loop iterates over it raises `RuntimeError`; doing it to a
 //! list silently skips or repeats items.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -355,14 +356,12 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             rule: RULE.id,
             range: m.byte_range(),
             args: vec![
-                (
-                    "mutation".into(),
-                    crate::analysis::tree::snippet(m, ctx.src),
-                ),
-                ("name".into(), name.to_string()),
-                ("kind".into(), container.name().to_string()),
-                ("iter".into(), crate::analysis::tree::snippet(iter, ctx.src)),
-            ],
+                (Key::Mutation, crate::analysis::tree::snippet(m, ctx.src)),
+                (Key::Name, name.to_string()),
+                (Key::Kind, container.name().to_string()),
+                (Key::Iter, crate::analysis::tree::snippet(iter, ctx.src)),
+            ]
+            .into(),
             fix: fix.clone(),
         });
     }

@@ -2,6 +2,7 @@
 //! that never returns a value makes `Cls()` evaluate to `None` and skips
 //! `__init__`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -159,7 +160,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             ..node
                 .child_by_field_name("parameters")
                 .map_or(name.end_byte(), |p| p.end_byte()),
-        args: vec![("class".into(), class_name.to_string())],
+        args: vec![(Key::Class, class_name.to_string())].into(),
         fix: None,
     });
 }

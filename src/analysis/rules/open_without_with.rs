@@ -1,6 +1,7 @@
 //! `open-without-with` (§4.11): a file object bound to a name outside `with`
 //! stays open when an exception skips its `close()`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -111,9 +112,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("name".into(), name.to_string()),
-            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
-        ],
+            (Key::Name, name.to_string()),
+            (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),
+        ]
+        .into(),
         fix: None,
     });
 }

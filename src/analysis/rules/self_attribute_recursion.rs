@@ -2,6 +2,7 @@
 //! `__getattribute__`, or assigning `self.x` inside `__setattr__`, calls the
 //! same hook again, forever, until `RecursionError`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -404,10 +405,11 @@ fn setattr_call(
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("access".into(), short(ctx.text(call))),
-            ("hook".into(), hook_name.to_string()),
-            ("safe".into(), short(&safe)),
-        ],
+            (Key::Access, short(ctx.text(call))),
+            (Key::Hook, hook_name.to_string()),
+            (Key::Safe, short(&safe)),
+        ]
+        .into(),
         fix: Some(Fix {
             safety: Safety::Unsafe,
             edits: vec![Edit {
@@ -430,10 +432,11 @@ fn push(
         rule: RULE.id,
         range: attr_node.byte_range(),
         args: vec![
-            ("access".into(), short(ctx.text(attr_node))),
-            ("hook".into(), hook_name.to_string()),
-            ("safe".into(), short(safe)),
-        ],
+            (Key::Access, short(ctx.text(attr_node))),
+            (Key::Hook, hook_name.to_string()),
+            (Key::Safe, short(safe)),
+        ]
+        .into(),
         fix,
     });
 }

@@ -2,6 +2,7 @@
 //! reached its first `yield`, so there is nothing to receive a value:
 //! `g.send(value)` with a value other than `None` raises `TypeError`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::mentions;
@@ -222,10 +223,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                         rule: RULE.id,
                         range: call.byte_range(),
                         args: vec![
-                            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
-                            ("var".into(), var.to_string()),
-                            ("gen".into(), gen.to_string()),
-                        ],
+                            (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),
+                            (Key::Var, var.to_string()),
+                            (Key::Gen, gen.to_string()),
+                        ]
+                        .into(),
                         fix: None,
                     });
                     break;

@@ -2,6 +2,7 @@
 //! `StopIteration` escaping a generator's body becomes `RuntimeError`; a
 //! generator ends with `return`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -108,12 +109,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            (
-                "raise".into(),
-                crate::analysis::tree::snippet(node, ctx.src),
-            ),
-            ("func".into(), func_name.to_string()),
-        ],
+            (Key::Raise, crate::analysis::tree::snippet(node, ctx.src)),
+            (Key::Func, func_name.to_string()),
+        ]
+        .into(),
         fix: if place.in_finally {
             None
         } else {

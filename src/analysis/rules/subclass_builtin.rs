@@ -2,6 +2,7 @@
 //! on the object's storage directly, so an override of `__setitem__` (say)
 //! is skipped by `update`, `setdefault` and `__init__`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -219,12 +220,13 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             // The header: `class Name(dict)`.
             range: node.start_byte()..supers.end_byte(),
             args: vec![
-                ("class".into(), class.to_string()),
-                ("base".into(), builtin.to_string()),
-                ("method".into(), (*method).to_string()),
-                ("bypass".into(), missing.join(", ")),
-                ("user".into(), user.to_string()),
-            ],
+                (Key::Class, class.to_string()),
+                (Key::Base, builtin.to_string()),
+                (Key::Method, (*method).to_string()),
+                (Key::Bypass, missing.join(", ")),
+                (Key::User, user.to_string()),
+            ]
+            .into(),
             fix,
         });
         return;

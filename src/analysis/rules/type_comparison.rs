@@ -1,6 +1,7 @@
 //! `type-comparison` (§4.3): `type(x) == T` matches only the exact class;
 //! `isinstance(x, T)` also accepts subclasses, `type(x) is T` says "exactly".
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -90,11 +91,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             range: left.start_byte()..right.end_byte(),
             args: vec![
                 (
-                    "comparison".into(),
+                    Key::Comparison,
                     format!("{} {op_text} {}", snippet(ctx, left), snippet(ctx, right)),
                 ),
                 (
-                    "suggestion".into(),
+                    Key::Suggestion,
                     format!(
                         "{not}isinstance({}, {})",
                         snippet(ctx, arg),
@@ -102,7 +103,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                     ),
                 ),
                 (
-                    "exact".into(),
+                    Key::Exact,
                     format!(
                         "type({}) {} {}",
                         snippet(ctx, arg),
@@ -110,7 +111,8 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                         snippet(ctx, class)
                     ),
                 ),
-            ],
+            ]
+            .into(),
             fix,
         });
     }

@@ -4,6 +4,7 @@
 //! Also home of the helpers that tell whether a call creates a coroutine,
 //! shared with `wait-with-coroutines`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -83,9 +84,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
-            ("callee".into(), callee),
-        ],
+            (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),
+            (Key::Callee, callee),
+        ]
+        .into(),
         fix,
     });
 }

@@ -2,6 +2,7 @@
 //! function that several threads run is a read-modify-write that can lose
 //! updates unless a lock guards it.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -102,13 +103,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            (
-                "update".into(),
-                crate::analysis::tree::snippet(node, ctx.src),
-            ),
-            ("name".into(), name.to_string()),
-            ("func".into(), func_name.to_string()),
-        ],
+            (Key::Update, crate::analysis::tree::snippet(node, ctx.src)),
+            (Key::Name, name.to_string()),
+            (Key::Func, func_name.to_string()),
+        ]
+        .into(),
         fix: None,
     });
 }

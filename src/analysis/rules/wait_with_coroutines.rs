@@ -1,6 +1,7 @@
 //! `wait-with-coroutines` (§13.1): `asyncio.wait()` takes tasks or futures;
 //! since Python 3.11 a coroutine among them raises `TypeError`.
 
+use crate::analysis::args::Key;
 use tree_sitter::Node;
 
 use super::mentions;
@@ -164,12 +165,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), ctx.text(func).to_string()),
-            (
-                "coro".into(),
-                crate::analysis::tree::snippet(*first, ctx.src),
-            ),
-        ],
+            (Key::Call, ctx.text(func).to_string()),
+            (Key::Coro, crate::analysis::tree::snippet(*first, ctx.src)),
+        ]
+        .into(),
         fix,
     });
 }

@@ -4,6 +4,7 @@
 //! applies at once; a failure to save is said, the mark still applies
 //! until the server stops. Answers `{"learned": [ids]}`.
 
+use crate::analysis::args::{Args, Key};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::MessageType;
@@ -73,10 +74,9 @@ impl Backend {
                     change(&mut s.learned);
                     s.learned.clone()
                 });
-                let args = [("path".to_string(), path), ("error".to_string(), error)];
-                let msg = k
-                    .fill(lang, "ui.learned-save-failed", &args)
-                    .unwrap_or_default();
+                let args = Args::new().with(Key::Path, path).with(Key::Error, error);
+                let msg =
+                    crate::render::fill(lang, "ui.learned-save-failed", &args).unwrap_or_default();
                 self.client.show_message(MessageType::ERROR, msg).await;
                 snapshot
             }

@@ -4,6 +4,7 @@
 //! "Show full notes again" (kind `pyexplain.note`). `context.only` is
 //! honoured: a client asking for `source.fixAll` gets neither.
 
+use crate::analysis::args::{Args, Key};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -105,10 +106,9 @@ fn note_actions(
     } else {
         ("ui.mark-learned", commands::MARK_LEARNED_COMMAND)
     };
-    let args = [("section".to_string(), section.clone())];
-    let title = knowledge()
-        .fill(lang, key, &args)
-        .unwrap_or_else(|| format!("{command} §{section}"));
+    let args = Args::new().with(Key::Section, section.clone());
+    let title =
+        crate::render::fill(lang, key, &args).unwrap_or_else(|| format!("{command} §{section}"));
     let learn = action(title, command, NoteArgument::for_note(note, None).to_json());
     vec![open, learn]
 }

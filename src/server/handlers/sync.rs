@@ -2,13 +2,14 @@
 //! `didChangeConfiguration`, `didChangeWatchedFiles`; publishing
 //! diagnostics within the time budget.
 
+use crate::analysis::args::{Args, Key};
 use tower_lsp_server::ls_types::*;
 
 use super::super::budget::{self, Outcome};
 use super::super::documents::{Changed, Off};
 use super::super::settings::Settings;
 use super::super::{diagnostics, Backend};
-use crate::knowledge::{knowledge, Lang};
+use crate::knowledge::Lang;
 
 /// Whether `uri` names a `pyproject.toml`.
 fn is_pyproject(uri: &Uri) -> bool {
@@ -76,16 +77,17 @@ impl Backend {
             .unwrap_or_else(|| uri.as_str().to_string());
         let mb = |n: u64| format!("{:.1}", n as f64 / (1024.0 * 1024.0));
         let message = match off {
-            Off::TooLarge(size) => knowledge().fill(
+            Off::TooLarge(size) => crate::render::fill(
                 lang,
                 "ui.file-too-large",
-                &[
-                    ("path".into(), path),
-                    ("size".into(), mb(size)),
-                    ("limit".into(), mb(limit)),
-                ],
+                &Args::new()
+                    .with(Key::Path, path)
+                    .with(Key::Size, mb(size))
+                    .with(Key::Limit, mb(limit)),
             ),
-            Off::OutOfSync => knowledge().fill(lang, "ui.out-of-sync", &[("path".into(), path)]),
+            Off::OutOfSync => {
+                crate::render::fill(lang, "ui.out-of-sync", &Args::new().with(Key::Path, path))
+            }
         };
         if let Some(message) = message {
             self.client
