@@ -5,6 +5,7 @@
 //! types, no stdout.
 
 use crate::analysis::args::{Args, Key};
+use crate::analysis::ids::NoteId;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -42,7 +43,7 @@ pub struct CourseMap {
     /// Files analysed (read, UTF-8).
     pub files: usize,
     /// By note id.
-    pub tallies: HashMap<String, Tally>,
+    pub tallies: HashMap<NoteId, Tally>,
     /// Files skipped with a warning (not UTF-8).
     pub skipped: Vec<(PathBuf, String)>,
     /// Files that could not be read.
@@ -127,7 +128,7 @@ pub fn map_files_until(
 }
 
 /// One file's tallies by note id, in the order the notes first occur.
-type FileTallies = Vec<(String, Tally)>;
+type FileTallies = Vec<(NoteId, Tally)>;
 
 fn map_file(
     path: &Path,
@@ -141,8 +142,8 @@ fn map_file(
         )));
     }
     let parsed = Parsed::new(text).with_context(project.context_for(path));
-    let mut out: Vec<(String, Tally)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<(NoteId, Tally)> = Vec::new();
+    let mut index: HashMap<NoteId, usize> = HashMap::new();
     for o in sections_in(&parsed) {
         let i = *index.entry(o.note.clone()).or_insert_with(|| {
             out.push((o.note.clone(), Tally::default()));
@@ -392,7 +393,7 @@ mod tests {
         let map = map_files(&files, &AtomicUsize::new(0));
         assert_eq!(map.files, 2);
         assert_eq!(map.skipped.len(), 1);
-        type Summary = (String, usize, Vec<(String, u32)>);
+        type Summary = (NoteId, usize, Vec<(String, u32)>);
         let rows: Vec<Summary> = map
             .chapters(Lang::En)
             .into_iter()

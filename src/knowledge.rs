@@ -6,6 +6,7 @@
 //! malformed line becomes an entry of [`Knowledge::problems`], which the test
 //! suite requires to be empty, and never a panic.
 
+use crate::analysis::ids::{NoteId, RuleId};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -111,7 +112,7 @@ impl fmt::Display for Section {
 /// One note of the course, in one language.
 #[derive(Debug, Clone)]
 pub struct Note {
-    pub id: String,
+    pub id: NoteId,
     pub section: Section,
     pub lang: Lang,
     pub title: String,
@@ -144,7 +145,7 @@ pub struct Chapter {
 /// A rule's documentation in one language (`knowledge/rules/<lang>/<id>.md`).
 #[derive(Debug, Clone)]
 pub struct RuleDoc {
-    pub id: String,
+    pub id: RuleId,
     pub lang: Lang,
     /// A short title in the document's language (`title = ...`), shown as a
     /// Chinese hover's heading; English hovers are titled with the rule id.
@@ -243,7 +244,7 @@ impl Knowledge {
         k
     }
 
-    fn parse_rule_doc(&mut self, rest: &str, path: &'static str, text: &'static str) {
+    fn parse_rule_doc(&mut self, rest: &'static str, path: &'static str, text: &'static str) {
         let Some((lang, name)) = rest.split_once('/') else {
             return;
         };
@@ -291,7 +292,7 @@ impl Knowledge {
             return;
         };
         self.rules.push(RuleDoc {
-            id: id.to_string(),
+            id: RuleId::from_static(id),
             lang,
             title,
             message,
@@ -302,7 +303,7 @@ impl Knowledge {
     }
 
     /// A rule's documentation.
-    pub fn rule_doc(&self, id: &str, lang: Lang) -> Option<&RuleDoc> {
+    pub fn rule_doc(&self, id: RuleId, lang: Lang) -> Option<&RuleDoc> {
         self.rules.iter().find(|r| r.id == id && r.lang == lang)
     }
 
@@ -399,12 +400,18 @@ impl Knowledge {
         }
     }
 
-    /// The note with this id (or section number) in this language.
-    pub fn note(&self, key: &str, lang: Lang) -> Option<&Note> {
+    /// The note with this id in this language.
+    pub fn note(&self, id: &NoteId, lang: Lang) -> Option<&Note> {
+        self.notes.iter().find(|n| n.lang == lang && n.id == *id)
+    }
+
+    /// The note a user names, by id or section number (`yield-from`,
+    /// `12.6`, `S.3`), in this language.
+    pub fn note_by_key(&self, key: &str, lang: Lang) -> Option<&Note> {
         let section = Section::parse(key);
         self.notes
             .iter()
-            .find(|n| n.lang == lang && (n.id == key || Some(n.section) == section))
+            .find(|n| n.lang == lang && (n.id.as_str() == key || Some(n.section) == section))
     }
 
     /// All notes of one language, in section order (the course's, then the
@@ -605,7 +612,7 @@ fn build_note(
     )
     .replace('\n', " ");
     Note {
-        id,
+        id: NoteId::new(id),
         section,
         lang,
         title,
@@ -669,7 +676,7 @@ mod tests {
         let k = Knowledge::parse(&[("en/supplement-1-test.md", en)]);
         assert_eq!(k.chapters.len(), 1);
         assert!(k.chapters[0].supplement);
-        let two = k.notes.iter().find(|n| n.id == "two").unwrap();
+        let two = k.notes.iter().find(|n| n.id.as_str() == "two").unwrap();
         assert_eq!(two.section, Section::supplement(2));
         assert_eq!(
             two.related,

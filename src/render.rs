@@ -2,6 +2,7 @@
 
 use crate::analysis::args::{Arg, Args, Join, Key, Place, Site};
 use crate::analysis::hints::HintKind;
+use crate::analysis::ids::RuleId;
 use crate::analysis::rules::{self, Diagnostic};
 use crate::analysis::tree::FnKind;
 use crate::analysis::Explanation;
@@ -229,7 +230,7 @@ pub fn related_line(note: &Note, lang: Lang) -> Option<String> {
     let items: Vec<String> = note
         .related
         .iter()
-        .map(|s| match k.note(&s.to_string(), lang) {
+        .map(|s| match k.note_by_key(&s.to_string(), lang) {
             Some(r) => format!("§{} {}", r.section, r.title),
             None => format!("§{s}"),
         })
@@ -350,9 +351,9 @@ pub fn fix_title(d: &Diagnostic, lang: Lang) -> String {
 }
 
 /// The section a rule cites (`7.4`).
-pub fn rule_section(id: &str) -> Option<String> {
+pub fn rule_section(id: RuleId) -> Option<String> {
     let rule = rules::rule(id)?;
-    let note = knowledge().note(rule.note, Lang::En)?;
+    let note = knowledge().note(&rule.note, Lang::En)?;
     Some(note.section.to_string())
 }
 
@@ -375,10 +376,10 @@ pub fn rule_hover(d: &Diagnostic, lang: Lang) -> Option<String> {
 }
 
 /// The whole rule documentation: `pyexplain rule ID`.
-pub fn rule_doc_full(id: &str, lang: Lang) -> Option<String> {
+pub fn rule_doc_full(id: RuleId, lang: Lang) -> Option<String> {
     let rule = rules::rule(id)?;
     let doc = knowledge().rule_doc(id, lang)?;
-    let note = knowledge().note(rule.note, lang)?;
+    let note = knowledge().note(&rule.note, lang)?;
     let fix = match rule.fix {
         rules::Fixes::Safe => knowledge().ui(lang, "ui.fix-safe"),
         rules::Fixes::Unsafe => knowledge().ui(lang, "ui.fix-unsafe"),

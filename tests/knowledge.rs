@@ -19,7 +19,7 @@ fn knowledge_parses_without_problems() {
 #[test]
 fn every_section_has_a_note_in_both_languages_with_the_same_id() {
     let k = knowledge();
-    let by_lang = |lang| -> BTreeMap<Section, String> {
+    let by_lang = |lang| -> BTreeMap<Section, pyexplain::analysis::ids::NoteId> {
         k.notes_in(lang)
             .map(|n| (n.section, n.id.clone()))
             .collect()
@@ -37,7 +37,7 @@ fn every_section_has_a_note_in_both_languages_with_the_same_id() {
         zh.len(),
         "duplicate section in zh"
     );
-    let ids: BTreeSet<&String> = en.values().collect();
+    let ids: BTreeSet<&pyexplain::analysis::ids::NoteId> = en.values().collect();
     assert_eq!(ids.len(), en.len(), "duplicate note id");
     // Chapters 2-13, each numbered 1..n without gaps; then the supplement,
     // numbered S.1..S.n without gaps.
@@ -171,7 +171,7 @@ fn related_sections_exist_and_are_few() {
         }
         for r in &note.related {
             assert!(
-                k.note(&r.to_string(), note.lang).is_some(),
+                k.note_by_key(&r.to_string(), note.lang).is_some(),
                 "§{} names missing §{r}",
                 note.section
             );
@@ -566,8 +566,8 @@ fn versions_named(text: &str) -> BTreeSet<String> {
 /// Every variant of a template key or rule message, in one language.
 fn variants(key: &str, lang: Lang) -> Vec<String> {
     match key.strip_prefix("rule:") {
-        Some(id) => knowledge()
-            .rule_doc(id, lang)
+        Some(id) => pyexplain::analysis::rules::rule_by_name(id)
+            .and_then(|r| knowledge().rule_doc(r.id, lang))
             .map(|d| vec![d.message.clone()])
             .unwrap_or_default(),
         None => knowledge().templates(lang, key).to_vec(),

@@ -43,7 +43,7 @@ fn hover(c: &mut Client, (line, col): (u32, u32)) -> String {
 /// What a brief hover of §12.6 is: title, the sentence about this code,
 /// where to read more.
 fn brief_12_6(lang: Lang) -> String {
-    let note = knowledge().note("12.6", lang).unwrap();
+    let note = knowledge().note_by_key("12.6", lang).unwrap();
     let args = pyexplain::analysis::args::Args::new()
         .with(pyexplain::analysis::args::Key::Section, "12.6");
     let more = pyexplain::render::fill(lang, "ui.more", &args).unwrap();

@@ -402,5 +402,5 @@ fn a_hover_deep_in_nested_calls_is_nothing_and_the_rest_still_answers() {
     assert!(explain_at(&parsed, 4 + 2 * (n / 2)).is_none());
     let at = text.find("yield from").unwrap();
     let e = explain_at(&parsed, at).expect("the yield from after the deep line");
-    assert_eq!(e.note, "yield-from");
+    assert_eq!(e.note.as_str(), "yield-from");
 }

@@ -8,12 +8,13 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::fixture::markers;
+use pyexplain::analysis::ids::RuleId;
 use pyexplain::analysis::rules::{self, apply_edits, Fixes, Safety, Selection, RULES};
 use pyexplain::analysis::{Encoding, Parsed};
 use pyexplain::knowledge::{knowledge, Lang};
 use pyexplain::render;
 
-fn only(id: &str) -> Selection {
+fn only(id: RuleId) -> Selection {
     Selection {
         select: vec![id.to_string()],
         ignore: Vec::new(),
@@ -45,7 +46,7 @@ fn error_count(parsed: &Parsed) -> usize {
     }
 }
 
-fn fixture(id: &str, name: &str) -> String {
+fn fixture(id: RuleId, name: &str) -> String {
     let path = common::repo().join(format!("tests/fixtures/rules/{id}/{name}"));
     std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing fixture {}", path.display()))
 }
@@ -61,7 +62,7 @@ fn every_rule_has_docs_in_both_languages() {
                 rule.id
             );
             assert!(
-                k.note(rule.note, lang).is_some(),
+                k.note(&rule.note, lang).is_some(),
                 "{} cites missing note {}",
                 rule.id,
                 rule.note
@@ -75,14 +76,10 @@ fn every_rule_has_docs_in_both_languages() {
             }
         }
     }
-    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    let ids: BTreeSet<RuleId> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(ids.len(), RULES.len(), "duplicate rule id");
     for doc in &k.rules {
-        assert!(
-            ids.contains(doc.id.as_str()),
-            "{} documents no rule",
-            doc.file
-        );
+        assert!(ids.contains(&doc.id), "{} documents no rule", doc.file);
     }
 }
 
@@ -105,9 +102,11 @@ fn bad_fixtures_fire_exactly_where_marked_and_good_ones_stay_silent() {
             .iter()
             .inspect(|m| {
                 assert_eq!(
-                    m.raw, rule.id,
+                    m.raw,
+                    rule.id.as_str(),
                     "{}/bad.py:{}: marker names another rule",
-                    rule.id, m.marker_line
+                    rule.id,
+                    m.marker_line
                 )
             })
             .map(|m| (m.line, m.col))
@@ -333,6 +332,7 @@ fn fixes_never_exceed_their_declared_safety_on_the_bad_fixtures() {
 /// The fixes of `rule` on `src`, each applied alone.
 fn fixed_versions(rule: &str, src: &str) -> Vec<String> {
     let parsed = Parsed::new(src.to_string());
+    let rule = rules::rule_by_name(rule).expect("a rule").id;
     rules::check(&parsed, &only(rule))
         .into_iter()
         .filter_map(|d| d.fix)

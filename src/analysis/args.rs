@@ -217,6 +217,12 @@ impl From<&str> for Arg {
     }
 }
 
+impl From<crate::analysis::ids::RuleId> for Arg {
+    fn from(id: crate::analysis::ids::RuleId) -> Arg {
+        Arg::Text(id.to_string())
+    }
+}
+
 impl From<usize> for Arg {
     fn from(n: usize) -> Arg {
         Arg::Text(n.to_string())

@@ -13,6 +13,7 @@ use std::ops::Range;
 use tree_sitter::{Node, QueryCursor, QueryMatch, StreamingIterator};
 
 use super::args::{Arg, Args, Join, Key};
+use super::ids::NoteId;
 use super::runtime::{self, Analysis, Facet, Outcome, SyntaxFacet};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
@@ -25,7 +26,7 @@ use super::Parsed;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     /// The note's id (`yield-from`).
-    pub note: String,
+    pub note: NoteId,
     /// Byte range of the construct, for the hover's range.
     pub range: Range<usize>,
     /// Template key of the sentence about this code, if any (placeholders in
@@ -68,7 +69,7 @@ pub(super) struct Candidate<'t> {
     /// most specific trigger of a construct decides its level ([`pick`]).
     pub(super) construct: Range<usize>,
     pub(super) order: usize,
-    pub(super) note: &'t str,
+    pub(super) note: &'t NoteId,
     /// The hover's range.
     pub(super) range: Range<usize>,
     detail: Detail<'t>,
@@ -103,7 +104,7 @@ enum Detail<'t> {
 
 impl Candidate<'_> {
     fn explanation(self, parsed: &Parsed, infer: &Infer) -> Explanation {
-        let note = self.note.to_string();
+        let note = self.note.clone();
         let level = self.level;
         match self.detail {
             Detail::Ready {

@@ -6,6 +6,7 @@ pub mod course_map;
 pub mod explain;
 pub mod fix;
 pub mod hints;
+pub mod ids;
 pub mod rules;
 pub mod runtime;
 pub mod semantic;

@@ -41,6 +41,7 @@ use std::sync::OnceLock;
 use tree_sitter::Query;
 
 use super::args::Key;
+use super::ids::NoteId;
 use super::runtime::{Analysis, Facet};
 use super::tree::FnKind;
 use crate::knowledge::embedded_files;
@@ -164,7 +165,7 @@ impl Level {
 /// A table row: the note, the sentence's template key and the level.
 #[derive(Debug)]
 pub struct Row {
-    pub note: String,
+    pub note: NoteId,
     pub context: Option<String>,
     pub level: Level,
 }
@@ -172,7 +173,7 @@ pub struct Row {
 /// One query pattern's settings.
 #[derive(Debug)]
 pub struct Pattern {
-    pub note: String,
+    pub note: NoteId,
     /// `#set! level`: the trigger's level.
     pub level: Level,
     /// `#set! user-level`: the level instead when the `@receiver` holds a
@@ -255,7 +256,7 @@ impl Triggers {
             for prop in query.property_settings(i) {
                 let value = prop.value.as_deref().unwrap_or("");
                 match &*prop.key {
-                    "note" => note = Some(value.to_string()),
+                    "note" => note = Some(NoteId::new(value)),
                     "context" => context = Some(value.to_string()),
                     "resolves" => resolves = list(value),
                     "requires" => {
@@ -332,7 +333,7 @@ impl Triggers {
                     ));
                 };
                 let row = Row {
-                    note: note.to_string(),
+                    note: NoteId::new(*note),
                     context: Some(ctx.to_string()).filter(|c| !c.is_empty()),
                     level: Level::parse(level)
                         .ok_or_else(|| format!("{file}:{}: unknown level {level}", n + 1))?,
@@ -360,12 +361,12 @@ impl Triggers {
     }
 
     /// The note ids that triggers can lead to (query patterns and table rows).
-    pub fn note_ids(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = self
+    pub fn note_ids(&self) -> Vec<&NoteId> {
+        let mut ids: Vec<&NoteId> = self
             .patterns
             .iter()
-            .map(|p| p.note.as_str())
-            .chain(self.names.values().map(|r| r.note.as_str()))
+            .map(|p| &p.note)
+            .chain(self.names.values().map(|r| &r.note))
             .collect();
         ids.sort_unstable();
         ids.dedup();

@@ -2,6 +2,7 @@
 //! parallel, with ruff-like output.
 
 use crate::analysis::args::{Arg, Args, Key, Place};
+use crate::analysis::ids::RuleId;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -414,18 +415,18 @@ fn write_statistics(
     results: &[FileResult],
     format: CheckFormat,
 ) -> std::io::Result<()> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<RuleId, usize> = BTreeMap::new();
     for r in results {
         for d in &r.diagnostics {
             *counts.entry(d.rule).or_default() += 1;
         }
     }
-    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut rows: Vec<(RuleId, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if format == CheckFormat::Json {
         let list: Vec<Value> = rows
             .iter()
-            .map(|(rule, n)| json!({"rule": rule, "section": render::rule_section(rule), "count": n}))
+            .map(|(rule, n)| json!({"rule": rule, "section": render::rule_section(*rule), "count": n}))
             .collect();
         return writeln!(out, "{:#}", Value::Array(list));
     }

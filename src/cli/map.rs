@@ -102,7 +102,7 @@ fn write_text(out: &mut impl Write, map: &CourseMap, lang: Lang, all: bool) -> s
         .map(|r| r.note.section.to_string().len() + 1)
         .max()
         .unwrap_or(0);
-    let id_w = rows().map(|r| r.note.id.len()).max().unwrap_or(0);
+    let id_w = rows().map(|r| r.note.id.as_str().len()).max().unwrap_or(0);
     let title_w = rows().map(|r| width(&r.note.title)).max().unwrap_or(0);
     let count_w = rows().map(|r| r.count.to_string().len()).max().unwrap_or(0);
     let mut first = true;

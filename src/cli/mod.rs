@@ -246,7 +246,7 @@ fn rule(out: &mut impl Write, id: Option<&str>, lang: Lang) -> Result<i32, CliEr
             }
             Ok(0)
         }
-        Some(id) => match render::rule_doc_full(id, lang) {
+        Some(id) => match rules::rule_by_name(id).and_then(|r| render::rule_doc_full(r.id, lang)) {
             Some(doc) => {
                 write!(out, "{doc}")?;
                 Ok(0)
@@ -362,11 +362,12 @@ fn explain(
     };
     let k = knowledge();
     let note_id = match &subject {
-        Subject::Rule(d) => rules::rule(d.rule).map_or("", |r| r.note),
-        Subject::Note(expl) => expl.note.as_str(),
+        Subject::Rule(d) => rules::rule(d.rule).map(|r| &r.note),
+        Subject::Note(expl) => Some(&expl.note),
     };
-    let Some(note) = k.note(note_id, lang) else {
-        return Err(CliError::Nothing(format!("no note `{note_id}`")));
+    let Some(note) = note_id.and_then(|id| k.note(id, lang)) else {
+        let id = note_id.map(|id| id.to_string()).unwrap_or_default();
+        return Err(CliError::Nothing(format!("no note `{id}`")));
     };
     let range = subject.range();
     let start = parsed.line_col(range.start, Encoding::Chars);
@@ -459,7 +460,7 @@ fn notes(out: &mut impl Write, lang: Lang, format: Format) -> Result<i32, CliErr
 
 fn note(out: &mut impl Write, key: &str, lang: Lang, format: Format) -> Result<i32, CliError> {
     let k = knowledge();
-    let Some(note) = k.note(key.trim_start_matches('§'), lang) else {
+    let Some(note) = k.note_by_key(key.trim_start_matches('§'), lang) else {
         return Err(CliError::Nothing(format!(
             "no note `{key}` (see `pyexplain notes`)"
         )));

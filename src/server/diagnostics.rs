@@ -1,6 +1,7 @@
 //! Rule findings as LSP diagnostics and code actions.
 
 use crate::analysis::args::{Args, Key};
+use crate::analysis::ids::RuleId;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -53,8 +54,8 @@ impl Configs {
 }
 
 /// The URI of the materialized chapter holding a rule's note.
-fn note_uri(rule: &str, lang: Lang) -> Option<Uri> {
-    let note = knowledge().note(rules::rule(rule)?.note, lang)?;
+fn note_uri(rule: RuleId, lang: Lang) -> Option<Uri> {
+    let note = knowledge().note(&rules::rule(rule)?.note, lang)?;
     let path = note_files::note_path(note).ok()?;
     Uri::from_file_path(path)
 }
@@ -62,7 +63,7 @@ fn note_uri(rule: &str, lang: Lang) -> Option<Uri> {
 /// LSP diagnostics for a document.
 pub fn to_lsp(doc: &Document, selection: &Selection, enc: Encoding, lang: Lang) -> Vec<Diagnostic> {
     let parsed = &doc.parsed;
-    let mut hrefs: HashMap<&str, Option<Uri>> = HashMap::new();
+    let mut hrefs: HashMap<RuleId, Option<Uri>> = HashMap::new();
     doc.diagnostics(selection)
         .iter()
         .map(|d| {
@@ -119,7 +120,7 @@ pub fn actions(
     let wanted = convert::byte_range(parsed, range, enc);
     let lsp_diags = to_lsp(doc, selection, enc, lang);
     let mut out = Vec::new();
-    let mut ignored_lines: Vec<(usize, &str)> = Vec::new();
+    let mut ignored_lines: Vec<(usize, RuleId)> = Vec::new();
     let found = doc.diagnostics(selection);
     for (d, lsp) in found.iter().zip(lsp_diags) {
         // Findings under the requested range, or named by the client in

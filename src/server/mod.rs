@@ -72,7 +72,7 @@ struct State {
     /// Where each section's first full hover of this session was shown
     /// (document, construct start): its hovers elsewhere are brief
     /// (`hover.repeat`).
-    shown: std::collections::HashMap<String, (String, usize)>,
+    shown: std::collections::HashMap<crate::analysis::ids::NoteId, (String, usize)>,
     /// The workspace folders (local directories) from `initialize`.
     roots: Vec<PathBuf>,
 }

@@ -3,13 +3,14 @@
 //! in between raises.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "acquire-without-release",
-    note: "thread-sync",
+    id: RuleId::from_static("acquire-without-release"),
+    note: NoteId::from_static("thread-sync"),
     severity: Severity::Info,
     fix: Fixes::None,
     peers: &["R1732", "PLR1732"],

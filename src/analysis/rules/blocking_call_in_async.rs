@@ -2,6 +2,7 @@
 //! `async def` freezes the whole event loop until it returns.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{
@@ -10,8 +11,8 @@ use super::{
 };
 
 pub const RULE: Rule = Rule {
-    id: "blocking-call-in-async",
-    note: "generators-to-coroutines",
+    id: RuleId::from_static("blocking-call-in-async"),
+    note: NoteId::from_static("generators-to-coroutines"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &["ASYNC251", "ASYNC210", "ASYNC220"],

@@ -3,14 +3,15 @@
 //! to tasks), and its exception is never retrieved.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::unawaited_coroutine::bare_call;
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "dangling-task",
-    note: "future-task",
+    id: RuleId::from_static("dangling-task"),
+    note: NoteId::from_static("future-task"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &["RUF006"],

@@ -3,13 +3,14 @@
 //! 3.14 raises `RuntimeError` when no loop is set).
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{import_module, is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "deprecated-get-event-loop",
-    note: "event-loop",
+    id: RuleId::from_static("deprecated-get-event-loop"),
+    note: NoteId::from_static("event-loop"),
     severity: Severity::Info,
     fix: Fixes::Unsafe,
     peers: &[],

@@ -2,13 +2,14 @@
 //! Python 3.10; set the `daemon` attribute instead.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "deprecated-set-daemon",
-    note: "threads",
+    id: RuleId::from_static("deprecated-set-daemon"),
+    note: NoteId::from_static("threads"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &[],

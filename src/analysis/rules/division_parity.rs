@@ -2,13 +2,14 @@
 //! test is `x % 2 == 0`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "division-parity",
-    note: "comprehensions",
+    id: RuleId::from_static("division-parity"),
+    note: NoteId::from_static("comprehensions"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &[],

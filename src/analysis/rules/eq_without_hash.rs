@@ -3,13 +3,14 @@
 //! dict keys.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "eq-without-hash",
-    note: "hashing-performance",
+    id: RuleId::from_static("eq-without-hash"),
+    note: NoteId::from_static("hashing-performance"),
     severity: Severity::Info,
     fix: Fixes::None,
     peers: &["PLW1641"],

@@ -2,14 +2,15 @@
 //! order; the `class` statement raises `TypeError` when it runs.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 use crate::analysis::semantic::infer::MroError;
 
 pub const RULE: Rule = Rule {
-    id: "inconsistent-mro",
-    note: "mro",
+    id: RuleId::from_static("inconsistent-mro"),
+    note: NoteId::from_static("mro"),
     severity: Severity::Error,
     fix: Fixes::None,
     peers: &["E0240"],

@@ -2,13 +2,14 @@
 //! already exists; returning anything but `None` raises `TypeError`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "init-returns-value",
-    note: "new-vs-init",
+    id: RuleId::from_static("init-returns-value"),
+    note: NoteId::from_static("new-vs-init"),
     severity: Severity::Error,
     fix: Fixes::None,
     peers: &["PLE0101"],

@@ -2,13 +2,14 @@
 //! depends on CPython's caching of small ints and strings.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "is-literal",
-    note: "eq-vs-is",
+    id: RuleId::from_static("is-literal"),
+    note: NoteId::from_static("eq-vs-is"),
     severity: Severity::Warning,
     fix: Fixes::Mixed,
     peers: &["F632"],

@@ -3,13 +3,14 @@
 //! value of the `try`). A `SyntaxWarning` since Python 3.14 (PEP 765).
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "jump-in-finally",
-    note: "with-statement",
+    id: RuleId::from_static("jump-in-finally"),
+    note: NoteId::from_static("with-statement"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &["B012", "PLW0150"],

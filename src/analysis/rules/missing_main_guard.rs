@@ -3,13 +3,14 @@
 //! the main module (the spawn and forkserver start methods).
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "missing-main-guard",
-    note: "multiprocessing",
+    id: RuleId::from_static("missing-main-guard"),
+    note: NoteId::from_static("multiprocessing"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &[],

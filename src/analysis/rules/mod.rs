@@ -14,6 +14,7 @@ use tree_sitter::Node;
 
 use super::args::Args;
 pub use super::fix::{apply_edits, indent_at, line_ending, starts_logical_line, Edit, Fix, Safety};
+use super::ids::{NoteId, RuleId};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
 pub use super::tree::{is_async, mentions, path_down, sole_positional_arg};
@@ -40,7 +41,7 @@ impl Severity {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub range: Range<usize>,
     /// Values for the message template's placeholders.
     pub args: Args,
@@ -70,9 +71,9 @@ impl Fixes {
 /// A rule's registry entry.
 #[derive(Debug)]
 pub struct Rule {
-    pub id: &'static str,
+    pub id: RuleId,
     /// The note that explains it.
-    pub note: &'static str,
+    pub note: NoteId,
     pub severity: Severity,
     /// The fixes it offers (its documentation's "Fix safety" says why).
     pub fix: Fixes,
@@ -143,8 +144,13 @@ pub static RULES: &[Rule] = &[
 // @generated end
 
 /// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
+pub fn rule(id: RuleId) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
+}
+
+/// The rule a user names (`mutable-default-argument`), if it exists.
+pub fn rule_by_name(name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id.as_str() == name)
 }
 
 /// Which rules run.
@@ -156,7 +162,8 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn enabled(&self, id: &str) -> bool {
+    pub fn enabled(&self, id: RuleId) -> bool {
+        let id = id.as_str();
         (self.select.is_empty() || self.select.iter().any(|s| s == id || s == "ALL"))
             && !self.ignore.iter().any(|s| s == id)
     }
@@ -305,7 +312,7 @@ pub fn check(parsed: &Parsed, selection: &Selection) -> Vec<Diagnostic> {
             }
             if !cursor.goto_parent() {
                 out.retain(|d| !suppressed(parsed, &comments, d));
-                out.sort_by(|a, b| (a.range.start, a.rule).cmp(&(b.range.start, b.rule)));
+                out.sort_by_key(|d| (d.range.start, d.rule));
                 out.dedup();
                 return out;
             }
@@ -347,7 +354,7 @@ pub fn directive_silences(comment: &str, rule: &Rule) -> bool {
                     return true;
                 }
                 let inner = list.trim_start_matches('[').split(']').next().unwrap_or("");
-                if inner.split(',').any(|id| id.trim() == rule.id) {
+                if inner.split(',').any(|id| id.trim() == rule.id.as_str()) {
                     return true;
                 }
             }
@@ -362,7 +369,7 @@ pub fn directive_silences(comment: &str, rule: &Rule) -> bool {
             if codes
                 .split([',', ' '])
                 .map(str::trim)
-                .any(|c| c == rule.id || rule.peers.contains(&c))
+                .any(|c| c == rule.id.as_str() || rule.peers.contains(&c))
             {
                 return true;
             }

@@ -3,13 +3,14 @@
 //! inheritance. A manager queue (a proxy) works.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "mp-queue-in-pool",
-    note: "ipc",
+    id: RuleId::from_static("mp-queue-in-pool"),
+    note: NoteId::from_static("ipc"),
     severity: Severity::Error,
     fix: Fixes::Unsafe,
     peers: &[],

@@ -2,6 +2,7 @@
 //! object is created once, when `def` runs, and shared by every call.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{
@@ -10,8 +11,8 @@ use super::{
 };
 
 pub const RULE: Rule = Rule {
-    id: "mutable-default-argument",
-    note: "mutable-default",
+    id: RuleId::from_static("mutable-default-argument"),
+    note: NoteId::from_static("mutable-default"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &["B006", "W0102"],

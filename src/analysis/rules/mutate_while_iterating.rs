@@ -3,13 +3,14 @@
 //! list silently skips or repeats items.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "mutate-while-iterating",
-    note: "hashing-performance",
+    id: RuleId::from_static("mutate-while-iterating"),
+    note: NoteId::from_static("hashing-performance"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &["B909", "PLE4703", "PLE4702"],

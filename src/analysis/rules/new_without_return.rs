@@ -3,13 +3,14 @@
 //! `__init__`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "new-without-return",
-    note: "new-vs-init",
+    id: RuleId::from_static("new-without-return"),
+    note: NoteId::from_static("new-vs-init"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &[],

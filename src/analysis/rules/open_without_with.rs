@@ -2,13 +2,14 @@
 //! stays open when an exception skips its `close()`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "open-without-with",
-    note: "with-statement",
+    id: RuleId::from_static("open-without-with"),
+    note: NoteId::from_static("with-statement"),
     severity: Severity::Info,
     fix: Fixes::None,
     peers: &["R1732", "SIM115"],

@@ -3,13 +3,14 @@
 //! same hook again, forever, until `RecursionError`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "self-attribute-recursion",
-    note: "getattr-getattribute",
+    id: RuleId::from_static("self-attribute-recursion"),
+    note: NoteId::from_static("getattr-getattribute"),
     severity: Severity::Error,
     fix: Fixes::Unsafe,
     peers: &[],

@@ -3,6 +3,7 @@
 //! `g.send(value)` with a value other than `None` raises `TypeError`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::mentions;
@@ -10,8 +11,8 @@ use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 use crate::analysis::semantic::value::Value;
 
 pub const RULE: Rule = Rule {
-    id: "send-to-unstarted-generator",
-    note: "yield-from",
+    id: RuleId::from_static("send-to-unstarted-generator"),
+    note: NoteId::from_static("yield-from"),
     severity: Severity::Error,
     fix: Fixes::None,
     peers: &[],

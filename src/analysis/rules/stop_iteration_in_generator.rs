@@ -3,14 +3,15 @@
 //! generator ends with `return`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 use crate::analysis::tree::contains_yield;
 
 pub const RULE: Rule = Rule {
-    id: "stop-iteration-in-generator",
-    note: "generator-functions",
+    id: RuleId::from_static("stop-iteration-in-generator"),
+    note: NoteId::from_static("generator-functions"),
     severity: Severity::Error,
     fix: Fixes::Unsafe,
     peers: &["R1708"],

@@ -3,13 +3,14 @@
 //! is skipped by `update`, `setdefault` and `__init__`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "subclass-builtin",
-    note: "dict-subclasses",
+    id: RuleId::from_static("subclass-builtin"),
+    note: NoteId::from_static("dict-subclasses"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &[],

@@ -2,13 +2,14 @@
 //! `isinstance(x, T)` also accepts subclasses, `type(x) is T` says "exactly".
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "type-comparison",
-    note: "isinstance-vs-type",
+    id: RuleId::from_static("type-comparison"),
+    note: NoteId::from_static("isinstance-vs-type"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &["E721"],

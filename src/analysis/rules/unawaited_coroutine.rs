@@ -5,14 +5,15 @@
 //! shared with `wait-with-coroutines`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 use crate::analysis::semantic::value::Value;
 
 pub const RULE: Rule = Rule {
-    id: "unawaited-coroutine",
-    note: "async-await",
+    id: RuleId::from_static("unawaited-coroutine"),
+    note: NoteId::from_static("async-await"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &[],

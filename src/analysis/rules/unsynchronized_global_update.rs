@@ -3,13 +3,14 @@
 //! updates unless a lock guards it.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "unsynchronized-global-update",
-    note: "thread-sync",
+    id: RuleId::from_static("unsynchronized-global-update"),
+    note: NoteId::from_static("thread-sync"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &[],

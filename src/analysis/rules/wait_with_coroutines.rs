@@ -2,6 +2,7 @@
 //! since Python 3.11 a coroutine among them raises `TypeError`.
 
 use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::mentions;
@@ -9,8 +10,8 @@ use super::unawaited_coroutine::{coroutine_callee, directly_in_async_def};
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "wait-with-coroutines",
-    note: "event-loop",
+    id: RuleId::from_static("wait-with-coroutines"),
+    note: NoteId::from_static("event-loop"),
     severity: Severity::Error,
     fix: Fixes::Unsafe,
     peers: &[],

@@ -20,7 +20,7 @@ impl Backend {
         mark: bool,
     ) -> Result<Option<Value>> {
         let note_id = match &arg {
-            Some(arg) => match knowledge().note(arg.key(), Lang::En) {
+            Some(arg) => match knowledge().note_by_key(arg.key(), Lang::En) {
                 Some(note) => Some(note.id.clone()),
                 None => return Err(Error::invalid_params(format!("no note `{}`", arg.key()))),
             },
@@ -28,10 +28,10 @@ impl Backend {
         };
         let change = |l: &mut learned::Learned| match &note_id {
             Some(id) if mark => {
-                l.mark(id);
+                l.mark(id.as_str());
             }
             Some(id) => {
-                l.unmark(id);
+                l.unmark(id.as_str());
             }
             None => l.clear(),
         };

@@ -66,7 +66,11 @@ impl Backend {
                     let note = analysis::explain_at(parsed, offset)
                         .and_then(|expl| knowledge().note(&expl.note, lang));
                     if let Some(note) = note {
-                        actions.extend(note_actions(note, lang, learned.contains(&note.id)));
+                        actions.extend(note_actions(
+                            note,
+                            lang,
+                            learned.contains(note.id.as_str()),
+                        ));
                     }
                 }
                 actions

@@ -52,7 +52,7 @@ impl Backend {
                         let repeated = settings.repeat_brief
                             && shown.get(&expl.note).is_some_and(|p| *p != place);
                         // A section marked as learned is brief whatever the setting.
-                        let verbosity = if learned.contains(&expl.note) || repeated {
+                        let verbosity = if learned.contains(expl.note.as_str()) || repeated {
                             Verbosity::Brief
                         } else {
                             settings.verbosity
