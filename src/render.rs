@@ -511,9 +511,7 @@ mod tests {
             let expl = yield_from();
             let note = knowledge().note(&expl.note, lang).unwrap();
             let full = hover_markdown(&expl, lang, Verbosity::Full).unwrap();
-            let more = knowledge()
-                .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
-                .unwrap();
+            let more = fill(lang, "ui.more", &Args::new().with(Key::Section, "12.6")).unwrap();
             let frame = title_line(note).chars().count()
                 + more.chars().count()
                 + related_line(note, lang).unwrap().chars().count()

@@ -1036,8 +1036,8 @@ fn class_args(infer: &Infer, construct: Node) -> Args {
                 },
             )
         }
-        Err(super::semantic::infer::MroError::Unknown(base)) => {
-            Args::new().with(Key::MroUnknown, base)
+        Err(super::semantic::lookup::MroError::Unknown(base)) => {
+            Args::new().with(Key::MroUnknown, base.text())
         }
         Err(_) => Args::new(),
     }

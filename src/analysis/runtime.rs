@@ -21,9 +21,9 @@
 use tree_sitter::Node;
 
 use super::args::{Arg, Args, Join, Key, Place, Site};
-use super::semantic::classes::{AttrKind, Lookup, Member};
-use super::semantic::infer::{Infer, MroError};
+use super::semantic::infer::Infer;
 use super::semantic::ir::{Expr, Lit};
+use super::semantic::lookup::{AttrKind, Lookup, Member, MroError, Unknown};
 use super::semantic::value::{ClassRef, Value, Wrapper};
 use super::semantic::BindingKind;
 use super::tree::{is_private_name, snippet};
@@ -327,8 +327,8 @@ fn code_list(names: impl IntoIterator<Item = String>, join: Join) -> Arg {
     }
 }
 
-fn unknown(facet: impl Into<Facet>, why: &str) -> Outcome {
-    Outcome::new(facet).arg(Key::Unknown, why)
+fn unknown(facet: impl Into<Facet>, why: &Unknown) -> Outcome {
+    Outcome::new(facet).arg(Key::Unknown, why.text())
 }
 
 /// The module of a class member, when not this file.
@@ -547,7 +547,10 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                             return None;
                         }
                     }
-                    Some(with_owner(Outcome::new(LookupFacet::UnknownValue)).arg(Key::Value, expr))
+                    Some(
+                        with_owner(Outcome::new(LookupFacet::UnknownValue))
+                            .arg(Key::Value, expr.text()),
+                    )
                 }
                 AttrKind::EnumMember | AttrKind::InstanceAnnotation => None,
             }
@@ -652,9 +655,11 @@ fn super_call(input: &Input) -> Option<Outcome> {
         let l = infer.lookup_after(&sub, &class, method);
         let (mine, theirs) = (describe(&own), describe(&l));
         match (&l, theirs) {
-            (Lookup::Unknown(why), _) => {
-                others.push(format!("`{}`: ? (`{why}`)", infer.class_name(&sub)))
-            }
+            (Lookup::Unknown(why), _) => others.push(format!(
+                "`{}`: ? (`{}`)",
+                infer.class_name(&sub),
+                why.text()
+            )),
             (_, Some(theirs)) if Some(&theirs) != mine.as_ref() => {
                 others.push(format!("`{}`: {theirs}", infer.class_name(&sub)))
             }
@@ -975,7 +980,9 @@ fn construct(input: &Input) -> Option<Outcome> {
                 .find(|(k, _)| &**k == "metaclass")
                 .map(|(_, v)| infer.render(&m, *v));
             if let Some(meta) = meta {
-                return Some(unknown(ConstructFacet::Unknown, &meta).arg(Key::Cls, cls));
+                return Some(
+                    unknown(ConstructFacet::Unknown, &Unknown::Value(meta)).arg(Key::Cls, cls),
+                );
             }
         }
         Some(meta) if infer.is_user_class(&meta) => {
@@ -994,7 +1001,7 @@ fn construct(input: &Input) -> Option<Outcome> {
     }
     // Where `__new__` and `__init__` are found: (display, user's code?,
     // written by a decorator, always raises).
-    let step = |name: &str| -> Result<(String, bool, Option<&'static str>, bool), String> {
+    let step = |name: &str| -> Result<(String, bool, Option<&'static str>, bool), Unknown> {
         match infer.lookup(&class, name) {
             Lookup::Found {
                 owner,
@@ -1062,7 +1069,7 @@ fn construct(input: &Input) -> Option<Outcome> {
         }
         // A class decorator may write `__init__`: worth saying. A
         // third-party base is the common case with nothing to add.
-        (Err(why), _) | (_, Err(why)) if why.starts_with('@') => {
+        (Err(why @ Unknown::Decorator(_)), _) | (_, Err(why @ Unknown::Decorator(_))) => {
             Some(unknown(ConstructFacet::Unknown, &why).arg(Key::Cls, cls))
         }
         _ => None,

@@ -6,7 +6,7 @@ use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
-use crate::analysis::semantic::infer::MroError;
+use crate::analysis::semantic::lookup::MroError;
 
 pub const RULE: Rule = Rule {
     id: RuleId::from_static("inconsistent-mro"),
