@@ -201,6 +201,22 @@ pub fn mentions(node: Node, name: &str, src: &[u8]) -> bool {
     false
 }
 
+/// Whether an attribute access `….name` occurs anywhere under `node`.
+pub fn mentions_attribute(node: Node, name: &str, src: &[u8]) -> bool {
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        if n.kind() == "attribute"
+            && n.child_by_field_name("attribute")
+                .is_some_and(|a| a.utf8_text(src).is_ok_and(|t| t == name))
+        {
+            return true;
+        }
+        let mut c = n.walk();
+        todo.extend(n.named_children(&mut c));
+    }
+    false
+}
+
 /// The only argument of a call, if it has exactly one and it is positional
 /// (not `*args`, `**kwargs`, `k=v`, nor a bare generator expression).
 pub fn sole_positional_arg(call: Node) -> Option<Node> {

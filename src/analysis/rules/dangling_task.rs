@@ -69,9 +69,29 @@ fn expected_to_raise(ctx: &Ctx, stmt: Node) -> bool {
     else {
         return false;
     };
-    let header = crate::analysis::tree::header_range(with);
-    let text = ctx.parsed.text.get(header).unwrap_or("");
-    text.contains("assertRaises") || text.contains("raises(")
+    // `with_clause` → `with_item`s, each a call (or `call as name`).
+    let mut c = with.walk();
+    let clause = with
+        .named_children(&mut c)
+        .find(|n| n.kind() == "with_clause");
+    let Some(clause) = clause else {
+        return false;
+    };
+    let mut c = clause.walk();
+    let items: Vec<Node> = clause.named_children(&mut c).collect();
+    items.into_iter().any(|item| {
+        let mut value = item.child_by_field_name("value").unwrap_or(item);
+        if value.kind() == "as_pattern" {
+            value = value.named_child(0).unwrap_or(value);
+        }
+        value.kind() == "call"
+            && value.child_by_field_name("function").is_some_and(|f| {
+                matches!(
+                    ctx.last_name(f),
+                    "assertRaises" | "assertRaisesRegex" | "raises"
+                )
+            })
+    })
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {

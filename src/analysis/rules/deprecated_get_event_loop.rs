@@ -39,7 +39,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     }
     // A file that sets the current loop itself gets that loop back, with no
     // warning on any version.
-    if ctx.parsed.text.contains("set_event_loop(") || version_gated(ctx, node) {
+    if ctx.module_calls("set_event_loop") || version_gated(ctx, node) {
         return;
     }
     out.push(Diagnostic {
@@ -58,7 +58,7 @@ fn version_gated(ctx: &Ctx, node: Node) -> bool {
         return false;
     };
     let range = node.byte_range();
-    let tests_version = |n: Node| ctx.text(n).contains("version_info");
+    let tests_version = |n: Node| super::mentions(n, "version_info", ctx.src);
     let mut cur = tree.root_node();
     loop {
         if cur.id() == node.id() {

@@ -16,6 +16,7 @@ use super::args::Args;
 pub use super::fix::{apply_edits, indent_at, line_ending, starts_logical_line, Edit, Fix, Safety};
 use super::ids::{NoteId, RuleId};
 use super::semantic::infer::Infer;
+use super::semantic::ir::Expr;
 use super::semantic::value::Value;
 pub use super::tree::{is_async, mentions, path_down, sole_positional_arg};
 use super::Parsed;
@@ -218,6 +219,31 @@ impl<'a> Ctx<'a> {
             "identifier" => self.text(node),
             _ => "",
         }
+    }
+
+    /// Whether the module's code names `name` anywhere: a reference, an
+    /// attribute, a binding (an import, an assignment, a `def`). Comments
+    /// and strings do not count.
+    pub fn module_names(&self, name: &str) -> bool {
+        let m = self.infer.this();
+        m.bindings.iter().any(|b| &*b.name == name)
+            || m.exprs.iter().any(|e| match e {
+                Expr::Name { name: n, .. } | Expr::Attr { attr: n, .. } => &**n == name,
+                _ => false,
+            })
+    }
+
+    /// Whether the module calls something named `name` (`f(...)`,
+    /// `obj.f(...)`) anywhere. Comments and strings do not count.
+    pub fn module_calls(&self, name: &str) -> bool {
+        let m = self.infer.this();
+        m.exprs.iter().any(|e| match e {
+            Expr::Call { func, .. } => match m.expr(*func) {
+                Expr::Name { name: n, .. } | Expr::Attr { attr: n, .. } => &**n == name,
+                _ => false,
+            },
+            _ => false,
+        })
     }
 
     /// The qualified name a callee or reference resolves to through the

@@ -83,7 +83,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Tests that patch `open` with `unittest.mock.mock_open` get no file.
-    if ctx.parsed.text.contains("mock_open") {
+    if ctx.module_names("mock_open") {
         return;
     }
     let name = ctx.text(left);

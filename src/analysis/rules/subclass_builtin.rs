@@ -246,7 +246,9 @@ fn fix(
     user: &str,
     defined: &dyn Fn(&str) -> bool,
 ) -> Option<Fix> {
-    if crate::analysis::tree::mentions(body, builtin, ctx.src) || ctx.text(body).contains(".data") {
+    if crate::analysis::tree::mentions(body, builtin, ctx.src)
+        || crate::analysis::tree::mentions_attribute(body, "data", ctx.src)
+    {
         return None;
     }
     // `UserString` has no `str`-style constructor.
