@@ -156,22 +156,7 @@ fn is_call_stmt(ctx: &Ctx, stmt: Node, recv: &str, method: &str) -> bool {
 
 /// Whether the subtree (not nested functions) releases `recv`.
 fn releases_in(ctx: &Ctx, root: Node, recv: &str) -> bool {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if is_release(ctx, n, recv) {
-            return true;
-        }
-        if matches!(
-            n.kind(),
-            "function_definition" | "class_definition" | "lambda"
-        ) && n.id() != root.id()
-        {
-            continue;
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    false
+    crate::analysis::tree::own_nodes(root).any(|n| is_release(ctx, n, recv))
 }
 
 /// Whether a `try` releases `recv` in its `finally`, an `except` handler or

@@ -183,9 +183,8 @@ fn bindings<'a>(
     values: &mut Vec<Node<'a>>,
     other: &mut bool,
 ) {
-    let mut stack = vec![scope];
-    while let Some(n) = stack.pop() {
-        if n.id() != scope.id() && matches!(n.kind(), "function_definition" | "lambda") {
+    for n in crate::analysis::tree::own_nodes(scope) {
+        if n.id() != scope.id() && crate::analysis::tree::is_scope(n.kind()) {
             continue;
         }
         match n.kind() {
@@ -218,8 +217,6 @@ fn bindings<'a>(
             }
             _ => {}
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
     }
 }
 

@@ -50,33 +50,12 @@ fn last_block(clause: Node) -> Option<Node> {
 /// Whether some `return <value>` (or `yield`) occurs in the function's own
 /// body, not counting nested functions, lambdas and classes.
 fn returns_value(body: Node) -> bool {
-    let mut cursor = body.walk();
-    loop {
-        let n = cursor.node();
-        let nested = n.id() != body.id()
-            && matches!(
-                n.kind(),
-                "function_definition" | "lambda" | "class_definition"
-            );
-        if n.kind() == "return_statement" && n.named_child(0).is_some_and(|v| v.kind() != "comment")
-        {
-            return true;
-        }
-        if n.kind() == "yield" {
-            return true; // a generator `__new__` is another mistake
-        }
-        if !nested && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() || cursor.node().id() == body.id() {
-                return false;
-            }
-        }
-    }
+    crate::analysis::tree::own_nodes(body).any(|n| {
+        let returns = n.kind() == "return_statement"
+            && n.named_child(0).is_some_and(|v| v.kind() != "comment");
+        // A generator `__new__` is another mistake.
+        returns || n.kind() == "yield"
+    })
 }
 
 /// Whether control can never run off the end of `block`, for a function

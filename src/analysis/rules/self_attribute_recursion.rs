@@ -104,9 +104,7 @@ fn literal(ctx: &Ctx, s: Node) -> Option<String> {
 fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> Scan<'t> {
     let mut s = Scan::default();
     let mut augmented: Vec<usize> = Vec::new();
-    let mut cursor = body.walk();
-    loop {
-        let n = cursor.node();
+    for n in crate::analysis::tree::own_nodes(body) {
         let condition = match n.kind() {
             "if_statement" | "elif_clause" | "while_statement" => {
                 n.child_by_field_name("condition")
@@ -171,23 +169,8 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
             "except_clause" | "except_group_clause" => s.handlers.push(n.byte_range()),
             _ => {}
         }
-        let nested = n.id() != body.id()
-            && matches!(
-                n.kind(),
-                "function_definition" | "lambda" | "class_definition"
-            );
-        if !nested && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() || cursor.node().id() == body.id() {
-                return s;
-            }
-        }
     }
+    s
 }
 
 /// The attribute name Python looks up for `self.<attr>` written in `class`:

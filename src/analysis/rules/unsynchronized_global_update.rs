@@ -124,16 +124,13 @@ struct BodyScan {
 
 impl BodyScan {
     fn run(&mut self, ctx: &Ctx, body: Node, name: &str) {
-        let mut stack = vec![body];
-        while let Some(n) = stack.pop() {
+        for n in crate::analysis::tree::own_nodes(body) {
             match n.kind() {
-                "function_definition" | "class_definition" | "lambda" => continue,
                 "global_statement" => {
                     let mut c = n.walk();
                     if n.named_children(&mut c).any(|id| ctx.text(id) == name) {
                         self.declared_global = true;
                     }
-                    continue;
                 }
                 "call" => {
                     self.acquires |= n
@@ -142,8 +139,6 @@ impl BodyScan {
                 }
                 _ => {}
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
         }
     }
 }
