@@ -682,10 +682,35 @@ pub(super) fn name_candidate_for<'t>(
         }
         chain.push(parent);
     }
-    chain
+    let mut candidate = chain
         .iter()
         .rev()
-        .find_map(|expr| row_candidate(triggers, infer, src, *expr))
+        .find_map(|expr| row_candidate(triggers, infer, src, *expr))?;
+    // A name in a type annotation (`x: Sequence[int]`, `-> Mapping[...]`)
+    // is what a type checker's hover already shows: everyday.
+    if in_annotation(up, node) {
+        candidate.level = Level::Everyday;
+    }
+    Some(candidate)
+}
+
+/// Whether `node` is part of a type annotation (a `type` node: of a
+/// parameter, a return, an annotated assignment), within its statement.
+fn in_annotation<'t>(up: &Up<'t>, node: Node<'t>) -> bool {
+    let mut at = up.parent(node);
+    while let Some(n) = at {
+        if n.kind() == "type" {
+            return true;
+        }
+        if n.kind().ends_with("statement")
+            || n.kind() == "function_definition"
+            || n.kind() == "block"
+        {
+            return false;
+        }
+        at = up.parent(n);
+    }
+    false
 }
 
 /// The candidate of a reference or dotted name with a table row: its
