@@ -104,28 +104,19 @@ enum Detail<'t> {
 
 impl Candidate<'_> {
     fn explanation(self, parsed: &Parsed, infer: &Infer) -> Explanation {
-        let note = self.note.clone();
-        let level = self.level;
-        match self.detail {
+        let src = parsed.text.as_bytes();
+        let (context, facets, args) = match self.detail {
             Detail::Ready {
                 context,
                 facets,
                 args,
-            } => Explanation {
-                note,
-                range: self.range,
-                context,
-                facets,
-                args,
-                level,
-            },
+            } => (context, facets, args),
             Detail::Name {
                 node,
                 expr,
                 context,
                 mut args,
             } => {
-                let src = parsed.text.as_bytes();
                 let (facets, generic) = generic_args(infer, expr, node, src);
                 args.extend(generic);
                 if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
@@ -136,15 +127,7 @@ impl Candidate<'_> {
                         }
                     }
                 }
-                let context = context.and_then(|key| args.fill_key(key));
-                Explanation {
-                    note,
-                    range: self.range,
-                    context,
-                    facets,
-                    args,
-                    level,
-                }
+                (context.and_then(|key| args.fill_key(key)), facets, args)
             }
             Detail::Query {
                 pattern,
@@ -153,7 +136,6 @@ impl Candidate<'_> {
                 args: captured,
                 outcome,
             } => {
-                let src = parsed.text.as_bytes();
                 let mut args = Args::new();
                 for (key, node) in captured {
                     if !args.contains(key) {
@@ -171,15 +153,16 @@ impl Candidate<'_> {
                     .context
                     .as_deref()
                     .and_then(|key| args.fill_key(key));
-                Explanation {
-                    note,
-                    range: self.range,
-                    context,
-                    facets,
-                    args,
-                    level,
-                }
+                (context, facets, args)
             }
+        };
+        Explanation {
+            note: self.note.clone(),
+            range: self.range,
+            context,
+            facets,
+            args,
+            level: self.level,
         }
     }
 }

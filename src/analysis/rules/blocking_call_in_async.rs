@@ -49,10 +49,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if !is_async(owner) {
         return;
     }
-    let async_name = owner
-        .child_by_field_name("name")
-        .map_or("", |n| ctx.text(n))
-        .to_string();
+    let async_name = ctx.name_of(owner).to_string();
     let fix = if qual == "time.sleep" {
         sleep_fix(ctx, node)
     } else {

@@ -28,15 +28,7 @@ fn halving<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let mut c = node.walk();
-    let children: Vec<Node> = node
-        .children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let mut i = 1;
-    while i + 1 < children.len() {
-        let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
-        i += 2;
+    for (left, op, right) in super::comparison_links(node) {
         if op.kind() != "==" && op.kind() != "!=" {
             continue;
         }

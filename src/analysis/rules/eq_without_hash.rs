@@ -150,7 +150,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if is_interface(eq_stmt, eq, ctx.src) || binds_hash(body, ctx.src) {
         return;
     }
-    let class_name = node.child_by_field_name("name").map_or("", |n| ctx.text(n));
+    let class_name = ctx.name_of(node);
     // `Cls.__hash__ = ...` after the class body.
     if ctx
         .parsed

@@ -47,9 +47,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if func.child_by_field_name("name").map(|n| ctx.text(n)) != Some("__init__") {
         return;
     }
-    let class_name = class
-        .child_by_field_name("name")
-        .map_or("", |n| ctx.text(n));
+    let class_name = ctx.name_of(class);
     out.push(Diagnostic {
         rule: RULE.id,
         range: node.byte_range(),

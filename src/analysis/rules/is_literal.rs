@@ -62,15 +62,7 @@ fn is_value_constant(node: Node) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    // Operands and operators alternate: a OP b OP c ...
-    let mut c = node.walk();
-    let children: Vec<Node> = node
-        .children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let mut i = 1;
-    while i + 1 < children.len() {
-        let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
+    for (left, op, right) in super::comparison_links(node) {
         let op_text = op.kind();
         if (op_text == "is" || op_text == "is not") && (is_literal(left) || is_literal(right)) {
             let replacement = if op_text == "is" { "==" } else { "!=" };
@@ -101,6 +93,5 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                 }),
             });
         }
-        i += 2;
     }
 }

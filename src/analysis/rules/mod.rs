@@ -170,6 +170,22 @@ impl Selection {
     }
 }
 
+/// The links of a comparison chain `a < b == c`: (left operand, operator,
+/// right operand) for each operator (operands and operators alternate;
+/// comments are skipped).
+pub fn comparison_links(node: Node) -> Vec<(Node, Node, Node)> {
+    let mut c = node.walk();
+    let children: Vec<Node> = node
+        .children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    children
+        .windows(3)
+        .step_by(2)
+        .map(|w| (w[0], w[1], w[2]))
+        .collect()
+}
+
 /// What a check function sees.
 pub struct Ctx<'a> {
     pub parsed: &'a Parsed,
@@ -207,6 +223,13 @@ impl<'a> Ctx<'a> {
 
     pub fn text(&self, node: Node) -> &'a str {
         node.utf8_text(self.src).unwrap_or("")
+    }
+
+    /// The name of a `def` or `class` (`""` without one).
+    pub fn name_of(&self, definition: Node) -> &'a str {
+        definition
+            .child_by_field_name("name")
+            .map_or("", |n| self.text(n))
     }
 
     /// The last name of a dotted callee (`sleep` for `time.sleep`): a cheap

@@ -130,9 +130,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if returns_value(body) || always_raises(body) {
         return;
     }
-    let class_name = class
-        .child_by_field_name("name")
-        .map_or("", |n| ctx.text(n));
+    let class_name = ctx.name_of(*class);
     out.push(Diagnostic {
         rule: RULE.id,
         // The header: `def __new__(cls, ...)`.

@@ -209,9 +209,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some(class) = ctx.stack.last().filter(|s| s.kind() == "class_definition") else {
         return;
     };
-    let class_name = class
-        .child_by_field_name("name")
-        .map_or("", |n| ctx.text(n));
+    let class_name = ctx.name_of(*class);
     let Some(params) = node.child_by_field_name("parameters") else {
         return;
     };

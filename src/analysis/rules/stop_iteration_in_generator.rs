@@ -105,7 +105,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if place.caught {
         return;
     }
-    let func_name = func.child_by_field_name("name").map_or("", |n| ctx.text(n));
+    let func_name = ctx.name_of(func);
     out.push(Diagnostic {
         rule: RULE.id,
         range: node.byte_range(),

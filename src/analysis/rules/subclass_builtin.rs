@@ -205,7 +205,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let class = node.child_by_field_name("name").map_or("", |n| ctx.text(n));
+        let class = ctx.name_of(node);
         let user = match builtin {
             "dict" => "UserDict",
             "list" => "UserList",

@@ -48,17 +48,9 @@ fn snippet(ctx: &Ctx, node: Node) -> String {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    // Operands and operators alternate: a OP b OP c ...
-    let mut c = node.walk();
-    let children: Vec<Node> = node
-        .children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let single = children.len() == 3;
-    let mut i = 1;
-    while i + 1 < children.len() {
-        let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
-        i += 2;
+    let links = super::comparison_links(node);
+    let single = links.len() == 1;
+    for (left, op, right) in links {
         let op_text = op.kind();
         if op_text != "==" && op_text != "!=" {
             continue;
