@@ -18,19 +18,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(func) = node.child_by_field_name("function") else {
-        return;
-    };
     // Cheapest test first: the method name is unique to `threading.Thread`.
-    if func.kind() != "attribute" || ctx.last_name(func) != "setDaemon" {
-        return;
-    }
-    let (Some(receiver), Some(args)) = (
-        func.child_by_field_name("object"),
-        node.child_by_field_name("arguments"),
-    ) else {
+    let Some(call) = ctx.method_call(node).filter(|c| c.method == "setDaemon") else {
         return;
     };
+    let (receiver, args) = (call.receiver, call.args);
     if args.kind() != "argument_list" {
         return;
     }

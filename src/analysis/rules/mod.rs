@@ -186,6 +186,14 @@ pub fn comparison_links(node: Node) -> Vec<(Node, Node, Node)> {
         .collect()
 }
 
+/// See [`Ctx::method_call`].
+pub struct MethodCall<'t, 'a> {
+    pub func: Node<'t>,
+    pub receiver: Node<'t>,
+    pub method: &'a str,
+    pub args: Node<'t>,
+}
+
 /// What a check function sees.
 pub struct Ctx<'a> {
     pub parsed: &'a Parsed,
@@ -230,6 +238,21 @@ impl<'a> Ctx<'a> {
         definition
             .child_by_field_name("name")
             .map_or("", |n| self.text(n))
+    }
+
+    /// A method call `receiver.method(...)`: the callee, its receiver, the
+    /// method's name and the arguments node.
+    pub fn method_call<'t>(&self, call: Node<'t>) -> Option<MethodCall<'t, 'a>> {
+        let func = call.child_by_field_name("function")?;
+        if func.kind() != "attribute" {
+            return None;
+        }
+        Some(MethodCall {
+            func,
+            receiver: func.child_by_field_name("object")?,
+            method: self.last_name(func),
+            args: call.child_by_field_name("arguments")?,
+        })
     }
 
     /// The last name of a dotted callee (`sleep` for `time.sleep`): a cheap

@@ -55,18 +55,13 @@ fn queue_kind(qual: &str) -> Option<Option<&'static str>> {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(func) = node.child_by_field_name("function") else {
+    let Some(call) = ctx
+        .method_call(node)
+        .filter(|c| POOL_METHODS.contains(&c.method))
+    else {
         return;
     };
-    if func.kind() != "attribute" || !POOL_METHODS.contains(&ctx.last_name(func)) {
-        return;
-    }
-    let (Some(receiver), Some(args)) = (
-        func.child_by_field_name("object"),
-        node.child_by_field_name("arguments"),
-    ) else {
-        return;
-    };
+    let (func, receiver, args) = (call.func, call.receiver, call.args);
     if receiver.kind() != "identifier" {
         return;
     }
