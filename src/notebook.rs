@@ -825,6 +825,44 @@ mod tests {
         assert_eq!(out, json.replace("\"# hi\"", "\"# hé\\n\""));
     }
 
+    proptest::proptest! {
+        /// Any text: masking keeps every byte offset and line break, the
+        /// module maps every offset of every cell back to it, and no
+        /// range or edit makes the map panic.
+        #[test]
+        fn masking_and_the_cell_map_hold_for_any_text(
+            texts in proptest::collection::vec("[%!?a-z =()'\"\\#\n\u{e9}\u{4e2d}]{0,40}", 1..4),
+            ranges in proptest::collection::vec((0usize..200, 0usize..200), 0..8),
+        ) {
+            for t in &texts {
+                let (m, masked, _) = mask(t);
+                proptest::prop_assert_eq!(m.len(), t.len());
+                proptest::prop_assert_eq!(m.matches('\n').count(), t.matches('\n').count());
+                proptest::prop_assert!(masked.iter().all(|r| r.end <= t.len()));
+            }
+            let cells: Vec<CellSource> = texts
+                .iter()
+                .enumerate()
+                .map(|(index, text)| CellSource { index, text: text.clone() })
+                .collect();
+            let module = Module::new(&cells);
+            for (c, span) in module.cells.iter().enumerate() {
+                for offset in 0..=span.text.len() {
+                    let at = module.offset(CellOffset { cell: c, offset }).unwrap();
+                    if !span.text.is_empty() && offset < span.text.len() {
+                        proptest::prop_assert_eq!(module.locate(at), Some(CellOffset { cell: c, offset }));
+                    }
+                }
+            }
+            for (a, b) in ranges {
+                let edit = Edit { range: a.min(b)..a.max(b), text: "x".into() };
+                let _ = module.cell_edits(&[edit]);
+                let _ = module.line_col(a, Encoding::Utf16);
+                let _ = module.cell_range(a..b);
+            }
+        }
+    }
+
     #[test]
     fn bad_notebooks_are_errors() {
         let err = |s: &str| Notebook::parse(s.into()).unwrap_err().to_string();

@@ -382,3 +382,38 @@ fn cells_edited_added_moved_and_removed_keep_the_module_in_step() {
     assert!(rule.contains("§7.4"), "{rule}");
     c.shutdown();
 }
+
+#[test]
+fn odd_notebook_messages_are_ignored_and_the_session_goes_on() {
+    let mut c = ready();
+    let uri = "file:///tmp/pyexplain-protocol-notebook/odd.ipynb";
+    // A change to a notebook never opened; an empty notebook.
+    change(&mut c, uri, 2, json!({"textContent": []}));
+    open_notebook(&mut c, uri, &[]);
+    // Cells spliced far past the end, a text change for a cell never opened,
+    // a range past the cell's end, a cell in no notebook hovered.
+    change(
+        &mut c,
+        uri,
+        2,
+        json!({"structure": {"array": {"start": 99, "deleteCount": 99,
+            "cells": [{"kind": 2, "document": cell_uri(0)}]},
+            "didOpen": [{"uri": cell_uri(0), "languageId": "python", "version": 1, "text": "x = 1"}]}}),
+    );
+    change(
+        &mut c,
+        uri,
+        3,
+        json!({"textContent": [
+            {"document": {"uri": cell_uri(5), "version": 2}, "changes": [{"text": "y"}]},
+            {"document": {"uri": cell_uri(0), "version": 2}, "changes": [
+                {"range": {"start": {"line": 40, "character": 9}, "end": {"line": 50, "character": 0}},
+                 "text": "\ndef f(a=[]):\n    pass"}]}]}),
+    );
+    let d = diagnostics_until(&mut c, &cell_uri(0), |d| d["version"] == 2);
+    assert_eq!(first_start(&d), json!({"line": 1, "character": 8}), "{d}");
+    assert!(c.hover(&cell_uri(7), 0, 0).is_null());
+    let rule = hover_text(&c.hover(&cell_uri(0), 1, 8)).unwrap_or_default();
+    assert!(rule.contains("§7.4"), "{rule}");
+    c.shutdown();
+}
