@@ -166,7 +166,8 @@ def main():
     ap.add_argument("--dump", help="write every site (level everyday) as JSON lines here")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 unless the relevance targets hold (sites per 100 lines at "
-                         "usage <= 15 and at core <= 8, no disagreement)")
+                         "usage <= 15 and at core <= 8, median hover <= 700 characters with "
+                         "the defaults and for a full hover at usage, no disagreement)")
     args = ap.parse_args()
     if not Path(args.python).exists():
         args.python = sys.executable
@@ -215,6 +216,12 @@ def main():
         "levels": per_level,
         "default_settings": {"sites": len(walked), "median_hover_chars": median,
                              "p90_hover_chars": p90},
+        # Of every site (level everyday): the share each level adds.
+        "share_of_sites_by_level_pct": {
+            level: round(100 * (per_level[level]["sites"] - (per_level[below]["sites"] if below else 0))
+                         / max(per_level["everyday"]["sites"], 1), 1)
+            for level, below in (("core", None), ("usage", "core"), ("everyday", "usage"))
+        },
         "everyday_with_sentence_pct": round(100 * len(with_sentence) / max(len(everyday), 1), 1),
         "cannot_tell": len(cannot),
         "disagreement_examples": [list(d[1]) for d in disagreements[:5]],
@@ -239,6 +246,10 @@ def main():
             bad.append("more than 15 sites per 100 lines at the default level")
         if per_level["core"]["sites_per_100_lines"] > 8:
             bad.append("more than 8 sites per 100 lines at core")
+        if median > 700:
+            bad.append("median hover with the defaults above 700 characters")
+        if per_level["usage"]["median_full_hover_chars"] > 700:
+            bad.append("median full hover at the default level above 700 characters")
         if disagreements:
             bad.append("%d ranges answered with two sections" % len(disagreements))
         for b in bad:

@@ -20,8 +20,9 @@ pub enum Verbosity {
     Brief,
 }
 
-/// About how many characters of a note a full hover shows after its title
-/// and sentence (the rest is one click away).
+/// About how many characters a full hover shows after its title: the
+/// sentence about this code and the note's leading paragraphs share them
+/// (the rest is one click away).
 pub const HOVER_CHARS: usize = 600;
 
 /// The bold title line: `**§12.6 Generator send() and yield from**`; a
@@ -84,8 +85,9 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         }
         return Some(out);
     }
-    if let Some(sentence) = context_sentence(expl, lang) {
-        out.push_str(&sentence);
+    let sentence = context_sentence(expl, lang);
+    if let Some(sentence) = &sentence {
+        out.push_str(sentence);
         if is_keyword_role(expl) {
             // A keyword's hover stays short: the sentence about this use and
             // where to read the note.
@@ -97,7 +99,20 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         }
         out.push_str("\n\n");
     }
-    let (excerpt, cut) = excerpt(&note.body, HOVER_CHARS);
+    // The sentence about this code comes first and takes its share of the
+    // budget; without one, the note's first paragraph is always shown.
+    let (excerpt, cut) = match &sentence {
+        Some(s) => excerpt_of(
+            &note.body,
+            HOVER_CHARS.saturating_sub(s.chars().count()),
+            false,
+        ),
+        None => excerpt(&note.body, HOVER_CHARS),
+    };
+    if excerpt.is_empty() {
+        // Nothing of the note fits after the sentence.
+        truncate_end(&mut out);
+    }
     out.push_str(&excerpt);
     if cut {
         if let Some(more) = more() {
@@ -110,6 +125,12 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         out.push_str(&related);
     }
     Some(out)
+}
+
+/// Drops the blank line after the sentence when nothing follows it.
+fn truncate_end(out: &mut String) {
+    let kept = out.trim_end().len();
+    out.truncate(kept);
 }
 
 /// Whether the explanation is a keyword role (`knowledge/triggers/keywords.scm`,
@@ -152,11 +173,10 @@ pub fn related_line(note: &Note, lang: Lang) -> Option<String> {
             None => format!("§{s}"),
         })
         .collect();
-    Some(format!(
-        "{} {}",
-        k.ui(lang, "ui.related"),
-        items.join(" · ")
-    ))
+    let label = k.ui(lang, "ui.related");
+    // No space after a full-width colon (`相关：§9.3 …`).
+    let gap = if label.ends_with('：') { "" } else { " " };
+    Some(format!("{label}{gap}{}", items.join(" · ")))
 }
 
 /// The full note as markdown: title, body, related line.
@@ -182,12 +202,18 @@ pub fn full_note(note: &Note, lang: Lang) -> String {
 /// paragraph that ends with a colon from the block it introduces, nor an
 /// example from the ` ```text ` block that shows its output.
 pub fn excerpt(body: &str, budget: usize) -> (String, bool) {
+    excerpt_of(body, budget, true)
+}
+
+/// [`excerpt`], keeping the first paragraph even beyond `budget` only if
+/// `at_least_first`.
+fn excerpt_of(body: &str, budget: usize, at_least_first: bool) -> (String, bool) {
     let units = units(&blocks(body));
     let mut used = 0;
     let mut kept: Vec<&str> = Vec::new();
     for (i, unit) in units.iter().enumerate() {
         let chars = unit.iter().map(|b| b.chars().count() + 2).sum::<usize>();
-        if i > 0 && used + chars > budget {
+        if (i > 0 || !at_least_first) && used + chars > budget {
             return (kept.join("\n\n"), true);
         }
         used += chars;
@@ -339,6 +365,32 @@ mod tests {
         // A colon inside a code block glues nothing.
         let body = "Summary.\n\n```python\nif x:\n```\n\nTail.";
         assert_eq!(excerpt(body, 35).0, "Summary.\n\n```python\nif x:\n```");
+    }
+
+    #[test]
+    fn a_full_hover_keeps_within_the_budget_after_its_title() {
+        // The sentence and the note's paragraphs share HOVER_CHARS; the
+        // title, the "full note" line and the related line come on top.
+        for lang in Lang::ALL {
+            let expl = yield_from();
+            let note = knowledge().note(&expl.note, lang).unwrap();
+            let full = hover_markdown(&expl, lang, Verbosity::Full).unwrap();
+            let more = knowledge()
+                .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
+                .unwrap();
+            let frame = title_line(note).chars().count()
+                + more.chars().count()
+                + related_line(note, lang).unwrap().chars().count()
+                + 8;
+            let chars = full.chars().count();
+            assert!(chars <= frame + HOVER_CHARS, "{chars} characters:\n{full}");
+            assert!(full.starts_with(&format!(
+                "{}\n\n{}",
+                title_line(note),
+                context_sentence(&expl, lang).unwrap()
+            )));
+            assert!(!full.contains("\n\n\n"), "{full}");
+        }
     }
 
     fn yield_from() -> Explanation {

@@ -23,8 +23,8 @@ use std::ops::Range;
 use tree_sitter::{Node, StreamingIterator, Tree};
 
 use super::explain::{
-    name_candidate_for, nested_deeper_than, query_candidate, query_cursor, Candidate, MatchParts,
-    RuntimeCache, MAX_HOVER_DEPTH,
+    name_answers, name_candidate_for, nested_deeper_than, pick, query_candidate, query_cursor,
+    Candidate, MatchParts, RuntimeCache, MAX_HOVER_DEPTH,
 };
 use super::semantic::infer::Infer;
 use super::tree::Up;
@@ -85,10 +85,16 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
                 end,
                 matched,
                 rank,
+                // Every level: a hidden trigger still claims its construct.
                 candidate: query_candidate(
-                    parsed, triggers, &up, &runtime, &parts, anchor, MAP_LEVEL,
-                )
-                .filter(|c| c.level <= MAP_LEVEL),
+                    parsed,
+                    triggers,
+                    &up,
+                    &runtime,
+                    &parts,
+                    anchor,
+                    Level::Everyday,
+                ),
             });
         }
         matched += 1;
@@ -100,7 +106,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
     bounds.sort_unstable();
     bounds.dedup();
     items.sort_by_key(|i| (i.start, i.matched, i.rank));
-    let mut segments: Vec<(usize, usize, Option<usize>)> = Vec::with_capacity(bounds.len());
+    let mut segments: Vec<Segment> = Vec::with_capacity(bounds.len());
     let mut active: Vec<usize> = Vec::new();
     let mut next = 0;
     for w in bounds.windows(2) {
@@ -110,57 +116,74 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
             next += 1;
         }
         active.retain(|&i| items[i].end > start);
-        let mut best: Option<usize> = None;
-        for &i in &active {
-            let item = &items[i];
-            // `explain_at` looks at a match's last anchor under the cursor only.
-            let shadowed = active.iter().any(|&j| {
-                let other = &items[j];
-                other.matched == item.matched && other.rank > item.rank
-            });
-            let Some(c) = item.candidate.as_ref().filter(|_| !shadowed) else {
-                continue;
-            };
-            let wins = match best.and_then(|b| items[b].candidate.as_ref().map(|bc| (b, bc))) {
-                None => true,
-                // Ties go to the match the cursor returned first.
-                Some((b, bc)) => c.beats(bc) || (!bc.beats(c) && item.matched < items[b].matched),
-            };
-            if wins {
-                best = Some(i);
-            }
-        }
-        segments.push((start, end, best));
+        // `explain_at` looks at a match's last anchor under the cursor only,
+        // and meets the matches in their order.
+        let mut here: Vec<usize> = active
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let item = &items[i];
+                item.candidate.is_some()
+                    && !active
+                        .iter()
+                        .any(|&j| items[j].matched == item.matched && items[j].rank > item.rank)
+            })
+            .collect();
+        here.sort_by_key(|&i| items[i].matched);
+        let candidates: Vec<&Candidate> = here
+            .iter()
+            .filter_map(|&i| items[i].candidate.as_ref())
+            .collect();
+        let (winner, hidden) = pick(&candidates, MAP_LEVEL);
+        segments.push(Segment {
+            start,
+            end,
+            best: winner.map(|w| here[w]),
+            hidden,
+        });
     }
-
     let mut seen: HashSet<(&str, Range<usize>)> = HashSet::new();
     let mut out = Vec::new();
-    for &(start, _, best) in &segments {
-        if let Some(c) = best.and_then(|b| items[b].candidate.as_ref()) {
-            record(&mut seen, &mut out, tree.root_node(), c, start);
+    for segment in &segments {
+        if let Some(c) = segment.best.and_then(|b| items[b].candidate.as_ref()) {
+            record(&mut seen, &mut out, tree.root_node(), c, segment.start);
         }
     }
 
-    // Identifiers where no query candidate wins: the name tables.
-    let won_at = |offset: usize| -> bool {
-        let i = segments.partition_point(|&(s, _, _)| s <= offset);
-        i > 0 && {
-            let (_, end, best) = segments[i - 1];
-            offset < end && best.is_some()
-        }
+    // Identifiers where no query candidate wins: the name tables, unless a
+    // hidden query trigger claims the same construct.
+    let segment_at = |offset: usize| -> Option<&Segment> {
+        let i = segments.partition_point(|s| s.start <= offset);
+        segments.get(i.checked_sub(1)?).filter(|s| offset < s.end)
     };
+    let no_hidden: Vec<Range<usize>> = Vec::new();
     for node in identifiers {
         let start = node.start_byte();
-        if start < node.end_byte().min(src.len()) && !won_at(start) {
-            if let Some(c) = name_candidate_for(parsed, triggers, &infer, &up, node)
-                .filter(|c| c.level <= MAP_LEVEL)
-            {
-                record(&mut seen, &mut out, tree.root_node(), &c, start);
-            }
+        if start >= node.end_byte().min(src.len()) {
+            continue;
+        }
+        let segment = segment_at(start);
+        if segment.is_some_and(|s| s.best.is_some()) {
+            continue;
+        }
+        let hidden = segment.map_or(&no_hidden, |s| &s.hidden);
+        if let Some(c) = name_candidate_for(parsed, triggers, &infer, &up, node)
+            .filter(|c| name_answers(c, MAP_LEVEL, hidden))
+        {
+            record(&mut seen, &mut out, tree.root_node(), &c, start);
         }
     }
     out.sort_by_key(|o| (o.offset, o.range.start, o.range.end));
     out
+}
+
+/// A stretch of bytes between anchor boundaries: the item whose candidate
+/// answers there, and the constructs hidden triggers claim.
+struct Segment {
+    start: usize,
+    end: usize,
+    best: Option<usize>,
+    hidden: Vec<Range<usize>>,
 }
 
 /// One walk of the tree: every node's parent (so that going up costs no

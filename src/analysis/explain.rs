@@ -56,8 +56,9 @@ impl Explanation {
 pub(super) struct Candidate<'t> {
     /// The trigger's level for this code.
     pub(super) level: Level,
-    /// Smaller is more specific.
-    pub(super) size: usize,
+    /// The construct's bytes: a smaller construct is more specific, and the
+    /// most specific trigger of a construct decides its level ([`pick`]).
+    pub(super) construct: Range<usize>,
     pub(super) order: usize,
     pub(super) note: &'t str,
     /// The hover's range.
@@ -93,11 +94,6 @@ enum Detail<'t> {
 }
 
 impl Candidate<'_> {
-    /// Whether `self` beats `other` (more specific; ties go to the first).
-    pub(super) fn beats(&self, other: &Candidate) -> bool {
-        (self.size, self.order) < (other.size, other.order)
-    }
-
     fn explanation(self, parsed: &Parsed, infer: &Infer) -> Explanation {
         let note = self.note.to_string();
         let level = self.level;
@@ -179,10 +175,33 @@ impl Candidate<'_> {
     }
 }
 
-fn consider<'t>(best: &mut Option<Candidate<'t>>, c: Candidate<'t>) {
-    if best.as_ref().is_none_or(|b| c.beats(b)) {
-        *best = Some(c);
+/// What answers at `level` among the query candidates under one cursor
+/// position (in the order the cursor met their matches): the index of the
+/// most specific one at or below `level`, and the constructs claimed by more
+/// specific triggers above it. The most specific trigger of a construct
+/// decides its level: where it is hidden, a more general pattern of the same
+/// construct does not answer in its place (`x is None` is `everyday`, not the
+/// `usage` of any `a is b`), while a trigger of another construct still does.
+pub(super) fn pick(candidates: &[&Candidate], level: Level) -> (Option<usize>, Vec<Range<usize>>) {
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    // Stable: ties go to the first.
+    order.sort_by_key(|&i| (candidates[i].construct.len(), candidates[i].order));
+    let mut hidden: Vec<Range<usize>> = Vec::new();
+    for i in order {
+        let c = candidates[i];
+        if c.level > level {
+            hidden.push(c.construct.clone());
+        } else if !hidden.contains(&c.construct) {
+            return (Some(i), hidden);
+        }
     }
+    (None, hidden)
+}
+
+/// Whether a name candidate answers at `level` where the query candidates
+/// claimed `hidden` constructs above it.
+pub(super) fn name_answers(c: &Candidate, level: Level, hidden: &[Range<usize>]) -> bool {
+    c.level <= level && !hidden.contains(&c.construct)
 }
 
 /// A query cursor with the safety net every trigger query runs with: no
@@ -295,7 +314,7 @@ pub(super) fn query_candidate<'t>(
     };
     Some(Candidate {
         level,
-        size: construct.byte_range().len(),
+        construct: construct.byte_range(),
         order: parts.pattern_index,
         note: &pattern.note,
         range: parts
@@ -397,7 +416,7 @@ pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<
     if offset >= src.len() || nested_deeper_than(tree.root_node(), offset, MAX_HOVER_DEPTH) {
         return None;
     }
-    let mut best: Option<Candidate> = None;
+    let mut candidates: Vec<Candidate> = Vec::new();
     let world = parsed.world();
     let infer = Infer::new(&world);
     let runtime = RuntimeCache::new(parsed, &infer);
@@ -415,20 +434,25 @@ pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<
         else {
             continue;
         };
-        if let Some(c) =
-            query_candidate(parsed, triggers, &Up::Tree, &runtime, &parts, anchor, level)
-        {
-            if c.level <= level {
-                consider(&mut best, c);
-            }
-        }
+        // Every level: a hidden trigger still claims its construct (`pick`).
+        candidates.extend(query_candidate(
+            parsed,
+            triggers,
+            &Up::Tree,
+            &runtime,
+            &parts,
+            anchor,
+            Level::Everyday,
+        ));
     }
     drop(matches);
-
-    // A query pattern anchored under the cursor knows more than a bare name.
-    if best.is_none() {
-        best = name_candidate(parsed, triggers, &infer, offset).filter(|c| c.level <= level);
-    }
+    let (winner, hidden) = pick(&candidates.iter().collect::<Vec<_>>(), level);
+    let best = match winner {
+        Some(i) => Some(candidates.swap_remove(i)),
+        // A query pattern anchored under the cursor knows more than a bare name.
+        None => name_candidate(parsed, triggers, &infer, offset)
+            .filter(|c| name_answers(c, level, &hidden)),
+    };
     best.map(|c| c.explanation(parsed, &infer))
 }
 
@@ -649,10 +673,35 @@ pub(super) fn name_candidate_for<'t>(
         }
         chain.push(parent);
     }
-    chain
+    let mut candidate = chain
         .iter()
         .rev()
-        .find_map(|expr| row_candidate(triggers, infer, src, *expr))
+        .find_map(|expr| row_candidate(triggers, infer, src, *expr))?;
+    // A name in a type annotation (`x: Sequence[int]`, `-> Mapping[...]`)
+    // is what a type checker's hover already shows: everyday.
+    if in_annotation(up, node) {
+        candidate.level = Level::Everyday;
+    }
+    Some(candidate)
+}
+
+/// Whether `node` is part of a type annotation (a `type` node: of a
+/// parameter, a return, an annotated assignment), within its statement.
+fn in_annotation<'t>(up: &Up<'t>, node: Node<'t>) -> bool {
+    let mut at = up.parent(node);
+    while let Some(n) = at {
+        if n.kind() == "type" {
+            return true;
+        }
+        if n.kind().ends_with("statement")
+            || n.kind() == "function_definition"
+            || n.kind() == "block"
+        {
+            return false;
+        }
+        at = up.parent(n);
+    }
+    false
 }
 
 /// The candidate of a reference or dotted name with a table row: its
@@ -693,7 +742,7 @@ fn row_candidate<'t>(
     let row = row?;
     Some(Candidate {
         level: row.level,
-        size: expr.byte_range().len(),
+        construct: expr.byte_range(),
         order: usize::MAX,
         note: &row.note,
         range: expr.byte_range(),
@@ -842,7 +891,7 @@ fn import_candidate<'t>(
     Some(Candidate {
         // An import line says only what it imports.
         level: Level::Everyday,
-        size: dotted.byte_range().len(),
+        construct: dotted.byte_range(),
         order: usize::MAX,
         note,
         range: dotted.start_byte()..node.end_byte(),

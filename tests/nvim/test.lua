@@ -131,6 +131,34 @@ vim.cmd('PyexplainVerbosity full')
 text = hover_text(yl, yc)
 check('back to the full English hover', text and text:find('delegating generator', 1, true), text)
 
+-- :PyexplainHoverLevel: `value is None` is everyday code, hidden at the
+-- default level and shown at `everyday`; `yield from` shows at `core`.
+local function hover_result(line, col)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = line - 1, character = col - 1 },
+  }
+  for _, r in pairs(vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, 5000) or {}) do
+    if r.result and r.result.contents then
+      return r.result.contents.value or ''
+    end
+  end
+  return ''
+end
+local il, ic = find_line('is None')
+check('`is None` has no hover at the default level', not hover_result(il, ic):find('§7.2', 1, true))
+vim.cmd('PyexplainHoverLevel everyday')
+check(':PyexplainHoverLevel everyday shows `is None`', hover_result(il, ic):find('§7.2', 1, true), hover_result(il, ic))
+vim.cmd('PyexplainHoverLevel core')
+check(':PyexplainHoverLevel core hides `is None`', not hover_result(il, ic):find('§7.2', 1, true))
+check(':PyexplainHoverLevel core keeps yield from', hover_result(yl, yc):find('§12.6', 1, true))
+check(
+  ':PyexplainHoverLevel changes one key',
+  vim.deep_equal(client.settings.pyexplain, { language = 'en', hover = { verbosity = 'full', level = 'core' } }),
+  vim.inspect(client.settings)
+)
+vim.cmd('PyexplainHoverLevel usage')
+
 -- The quick fix for `bucket=[]`, applied through Neovim's code action flow.
 local dl = find_line('bucket=[]')
 vim.api.nvim_win_set_cursor(0, { dl, 0 })

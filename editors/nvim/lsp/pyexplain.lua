@@ -7,7 +7,7 @@ return {
   root_markers = { 'pyproject.toml', 'setup.py', 'setup.cfg', '.git' },
   -- Server settings go in init_options or settings.pyexplain (settings win):
   -- language ('auto': the editor's locale, then LANG; 'zh'; 'en'), select,
-  -- ignore, hover = { enable, verbosity }, inlayHints = { enable } (then
+  -- ignore, hover = { enable, verbosity, level, ['repeat'] }, inlayHints = { enable } (then
   -- `vim.lsp.inlay_hint.enable(true)` shows them).
   init_options = {},
   settings = { pyexplain = {} },

@@ -6,6 +6,7 @@
 --            or require('pyexplain').setup({ language = 'zh' })
 -- Commands:  :PyexplainNote 12.6 [zh|en]   :PyexplainCourseMap [path ...]
 --            :PyexplainLanguage zh|en|auto :PyexplainVerbosity full|brief
+--            :PyexplainHoverLevel core|usage|everyday
 --            :PyexplainInlayHints on|off   :PyexplainResetLearned
 -- Health:    :checkhealth pyexplain
 -- Commands talk to the current buffer's server (one per project root).
@@ -24,7 +25,7 @@ M.config = {
   language = nil, -- nil or 'auto': the editor's locale, then LANG
   select = nil,
   ignore = nil,
-  hover = nil, -- { enable = true, verbosity = 'full' }
+  hover = nil, -- { enable = true, verbosity = 'full', level = 'usage', ['repeat'] = 'brief' }
   inlayHints = nil, -- { enable = false }
 }
 
@@ -316,6 +317,13 @@ local function define_commands()
   command('PyexplainVerbosity', function(opts)
     M.set({ 'hover', 'verbosity' }, opts.fargs[1])
   end, { nargs = 1, complete = choice({ 'full', 'brief' }), desc = 'pyexplain hovers: full or brief' })
+  command('PyexplainHoverLevel', function(opts)
+    M.set({ 'hover', 'level' }, opts.fargs[1])
+  end, {
+    nargs = 1,
+    complete = choice({ 'core', 'usage', 'everyday' }),
+    desc = 'pyexplain hovers on: core constructs, usage of the APIs taught (default), or everyday code too',
+  })
   command('PyexplainInlayHints', function(opts)
     M.inlay_hints(opts.fargs[1])
   end, { nargs = 1, complete = choice({ 'on', 'off' }), desc = 'pyexplain inlay hints (MRO, generator): on or off' })
