@@ -47,7 +47,7 @@ impl Backend {
                 let findings = job_doc.diagnostics(&selection);
                 // The same subject `pyexplain explain` answers with.
                 let subject = hover::subject_at(parsed, &findings, offset, settings.level)
-                    .filter(|s| view.shows(s.range().start) || !view.shows(offset))?;
+                    .filter(|s| view.shows(s.range().start))?;
                 // The section and place of a first full hover, to remember.
                 let mut first = None;
                 let markdown = match &subject {
