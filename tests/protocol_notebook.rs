@@ -417,3 +417,35 @@ fn odd_notebook_messages_are_ignored_and_the_session_goes_on() {
     assert!(rule.contains("§7.4"), "{rule}");
     c.shutdown();
 }
+
+#[test]
+fn inlay_hints_in_a_cell_are_that_cells() {
+    let mut c = Client::spawn(&[]);
+    c.initialize(json!({"processId": null, "rootUri": null, "capabilities": {},
+        "initializationOptions": {"inlayHints": {"enable": true}}}));
+    let uri = "file:///tmp/pyexplain-protocol-notebook/hints.ipynb";
+    let cells = vec![
+        (2, "python", "class A:\n    pass\n\n\nclass B:\n    pass".to_string()),
+        (2, "python", "%time x = 1\nclass C(A, B):\n    pass\n\n\ndef numbers():\n    yield 1".to_string()),
+    ];
+    open_notebook(&mut c, uri, &cells);
+    c.diagnostics(&cell_uri(1));
+    let hints = |c: &mut Client, cell: usize| {
+        c.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": cell_uri(cell)}, "range": {
+                "start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}),
+        )
+    };
+    // The MRO of a class whose bases are in the first cell, and the
+    // generator, at their places in the second cell; none in the first.
+    assert_eq!(
+        hints(&mut c, 1),
+        json!([
+            {"position": {"line": 1, "character": 13}, "label": "MRO: C → A → B → object", "paddingLeft": true},
+            {"position": {"line": 5, "character": 13}, "label": "generator", "paddingLeft": true},
+        ])
+    );
+    assert_eq!(hints(&mut c, 0), json!([]));
+    c.shutdown();
+}
