@@ -120,7 +120,7 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
             out.push_str(&more);
         }
     }
-    if let Some(related) = related_line(note, lang) {
+    if let Some(related) = related_line_with(note, lang, &expl.also) {
         out.push_str("\n\n");
         out.push_str(&related);
     }
@@ -161,14 +161,30 @@ pub fn hint_label(kind: &HintKind, lang: Lang) -> String {
 
 /// `Related: §9.3 Generator functions · §12.7 ...` with titles.
 pub fn related_line(note: &Note, lang: Lang) -> Option<String> {
-    if note.related.is_empty() {
+    related_line_with(note, lang, &[])
+}
+
+/// [`related_line`] with `also` first: the notes (ids) of other sections
+/// whose triggers apply where the hover is (`Explanation::also`).
+pub fn related_line_with(note: &Note, lang: Lang, also: &[String]) -> Option<String> {
+    let k = knowledge();
+    let own = note.section.to_string();
+    let mut sections: Vec<String> = also
+        .iter()
+        .filter_map(|id| k.note(id, lang))
+        .map(|n| n.section.to_string())
+        .collect();
+    for s in &note.related {
+        sections.push(s.to_string());
+    }
+    let mut seen = std::collections::HashSet::new();
+    sections.retain(|s| *s != own && seen.insert(s.clone()));
+    if sections.is_empty() {
         return None;
     }
-    let k = knowledge();
-    let items: Vec<String> = note
-        .related
+    let items: Vec<String> = sections
         .iter()
-        .map(|s| match k.note(&s.to_string(), lang) {
+        .map(|s| match k.note(s, lang) {
             Some(r) => format!("§{} {}", r.section, r.title),
             None => format!("§{s}"),
         })

@@ -295,3 +295,28 @@ fn every_section_is_reachable_from_a_fixture() {
         missing.join(", ")
     );
 }
+
+/// Where two sections apply under the cursor, the most specific wins and
+/// the other comes first among the related sections (issue 14).
+#[test]
+fn the_less_specific_section_is_related() {
+    let src = "class Invoice:\n    pass\n\ninv = Invoice()\nprint(type(inv) is Invoice)\n";
+    let parsed = Parsed::new(src.to_string());
+    let at = src.find(") is").unwrap() + 2;
+    let expl = explain_at(&parsed, at).expect("a hover on `is`");
+    assert_eq!(expl.note, "isinstance-vs-type");
+    assert_eq!(expl.also, vec!["eq-vs-is".to_string()]);
+    for lang in Lang::ALL {
+        let md = render::hover_markdown(&expl, lang, Verbosity::Full).unwrap();
+        let related = md.lines().last().unwrap();
+        let other = knowledge().note("eq-vs-is", lang).unwrap();
+        let first = format!("§{} {}", other.section, other.title);
+        let label = knowledge().ui(lang, "ui.related");
+        let rest = related.strip_prefix(label).unwrap_or_default().trim_start();
+        assert!(rest.starts_with(&first), "{related}");
+        assert_eq!(related.matches("§7.2").count(), 1, "{related}");
+    }
+    // A construct with one section lists only its note's related ones.
+    let at = src.find("Invoice()").unwrap();
+    assert!(explain_at(&parsed, at).is_none_or(|e| e.also.is_empty()));
+}

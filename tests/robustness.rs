@@ -12,7 +12,6 @@
 mod common;
 
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -246,12 +245,9 @@ fn pathological_inputs() {
         lone_cr,
         String::new(),
     ] {
-        let start = Instant::now();
+        // No time limit here (tests never assert on time): a hang shows as
+        // a test that does not finish; the README's figures are measured.
         exercise(&text, &drawn(&mut runner, probes(20)));
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "too slow on a pathological input"
-        );
     }
 }
 
@@ -320,19 +316,12 @@ fn stdlib_corpus() {
             non_utf8 += 1;
             continue;
         };
-        let start = Instant::now();
         let parsed = Parsed::new(text.clone());
         let _ = rules::check(&parsed, &Selection::default());
         let _ = pyexplain::analysis::hints::inlay_hints(&parsed, 0..text.len());
         for o in drawn(&mut runner, prop::collection::vec(any::<Index>(), 10)) {
             let _ = explain_at(&parsed, o.index(text.len() + 1));
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{} took {:?}",
-            path.display(),
-            start.elapsed()
-        );
     }
     // The stdlib ships a few deliberately non-UTF-8 test files.
     assert!(non_utf8 < 20);

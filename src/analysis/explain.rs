@@ -36,6 +36,10 @@ pub struct Explanation {
     pub args: Vec<(String, String)>,
     /// The relevance level of the trigger (name table rows: `usage`).
     pub level: Level,
+    /// Other notes whose triggers apply under the cursor at the level asked,
+    /// less specific than this one, most specific first: the hover lists
+    /// them first among the related sections.
+    pub also: Vec<String>,
 }
 
 impl Explanation {
@@ -109,6 +113,7 @@ impl Candidate<'_> {
                 facets,
                 args,
                 level,
+                also: Vec::new(),
             },
             Detail::Name {
                 node,
@@ -135,6 +140,7 @@ impl Candidate<'_> {
                     facets,
                     args,
                     level,
+                    also: Vec::new(),
                 }
             }
             Detail::Query {
@@ -169,6 +175,7 @@ impl Candidate<'_> {
                     facets,
                     args,
                     level,
+                    also: Vec::new(),
                 }
             }
         }
@@ -447,13 +454,29 @@ pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<
     }
     drop(matches);
     let (winner, hidden) = pick(&candidates.iter().collect::<Vec<_>>(), level);
-    let best = match winner {
-        Some(i) => Some(candidates.swap_remove(i)),
+    let Some(i) = winner else {
         // A query pattern anchored under the cursor knows more than a bare name.
-        None => name_candidate(parsed, triggers, &infer, offset)
-            .filter(|c| name_answers(c, level, &hidden)),
+        return name_candidate(parsed, triggers, &infer, offset)
+            .filter(|c| name_answers(c, level, &hidden))
+            .map(|c| c.explanation(parsed, &infer));
     };
-    best.map(|c| c.explanation(parsed, &infer))
+    let best = candidates.remove(i);
+    // Where two sections apply, the most specific wins and the others are
+    // named among the related ones.
+    candidates.sort_by_key(|c| (c.construct.len(), c.order));
+    let mut also: Vec<String> = Vec::new();
+    for c in &candidates {
+        if c.level <= level
+            && !hidden.contains(&c.construct)
+            && c.note != best.note
+            && !also.iter().any(|n| n == c.note)
+        {
+            also.push(c.note.to_string());
+        }
+    }
+    let mut expl = best.explanation(parsed, &infer);
+    expl.also = also;
+    Some(expl)
 }
 
 fn holds<'t>(

@@ -521,6 +521,17 @@ fn explain(
                     Subject::Note(expl) => Some(expl.level.name()),
                     Subject::Rule(_) => None,
                 },
+                // Other sections whose triggers apply here (listed first
+                // among the related ones).
+                "also": match &subject {
+                    Subject::Note(expl) => expl
+                        .also
+                        .iter()
+                        .filter_map(|id| knowledge().note(id, lang))
+                        .map(|n| n.section.to_string())
+                        .collect::<Vec<_>>(),
+                    Subject::Rule(_) => Vec::new(),
+                },
                 "range": {
                     "start": {"line": start.line + 1, "col": start.col + 1},
                     "end": {"line": end.line + 1, "col": end.col + 1},
