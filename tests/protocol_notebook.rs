@@ -421,12 +421,22 @@ fn odd_notebook_messages_are_ignored_and_the_session_goes_on() {
 #[test]
 fn inlay_hints_in_a_cell_are_that_cells() {
     let mut c = Client::spawn(&[]);
-    c.initialize(json!({"processId": null, "rootUri": null, "capabilities": {},
-        "initializationOptions": {"inlayHints": {"enable": true}}}));
+    c.initialize(
+        json!({"processId": null, "rootUri": null, "capabilities": {},
+        "initializationOptions": {"inlayHints": {"enable": true}}}),
+    );
     let uri = "file:///tmp/pyexplain-protocol-notebook/hints.ipynb";
     let cells = vec![
-        (2, "python", "class A:\n    pass\n\n\nclass B:\n    pass".to_string()),
-        (2, "python", "%time x = 1\nclass C(A, B):\n    pass\n\n\ndef numbers():\n    yield 1".to_string()),
+        (
+            2,
+            "python",
+            "class A:\n    pass\n\n\nclass B:\n    pass".to_string(),
+        ),
+        (
+            2,
+            "python",
+            "%time x = 1\nclass C(A, B):\n    pass\n\n\ndef numbers():\n    yield 1".to_string(),
+        ),
     ];
     open_notebook(&mut c, uri, &cells);
     c.diagnostics(&cell_uri(1));
