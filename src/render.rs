@@ -90,12 +90,19 @@ pub fn arg_text(arg: &Arg, lang: Lang) -> String {
             join: j,
             more,
         } => join(items, *j, *more),
-        Arg::Line(Place { line, module }) => match (module, zh) {
-            (None, false) => format!("line {line}"),
-            (Some(m), false) => format!("line {line} in `{m}`"),
-            (None, true) => format!("第 {line} 行"),
-            (Some(m), true) => format!("`{m}` 第 {line} 行"),
-        },
+        Arg::Line(Place { line, module, cell }) => {
+            let at = match (cell, zh) {
+                (None, false) => format!("line {line}"),
+                (None, true) => format!("第 {line} 行"),
+                (Some(c), false) => format!("cell {c}, line {line}"),
+                (Some(c), true) => format!("第 {c} 个单元格第 {line} 行"),
+            };
+            match (module, zh) {
+                (None, _) => at,
+                (Some(m), false) => format!("{at} in `{m}`"),
+                (Some(m), true) => format!("`{m}` {at}"),
+            }
+        }
         Arg::Sites { sites, more } => {
             let site = |s: &Site| {
                 let lines: Vec<String> = s.lines.iter().map(u32::to_string).collect();
@@ -449,8 +456,16 @@ mod tests {
             Arg::Line(Place {
                 line: 10,
                 module: module.map(String::from),
+                cell: None,
             })
         };
+        let in_cell = Arg::Line(Place {
+            line: 5,
+            module: None,
+            cell: Some(2),
+        });
+        assert_eq!(arg_text(&in_cell, Lang::En), "cell 2, line 5");
+        assert_eq!(arg_text(&in_cell, Lang::Zh), "第 2 个单元格第 5 行");
         assert_eq!(arg_text(&line(None), Lang::En), "line 10");
         assert_eq!(
             arg_text(&line(Some("shop.models")), Lang::En),

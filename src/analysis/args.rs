@@ -166,13 +166,16 @@ pub enum Join {
     Arrow,
 }
 
-/// A place in the user's code: a line of this file, or of another module.
+/// A place in the user's code: a line of this file (of one of its cells,
+/// for a notebook), or of another module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
     /// 1-based.
     pub line: u32,
     /// The module, when not the file the sentence is about.
     pub module: Option<String>,
+    /// The notebook cell (1-based) the line counts in.
+    pub cell: Option<u32>,
 }
 
 /// Where a method assigns an attribute (`self.x = …`).
@@ -303,6 +306,7 @@ mod tests {
                 Arg::Line(Place {
                     line: 3,
                     module: None,
+                    cell: None,
                 }),
             );
         assert_eq!(args.text(Key::Anchor), Some("__len__"));

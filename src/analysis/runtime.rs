@@ -346,6 +346,7 @@ fn member_line(infer: &Infer, member: &Member) -> Option<Arg> {
     Some(Arg::Line(Place {
         line: m.line_of(offset) + 1,
         module: other_module(infer, &m),
+        cell: None,
     }))
 }
 

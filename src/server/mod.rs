@@ -20,6 +20,7 @@ mod documents;
 mod handlers;
 mod learned;
 pub mod note_files;
+mod notebooks;
 mod settings;
 mod transport;
 
@@ -128,6 +129,7 @@ impl Shared {
 pub struct Backend {
     client: Client,
     docs: Arc<Documents>,
+    notebooks: notebooks::Notebooks,
     configs: diagnostics::Configs,
     shared: Arc<Shared>,
     shutdown: Arc<AtomicBool>,
@@ -190,6 +192,20 @@ impl LanguageServer for Backend {
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
+    async fn notebook_did_open(&self, params: DidOpenNotebookDocumentParams) {
+        self.on_notebook_did_open(params).await;
+    }
+
+    async fn notebook_did_change(&self, params: DidChangeNotebookDocumentParams) {
+        self.on_notebook_did_change(params).await;
+    }
+
+    async fn notebook_did_save(&self, _: DidSaveNotebookDocumentParams) {}
+
+    async fn notebook_did_close(&self, params: DidCloseNotebookDocumentParams) {
+        self.on_notebook_did_close(params).await;
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.on_did_change_configuration(params).await;
     }
@@ -228,6 +244,7 @@ pub async fn run_stdio() -> i32 {
             Backend {
                 client,
                 docs: Arc::new(Documents::default()),
+                notebooks: notebooks::Notebooks::default(),
                 configs: diagnostics::Configs::default(),
                 shared,
                 shutdown: flag,

@@ -9,7 +9,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::super::commands::{self, NoteArgument};
-use super::super::{convert, diagnostics, Backend};
+use super::super::{diagnostics, Backend};
 use crate::analysis;
 use crate::knowledge::knowledge;
 
@@ -31,7 +31,8 @@ impl Backend {
         params: CodeActionParams,
     ) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        let Some(doc) = self.docs.get(&uri) else {
+        // A notebook cell is read through its notebook's module.
+        let Some((doc, view, config_uri)) = self.resolve(&uri) else {
             return Ok(Some(Vec::new()));
         };
         if doc.off.is_some() {
@@ -43,7 +44,7 @@ impl Backend {
         if !fixes && !notes {
             return Ok(Some(Vec::new()));
         }
-        let selection = self.selection(&uri).await;
+        let selection = self.selection(&config_uri).await;
         let (encoding, lang, learned) = self.state(|s| (s.encoding, s.lang(), s.learned.clone()));
         let job_doc = doc.clone();
         let actions = self
@@ -58,12 +59,15 @@ impl Backend {
                         &selection,
                         encoding,
                         lang,
+                        &view,
                     ));
                 }
                 if notes {
                     let parsed = &job_doc.parsed;
-                    let offset = parsed.offset(convert::line_col(params.range.start), encoding);
-                    let note = analysis::explain_at(parsed, offset)
+                    let offset = view.offset(parsed, params.range.start, encoding);
+                    let note = Some(offset)
+                        .filter(|o| view.shows(*o))
+                        .and_then(|offset| analysis::explain_at(parsed, offset))
                         .and_then(|expl| knowledge().note(&expl.note, lang));
                     if let Some(note) = note {
                         actions.extend(note_actions(

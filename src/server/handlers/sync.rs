@@ -68,7 +68,7 @@ impl Backend {
     }
 
     /// The one clear message for a document that gets no analysis.
-    async fn say_off(&self, uri: &Uri, off: Off) {
+    pub(in crate::server) async fn say_off(&self, uri: &Uri, off: Off) {
         let lang = self.state(|s| s.lang());
         let limit = self.state(|s| s.settings.max_file_size);
         let path = uri
@@ -205,6 +205,9 @@ impl Backend {
     /// the time budget nothing is published now (and a line is logged);
     /// they are published when ready, if the version is still current.
     pub(in crate::server) async fn publish(&self, uri: Uri) {
+        if self.notebooks.is_notebook(&uri) {
+            return self.publish_notebook(uri).await;
+        }
         let Some(doc) = self.docs.get(&uri) else {
             return;
         };
@@ -220,7 +223,13 @@ impl Backend {
             self.state(|s| (s.encoding, s.lang(), s.settings.time_budget));
         let job_doc = doc.clone();
         let outcome = budget::within(budget, move || {
-            diagnostics::to_lsp(&job_doc, &selection, encoding, lang)
+            diagnostics::to_lsp(
+                &job_doc,
+                &selection,
+                encoding,
+                lang,
+                &super::super::notebooks::View::File,
+            )
         })
         .await;
         match outcome {
