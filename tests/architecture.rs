@@ -25,11 +25,17 @@ fn sources() -> Vec<(String, String)> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
-            // A `tests.rs` is a test module (`#[cfg(test)] mod tests;`).
+            // A `tests.rs` is a test module (`#[cfg(test)] mod tests;`); an
+            // inline one (`#[cfg(test)]` then `mod tests {`) ends the code.
+            // A `#[cfg(test)] mod tests;` line does not: the rest of its
+            // file is code.
             let code = if p.file_name().is_some_and(|n| n == "tests.rs") {
                 String::new()
             } else {
-                text.split("#[cfg(test)]").next().unwrap_or("").to_string()
+                let inline = text
+                    .match_indices("#[cfg(test)]")
+                    .find(|(i, m)| text[i + m.len()..].trim_start().starts_with("mod tests {"));
+                text[..inline.map_or(text.len(), |(i, _)| i)].to_string()
             };
             let rel = p
                 .strip_prefix(&src)
