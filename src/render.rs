@@ -106,10 +106,11 @@ pub fn arg_text(arg: &Arg, lang: Lang) -> String {
         Arg::Sites { sites, more } => {
             let site = |s: &Site| {
                 let lines: Vec<String> = s.lines.iter().map(u32::to_string).collect();
+                let en = if lines.len() == 1 { "line" } else { "lines" };
                 match (&s.module, zh) {
-                    (None, false) => format!("`{}` (L{})", s.method, lines.join(", L")),
+                    (None, false) => format!("`{}` ({en} {})", s.method, lines.join(", ")),
                     (Some(m), false) => {
-                        format!("`{}` in `{m}` (L{})", s.method, lines.join(", L"))
+                        format!("`{}` in `{m}` ({en} {})", s.method, lines.join(", "))
                     }
                     (None, true) => format!("`{}`（第 {} 行）", s.method, lines.join("、")),
                     (Some(m), true) => {
@@ -493,7 +494,7 @@ mod tests {
         };
         assert_eq!(
             arg_text(&sites, Lang::En),
-            "`C.run` (L3, L5), `D.go` in `m` (L7), …"
+            "`C.run` (lines 3, 5), `D.go` in `m` (line 7), …"
         );
         assert_eq!(
             arg_text(&sites, Lang::Zh),
