@@ -120,7 +120,7 @@ pub fn parse(text: &str) -> Result<Config, String> {
 pub fn validate(selection: &Selection) -> Result<(), String> {
     for (key, ids) in [("select", &selection.select), ("ignore", &selection.ignore)] {
         for id in ids {
-            if rules::rule(id).is_none() && !(key == "select" && id == "ALL") {
+            if rules::rule_by_name(id).is_none() && !(key == "select" && id == "ALL") {
                 return Err(format!(
                     "{key}: unknown rule `{id}` (see `pyexplain rule` for the list)"
                 ));

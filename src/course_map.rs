@@ -4,6 +4,8 @@
 //! `pyexplain map` and the server's `pyexplain.courseMap` command. No LSP
 //! types, no stdout.
 
+use crate::analysis::args::{Args, Key};
+use crate::analysis::ids::NoteId;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -22,8 +24,20 @@ pub const MAX_EXAMPLES: usize = 3;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Example {
     pub path: PathBuf,
+    /// In a notebook: the 1-based cell, which `line` and `column` count in.
+    pub cell: Option<u32>,
     pub line: u32,
     pub column: u32,
+}
+
+impl Example {
+    /// `a.py:12`, or `nb.ipynb:cell 3:2` in a notebook.
+    pub fn place(&self) -> String {
+        match self.cell {
+            Some(cell) => format!("{}:cell {cell}:{}", self.path.display(), self.line),
+            None => format!("{}:{}", self.path.display(), self.line),
+        }
+    }
 }
 
 /// One note's tally.
@@ -41,7 +55,7 @@ pub struct CourseMap {
     /// Files analysed (read, UTF-8).
     pub files: usize,
     /// By note id.
-    pub tallies: HashMap<String, Tally>,
+    pub tallies: HashMap<NoteId, Tally>,
     /// Files skipped with a warning (not UTF-8).
     pub skipped: Vec<(PathBuf, String)>,
     /// Files that could not be read.
@@ -126,7 +140,7 @@ pub fn map_files_until(
 }
 
 /// One file's tallies by note id, in the order the notes first occur.
-type FileTallies = Vec<(String, Tally)>;
+type FileTallies = Vec<(NoteId, Tally)>;
 
 fn map_file(
     path: &Path,
@@ -134,15 +148,31 @@ fn map_file(
     project: &crate::project::Project,
 ) -> Result<FileTallies, Unreadable> {
     let text = files::read(path)?;
+    let notebook = if path.extension().is_some_and(|x| x == "ipynb") {
+        let nb = crate::notebook::Notebook::parse(text.clone()).map_err(|e| match e {
+            crate::notebook::NotebookError::Invalid(_) => Unreadable::Error(e.to_string()),
+            _ => Unreadable::Skipped(format!("skipped: {e}")),
+        })?;
+        Some(crate::notebook::Module::new(&nb.code_cells()))
+    } else {
+        None
+    };
     if text.len() as u64 > max_size {
         return Err(Unreadable::Skipped(format!(
             "skipped: larger than {max_size} bytes"
         )));
     }
+    let text = match &notebook {
+        Some(m) => m.text.clone(),
+        None => text,
+    };
     let parsed = Parsed::new(text).with_context(project.context_for(path));
-    let mut out: Vec<(String, Tally)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<(NoteId, Tally)> = Vec::new();
+    let mut index: HashMap<NoteId, usize> = HashMap::new();
     for o in sections_in(&parsed) {
+        if notebook.as_ref().is_some_and(|m| m.masked(o.offset)) {
+            continue;
+        }
         let i = *index.entry(o.note.clone()).or_insert_with(|| {
             out.push((o.note.clone(), Tally::default()));
             out.len() - 1
@@ -152,10 +182,17 @@ fn map_file(
         };
         tally.count += 1;
         if tally.examples.len() < MAX_EXAMPLES {
-            let lc = parsed.line_col(o.offset, Encoding::Chars);
+            let (cell, lc) = match notebook
+                .as_ref()
+                .and_then(|m| Some((m, m.line_col(o.offset, Encoding::Chars)?)))
+            {
+                Some((m, (c, lc))) => (Some(m.cells[c].index as u32 + 1), lc),
+                None => (None, parsed.line_col(o.offset, Encoding::Chars)),
+            };
             tally.examples.push(Example {
                 // `pyexplain map .` walks `./a.py`: show `a.py`.
                 path: path.strip_prefix(".").unwrap_or(path).to_path_buf(),
+                cell,
                 line: lc.line + 1,
                 column: lc.col + 1,
             });
@@ -225,12 +262,11 @@ impl CourseMap {
         } else {
             "ui.map-summary"
         };
-        let args = [
-            ("n".to_string(), n.to_string()),
-            ("total".to_string(), total.to_string()),
-            ("files".to_string(), self.files.to_string()),
-        ];
-        knowledge().fill(lang, key, &args).unwrap_or_default()
+        let args = Args::new()
+            .with(Key::N, n)
+            .with(Key::Total, total)
+            .with(Key::Files, self.files);
+        crate::render::fill(lang, key, &args).unwrap_or_default()
     }
 
     /// The JSON document of `pyexplain map --format json` (`schema` 1):
@@ -273,11 +309,17 @@ impl CourseMap {
                     "chapter": (!r.note.section.is_supplement()).then_some(r.note.section.chapter),
                     "supplement": r.note.section.is_supplement(),
                     "count": r.count,
-                    "examples": r.examples.iter().map(|e| json!({
-                        "path": e.path.display().to_string(),
-                        "line": e.line,
-                        "column": e.column,
-                    })).collect::<Vec<_>>(),
+                    "examples": r.examples.iter().map(|e| {
+                        let mut example = json!({
+                            "path": e.path.display().to_string(),
+                            "line": e.line,
+                            "column": e.column,
+                        });
+                        if let (Some(cell), Some(obj)) = (e.cell, example.as_object_mut()) {
+                            obj.insert("cell".into(), json!(cell));
+                        }
+                        example
+                    }).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -392,7 +434,7 @@ mod tests {
         let map = map_files(&files, &AtomicUsize::new(0));
         assert_eq!(map.files, 2);
         assert_eq!(map.skipped.len(), 1);
-        type Summary = (String, usize, Vec<(String, u32)>);
+        type Summary = (NoteId, usize, Vec<(String, u32)>);
         let rows: Vec<Summary> = map
             .chapters(Lang::En)
             .into_iter()

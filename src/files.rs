@@ -235,7 +235,7 @@ impl Resolver {
 }
 
 /// Files to analyse, as ruff selects them: given files as they are (unless
-/// `force_exclude` and excluded), directories walked for `*.py` with
+/// `force_exclude` and excluded), directories walked for `*.py` and `*.ipynb` with
 /// `.gitignore` respected and the exclusions of each directory's
 /// `pyproject.toml` (`exclude`, `extend-exclude`, else [`DEFAULT_EXCLUDE`])
 /// and of the command line applied. Sorted, without duplicates; the second
@@ -280,7 +280,7 @@ pub fn collect(paths: &[PathBuf], exclusions: &Exclusions) -> (Vec<PathBuf>, Vec
                 Ok(e) => {
                     let p = e.path();
                     if e.file_type().is_some_and(|t| t.is_file())
-                        && p.extension().is_some_and(|x| x == "py")
+                        && p.extension().is_some_and(|x| x == "py" || x == "ipynb")
                     {
                         files.push(p.to_path_buf());
                     }

@@ -6,6 +6,7 @@
 //! malformed line becomes an entry of [`Knowledge::problems`], which the test
 //! suite requires to be empty, and never a panic.
 
+use crate::analysis::ids::{NoteId, RuleId};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -111,7 +112,7 @@ impl fmt::Display for Section {
 /// One note of the course, in one language.
 #[derive(Debug, Clone)]
 pub struct Note {
-    pub id: String,
+    pub id: NoteId,
     pub section: Section,
     pub lang: Lang,
     pub title: String,
@@ -144,7 +145,7 @@ pub struct Chapter {
 /// A rule's documentation in one language (`knowledge/rules/<lang>/<id>.md`).
 #[derive(Debug, Clone)]
 pub struct RuleDoc {
-    pub id: String,
+    pub id: RuleId,
     pub lang: Lang,
     /// A short title in the document's language (`title = ...`), shown as a
     /// Chinese hover's heading; English hovers are titled with the rule id.
@@ -243,7 +244,7 @@ impl Knowledge {
         k
     }
 
-    fn parse_rule_doc(&mut self, rest: &str, path: &'static str, text: &'static str) {
+    fn parse_rule_doc(&mut self, rest: &'static str, path: &'static str, text: &'static str) {
         let Some((lang, name)) = rest.split_once('/') else {
             return;
         };
@@ -291,7 +292,7 @@ impl Knowledge {
             return;
         };
         self.rules.push(RuleDoc {
-            id: id.to_string(),
+            id: RuleId::from_static(id),
             lang,
             title,
             message,
@@ -302,7 +303,7 @@ impl Knowledge {
     }
 
     /// A rule's documentation.
-    pub fn rule_doc(&self, id: &str, lang: Lang) -> Option<&RuleDoc> {
+    pub fn rule_doc(&self, id: RuleId, lang: Lang) -> Option<&RuleDoc> {
         self.rules.iter().find(|r| r.id == id && r.lang == lang)
     }
 
@@ -399,12 +400,18 @@ impl Knowledge {
         }
     }
 
-    /// The note with this id (or section number) in this language.
-    pub fn note(&self, key: &str, lang: Lang) -> Option<&Note> {
+    /// The note with this id in this language.
+    pub fn note(&self, id: &NoteId, lang: Lang) -> Option<&Note> {
+        self.notes.iter().find(|n| n.lang == lang && n.id == *id)
+    }
+
+    /// The note a user names, by id or section number (`yield-from`,
+    /// `12.6`, `S.3`), in this language.
+    pub fn note_by_key(&self, key: &str, lang: Lang) -> Option<&Note> {
         let section = Section::parse(key);
         self.notes
             .iter()
-            .find(|n| n.lang == lang && (n.id == key || Some(n.section) == section))
+            .find(|n| n.lang == lang && (n.id.as_str() == key || Some(n.section) == section))
     }
 
     /// All notes of one language, in section order (the course's, then the
@@ -447,11 +454,17 @@ impl Knowledge {
         self.templates(lang, key).first().map_or("", String::as_str)
     }
 
-    /// Fills the first variant of `key` whose placeholders are all in `args`.
-    pub fn fill(&self, lang: Lang, key: &str, args: &[(String, String)]) -> Option<String> {
+    /// Fills the first variant of `key` whose placeholders all have a
+    /// value (`render::fill` gives the values of typed arguments).
+    pub fn fill(
+        &self,
+        lang: Lang,
+        key: &str,
+        value: impl Fn(&str) -> Option<String>,
+    ) -> Option<String> {
         self.templates(lang, key)
             .iter()
-            .find_map(|template| fill_template(template, args))
+            .find_map(|template| fill_template(template, &value))
     }
 }
 
@@ -468,8 +481,8 @@ pub fn placeholders(template: &str) -> Vec<&str> {
     out
 }
 
-/// Fills `{name}` placeholders from `args`; `None` if one is missing.
-pub fn fill_template(template: &str, args: &[(String, String)]) -> Option<String> {
+/// Fills `{name}` placeholders with `value(name)`; `None` if one is missing.
+pub fn fill_template(template: &str, value: impl Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -477,8 +490,7 @@ pub fn fill_template(template: &str, args: &[(String, String)]) -> Option<String
         let after = &rest[open + 1..];
         let close = after.find('}')?;
         let name = &after[..close];
-        let (_, value) = args.iter().find(|(k, _)| k == name)?;
-        out.push_str(value);
+        out.push_str(&value(name)?);
         rest = &after[close + 1..];
     }
     out.push_str(rest);
@@ -600,7 +612,7 @@ fn build_note(
     )
     .replace('\n', " ");
     Note {
-        id,
+        id: NoteId::new(id),
         section,
         lang,
         title,
@@ -664,7 +676,7 @@ mod tests {
         let k = Knowledge::parse(&[("en/supplement-1-test.md", en)]);
         assert_eq!(k.chapters.len(), 1);
         assert!(k.chapters[0].supplement);
-        let two = k.notes.iter().find(|n| n.id == "two").unwrap();
+        let two = k.notes.iter().find(|n| n.id.as_str() == "two").unwrap();
         assert_eq!(two.section, Section::supplement(2));
         assert_eq!(
             two.related,
@@ -690,9 +702,9 @@ mod tests {
             "en/context.txt",
             "# comment\nk = `{a}` and `{b}`\nk = only `{a}`\n",
         )]);
-        let a = [("a".to_string(), "x".to_string())];
-        assert_eq!(k.fill(Lang::En, "k", &a).as_deref(), Some("only `x`"));
-        assert_eq!(k.fill(Lang::En, "missing", &a), None);
+        let a = |name: &str| (name == "a").then(|| "x".to_string());
+        assert_eq!(k.fill(Lang::En, "k", a).as_deref(), Some("only `x`"));
+        assert_eq!(k.fill(Lang::En, "missing", a), None);
         assert_eq!(placeholders("`{a}` and `{b}`"), vec!["a", "b"]);
     }
 

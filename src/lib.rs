@@ -11,6 +11,7 @@
 //! - [`files`]: the Python files of a project (walking, bounded reading), atomic writes.
 //! - [`dirs`]: the private cache and data directories.
 //! - [`course_map`]: which sections a set of files exercises.
+//! - [`notebook`]: Jupyter notebooks as one module (cells, masked magics, positions, fixes).
 //! - [`project`]: module names and the user's other files, for the semantic model.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -23,6 +24,7 @@ pub mod dirs;
 pub mod files;
 pub mod hover;
 pub mod knowledge;
+pub mod notebook;
 pub mod project;
 pub mod render;
 pub mod server;

@@ -1,6 +1,8 @@
 //! Explanations -> markdown for hovers and the CLI. Plain strings, no LSP.
 
+use crate::analysis::args::{Arg, Args, Join, Key, Place, Site};
 use crate::analysis::hints::HintKind;
+use crate::analysis::ids::{NoteId, RuleId};
 use crate::analysis::rules::{self, Diagnostic};
 use crate::analysis::tree::FnKind;
 use crate::analysis::Explanation;
@@ -46,17 +48,96 @@ fn supplement_tag(note: &Note) -> String {
     }
 }
 
+/// Fills the first variant of template `key` whose placeholders all have
+/// an argument, each written in `lang`.
+pub fn fill(lang: Lang, key: &str, args: &Args) -> Option<String> {
+    knowledge().fill(lang, key, |name| {
+        Some(arg_text(args.get(Key::parse(name)?)?, lang))
+    })
+}
+
+/// A template with its placeholders filled from `args` (a rule doc's
+/// message or fix title), in `lang`.
+fn fill_text(template: &str, args: &Args, lang: Lang) -> Option<String> {
+    crate::knowledge::fill_template(template, |name| {
+        Some(arg_text(args.get(Key::parse(name)?)?, lang))
+    })
+}
+
+/// An argument as a sentence in `lang` shows it.
+pub fn arg_text(arg: &Arg, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let join = |items: &[String], join: Join, more: bool| {
+        let sep = match join {
+            Join::And if zh => "、",
+            Join::And => ", ",
+            Join::Or => " / ",
+            Join::Arrow => " → ",
+        };
+        let mut out = items.join(sep);
+        if more {
+            out.push_str(if join == Join::Arrow { " → …" } else { sep });
+            if join != Join::Arrow {
+                out.push('…');
+            }
+        }
+        out
+    };
+    match arg {
+        Arg::Text(s) => s.clone(),
+        Arg::List {
+            items,
+            join: j,
+            more,
+        } => join(items, *j, *more),
+        Arg::Line(Place { line, module, cell }) => {
+            let at = match (cell, zh) {
+                (None, false) => format!("line {line}"),
+                (None, true) => format!("第 {line} 行"),
+                (Some(c), false) => format!("cell {c}, line {line}"),
+                (Some(c), true) => format!("第 {c} 个单元格第 {line} 行"),
+            };
+            match (module, zh) {
+                (None, _) => at,
+                (Some(m), false) => format!("{at} in `{m}`"),
+                (Some(m), true) => format!("`{m}` {at}"),
+            }
+        }
+        Arg::Sites { sites, more } => {
+            let site = |s: &Site| {
+                let lines: Vec<String> = s.lines.iter().map(u32::to_string).collect();
+                let en = if lines.len() == 1 { "line" } else { "lines" };
+                match (&s.module, zh) {
+                    (None, false) => format!("`{}` ({en} {})", s.method, lines.join(", ")),
+                    (Some(m), false) => {
+                        format!("`{}` in `{m}` ({en} {})", s.method, lines.join(", "))
+                    }
+                    (None, true) => format!("`{}`（第 {} 行）", s.method, lines.join("、")),
+                    (Some(m), true) => {
+                        format!("`{m}` 中的 `{}`（第 {} 行）", s.method, lines.join("、"))
+                    }
+                }
+            };
+            let items: Vec<String> = sites.iter().map(site).collect();
+            join(&items, Join::And, *more)
+        }
+    }
+}
+
+/// The template key of the sentence added when `self` may be a subclass
+/// instance that answers differently (`{overridden}`).
+pub const OVERRIDDEN_KEY: &str = "rt-overridden";
+
 /// The sentence about this code, if the trigger has one and a template variant
 /// can be filled with the names found.
 pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
-    let k = knowledge();
     let sentence = expl
         .context_keys()
         .iter()
-        .find_map(|key| k.fill(lang, key, &expl.args))?;
+        .find_map(|key| fill(lang, key, &expl.args))?;
     // `self` may be a subclass instance that answers differently: the
     // template fills only when the analysis found `{overridden}`.
-    match k.fill(lang, "rt-overridden", &expl.args) {
+    match fill(lang, OVERRIDDEN_KEY, &expl.args) {
         Some(more) => Some(format!("{sentence} {more}")),
         None => Some(sentence),
     }
@@ -69,8 +150,11 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
     let mut out = title_line(note);
     out.push_str("\n\n");
     let more = || {
-        let args = [("section".to_string(), note.section.to_string())];
-        k.fill(lang, "ui.more", &args)
+        fill(
+            lang,
+            "ui.more",
+            &Args::new().with(Key::Section, note.section.to_string()),
+        )
     };
     if verbosity == Verbosity::Brief {
         // The sentence about this code is the most useful part; the note's
@@ -148,8 +232,15 @@ pub fn hint_label(kind: &HintKind, lang: Lang) -> String {
     let k = knowledge();
     let key = match kind {
         HintKind::Mro(order) => {
-            let args = [("mro".to_string(), order.join(" → "))];
-            return k.fill(lang, "ui.hint-mro", &args).unwrap_or_default();
+            let args = Args::new().with(
+                Key::Mro,
+                Arg::List {
+                    items: order.clone(),
+                    join: Join::Arrow,
+                    more: false,
+                },
+            );
+            return fill(lang, "ui.hint-mro", &args).unwrap_or_default();
         }
         HintKind::Fn(FnKind::Generator) => "ui.hint-generator",
         HintKind::Fn(FnKind::Coroutine) => "ui.hint-coroutine",
@@ -166,7 +257,7 @@ pub fn related_line(note: &Note, lang: Lang) -> Option<String> {
 
 /// [`related_line`] with `also` first: the notes (ids) of other sections
 /// whose triggers apply where the hover is (`Explanation::also`).
-pub fn related_line_with(note: &Note, lang: Lang, also: &[String]) -> Option<String> {
+pub fn related_line_with(note: &Note, lang: Lang, also: &[NoteId]) -> Option<String> {
     let k = knowledge();
     let own = note.section.to_string();
     let mut sections: Vec<String> = also
@@ -184,7 +275,7 @@ pub fn related_line_with(note: &Note, lang: Lang, also: &[String]) -> Option<Str
     }
     let items: Vec<String> = sections
         .iter()
-        .map(|s| match k.note(s, lang) {
+        .map(|s| match k.note_by_key(s, lang) {
             Some(r) => format!("§{} {}", r.section, r.title),
             None => format!("§{s}"),
         })
@@ -296,7 +387,7 @@ fn blocks(body: &str) -> Vec<&str> {
 pub fn diagnostic_message(d: &Diagnostic, lang: Lang) -> String {
     knowledge()
         .rule_doc(d.rule, lang)
-        .and_then(|doc| crate::knowledge::fill_template(&doc.message, &d.args))
+        .and_then(|doc| fill_text(&doc.message, &d.args, lang))
         .unwrap_or_else(|| d.rule.to_string())
 }
 
@@ -305,14 +396,14 @@ pub fn fix_title(d: &Diagnostic, lang: Lang) -> String {
     knowledge()
         .rule_doc(d.rule, lang)
         .and_then(|doc| doc.fix.as_deref())
-        .and_then(|t| crate::knowledge::fill_template(t, &d.args))
+        .and_then(|t| fill_text(t, &d.args, lang))
         .unwrap_or_else(|| format!("Fix {}", d.rule))
 }
 
 /// The section a rule cites (`7.4`).
-pub fn rule_section(id: &str) -> Option<String> {
+pub fn rule_section(id: RuleId) -> Option<String> {
     let rule = rules::rule(id)?;
-    let note = knowledge().note(rule.note, Lang::En)?;
+    let note = knowledge().note(&rule.note, Lang::En)?;
     Some(note.section.to_string())
 }
 
@@ -335,10 +426,10 @@ pub fn rule_hover(d: &Diagnostic, lang: Lang) -> Option<String> {
 }
 
 /// The whole rule documentation: `pyexplain rule ID`.
-pub fn rule_doc_full(id: &str, lang: Lang) -> Option<String> {
+pub fn rule_doc_full(id: RuleId, lang: Lang) -> Option<String> {
     let rule = rules::rule(id)?;
     let doc = knowledge().rule_doc(id, lang)?;
-    let note = knowledge().note(rule.note, lang)?;
+    let note = knowledge().note(&rule.note, lang)?;
     let fix = match rule.fix {
         rules::Fixes::Safe => knowledge().ui(lang, "ui.fix-safe"),
         rules::Fixes::Unsafe => knowledge().ui(lang, "ui.fix-unsafe"),
@@ -357,6 +448,67 @@ pub fn rule_doc_full(id: &str, lang: Lang) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Typed arguments are written in the reader's language: a line of
+    /// another module never reads "第 10 in `m` 行".
+    #[test]
+    fn arguments_are_written_in_the_language() {
+        let line = |module: Option<&str>| {
+            Arg::Line(Place {
+                line: 10,
+                module: module.map(String::from),
+                cell: None,
+            })
+        };
+        let in_cell = Arg::Line(Place {
+            line: 5,
+            module: None,
+            cell: Some(2),
+        });
+        assert_eq!(arg_text(&in_cell, Lang::En), "cell 2, line 5");
+        assert_eq!(arg_text(&in_cell, Lang::Zh), "第 2 个单元格第 5 行");
+        assert_eq!(arg_text(&line(None), Lang::En), "line 10");
+        assert_eq!(
+            arg_text(&line(Some("shop.models")), Lang::En),
+            "line 10 in `shop.models`"
+        );
+        assert_eq!(arg_text(&line(None), Lang::Zh), "第 10 行");
+        assert_eq!(
+            arg_text(&line(Some("shop.models")), Lang::Zh),
+            "`shop.models` 第 10 行"
+        );
+        let sites = Arg::Sites {
+            sites: vec![
+                Site {
+                    method: "C.run".into(),
+                    module: None,
+                    lines: vec![3, 5],
+                },
+                Site {
+                    method: "D.go".into(),
+                    module: Some("m".into()),
+                    lines: vec![7],
+                },
+            ],
+            more: true,
+        };
+        assert_eq!(
+            arg_text(&sites, Lang::En),
+            "`C.run` (lines 3, 5), `D.go` in `m` (line 7), …"
+        );
+        assert_eq!(
+            arg_text(&sites, Lang::Zh),
+            "`C.run`（第 3、5 行）、`m` 中的 `D.go`（第 7 行）、…"
+        );
+        let list = |join| Arg::List {
+            items: vec!["`A`".into(), "`B`".into()],
+            join,
+            more: true,
+        };
+        assert_eq!(arg_text(&list(Join::Or), Lang::Zh), "`A` / `B` / …");
+        assert_eq!(arg_text(&list(Join::And), Lang::Zh), "`A`、`B`、…");
+        assert_eq!(arg_text(&list(Join::Arrow), Lang::En), "`A` → `B` → …");
+    }
 
     #[test]
     fn excerpt_keeps_code_blocks_whole() {
@@ -391,9 +543,7 @@ mod tests {
             let expl = yield_from();
             let note = knowledge().note(&expl.note, lang).unwrap();
             let full = hover_markdown(&expl, lang, Verbosity::Full).unwrap();
-            let more = knowledge()
-                .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
-                .unwrap();
+            let more = fill(lang, "ui.more", &Args::new().with(Key::Section, "12.6")).unwrap();
             let frame = title_line(note).chars().count()
                 + more.chars().count()
                 + related_line(note, lang).unwrap().chars().count()
@@ -421,9 +571,7 @@ mod tests {
             let expl = yield_from();
             let note = knowledge().note(&expl.note, lang).unwrap();
             let brief = hover_markdown(&expl, lang, Verbosity::Brief).unwrap();
-            let more = knowledge()
-                .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
-                .unwrap();
+            let more = fill(lang, "ui.more", &Args::new().with(Key::Section, "12.6")).unwrap();
             let sentence = context_sentence(&expl, lang).unwrap();
             assert_eq!(
                 brief,
@@ -456,13 +604,12 @@ mod tests {
             let note = knowledge().note(&expl.note, lang).unwrap();
             assert!(note.section.is_supplement());
             let md = hover_markdown(&expl, lang, Verbosity::Full).unwrap();
-            let more = knowledge()
-                .fill(
-                    lang,
-                    "ui.more",
-                    &[("section".into(), note.section.to_string())],
-                )
-                .unwrap();
+            let more = fill(
+                lang,
+                "ui.more",
+                &Args::new().with(Key::Section, note.section.to_string()),
+            )
+            .unwrap();
             // Title (marked as beyond the outline), the sentence, the link: no excerpt.
             assert_eq!(
                 md,

@@ -25,11 +25,17 @@ fn sources() -> Vec<(String, String)> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
-            // A `tests.rs` is a test module (`#[cfg(test)] mod tests;`).
+            // A `tests.rs` is a test module (`#[cfg(test)] mod tests;`); an
+            // inline one (`#[cfg(test)]` then `mod tests {`) ends the code.
+            // A `#[cfg(test)] mod tests;` line does not: the rest of its
+            // file is code.
             let code = if p.file_name().is_some_and(|n| n == "tests.rs") {
                 String::new()
             } else {
-                text.split("#[cfg(test)]").next().unwrap_or("").to_string()
+                let inline = text
+                    .match_indices("#[cfg(test)]")
+                    .find(|(i, m)| text[i + m.len()..].trim_start().starts_with("mod tests {"));
+                text[..inline.map_or(text.len(), |(i, _)| i)].to_string()
             };
             let rel = p
                 .strip_prefix(&src)
@@ -169,4 +175,104 @@ fn rule_registry_is_up_to_date() {
             );
         }
     }
+}
+
+/// The modules a file's code names: `super::x`, `super::super::x`,
+/// `crate::analysis::x` (the first path segment after the prefix).
+fn named_modules(code: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for prefix in ["super::super::", "crate::analysis::", "super::"] {
+        for (i, _) in code.match_indices(prefix) {
+            // `super::super::x` is not `super::` + `super`.
+            if prefix == "super::" && code[i + prefix.len()..].starts_with("super::") {
+                continue;
+            }
+            if prefix == "super::" && code[..i].ends_with("super::") {
+                continue;
+            }
+            let name: String = code[i + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            out.push((prefix.to_string(), name));
+        }
+    }
+    out
+}
+
+/// The analysis layer points one way (issue 19): each module names only
+/// modules below it, in this order (tree ← semantic ← runtime ← triggers ←
+/// explain ← course map); inside `semantic/`, the answers about classes
+/// (`lookup.rs`) sit below both `infer.rs` and `classes.rs`.
+#[test]
+fn analysis_layers_point_one_way() {
+    let analysis = [
+        "text",
+        "syntax",
+        "ids",
+        "args",
+        "tree",
+        "fix",
+        "semantic",
+        "runtime",
+        "triggers",
+        "explain",
+        "course_map",
+        "hints",
+        "rules",
+    ];
+    let semantic = [
+        "value", "ir", "lookup", "builder", "stubs", "world", "infer", "classes", "nodes",
+    ];
+    let rank = |list: &[&str], name: &str| list.iter().position(|m| *m == name);
+    let mut checked = 0;
+    for (path, code) in sources() {
+        let Some(rest) = path.strip_prefix("analysis/") else {
+            continue;
+        };
+        let (top, sub) = match rest.split_once('/') {
+            Some((dir, file)) => (dir, file.strip_suffix(".rs")),
+            None => (rest.strip_suffix(".rs").unwrap(), None),
+        };
+        if top == "mod" || matches!(sub, Some("mod" | "tests")) {
+            continue;
+        }
+        let mine = rank(&analysis, top).unwrap_or_else(|| panic!("src/{path}: no layer"));
+        let mine_in_semantic = match (top, sub) {
+            ("semantic", Some(file)) => {
+                Some(rank(&semantic, file).unwrap_or_else(|| panic!("src/{path}: no layer")))
+            }
+            _ => None,
+        };
+        checked += 1;
+        for (prefix, name) in named_modules(&code) {
+            // Inside `semantic/` (and `rules/`), `super::x` is a sibling.
+            let sibling = prefix == "super::" && sub.is_some();
+            if sibling {
+                if let (Some(mine), Some(theirs)) = (mine_in_semantic, rank(&semantic, &name)) {
+                    assert!(
+                        theirs <= mine,
+                        "src/{path} names semantic::{name}, a layer above it"
+                    );
+                }
+                continue;
+            }
+            if let Some(theirs) = rank(&analysis, &name) {
+                assert!(
+                    theirs <= mine,
+                    "src/{path} names analysis::{name}, a layer above it"
+                );
+            }
+        }
+    }
+    assert!(checked > 30, "only {checked} files checked");
+    // The check itself.
+    assert_eq!(
+        named_modules("use super::super::tree::x; use super::infer; crate::analysis::explain"),
+        vec![
+            ("super::super::".to_string(), "tree".to_string()),
+            ("crate::analysis::".to_string(), "explain".to_string()),
+            ("super::".to_string(), "infer".to_string()),
+        ]
+    );
 }

@@ -8,6 +8,7 @@
 
 mod common;
 
+use pyexplain::analysis::ids::NoteId;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ fn explain_at(parsed: &Parsed, offset: usize) -> Option<Explanation> {
 
 /// Each occurrence's offset gives the same note and range through `explain_at`;
 /// occurrences are distinct per (note, range) and in text order.
-fn assert_forward(name: &str, parsed: &Parsed) -> Vec<(String, Range<usize>)> {
+fn assert_forward(name: &str, parsed: &Parsed) -> Vec<(NoteId, Range<usize>)> {
     let occurrences = sections_in(parsed);
     let mut seen = HashSet::new();
     let mut last = 0;
@@ -49,8 +50,8 @@ fn assert_forward(name: &str, parsed: &Parsed) -> Vec<(String, Range<usize>)> {
 }
 
 /// Every byte's hover is one of the occurrences.
-fn assert_backward(name: &str, parsed: &Parsed, found: &[(String, Range<usize>)]) {
-    let found: HashSet<&(String, Range<usize>)> = found.iter().collect();
+fn assert_backward(name: &str, parsed: &Parsed, found: &[(NoteId, Range<usize>)]) {
+    let found: HashSet<&(NoteId, Range<usize>)> = found.iter().collect();
     let mut at_bytes = HashSet::new();
     for offset in 0..parsed.text.len() {
         if let Some(e) = explain_at(parsed, offset) {

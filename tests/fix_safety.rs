@@ -4,6 +4,7 @@
 
 mod common;
 
+use pyexplain::analysis::ids::RuleId;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -89,10 +90,10 @@ fn programs(kind: &str) -> Vec<(String, String)> {
 }
 
 /// The rules whose fixes `fix_all` applied between `before` and `after`.
-fn fixed_rules(before: &str, after: &str) -> Vec<&'static str> {
+fn fixed_rules(before: &str, after: &str) -> Vec<RuleId> {
     let had = rules::check(&Parsed::new(before.to_string()), &Selection::default());
     let has = rules::check(&Parsed::new(after.to_string()), &Selection::default());
-    let mut ids: Vec<&'static str> = had
+    let mut ids: Vec<RuleId> = had
         .iter()
         .filter(|d| d.fix.is_some())
         .map(|d| d.rule)
@@ -111,7 +112,7 @@ fn safe_fixes_keep_every_programs_output_on_every_python() {
     let pythons = interpreters();
     let tmp = std::env::temp_dir().join(format!("pyexplain-fix-safety-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
-    let mut covered: Vec<&str> = Vec::new();
+    let mut covered: Vec<RuleId> = Vec::new();
     let mut failures = Vec::new();
     for (name, source) in programs("safe") {
         let fixed = rules::fix_all(
@@ -153,7 +154,7 @@ fn unsafe_fixes_change_what_the_programs_show() {
     let tmp = std::env::temp_dir().join(format!("pyexplain-fix-unsafe-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
     let mut failures = Vec::new();
-    let mut covered: Vec<&str> = Vec::new();
+    let mut covered: Vec<RuleId> = Vec::new();
     for (name, source) in programs("unsafe") {
         let rule = source
             .lines()
@@ -162,7 +163,7 @@ fn unsafe_fixes_change_what_the_programs_show() {
             .and_then(|l| l.split(':').next())
             .unwrap_or("");
         assert!(
-            rules::rule(rule).is_some(),
+            rules::rule_by_name(rule).is_some(),
             "unsafe/{name}: the first line must name the rule"
         );
         let safe = rules::fix_all(
@@ -180,10 +181,12 @@ fn unsafe_fixes_change_what_the_programs_show() {
         );
         assert_eq!(
             fixed_rules(&source, &fixed.text),
-            [rule],
+            rules::rule_by_name(rule)
+                .map(|r| vec![r.id])
+                .unwrap_or_default(),
             "unsafe/{name}: the unsafe fixes applied"
         );
-        covered.extend(rules::rule(rule).map(|r| r.id));
+        covered.extend(rules::rule_by_name(rule).map(|r| r.id));
         let differs = pythons.iter().any(|python| {
             run(python, &source, &tmp, &name) != run(python, &fixed.text, &tmp, &name)
         });

@@ -206,7 +206,7 @@ fn every_outcome_template_is_shown_by_a_fixture() {
                 if let Some(key) = expl
                     .context_keys()
                     .into_iter()
-                    .find(|key| k.fill(lang, key, &expl.args).is_some())
+                    .find(|key| pyexplain::render::fill(lang, key, &expl.args).is_some())
                 {
                     shown.insert(key);
                 }
@@ -304,12 +304,13 @@ fn the_less_specific_section_is_related() {
     let parsed = Parsed::new(src.to_string());
     let at = src.find(") is").unwrap() + 2;
     let expl = explain_at(&parsed, at).expect("a hover on `is`");
-    assert_eq!(expl.note, "isinstance-vs-type");
-    assert_eq!(expl.also, vec!["eq-vs-is".to_string()]);
+    assert_eq!(expl.note.as_str(), "isinstance-vs-type");
+    let also: Vec<&str> = expl.also.iter().map(|n| n.as_str()).collect();
+    assert_eq!(also, ["eq-vs-is"]);
     for lang in Lang::ALL {
         let md = render::hover_markdown(&expl, lang, Verbosity::Full).unwrap();
         let related = md.lines().last().unwrap();
-        let other = knowledge().note("eq-vs-is", lang).unwrap();
+        let other = knowledge().note_by_key("eq-vs-is", lang).unwrap();
         let first = format!("§{} {}", other.section, other.title);
         let label = knowledge().ui(lang, "ui.related");
         let rest = related.strip_prefix(label).unwrap_or_default().trim_start();

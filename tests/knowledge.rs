@@ -19,7 +19,7 @@ fn knowledge_parses_without_problems() {
 #[test]
 fn every_section_has_a_note_in_both_languages_with_the_same_id() {
     let k = knowledge();
-    let by_lang = |lang| -> BTreeMap<Section, String> {
+    let by_lang = |lang| -> BTreeMap<Section, pyexplain::analysis::ids::NoteId> {
         k.notes_in(lang)
             .map(|n| (n.section, n.id.clone()))
             .collect()
@@ -37,7 +37,7 @@ fn every_section_has_a_note_in_both_languages_with_the_same_id() {
         zh.len(),
         "duplicate section in zh"
     );
-    let ids: BTreeSet<&String> = en.values().collect();
+    let ids: BTreeSet<&pyexplain::analysis::ids::NoteId> = en.values().collect();
     assert_eq!(ids.len(), en.len(), "duplicate note id");
     // Chapters 2-13, each numbered 1..n without gaps; then the supplement,
     // numbered S.1..S.n without gaps.
@@ -171,7 +171,7 @@ fn related_sections_exist_and_are_few() {
         }
         for r in &note.related {
             assert!(
-                k.note(&r.to_string(), note.lang).is_some(),
+                k.note_by_key(&r.to_string(), note.lang).is_some(),
                 "§{} names missing §{r}",
                 note.section
             );
@@ -566,8 +566,8 @@ fn versions_named(text: &str) -> BTreeSet<String> {
 /// Every variant of a template key or rule message, in one language.
 fn variants(key: &str, lang: Lang) -> Vec<String> {
     match key.strip_prefix("rule:") {
-        Some(id) => knowledge()
-            .rule_doc(id, lang)
+        Some(id) => pyexplain::analysis::rules::rule_by_name(id)
+            .and_then(|r| knowledge().rule_doc(r.id, lang))
             .map(|d| vec![d.message.clone()])
             .unwrap_or_default(),
         None => knowledge().templates(lang, key).to_vec(),
@@ -1063,4 +1063,179 @@ fn note_paragraphs_are_short() {
         bad.len(),
         bad.join("\n\n")
     );
+}
+
+/// Whether a template key matches a trigger's key written with placeholders
+/// (`ch02-relation-{check}-{a}-{b}`): each placeholder stands for a
+/// non-empty part without `:`.
+fn key_matches(pattern: &str, key: &str) -> bool {
+    match pattern.split_once('{') {
+        None => pattern == key,
+        Some((literal, rest)) => {
+            let Some(rest_key) = key.strip_prefix(literal) else {
+                return false;
+            };
+            let after = rest.split_once('}').map_or("", |(_, a)| a);
+            (1..=rest_key.len())
+                .filter(|n| rest_key.is_char_boundary(*n))
+                .take_while(|n| !rest_key[..*n].contains(':'))
+                .any(|n| key_matches(after, &rest_key[n..]))
+        }
+    }
+}
+
+/// Facets are typed (`runtime::Facet`) and their lists derived from the
+/// enums; the templates are data. Every facet an analysis can give a
+/// pattern has a sentence (`KEY:facet`, else the plain `KEY`) in both
+/// languages, so no outcome silently drops the sentence; every sentence
+/// template is reachable: a trigger's key, or `KEY:facet` for a facet that
+/// can reach that key, or a key the code names.
+#[test]
+fn every_facet_has_a_sentence_and_every_sentence_is_used() {
+    use pyexplain::analysis::explain::IMPORT_CONTEXT;
+    use pyexplain::analysis::runtime::{Facet, SyntaxFacet};
+    let t = triggers().unwrap();
+    let k = knowledge();
+    let syntax: Vec<Facet> = SyntaxFacet::ALL.iter().map(|f| (*f).into()).collect();
+    let mut reachable: Vec<String> = vec![
+        IMPORT_CONTEXT.to_string(),
+        pyexplain::render::OVERRIDDEN_KEY.to_string(),
+    ];
+    let mut silent = Vec::new();
+    let keyed = t
+        .patterns
+        .iter()
+        .filter_map(|p| Some((p.context.as_deref()?, p.analysis.as_ref())))
+        .chain(
+            t.names
+                .values()
+                .filter_map(|r| Some((r.context.as_deref()?, None))),
+        );
+    for (key, analysis) in keyed {
+        let mut facets = syntax.clone();
+        if let Some((a, listed)) = analysis {
+            let given = if listed.is_empty() {
+                a.outcomes()
+            } else {
+                listed.clone()
+            };
+            for f in &given {
+                let faceted = format!("{key}:{}", f.name());
+                for lang in Lang::ALL {
+                    let has = |key: &str| !k.templates(lang, key).is_empty();
+                    if !key.contains('{') && !has(&faceted) && !has(key) {
+                        silent.push(format!("{faceted} ({})", lang.code()));
+                    }
+                }
+            }
+            facets.extend(given);
+        }
+        reachable.push(key.to_string());
+        reachable.extend(facets.iter().map(|f| format!("{key}:{}", f.name())));
+    }
+    assert!(silent.is_empty(), "facets without a sentence: {silent:?}");
+    for lang in Lang::ALL {
+        let unused: Vec<&str> = k
+            .template_keys(lang)
+            .into_iter()
+            .filter(|key| !key.starts_with("ui."))
+            .filter(|key| !reachable.iter().any(|r| key_matches(r, key)))
+            .collect();
+        assert!(
+            unused.is_empty(),
+            "templates no trigger or facet reaches ({}): {unused:?}",
+            lang.code()
+        );
+    }
+    // The matcher itself.
+    assert!(key_matches("a-{x}-{y}", "a-isinstance-type"));
+    assert!(!key_matches("a-{x}-{y}", "a-isinstance"));
+    assert!(!key_matches("a-{x}", "a-b:generator"));
+    assert!(key_matches("a-{x}:generator", "a-b:generator"));
+}
+
+/// Interface strings are named in the code (`"ui.more"`): every name the
+/// source uses has a string in both languages, and every string is used.
+#[test]
+fn every_ui_string_is_defined_and_used() {
+    let mut named = BTreeSet::new();
+    let mut stack = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for part in text.split("\"ui.").skip(1) {
+                    let name: String = part
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    if part[name.len()..].starts_with('"') {
+                        named.insert(format!("ui.{name}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(named.contains("ui.more"), "{named:?}");
+    let k = knowledge();
+    for lang in Lang::ALL {
+        let defined: BTreeSet<String> = k
+            .template_keys(lang)
+            .into_iter()
+            .filter(|key| key.starts_with("ui."))
+            .map(String::from)
+            .collect();
+        let missing: Vec<_> = named.difference(&defined).collect();
+        let unused: Vec<_> = defined.difference(&named).collect();
+        assert!(
+            missing.is_empty(),
+            "ui strings missing ({}): {missing:?}",
+            lang.code()
+        );
+        assert!(
+            unused.is_empty(),
+            "ui strings never used ({}): {unused:?}",
+            lang.code()
+        );
+    }
+}
+
+/// Template arguments are typed (`analysis::args::Key`): every placeholder
+/// of a sentence, interface string, rule message or fix title is a key,
+/// and every key is some template's placeholder or a capture the triggers
+/// use (`@arg.NAME`; a capture that is no key fails the trigger compile).
+#[test]
+fn every_placeholder_is_a_key_and_every_key_is_used() {
+    use pyexplain::analysis::args::Key;
+    let k = knowledge();
+    let mut templates: Vec<String> = Vec::new();
+    for lang in Lang::ALL {
+        for key in k.template_keys(lang) {
+            templates.extend(k.templates(lang, key).iter().cloned());
+        }
+    }
+    for doc in &k.rules {
+        templates.push(doc.message.clone());
+        templates.extend(doc.fix.clone());
+    }
+    let t = triggers().unwrap();
+    templates.extend(t.context_keys().into_iter().map(String::from));
+    let mut used = BTreeSet::new();
+    for template in &templates {
+        for name in placeholders(template) {
+            let key = Key::parse(name);
+            assert!(key.is_some(), "{{{name}}} is no args::Key: {template}");
+            used.extend(key);
+        }
+    }
+    used.extend(t.args.iter().map(|(_, key)| *key));
+    let unused: Vec<&str> = Key::ALL
+        .iter()
+        .filter(|key| !used.contains(*key))
+        .map(|key| key.name())
+        .collect();
+    assert!(unused.is_empty(), "keys no template uses: {unused:?}");
 }

@@ -43,10 +43,10 @@ fn hover(c: &mut Client, (line, col): (u32, u32)) -> String {
 /// What a brief hover of §12.6 is: title, the sentence about this code,
 /// where to read more.
 fn brief_12_6(lang: Lang) -> String {
-    let note = knowledge().note("12.6", lang).unwrap();
-    let more = knowledge()
-        .fill(lang, "ui.more", &[("section".into(), "12.6".into())])
-        .unwrap();
+    let note = knowledge().note_by_key("12.6", lang).unwrap();
+    let args = pyexplain::analysis::args::Args::new()
+        .with(pyexplain::analysis::args::Key::Section, "12.6");
+    let more = pyexplain::render::fill(lang, "ui.more", &args).unwrap();
     let parsed = pyexplain::analysis::Parsed::new(DEMO.to_string());
     let offset = DEMO.find("yield from").unwrap();
     let expl = pyexplain::analysis::explain_at(&parsed, offset).unwrap();

@@ -366,11 +366,10 @@ fn long_class_chains_neither_overflow_nor_blow_up() {
     let e = explain_at(&parsed, text.rfind("class C5").unwrap() + 6).expect("a hover on C5");
     let mro = e
         .args
-        .iter()
-        .find(|(k, _)| k == "mro")
-        .map(|(_, v)| v.as_str());
+        .get(pyexplain::analysis::args::Key::Mro)
+        .map(|v| pyexplain::render::arg_text(v, pyexplain::knowledge::Lang::En));
     assert_eq!(
-        mro,
+        mro.as_deref(),
         Some("`C5` → `C4` → `C3` → `C2` → `C1` → `C0` → `object`"),
         "{:?}",
         e.args
@@ -392,5 +391,5 @@ fn a_hover_deep_in_nested_calls_is_nothing_and_the_rest_still_answers() {
     assert!(explain_at(&parsed, 4 + 2 * (n / 2)).is_none());
     let at = text.find("yield from").unwrap();
     let e = explain_at(&parsed, at).expect("the yield from after the deep line");
-    assert_eq!(e.note, "yield-from");
+    assert_eq!(e.note.as_str(), "yield-from");
 }

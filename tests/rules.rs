@@ -8,12 +8,13 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::fixture::markers;
+use pyexplain::analysis::ids::RuleId;
 use pyexplain::analysis::rules::{self, apply_edits, Fixes, Safety, Selection, RULES};
 use pyexplain::analysis::{Encoding, Parsed};
 use pyexplain::knowledge::{knowledge, Lang};
 use pyexplain::render;
 
-fn only(id: &str) -> Selection {
+fn only(id: RuleId) -> Selection {
     Selection {
         select: vec![id.to_string()],
         ignore: Vec::new(),
@@ -45,7 +46,7 @@ fn error_count(parsed: &Parsed) -> usize {
     }
 }
 
-fn fixture(id: &str, name: &str) -> String {
+fn fixture(id: RuleId, name: &str) -> String {
     let path = common::repo().join(format!("tests/fixtures/rules/{id}/{name}"));
     std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing fixture {}", path.display()))
 }
@@ -61,7 +62,7 @@ fn every_rule_has_docs_in_both_languages() {
                 rule.id
             );
             assert!(
-                k.note(rule.note, lang).is_some(),
+                k.note(&rule.note, lang).is_some(),
                 "{} cites missing note {}",
                 rule.id,
                 rule.note
@@ -75,14 +76,10 @@ fn every_rule_has_docs_in_both_languages() {
             }
         }
     }
-    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    let ids: BTreeSet<RuleId> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(ids.len(), RULES.len(), "duplicate rule id");
     for doc in &k.rules {
-        assert!(
-            ids.contains(doc.id.as_str()),
-            "{} documents no rule",
-            doc.file
-        );
+        assert!(ids.contains(&doc.id), "{} documents no rule", doc.file);
     }
 }
 
@@ -105,9 +102,11 @@ fn bad_fixtures_fire_exactly_where_marked_and_good_ones_stay_silent() {
             .iter()
             .inspect(|m| {
                 assert_eq!(
-                    m.raw, rule.id,
+                    m.raw,
+                    rule.id.as_str(),
                     "{}/bad.py:{}: marker names another rule",
-                    rule.id, m.marker_line
+                    rule.id,
+                    m.marker_line
                 )
             })
             .map(|m| (m.line, m.col))
@@ -333,6 +332,7 @@ fn fixes_never_exceed_their_declared_safety_on_the_bad_fixtures() {
 /// The fixes of `rule` on `src`, each applied alone.
 fn fixed_versions(rule: &str, src: &str) -> Vec<String> {
     let parsed = Parsed::new(src.to_string());
+    let rule = rules::rule_by_name(rule).expect("a rule").id;
     rules::check(&parsed, &only(rule))
         .into_iter()
         .filter_map(|d| d.fix)
@@ -378,4 +378,87 @@ fn fixes_respect_continuations_headers_and_line_endings() {
     let src = "\u{feff}import time\n\nasync def f():\n    time.sleep(1)\n";
     assert!(fixed_versions("blocking-call-in-async", src)[0]
         .starts_with("\u{feff}import asyncio\nimport time\n"));
+}
+
+/// The findings of the rule named `id` on `src`.
+fn findings(id: &str, src: &str) -> usize {
+    let rule = rules::rule_by_name(id).expect("a rule").id;
+    rules::check(&Parsed::new(src.to_string()), &only(rule)).len()
+}
+
+/// Predicates ask the tree and the semantic model, never the raw text: a
+/// comment or a string that mentions `set_event_loop(`, `mock_open` or
+/// `assertRaises` is not code that does it (issue 19).
+#[test]
+fn comments_and_strings_are_not_code() {
+    let loop_src = |extra: &str| {
+        format!("import asyncio\n{extra}\ndef main():\n    loop = asyncio.get_event_loop()\n")
+    };
+    let id = "deprecated-get-event-loop";
+    assert_eq!(findings(id, &loop_src("")), 1);
+    assert_eq!(
+        findings(id, &loop_src("# set_event_loop(loop) elsewhere")),
+        1
+    );
+    assert_eq!(
+        findings(id, &loop_src("NOTE = 'call set_event_loop(loop)'")),
+        1
+    );
+    // A file that sets the current loop gets that loop back.
+    let sets = "def init(loop):\n    asyncio.set_event_loop(loop)";
+    assert_eq!(findings(id, &loop_src(sets)), 0);
+    let policy = "def init(loop):\n    asyncio.get_event_loop_policy().set_event_loop(loop)";
+    assert_eq!(findings(id, &loop_src(policy)), 0);
+
+    let open_src = |extra: &str| {
+        format!("{extra}\ndef load(path):\n    f = open(path)\n    data = f.read()\n    f.close()\n    return data\n")
+    };
+    let id = "open-without-with";
+    assert_eq!(findings(id, &open_src("")), 1);
+    assert_eq!(findings(id, &open_src("# tests use mock_open")), 1);
+    assert_eq!(findings(id, &open_src("DOC = 'see mock_open'")), 1);
+    // Tests that patch `open` with `mock_open` get no file.
+    assert_eq!(
+        findings(id, &open_src("from unittest.mock import mock_open")),
+        0
+    );
+    assert_eq!(
+        findings(
+            id,
+            &open_src("from unittest import mock\nm = mock.mock_open()")
+        ),
+        0
+    );
+
+    let task_src = |with: &str| {
+        format!("import asyncio\nimport pytest\n\nasync def work():\n    pass\n\nasync def test_it(self):\n    with {with}:\n        asyncio.create_task(work())\n")
+    };
+    let id = "dangling-task";
+    assert_eq!(findings(id, &task_src("log_section('assertRaises')")), 1);
+    assert_eq!(findings(id, &task_src("timer('raises(')")), 1);
+    assert_eq!(findings(id, &task_src("self.assertRaises(TypeError)")), 0);
+    assert_eq!(
+        findings(id, &task_src("self.assertRaisesRegex(TypeError, 'x')")),
+        0
+    );
+    assert_eq!(
+        findings(id, &task_src("pytest.raises(RuntimeError) as info")),
+        0
+    );
+    assert_eq!(
+        findings(id, &task_src("lock, pytest.raises(RuntimeError)")),
+        0
+    );
+
+    // `.data` is where the `User*` classes keep their contents: a body that
+    // uses it gets no fix; a comment that mentions it is no use.
+    let upper = |extra: &str| {
+        format!("class Upper(dict):\n    def __setitem__(self, key, value):\n        {extra}\n        super().__setitem__(key, value.upper())\n")
+    };
+    assert_eq!(fixed_versions("subclass-builtin", &upper("pass")).len(), 1);
+    assert_eq!(
+        fixed_versions("subclass-builtin", &upper("# not self.data")).len(),
+        1
+    );
+    assert!(fixed_versions("subclass-builtin", &upper("print(self.data)")).is_empty());
 }

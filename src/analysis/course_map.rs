@@ -16,6 +16,7 @@
 //! and tree-sitter then drops the oldest partial matches: there the two can
 //! in principle disagree (the tests check a sample of such inputs).
 
+use super::ids::NoteId;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
@@ -39,7 +40,7 @@ use super::Parsed;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occurrence {
     /// The note's id (`yield-from`).
-    pub note: String,
+    pub note: NoteId,
     /// The first byte where a hover shows this note for this construct.
     pub offset: usize,
     /// The hover's range there (the construct, or its header).
@@ -142,7 +143,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
             hidden,
         });
     }
-    let mut seen: HashSet<(&str, Range<usize>)> = HashSet::new();
+    let mut seen: HashSet<(&NoteId, Range<usize>)> = HashSet::new();
     let mut out = Vec::new();
     for segment in &segments {
         if let Some(c) = segment.best.and_then(|b| items[b].candidate.as_ref()) {
@@ -218,7 +219,7 @@ fn walk(tree: &Tree) -> (Up<'_>, Vec<Node<'_>>) {
 /// Adds an occurrence of `c` at `offset` unless its (note, construct) is in
 /// or `offset` is nested deeper than a hover explains.
 fn record<'t>(
-    seen: &mut HashSet<(&'t str, Range<usize>)>,
+    seen: &mut HashSet<(&'t NoteId, Range<usize>)>,
     out: &mut Vec<Occurrence>,
     root: tree_sitter::Node,
     c: &Candidate<'t>,
@@ -229,7 +230,7 @@ fn record<'t>(
     }
     if seen.insert((c.note, c.range.clone())) {
         out.push(Occurrence {
-            note: c.note.to_string(),
+            note: c.note.clone(),
             offset,
             range: c.range.clone(),
         });

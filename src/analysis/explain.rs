@@ -12,7 +12,9 @@ use std::ops::Range;
 
 use tree_sitter::{Node, QueryCursor, QueryMatch, StreamingIterator};
 
-use super::runtime::{self, Analysis, Outcome};
+use super::args::{Arg, Args, Join, Key};
+use super::ids::NoteId;
+use super::runtime::{self, Analysis, Facet, Outcome, SyntaxFacet};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
 use super::semantic::{ir::Expr, MODULE_SCOPE};
@@ -24,22 +26,22 @@ use super::Parsed;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     /// The note's id (`yield-from`).
-    pub note: String,
+    pub note: NoteId,
     /// Byte range of the construct, for the hover's range.
     pub range: Range<usize>,
     /// Template key of the sentence about this code, if any (placeholders in
     /// the key already filled).
     pub context: Option<String>,
     /// Facets tried before the plain key (`KEY:facet`), most specific first.
-    pub facets: Vec<&'static str>,
+    pub facets: Vec<Facet>,
     /// Values for the template's placeholders.
-    pub args: Vec<(String, String)>,
+    pub args: Args,
     /// The relevance level of the trigger (name table rows: `usage`).
     pub level: Level,
     /// Other notes whose triggers apply under the cursor at the level asked,
     /// less specific than this one, most specific first: the hover lists
     /// them first among the related sections.
-    pub also: Vec<String>,
+    pub also: Vec<NoteId>,
 }
 
 impl Explanation {
@@ -48,11 +50,18 @@ impl Explanation {
         let Some(key) = &self.context else {
             return Vec::new();
         };
-        let mut keys: Vec<String> = self.facets.iter().map(|f| format!("{key}:{f}")).collect();
+        let mut keys: Vec<String> = self
+            .facets
+            .iter()
+            .map(|f| format!("{key}:{}", f.name()))
+            .collect();
         keys.push(key.clone());
         keys
     }
 }
+
+/// The template key of the sentence about a name in an import statement.
+pub const IMPORT_CONTEXT: &str = "import";
 
 /// A trigger that applies under some cursor positions, as [`explain_at`]
 /// compares them. The sentence's args of a query match are collected only
@@ -64,7 +73,7 @@ pub(super) struct Candidate<'t> {
     /// most specific trigger of a construct decides its level ([`pick`]).
     pub(super) construct: Range<usize>,
     pub(super) order: usize,
-    pub(super) note: &'t str,
+    pub(super) note: &'t NoteId,
     /// The hover's range.
     pub(super) range: Range<usize>,
     detail: Detail<'t>,
@@ -77,7 +86,7 @@ enum Detail<'t> {
         anchor: Node<'t>,
         construct: Node<'t>,
         /// `@arg.NAME` captures, in capture order.
-        args: Vec<(&'t str, Node<'t>)>,
+        args: Vec<(Key, Node<'t>)>,
         /// What the pattern's runtime analysis found.
         outcome: Option<Outcome>,
     },
@@ -87,61 +96,42 @@ enum Detail<'t> {
         node: Node<'t>,
         expr: Node<'t>,
         context: Option<&'t str>,
-        args: Vec<(String, String)>,
+        args: Args,
     },
     /// A name in an import statement, complete.
     Ready {
         context: Option<String>,
-        facets: Vec<&'static str>,
-        args: Vec<(String, String)>,
+        facets: Vec<Facet>,
+        args: Args,
     },
 }
 
 impl Candidate<'_> {
     fn explanation(self, parsed: &Parsed, infer: &Infer) -> Explanation {
-        let note = self.note.to_string();
-        let level = self.level;
-        match self.detail {
+        let src = parsed.text.as_bytes();
+        let (context, facets, args) = match self.detail {
             Detail::Ready {
                 context,
                 facets,
                 args,
-            } => Explanation {
-                note,
-                range: self.range,
-                context,
-                facets,
-                args,
-                level,
-                also: Vec::new(),
-            },
+            } => (context, facets, args),
             Detail::Name {
                 node,
                 expr,
                 context,
                 mut args,
             } => {
-                let src = parsed.text.as_bytes();
                 let (facets, generic) = generic_args(infer, expr, node, src);
                 args.extend(generic);
                 if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
                     if call.child_by_field_name("function") == Some(expr) {
-                        args.push(("call".into(), snippet(call, src)));
+                        args.push(Key::Call, snippet(call, src));
                         if let Some(first) = super::tree::first_arg(call) {
-                            args.push(("arg0".into(), snippet(first, src)));
+                            args.push(Key::Arg0, snippet(first, src));
                         }
                     }
                 }
-                let context = context.and_then(|key| crate::knowledge::fill_template(key, &args));
-                Explanation {
-                    note,
-                    range: self.range,
-                    context,
-                    facets,
-                    args,
-                    level,
-                    also: Vec::new(),
-                }
+                (context.and_then(|key| args.fill_key(key)), facets, args)
             }
             Detail::Query {
                 pattern,
@@ -150,11 +140,10 @@ impl Candidate<'_> {
                 args: captured,
                 outcome,
             } => {
-                let src = parsed.text.as_bytes();
-                let mut args: Vec<(String, String)> = Vec::new();
-                for (name, node) in captured {
-                    if !args.iter().any(|(n, _)| n == name) {
-                        args.push((name.to_string(), snippet(node, src)));
+                let mut args = Args::new();
+                for (key, node) in captured {
+                    if !args.contains(key) {
+                        args.push(key, snippet(node, src));
                     }
                 }
                 let (mut facets, generic) = generic_args(infer, construct, anchor, src);
@@ -167,17 +156,18 @@ impl Candidate<'_> {
                 let context = pattern
                     .context
                     .as_deref()
-                    .and_then(|key| crate::knowledge::fill_template(key, &args));
-                Explanation {
-                    note,
-                    range: self.range,
-                    context,
-                    facets,
-                    args,
-                    level,
-                    also: Vec::new(),
-                }
+                    .and_then(|key| args.fill_key(key));
+                (context, facets, args)
             }
+        };
+        Explanation {
+            note: self.note.clone(),
+            range: self.range,
+            context,
+            facets,
+            args,
+            level: self.level,
+            also: Vec::new(),
         }
     }
 }
@@ -231,7 +221,7 @@ pub(super) struct MatchParts<'t> {
     range: Option<Range<usize>>,
     /// The last `@receiver` capture.
     receiver: Option<Node<'t>>,
-    args: Vec<(&'t str, Node<'t>)>,
+    args: Vec<(Key, Node<'t>)>,
 }
 
 impl<'t> MatchParts<'t> {
@@ -256,7 +246,7 @@ impl<'t> MatchParts<'t> {
             } else if idx == triggers.range {
                 parts.range = Some(cap.node.byte_range());
             } else if let Some((_, name)) = triggers.args.iter().find(|(i, _)| *i == cap.index) {
-                parts.args.push((name.as_str(), cap.node));
+                parts.args.push((*name, cap.node));
             }
         }
         parts
@@ -309,7 +299,7 @@ pub(super) fn query_candidate<'t>(
                 &pattern.dunders,
             );
             match outcome {
-                Some(o) if outcomes.is_empty() || outcomes.iter().any(|w| w == o.facet) => Some(o),
+                Some(o) if outcomes.is_empty() || outcomes.contains(&o.facet) => Some(o),
                 None if outcomes.is_empty() => None,
                 _ => return None,
             }
@@ -464,14 +454,14 @@ pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<
     // Where two sections apply, the most specific wins and the others are
     // named among the related ones.
     candidates.sort_by_key(|c| (c.construct.len(), c.order));
-    let mut also: Vec<String> = Vec::new();
+    let mut also: Vec<NoteId> = Vec::new();
     for c in &candidates {
         if c.level <= level
             && !hidden.contains(&c.construct)
             && c.note != best.note
-            && !also.iter().any(|n| n == c.note)
+            && !also.contains(c.note)
         {
-            also.push(c.note.to_string());
+            also.push(c.note.clone());
         }
     }
     let mut expl = best.explanation(parsed, &infer);
@@ -740,12 +730,12 @@ fn row_candidate<'t>(
         "attribute" => expr.child_by_field_name("attribute")?,
         _ => expr,
     };
-    let mut args = Vec::new();
+    let mut args = Args::new();
     let mut row = None;
     if let Some(qual) = infer.node_import_path(expr) {
         if let Some(r) = triggers.names.get(&qual) {
-            args.push(("name".to_string(), snippet(expr, src)));
-            args.push(("qualname".to_string(), qual.clone()));
+            args.push(Key::Name, snippet(expr, src));
+            args.push(Key::Qualname, qual.clone());
             row = Some(r);
         }
     }
@@ -757,9 +747,9 @@ fn row_candidate<'t>(
             return None;
         }
         let (kind, r) = receiver_row(triggers, infer, object, method)?;
-        args.push(("receiver".to_string(), snippet(object, src)));
-        args.push(("method".to_string(), method.to_string()));
-        args.push(("qualname".to_string(), kind));
+        args.push(Key::Receiver, snippet(object, src));
+        args.push(Key::Method, method.to_string());
+        args.push(Key::Qualname, kind);
         row = Some(r);
     }
     let row = row?;
@@ -919,9 +909,9 @@ fn import_candidate<'t>(
         note,
         range: dotted.start_byte()..node.end_byte(),
         detail: Detail::Ready {
-            context: Some("import".into()),
+            context: Some(IMPORT_CONTEXT.into()),
             facets: Vec::new(),
-            args: vec![("qualname".into(), qual)],
+            args: Args::new().with(Key::Qualname, qual),
         },
     })
 }
@@ -951,36 +941,33 @@ fn is_reference<'t>(up: &Up<'t>, node: Node<'t>) -> bool {
 
 /// `{func}`, `{class}`, `{name}`, `{mangled}` and facets from the construct's
 /// surroundings.
-fn generic_args(
-    infer: &Infer,
-    construct: Node,
-    anchor: Node,
-    src: &[u8],
-) -> (Vec<&'static str>, Vec<(String, String)>) {
-    let mut args = Vec::new();
+fn generic_args(infer: &Infer, construct: Node, anchor: Node, src: &[u8]) -> (Vec<Facet>, Args) {
+    let mut args = Args::new();
     let mut facets = Vec::new();
     if construct.kind() == "function_definition" {
         if let Some(name) = construct.child_by_field_name("name") {
-            args.push(("name".into(), snippet(name, src)));
+            args.push(Key::Name, snippet(name, src));
         }
         match fn_kind(construct) {
-            FnKind::Generator | FnKind::AsyncGenerator => facets.push("generator"),
+            FnKind::Generator | FnKind::AsyncGenerator => {
+                facets.push(SyntaxFacet::Generator.into())
+            }
             FnKind::Plain | FnKind::Coroutine => {}
         }
         // Delegating only to a generator: `yield from range(3)` forwards
         // no `send()`.
         if let Some(sub) = first_yield_from(construct) {
             if delegates(infer, sub) == Some(true) {
-                facets.insert(0, "delegating");
-                args.push(("subgen".into(), snippet(sub, src)));
+                facets.insert(0, SyntaxFacet::Delegating.into());
+                args.push(Key::Subgen, snippet(sub, src));
             }
         }
     }
     if construct.kind() == "yield" {
         if let Some(sub) = construct.named_child(0) {
             match delegates(infer, sub) {
-                Some(true) => facets.insert(0, "generator"),
-                Some(false) => facets.insert(0, "iterable"),
+                Some(true) => facets.insert(0, SyntaxFacet::Generator.into()),
+                Some(false) => facets.insert(0, SyntaxFacet::Iterable.into()),
                 None => {}
             }
         }
@@ -992,8 +979,8 @@ fn generic_args(
             .and_then(|d| d.child_by_field_name("definition"))
             .and_then(|d| d.child_by_field_name("name"))
         {
-            args.push(("target".into(), snippet(name, src)));
-            args.push(("wrapper".into(), snippet(name, src)));
+            args.push(Key::Target, snippet(name, src));
+            args.push(Key::Wrapper, snippet(name, src));
         }
     }
     let mut found_func = false;
@@ -1004,13 +991,13 @@ fn generic_args(
             "function_definition" if !found_func => {
                 found_func = true;
                 if let Some(name) = n.child_by_field_name("name") {
-                    args.push(("func".into(), snippet(name, src)));
+                    args.push(Key::Func, snippet(name, src));
                 }
             }
             "class_definition" => {
                 if let Some(name) = n.child_by_field_name("name") {
                     let name = snippet(name, src);
-                    args.push(("class".into(), name.clone()));
+                    args.push(Key::Class, name.clone());
                     class_name = Some(name);
                 }
                 break;
@@ -1021,12 +1008,12 @@ fn generic_args(
         cur = n.parent();
     }
     let anchor_text = anchor.utf8_text(src).unwrap_or("");
-    args.push(("anchor".into(), anchor_text.to_string()));
+    args.push(Key::Anchor, anchor_text.to_string());
     if let Some(class) = class_name {
         if is_private_name(anchor_text) {
             let stripped = class.trim_start_matches('_');
             if !stripped.is_empty() {
-                args.push(("mangled".into(), format!("_{stripped}{anchor_text}")));
+                args.push(Key::Mangled, format!("_{stripped}{anchor_text}"));
             }
         }
     }
@@ -1059,21 +1046,28 @@ fn delegates(infer: &Infer, sub: Node) -> Option<bool> {
 /// `{mro}` (`D → B → C → A → object`) for a class whose MRO the model
 /// knows, or `{mro_unknown}` naming the base that makes it impossible to
 /// tell.
-fn class_args(infer: &Infer, construct: Node) -> Vec<(String, String)> {
+fn class_args(infer: &Infer, construct: Node) -> Args {
     if construct.kind() != "class_definition" {
-        return Vec::new();
+        return Args::new();
     }
     let Some(class) = infer.node_class(construct) else {
-        return Vec::new();
+        return Args::new();
     };
     match infer.mro(&class) {
         Ok(order) => {
             let names: Vec<String> = order.iter().map(|c| infer.class_name(c)).collect();
-            vec![("mro".into(), format!("`{}`", names.join("` → `")))]
+            Args::new().with(
+                Key::Mro,
+                Arg::List {
+                    items: names.iter().map(|n| format!("`{n}`")).collect(),
+                    join: Join::Arrow,
+                    more: false,
+                },
+            )
         }
-        Err(super::semantic::infer::MroError::Unknown(base)) => {
-            vec![("mro_unknown".into(), base)]
+        Err(super::semantic::lookup::MroError::Unknown(base)) => {
+            Args::new().with(Key::MroUnknown, base.text())
         }
-        Err(_) => Vec::new(),
+        Err(_) => Args::new(),
     }
 }

@@ -206,7 +206,11 @@ pub fn insert_line(text: &str, at: usize, line: &str) -> Edit {
 /// `start` is (or adds the rule to an ignore comment already there). `None`
 /// where no comment can go: the line ends inside a string, or continues
 /// with a backslash.
-pub fn ignore_line_edit(parsed: &Parsed, start: usize, rule: &str) -> Option<Edit> {
+pub fn ignore_line_edit(
+    parsed: &Parsed,
+    start: usize,
+    rule: crate::analysis::ids::RuleId,
+) -> Option<Edit> {
     let text = &parsed.text;
     let line = parsed.lines.line_of(start);
     let range = parsed.lines.line_range(text, line)?;
@@ -313,8 +317,12 @@ mod tests {
     fn ignore_comments_never_go_into_strings_or_continuations() {
         let edit = |src: &str, needle: &str| {
             let parsed = Parsed::new(src.to_string());
-            ignore_line_edit(&parsed, src.find(needle).unwrap(), "is-literal")
-                .and_then(|e| apply_edits(src, &[e]))
+            ignore_line_edit(
+                &parsed,
+                src.find(needle).unwrap(),
+                crate::analysis::ids::RuleId::from_static("is-literal"),
+            )
+            .and_then(|e| apply_edits(src, &[e]))
         };
         assert_eq!(
             edit("x = a is 1\n", "a").unwrap(),

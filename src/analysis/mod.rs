@@ -1,10 +1,12 @@
 //! The analysis core: text in, plain data out. No LSP types, no I/O, and no
 //! panics on any input (every range is clamped, every lookup is checked).
 
+pub mod args;
 pub mod course_map;
 pub mod explain;
 pub mod fix;
 pub mod hints;
+pub mod ids;
 pub mod rules;
 pub mod runtime;
 pub mod semantic;

@@ -20,42 +20,80 @@
 
 use tree_sitter::Node;
 
-use super::semantic::classes::{AttrKind, Lookup, Member};
-use super::semantic::infer::{Infer, MroError};
+use super::args::{Arg, Args, Join, Key, Place, Site};
+use super::semantic::infer::Infer;
 use super::semantic::ir::{Expr, Lit};
+use super::semantic::lookup::{AttrKind, Lookup, Member, MroError, Unknown};
 use super::semantic::value::{ClassRef, Value, Wrapper};
 use super::semantic::BindingKind;
 use super::tree::{is_private_name, snippet};
 use super::Parsed;
 
-/// Declares a facet enum: its variants, their names in the trigger files,
-/// and `ALL`.
+/// Declares a facet enum (its variants, their names in the trigger files
+/// and templates, `ALL`) and its place in [`Facet`].
 macro_rules! facets {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal,)* }) => {
+    ($(#[$doc:meta])* $name:ident in $any:ident { $($variant:ident => $text:literal,)* }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($variant,)* }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
         }
 
-        impl Facet for $name {
-            fn name(self) -> &'static str {
-                match self { $($name::$variant => $text,)* }
+        impl From<$name> for Facet {
+            fn from(f: $name) -> Facet {
+                Facet::$any(f)
             }
         }
     };
 }
 
-/// A facet of an analysis: its name in the trigger files and templates.
-pub trait Facet: Copy {
-    fn name(self) -> &'static str;
+/// A facet: the case of a construct a sentence is written for (the
+/// template key `KEY:facet`). An analysis gives one of its own; the
+/// construct's syntax gives the [`SyntaxFacet`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Facet {
+    Lookup(LookupFacet),
+    Super(SuperFacet),
+    ClassAttr(ClassAttrFacet),
+    With(WithFacet),
+    Dispatch(DispatchFacet),
+    Construct(ConstructFacet),
+    Syntax(SyntaxFacet),
+}
+
+impl Facet {
+    /// Its name in the trigger files and templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Lookup(f) => f.name(),
+            Facet::Super(f) => f.name(),
+            Facet::ClassAttr(f) => f.name(),
+            Facet::With(f) => f.name(),
+            Facet::Dispatch(f) => f.name(),
+            Facet::Construct(f) => f.name(),
+            Facet::Syntax(f) => f.name(),
+        }
+    }
+}
+
+facets! {
+    /// What the construct's syntax and values say, whatever the analysis.
+    SyntaxFacet in Syntax {
+        Generator => "generator",
+        Delegating => "delegating",
+        Iterable => "iterable",
+    }
 }
 
 facets! {
     /// `obj.attr`: which step of the attribute lookup finds `attr`.
-    LookupFacet {
+    LookupFacet in Lookup {
         DataDescriptor => "data-descriptor",
         DataDescriptorNoGet => "data-descriptor-no-get",
         SetDataDescriptor => "set-data-descriptor",
@@ -77,7 +115,7 @@ facets! {
 
 facets! {
     /// `super()`: which class's method runs next.
-    SuperFacet {
+    SuperFacet in Super {
         Known => "known",
         Next => "next",
         Missing => "missing",
@@ -87,7 +125,7 @@ facets! {
 
 facets! {
     /// `name = value` in a class body: shadowed by instance attributes?
-    ClassAttrFacet {
+    ClassAttrFacet in ClassAttr {
         Shadowed => "shadowed",
         Unshadowed => "unshadowed",
     }
@@ -95,7 +133,7 @@ facets! {
 
 facets! {
     /// `with expr`: which `__enter__`/`__exit__` run.
-    WithFacet {
+    WithFacet in With {
         ClassPropagates => "class-propagates",
         ClassSuppresses => "class-suppresses",
         ClassMaybe => "class-maybe",
@@ -107,7 +145,7 @@ facets! {
 
 facets! {
     /// An operator or builtin: which dunder runs.
-    DispatchFacet {
+    DispatchFacet in Dispatch {
         Found => "found",
         Fallback => "fallback",
         Reflected => "reflected",
@@ -121,7 +159,7 @@ facets! {
 
 facets! {
     /// `Cls(...)`: what creating an instance runs.
-    ConstructFacet {
+    ConstructFacet in Construct {
         Metaclass => "metaclass",
         New => "new",
         NewRaises => "new-raises",
@@ -134,19 +172,19 @@ facets! {
 /// The result of an analysis: a facet and template arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    pub facet: &'static str,
-    pub args: Vec<(String, String)>,
+    pub facet: Facet,
+    pub args: Args,
 }
 
 impl Outcome {
-    fn new(facet: impl Facet) -> Outcome {
+    fn new(facet: impl Into<Facet>) -> Outcome {
         Outcome {
-            facet: facet.name(),
-            args: Vec::new(),
+            facet: facet.into(),
+            args: Args::new(),
         }
     }
-    fn arg(mut self, k: &str, v: impl Into<String>) -> Outcome {
-        self.args.push((k.to_string(), v.into()));
+    fn arg(mut self, k: Key, v: impl Into<Arg>) -> Outcome {
+        self.args.push(k, v);
         self
     }
 }
@@ -162,20 +200,20 @@ pub enum Analysis {
     Construct,
 }
 
-fn names<F: Facet>(all: &[F]) -> Vec<&'static str> {
-    all.iter().map(|f| f.name()).collect()
+fn all<F: Copy + Into<Facet>>(all: &[F]) -> Vec<Facet> {
+    all.iter().map(|f| (*f).into()).collect()
 }
 
 impl Analysis {
     /// Every facet the analysis can give (patterns may list only these).
-    pub fn outcomes(self) -> Vec<&'static str> {
+    pub fn outcomes(self) -> Vec<Facet> {
         match self {
-            Analysis::AttributeLookup => names(LookupFacet::ALL),
-            Analysis::Super => names(SuperFacet::ALL),
-            Analysis::ClassAttr => names(ClassAttrFacet::ALL),
-            Analysis::With => names(WithFacet::ALL),
-            Analysis::Dispatch => names(DispatchFacet::ALL),
-            Analysis::Construct => names(ConstructFacet::ALL),
+            Analysis::AttributeLookup => all(LookupFacet::ALL),
+            Analysis::Super => all(SuperFacet::ALL),
+            Analysis::ClassAttr => all(ClassAttrFacet::ALL),
+            Analysis::With => all(WithFacet::ALL),
+            Analysis::Dispatch => all(DispatchFacet::ALL),
+            Analysis::Construct => all(ConstructFacet::ALL),
         }
     }
 
@@ -265,7 +303,7 @@ fn receiver(input: &Input, expr: Node) -> Option<Receiver> {
 }
 
 /// `` `A` / `B` `` for an ambiguous receiver; `…` stands for the rest.
-fn candidates(infer: &Infer, list: &[Option<ClassRef>]) -> String {
+fn candidates(infer: &Infer, list: &[Option<ClassRef>]) -> Arg {
     let mut names: Vec<String> = list
         .iter()
         .flatten()
@@ -273,37 +311,49 @@ fn candidates(infer: &Infer, list: &[Option<ClassRef>]) -> String {
         .collect();
     names.sort();
     names.dedup();
-    if list.iter().any(Option::is_none) {
-        names.push("…".to_string());
+    Arg::List {
+        items: names,
+        join: Join::Or,
+        more: list.iter().any(Option::is_none),
     }
-    names.join(" / ")
 }
 
-fn unknown<F: Facet>(facet: F, why: &str) -> Outcome {
-    Outcome::new(facet).arg("unknown", why)
+/// `` `A`, `B` ``: names shown as code.
+fn code_list(names: impl IntoIterator<Item = String>, join: Join) -> Arg {
+    Arg::List {
+        items: names.into_iter().map(|n| format!("`{n}`")).collect(),
+        join,
+        more: false,
+    }
 }
 
-/// The line of a class member, for a sentence: `12` in this file,
-/// `12 in \`shop.models\`` in another of the user's files.
-fn member_line(infer: &Infer, member: &Member) -> Option<String> {
+fn unknown(facet: impl Into<Facet>, why: &Unknown) -> Outcome {
+    Outcome::new(facet).arg(Key::Unknown, why.text())
+}
+
+/// The module of a class member, when not this file.
+fn other_module(infer: &Infer, m: &super::semantic::ModuleModel) -> Option<String> {
+    (*m.name != *infer.this().name).then(|| m.name.to_string())
+}
+
+/// The line of a class member, in this file or another of the user's.
+fn member_line(infer: &Infer, member: &Member) -> Option<Arg> {
     let Member::Binding { class, id } = member else {
         return None;
     };
     let m = infer.module(&class.module)?;
     let offset = m.binding(*id)?.range.start;
-    let line = m.line_of(offset) + 1;
-    if *m.name == *infer.this().name {
-        Some(line.to_string())
-    } else {
-        Some(format!("{line} in `{}`", m.name))
-    }
+    Some(Arg::Line(Place {
+        line: m.line_of(offset) + 1,
+        module: other_module(infer, &m),
+        cell: None,
+    }))
 }
 
-/// `` `Cls.method` (L12), … `` for `self.attr = …` sites (at most three),
-/// of `classes`.
-fn sites_list(infer: &Infer, classes: &[ClassRef], attr: &str) -> Option<String> {
-    // (method, first offset, lines): one entry per method, its lines listed.
-    let mut sites: Vec<(String, u32, Vec<String>)> = Vec::new();
+/// The `self.attr = …` sites of `classes`, per method (at most three).
+fn sites_list(infer: &Infer, classes: &[ClassRef], attr: &str) -> Option<Arg> {
+    // (site, first offset): one entry per method, its lines listed.
+    let mut sites: Vec<(Site, u32)> = Vec::new();
     for class in classes {
         let m = infer.module(&class.module)?;
         let c = m.class(class.id)?;
@@ -312,16 +362,18 @@ fn sites_list(infer: &Infer, classes: &[ClassRef], attr: &str) -> Option<String>
                 .function(site.method)
                 .map_or("?".into(), |f| f.name.to_string());
             let line = m.line_of(site.range.start) + 1;
-            let who = if *m.name == *infer.this().name {
-                format!("`{}.{method}`", c.name)
-            } else {
-                format!("`{}.{method}` in `{}`", c.name, m.name)
+            let entry = Site {
+                method: format!("{}.{method}", c.name),
+                module: other_module(infer, &m),
+                lines: vec![line],
             };
-            let place = format!("L{line}");
-            match sites.iter_mut().find(|s| s.0 == who) {
-                Some(entry) if !entry.2.contains(&place) => entry.2.push(place),
+            match sites
+                .iter_mut()
+                .find(|(s, _)| s.method == entry.method && s.module == entry.module)
+            {
+                Some((s, _)) if !s.lines.contains(&line) => s.lines.push(line),
                 Some(_) => {}
-                None => sites.push((who, site.range.start, vec![place])),
+                None => sites.push((entry, site.range.start)),
             }
         }
     }
@@ -329,15 +381,11 @@ fn sites_list(infer: &Infer, classes: &[ClassRef], attr: &str) -> Option<String>
         return None;
     }
     sites.sort_by_key(|s| s.1);
-    let mut parts: Vec<String> = sites
-        .iter()
-        .take(3)
-        .map(|(who, _, lines)| format!("{who} ({})", lines.join(", ")))
-        .collect();
-    if sites.len() > 3 {
-        parts.push("…".into());
-    }
-    Some(parts.join(", "))
+    let more = sites.len() > 3;
+    Some(Arg::Sites {
+        sites: sites.into_iter().take(3).map(|(s, _)| s).collect(),
+        more,
+    })
 }
 
 /// Whether instances of `class` may get attributes the model cannot list.
@@ -373,10 +421,10 @@ fn attribute_lookup(input: &Input) -> Option<Outcome> {
             list.iter()
                 .flatten()
                 .find_map(|c| lookup_outcome(input, c, attr, store))?;
-            Outcome::new(LookupFacet::Ambiguous).arg("candidates", candidates(infer, &list))
+            Outcome::new(LookupFacet::Ambiguous).arg(Key::Candidates, candidates(infer, &list))
         }
     };
-    Some(outcome.arg("receiver", snippet(receiver_node, src)))
+    Some(outcome.arg(Key::Receiver, snippet(receiver_node, src)))
 }
 
 /// `obj.attr = value` (also `+=`; `del obj.attr` is not a store).
@@ -405,9 +453,9 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
             };
             return Some(
                 Outcome::new(facet)
-                    .arg("owner", infer.class_name(&owner))
-                    .arg("cls", cls)
-                    .arg("hook", hook),
+                    .arg(Key::Owner, infer.class_name(&owner))
+                    .arg(Key::Cls, cls)
+                    .arg(Key::Hook, hook),
             );
         }
     }
@@ -422,9 +470,9 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
             let line = member_line(infer, &member)?;
             let owner_name = infer.class_name(&owner);
             let with_owner = |o: Outcome| {
-                o.arg("owner", owner_name.clone())
-                    .arg("cls", cls.clone())
-                    .arg("line", line.clone())
+                o.arg(Key::Owner, owner_name.clone())
+                    .arg(Key::Cls, cls.clone())
+                    .arg(Key::Line, line.clone())
             };
             match infer.attr_kind(&member) {
                 AttrKind::DataDescriptor {
@@ -432,11 +480,7 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                     methods,
                     get,
                 } => {
-                    let methods = methods
-                        .iter()
-                        .map(|m| format!("`{m}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let methods = code_list(methods.iter().map(|m| m.to_string()), Join::And);
                     let facet = match (store, get) {
                         (true, _) => LookupFacet::SetDataDescriptor,
                         (false, true) => LookupFacet::DataDescriptor,
@@ -444,8 +488,8 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                     };
                     Some(
                         with_owner(Outcome::new(facet))
-                            .arg("descriptor", infer.class_name(&d))
-                            .arg("methods", methods),
+                            .arg(Key::Descriptor, infer.class_name(&d))
+                            .arg(Key::Methods, methods),
                     )
                 }
                 AttrKind::NonDataDescriptor { class: d } => {
@@ -458,9 +502,9 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                         LookupFacet::NonDataDescriptor
                     };
                     let mut o =
-                        with_owner(Outcome::new(facet)).arg("descriptor", infer.class_name(&d));
+                        with_owner(Outcome::new(facet)).arg(Key::Descriptor, infer.class_name(&d));
                     if let Some(sites) = shadow_sites() {
-                        o = o.arg("shadowed_at", sites);
+                        o = o.arg(Key::ShadowedAt, sites);
                     }
                     Some(o)
                 }
@@ -484,7 +528,7 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                     };
                     let mut o = with_owner(Outcome::new(facet));
                     if let Some(sites) = shadow_sites() {
-                        o = o.arg("shadowed_at", sites);
+                        o = o.arg(Key::ShadowedAt, sites);
                     }
                     Some(o)
                 }
@@ -494,7 +538,7 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                     let sites = shadow_sites()?;
                     Some(
                         with_owner(Outcome::new(LookupFacet::MethodShadowed))
-                            .arg("shadowed_at", sites),
+                            .arg(Key::ShadowedAt, sites),
                     )
                 }
                 AttrKind::Unknown(expr) => {
@@ -504,7 +548,10 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                             return None;
                         }
                     }
-                    Some(with_owner(Outcome::new(LookupFacet::UnknownValue)).arg("value", expr))
+                    Some(
+                        with_owner(Outcome::new(LookupFacet::UnknownValue))
+                            .arg(Key::Value, expr.text()),
+                    )
                 }
                 AttrKind::EnumMember | AttrKind::InstanceAnnotation => None,
             }
@@ -516,8 +563,8 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
             match infer.lookup(class, "__getattr__") {
                 Lookup::Found { owner, .. } if infer.is_user_class(&owner) => Some(
                     Outcome::new(LookupFacet::Getattr)
-                        .arg("owner", infer.class_name(&owner))
-                        .arg("cls", cls),
+                        .arg(Key::Owner, infer.class_name(&owner))
+                        .arg(Key::Cls, cls),
                 ),
                 _ => None,
             }
@@ -537,13 +584,13 @@ fn overridden(input: &Input, o: Outcome, class: &ClassRef, name: &str, via_self:
         .subclasses_here(class)
         .into_iter()
         .filter(|d| infer.own_member(d, name).is_some())
-        .map(|d| format!("`{}`", infer.class_name(&d)))
+        .map(|d| infer.class_name(&d))
         .collect();
     if subs.is_empty() {
         return o;
     }
-    o.arg("overridden", subs.join(", "))
-        .arg("overridden_name", name)
+    o.arg(Key::Overridden, code_list(subs, Join::And))
+        .arg(Key::OverriddenName, name)
 }
 
 // ---------------------------------------------------------------- super()
@@ -572,19 +619,18 @@ fn super_call(input: &Input) -> Option<Outcome> {
         })
         .and_then(|p| p.child_by_field_name("attribute"))
         .and_then(|a| a.utf8_text(src).ok());
-    let after = |of: &ClassRef| -> Option<String> {
+    let after = |of: &ClassRef| -> Option<Arg> {
         let order = infer.mro(of).ok()?;
         let pos = order.iter().position(|c| *c == class)?;
-        let rest: Vec<String> = order[pos + 1..]
-            .iter()
-            .map(|c| infer.class_name(c))
-            .collect();
-        Some(format!("`{}`", rest.join("` → `")))
+        Some(code_list(
+            order[pos + 1..].iter().map(|c| infer.class_name(c)),
+            Join::Arrow,
+        ))
     };
     let Some(method) = method else {
         // Plain `super()`: the classes it searches for an instance.
         return match infer.mro(&class) {
-            Ok(_) => Some(Outcome::new(SuperFacet::Known).arg("after", after(&class)?)),
+            Ok(_) => Some(Outcome::new(SuperFacet::Known).arg(Key::After, after(&class)?)),
             Err(MroError::Unknown(base)) => Some(unknown(SuperFacet::Unknown, &base)),
             Err(MroError::Inconsistent | MroError::TooLong) => None,
         };
@@ -598,21 +644,23 @@ fn super_call(input: &Input) -> Option<Outcome> {
     let own = infer.lookup_after(&class, &class, method);
     let mut outcome = match &own {
         Lookup::Unknown(base) => {
-            return Some(unknown(SuperFacet::Unknown, base).arg("method", method))
+            return Some(unknown(SuperFacet::Unknown, base).arg(Key::Method, method))
         }
         Lookup::Missing => Outcome::new(SuperFacet::Missing),
-        Lookup::Found { .. } => Outcome::new(SuperFacet::Next).arg("next", describe(&own)?),
+        Lookup::Found { .. } => Outcome::new(SuperFacet::Next).arg(Key::Next, describe(&own)?),
     };
-    outcome = outcome.arg("method", method);
+    outcome = outcome.arg(Key::Method, method);
     // Subclasses whose MRO puts another class after this one.
     let mut others = Vec::new();
     for sub in infer.subclasses_here(&class) {
         let l = infer.lookup_after(&sub, &class, method);
         let (mine, theirs) = (describe(&own), describe(&l));
         match (&l, theirs) {
-            (Lookup::Unknown(why), _) => {
-                others.push(format!("`{}`: ? (`{why}`)", infer.class_name(&sub)))
-            }
+            (Lookup::Unknown(why), _) => others.push(format!(
+                "`{}`: ? (`{}`)",
+                infer.class_name(&sub),
+                why.text()
+            )),
             (_, Some(theirs)) if Some(&theirs) != mine.as_ref() => {
                 others.push(format!("`{}`: {theirs}", infer.class_name(&sub)))
             }
@@ -622,14 +670,18 @@ fn super_call(input: &Input) -> Option<Outcome> {
     if !others.is_empty() {
         let more = others.len() > 3;
         others.truncate(3);
-        if more {
-            others.push("…".into());
-        }
-        outcome = outcome.arg("others", others.join(", "));
+        outcome = outcome.arg(
+            Key::Others,
+            Arg::List {
+                items: others,
+                join: Join::And,
+                more,
+            },
+        );
     }
     let _ = class_name;
     if let Some(after) = after(&class) {
-        outcome = outcome.arg("after", after);
+        outcome = outcome.arg(Key::After, after);
     }
     Some(outcome)
 }
@@ -652,7 +704,7 @@ fn class_attr(input: &Input) -> Option<Outcome> {
     let mut classes = vec![class.clone()];
     classes.extend(infer.subclasses_here(&class));
     Some(match sites_list(infer, &classes, name) {
-        Some(list) => Outcome::new(ClassAttrFacet::Shadowed).arg("shadowed_at", list),
+        Some(list) => Outcome::new(ClassAttrFacet::Shadowed).arg(Key::ShadowedAt, list),
         None => Outcome::new(ClassAttrFacet::Unshadowed),
     })
 }
@@ -667,7 +719,8 @@ fn with(input: &Input) -> Option<Outcome> {
         Receiver::Class(_) => return None,
         Receiver::Ambiguous(list) => {
             return Some(
-                Outcome::new(WithFacet::ClassAmbiguous).arg("candidates", candidates(infer, &list)),
+                Outcome::new(WithFacet::ClassAmbiguous)
+                    .arg(Key::Candidates, candidates(infer, &list)),
             )
         }
     };
@@ -689,14 +742,14 @@ fn with(input: &Input) -> Option<Outcome> {
     let (enter_at, exit_at) = match (found(enter), found(exit)) {
         (Ok(Some(a)), Ok(Some(b))) => (a, b),
         (Err(why), _) | (_, Err(why)) => {
-            return Some(unknown(WithFacet::Unknown, &why).arg("cls", cls))
+            return Some(unknown(WithFacet::Unknown, &why).arg(Key::Cls, cls))
         }
         (Ok(entered), Ok(_)) => {
             let missing = if entered.is_none() { enter } else { exit };
             return Some(
                 Outcome::new(WithFacet::ClassMissing)
-                    .arg("cls", cls)
-                    .arg("missing", missing),
+                    .arg(Key::Cls, cls)
+                    .arg(Key::Missing, missing),
             );
         }
     };
@@ -707,12 +760,15 @@ fn with(input: &Input) -> Option<Outcome> {
     };
     Some(
         Outcome::new(facet)
-            .arg("cls", cls)
+            .arg(Key::Cls, cls)
             .arg(
-                "enter",
+                Key::Enter,
                 format!("{}.{enter}", infer.class_name(&enter_at.0)),
             )
-            .arg("exit", format!("{}.{exit}", infer.class_name(&exit_at.0))),
+            .arg(
+                Key::Exit,
+                format!("{}.{exit}", infer.class_name(&exit_at.0)),
+            ),
     )
 }
 
@@ -760,8 +816,8 @@ fn instance_of_self(input: &Input, expr: Node) -> Result<Option<(ClassRef, bool)
     match receiver(input, expr) {
         Some(Receiver::Instance { class, via_self }) => Ok(Some((class, via_self))),
         Some(Receiver::Ambiguous(list)) => Err(Outcome::new(DispatchFacet::Ambiguous)
-            .arg("candidates", candidates(input.infer, &list))
-            .arg("receiver", snippet(expr, input.src()))),
+            .arg(Key::Candidates, candidates(input.infer, &list))
+            .arg(Key::Receiver, snippet(expr, input.src()))),
         Some(Receiver::Class(_)) | None => Ok(None),
     }
 }
@@ -784,14 +840,14 @@ fn first_of(
             Lookup::Found { .. } | Lookup::Missing => {}
             Lookup::Unknown(why) => {
                 return Err(unknown(DispatchFacet::Unknown, &why)
-                    .arg("cls", infer.class_name(class))
-                    .arg("dunder", *name))
+                    .arg(Key::Cls, infer.class_name(class))
+                    .arg(Key::Dunder, *name))
             }
         }
     }
     Err(Outcome::new(DispatchFacet::Missing)
-        .arg("cls", infer.class_name(class))
-        .arg("dunder", names.first().copied().unwrap_or("")))
+        .arg(Key::Cls, infer.class_name(class))
+        .arg(Key::Dunder, names.first().copied().unwrap_or("")))
 }
 
 fn dispatch(input: &Input) -> Option<Outcome> {
@@ -806,7 +862,7 @@ fn dispatch(input: &Input) -> Option<Outcome> {
             let class = match instance_of(input, receiver_node) {
                 Ok(Some(c)) => c,
                 Ok(None) => return None,
-                Err(o) => return Some(o.arg("op", op)),
+                Err(o) => return Some(o.arg(Key::Op, op)),
             };
             match first_of(input, &class, &[inplace, method]) {
                 Ok((false, owner, name)) => {
@@ -814,11 +870,11 @@ fn dispatch(input: &Input) -> Option<Outcome> {
                 }
                 Ok((true, owner, name)) => {
                     found(input, DispatchFacet::Fallback, &class, &owner, &name)
-                        .arg("first", inplace)
+                        .arg(Key::First, inplace)
                 }
                 Err(o) => o,
             }
-            .arg("op", op)
+            .arg(Key::Op, op)
         }
         _ => {
             let (class, via_self) = match instance_of_self(input, receiver_node) {
@@ -834,14 +890,14 @@ fn dispatch(input: &Input) -> Option<Outcome> {
                 }
                 Ok((true, owner, name)) => {
                     let o = found(input, DispatchFacet::Fallback, &class, &owner, &name)
-                        .arg("first", names[0]);
+                        .arg(Key::First, names[0]);
                     overridden(input, o, &class, &name, via_self)
                 }
                 Err(o) => o,
             }
         }
     };
-    Some(outcome.arg("receiver", snippet(receiver_node, src)))
+    Some(outcome.arg(Key::Receiver, snippet(receiver_node, src)))
 }
 
 fn found(
@@ -853,9 +909,9 @@ fn found(
 ) -> Outcome {
     let infer = input.infer;
     Outcome::new(facet)
-        .arg("cls", infer.class_name(class))
-        .arg("method", format!("{}.{name}", infer.class_name(owner)))
-        .arg("dunder", name)
+        .arg(Key::Cls, infer.class_name(class))
+        .arg(Key::Method, format!("{}.{name}", infer.class_name(owner)))
+        .arg(Key::Dunder, name)
 }
 
 /// `a + b`: the left operand's method, else the right operand's reflected one.
@@ -867,43 +923,42 @@ fn binary(input: &Input, left: Node) -> Option<Outcome> {
     let right = input.construct.child_by_field_name("right")?;
     let left_class = match instance_of(input, left) {
         Ok(c) => c,
-        Err(o) => return Some(o.arg("op", op)),
+        Err(o) => return Some(o.arg(Key::Op, op)),
     };
     let right_class = instance_of(input, right).ok().flatten();
-    let out = match (&left_class, &right_class) {
-        (Some(l), _) => match first_of(input, l, &[method]) {
-            Ok((_, owner, name)) => {
-                found(input, DispatchFacet::Found, l, &owner, &name).arg("reflected", reflected)
-            }
-            Err(o) if o.facet == DispatchFacet::Missing.name() => match right_class
-                .as_ref()
-                .map(|r| (r, first_of(input, r, &[reflected])))
-            {
-                Some((r, Ok((_, owner, name)))) => {
-                    found(input, DispatchFacet::Reflected, r, &owner, &name)
-                        .arg("left_cls", infer.class_name(l))
-                        .arg("first", method)
-                }
-                Some((r, Err(ro))) if ro.facet == DispatchFacet::Missing.name() => {
-                    Outcome::new(DispatchFacet::MissingBoth)
-                        .arg("cls", infer.class_name(l))
-                        .arg("dunder", method)
-                        .arg("right_cls", infer.class_name(r))
-                        .arg("reflected", reflected)
-                }
-                _ => o.arg("reflected", reflected),
+    let out =
+        match (&left_class, &right_class) {
+            (Some(l), _) => match first_of(input, l, &[method]) {
+                Ok((_, owner, name)) => found(input, DispatchFacet::Found, l, &owner, &name)
+                    .arg(Key::Reflected, reflected),
+                Err(o) if o.facet == DispatchFacet::Missing.into() => match right_class
+                    .as_ref()
+                    .map(|r| (r, first_of(input, r, &[reflected])))
+                {
+                    Some((r, Ok((_, owner, name)))) => {
+                        found(input, DispatchFacet::Reflected, r, &owner, &name)
+                            .arg(Key::LeftCls, infer.class_name(l))
+                            .arg(Key::First, method)
+                    }
+                    Some((r, Err(ro))) if ro.facet == DispatchFacet::Missing.into() => {
+                        Outcome::new(DispatchFacet::MissingBoth)
+                            .arg(Key::Cls, infer.class_name(l))
+                            .arg(Key::Dunder, method)
+                            .arg(Key::RightCls, infer.class_name(r))
+                            .arg(Key::Reflected, reflected)
+                    }
+                    _ => o.arg(Key::Reflected, reflected),
+                },
+                Err(o) => o,
             },
-            Err(o) => o,
-        },
-        (None, Some(r)) => match first_of(input, r, &[reflected]) {
-            Ok((_, owner, name)) => {
-                found(input, DispatchFacet::ReflectedIf, r, &owner, &name).arg("first", method)
-            }
-            Err(_) => return None,
-        },
-        (None, None) => return None,
-    };
-    Some(out.arg("op", op).arg("right", snippet(right, src)))
+            (None, Some(r)) => match first_of(input, r, &[reflected]) {
+                Ok((_, owner, name)) => found(input, DispatchFacet::ReflectedIf, r, &owner, &name)
+                    .arg(Key::First, method),
+                Err(_) => return None,
+            },
+            (None, None) => return None,
+        };
+    Some(out.arg(Key::Op, op).arg(Key::Right, snippet(right, src)))
 }
 
 // ---------------------------------------------------------------- Cls(...)
@@ -926,7 +981,9 @@ fn construct(input: &Input) -> Option<Outcome> {
                 .find(|(k, _)| &**k == "metaclass")
                 .map(|(_, v)| infer.render(&m, *v));
             if let Some(meta) = meta {
-                return Some(unknown(ConstructFacet::Unknown, &meta).arg("cls", cls));
+                return Some(
+                    unknown(ConstructFacet::Unknown, &Unknown::Value(meta)).arg(Key::Cls, cls),
+                );
             }
         }
         Some(meta) if infer.is_user_class(&meta) => {
@@ -934,9 +991,9 @@ fn construct(input: &Input) -> Option<Outcome> {
                 if infer.is_user_class(&owner) {
                     return Some(
                         Outcome::new(ConstructFacet::Metaclass)
-                            .arg("cls", cls)
-                            .arg("meta", infer.class_name(&meta))
-                            .arg("call", format!("{}.__call__", infer.class_name(&owner))),
+                            .arg(Key::Cls, cls)
+                            .arg(Key::Meta, infer.class_name(&meta))
+                            .arg(Key::Call, format!("{}.__call__", infer.class_name(&owner))),
                     );
                 }
             }
@@ -945,7 +1002,7 @@ fn construct(input: &Input) -> Option<Outcome> {
     }
     // Where `__new__` and `__init__` are found: (display, user's code?,
     // written by a decorator, always raises).
-    let step = |name: &str| -> Result<(String, bool, Option<&'static str>, bool), String> {
+    let step = |name: &str| -> Result<(String, bool, Option<&'static str>, bool), Unknown> {
         match infer.lookup(&class, name) {
             Lookup::Found {
                 owner,
@@ -1003,18 +1060,18 @@ fn construct(input: &Input) -> Option<Outcome> {
                 ConstructFacet::Init
             };
             let mut o = Outcome::new(facet)
-                .arg("cls", cls)
-                .arg("new", new.0)
-                .arg("init", init.0);
+                .arg(Key::Cls, cls)
+                .arg(Key::New, new.0)
+                .arg(Key::Init, init.0);
             if let Some(by) = init.2 {
-                o = o.arg("decorator", by);
+                o = o.arg(Key::Decorator, by);
             }
             Some(o)
         }
         // A class decorator may write `__init__`: worth saying. A
         // third-party base is the common case with nothing to add.
-        (Err(why), _) | (_, Err(why)) if why.starts_with('@') => {
-            Some(unknown(ConstructFacet::Unknown, &why).arg("cls", cls))
+        (Err(why @ Unknown::Decorator(_)), _) | (_, Err(why @ Unknown::Decorator(_))) => {
+            Some(unknown(ConstructFacet::Unknown, &why).arg(Key::Cls, cls))
         }
         _ => None,
     }

@@ -75,8 +75,10 @@ impl<'t> Iterator for OwnNodes<'t> {
     }
 }
 
-/// The nodes of a function's own body (not its nested scopes).
-pub fn body_nodes(func: Node) -> OwnNodes {
+/// The nodes of a function's own body, depth first, in source order:
+/// nested functions, lambdas and classes are yielded but not entered. The
+/// one "walk my own body" loop; [`own_nodes`] for any root.
+pub fn own_body(func: Node) -> OwnNodes {
     OwnNodes {
         stack: func.field("body").into_iter().collect(),
         root: None,
@@ -86,12 +88,12 @@ pub fn body_nodes(func: Node) -> OwnNodes {
 /// Whether a function's own body contains `yield` (not in nested
 /// functions, lambdas or classes).
 pub fn contains_yield(func: Node) -> bool {
-    body_nodes(func).any(|n| n.kind() == "yield")
+    own_body(func).any(|n| n.kind() == "yield")
 }
 
 /// The operand of the first `yield from` in a function's own body.
 pub fn first_yield_from(func: Node) -> Option<Node> {
-    body_nodes(func)
+    own_body(func)
         .filter(|n| n.kind() == "yield")
         .filter(|n| {
             let mut c = n.walk();
@@ -196,6 +198,22 @@ pub fn mentions(node: Node, name: &str, src: &[u8]) -> bool {
                 return true;
             }
             continue;
+        }
+        let mut c = n.walk();
+        todo.extend(n.named_children(&mut c));
+    }
+    false
+}
+
+/// Whether an attribute access `….name` occurs anywhere under `node`.
+pub fn mentions_attribute(node: Node, name: &str, src: &[u8]) -> bool {
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        if n.kind() == "attribute"
+            && n.child_by_field_name("attribute")
+                .is_some_and(|a| a.utf8_text(src).is_ok_and(|t| t == name))
+        {
+            return true;
         }
         let mut c = n.walk();
         todo.extend(n.named_children(&mut c));
@@ -339,7 +357,7 @@ mod tests {
         let src = "def f():\n    yield 1\n    def g():\n        yield 2\n    lambda: (yield)\n";
         let tree = parse(src);
         let f = tree.root_node().named_child(0).unwrap();
-        let yields = body_nodes(f).filter(|n| n.kind() == "yield").count();
+        let yields = own_body(f).filter(|n| n.kind() == "yield").count();
         assert_eq!(yields, 1);
         assert_eq!(fn_kind(f), FnKind::Generator);
     }

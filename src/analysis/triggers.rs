@@ -40,7 +40,9 @@ use std::sync::OnceLock;
 
 use tree_sitter::Query;
 
-use super::runtime::Analysis;
+use super::args::Key;
+use super::ids::NoteId;
+use super::runtime::{Analysis, Facet};
 use super::tree::FnKind;
 use crate::knowledge::embedded_files;
 
@@ -163,7 +165,7 @@ impl Level {
 /// A table row: the note, the sentence's template key and the level.
 #[derive(Debug)]
 pub struct Row {
-    pub note: String,
+    pub note: NoteId,
     pub context: Option<String>,
     pub level: Level,
 }
@@ -171,7 +173,7 @@ pub struct Row {
 /// One query pattern's settings.
 #[derive(Debug)]
 pub struct Pattern {
-    pub note: String,
+    pub note: NoteId,
     /// `#set! level`: the trigger's level.
     pub level: Level,
     /// `#set! user-level`: the level instead when the `@receiver` holds a
@@ -183,7 +185,7 @@ pub struct Pattern {
     pub requires: Vec<Predicate>,
     /// `#set! analysis "NAME[:outcome,...]"`: the runtime analysis and the
     /// outcomes the pattern applies to (empty: any, or none).
-    pub analysis: Option<(Analysis, Vec<String>)>,
+    pub analysis: Option<(Analysis, Vec<Facet>)>,
     /// `#set! dunders "..."`: what a `dispatch` analysis tries.
     pub dunders: Vec<String>,
 }
@@ -197,7 +199,8 @@ pub struct Triggers {
     pub construct: Option<u32>,
     pub range: Option<u32>,
     pub receiver: Option<u32>,
-    pub args: Vec<(u32, String)>,
+    /// The `@arg.NAME` captures: their index and key.
+    pub args: Vec<(u32, Key)>,
     pub names: HashMap<String, Row>,
     /// The method names of the `Q#method` rows: a receiver's kind is worth
     /// working out only for these.
@@ -253,7 +256,7 @@ impl Triggers {
             for prop in query.property_settings(i) {
                 let value = prop.value.as_deref().unwrap_or("");
                 match &*prop.key {
-                    "note" => note = Some(value.to_string()),
+                    "note" => note = Some(NoteId::new(value)),
                     "context" => context = Some(value.to_string()),
                     "resolves" => resolves = list(value),
                     "requires" => {
@@ -268,15 +271,19 @@ impl Triggers {
                         let a = Analysis::parse(name.trim()).ok_or_else(|| {
                             format!("trigger pattern {i}: unknown analysis {name}")
                         })?;
-                        let outcomes = list(outcomes);
-                        if let Some(bad) = outcomes
+                        let known = a.outcomes();
+                        let outcomes = list(outcomes)
                             .iter()
-                            .find(|o| !a.outcomes().contains(&o.as_str()))
-                        {
-                            return Err(format!(
-                                "trigger pattern {i}: {name} has no outcome {bad}"
-                            ));
-                        }
+                            .map(|o| {
+                                known
+                                    .iter()
+                                    .find(|f| f.name() == o)
+                                    .copied()
+                                    .ok_or_else(|| {
+                                        format!("trigger pattern {i}: {name} has no outcome {o}")
+                                    })
+                            })
+                            .collect::<Result<Vec<Facet>, String>>()?;
                         analysis = Some((a, outcomes));
                     }
                     "dunders" => dunders = value.split_whitespace().map(String::from).collect(),
@@ -303,12 +310,14 @@ impl Triggers {
         let construct = index("construct");
         let range = index("range");
         let receiver = index("receiver");
-        let args = query
-            .capture_names()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| Some((i as u32, n.strip_prefix("arg.")?.to_string())))
-            .collect();
+        let mut args = Vec::new();
+        for (i, n) in query.capture_names().iter().enumerate() {
+            if let Some(name) = n.strip_prefix("arg.") {
+                let key = Key::parse(name)
+                    .ok_or_else(|| format!("capture @{n}: no template placeholder {{{name}}}"))?;
+                args.push((i as u32, key));
+            }
+        }
         let mut table = HashMap::new();
         for (file, text) in tables {
             for (n, line) in text.lines().enumerate() {
@@ -324,7 +333,7 @@ impl Triggers {
                     ));
                 };
                 let row = Row {
-                    note: note.to_string(),
+                    note: NoteId::new(*note),
                     context: Some(ctx.to_string()).filter(|c| !c.is_empty()),
                     level: Level::parse(level)
                         .ok_or_else(|| format!("{file}:{}: unknown level {level}", n + 1))?,
@@ -352,12 +361,12 @@ impl Triggers {
     }
 
     /// The note ids that triggers can lead to (query patterns and table rows).
-    pub fn note_ids(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = self
+    pub fn note_ids(&self) -> Vec<&NoteId> {
+        let mut ids: Vec<&NoteId> = self
             .patterns
             .iter()
-            .map(|p| p.note.as_str())
-            .chain(self.names.values().map(|r| r.note.as_str()))
+            .map(|p| &p.note)
+            .chain(self.names.values().map(|r| &r.note))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -384,7 +393,7 @@ impl Triggers {
             .patterns
             .iter()
             .filter_map(|p| Some((p.context.as_deref()?, &p.analysis.as_ref()?.1)))
-            .flat_map(|(key, outcomes)| outcomes.iter().map(move |o| format!("{key}:{o}")))
+            .flat_map(|(key, outcomes)| outcomes.iter().map(move |o| format!("{key}:{}", o.name())))
             .collect();
         keys.sort_unstable();
         keys.dedup();

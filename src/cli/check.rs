@@ -1,6 +1,8 @@
 //! `pyexplain check PATH...`: the rules over files and directories, in
 //! parallel, with ruff-like output.
 
+use crate::analysis::args::{self, Arg, Args, Key};
+use crate::analysis::ids::RuleId;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use crate::analysis::{Encoding, Parsed};
 use crate::config::{self, Config};
 use crate::files::Unreadable;
 use crate::knowledge::Lang;
+use crate::notebook::{self, Module, Notebook, NotebookError};
 use crate::project::Project;
 use crate::render;
 
@@ -32,7 +35,7 @@ pub enum CheckFormat {
 /// Options of one `check` run (the `check` subcommand's arguments).
 #[derive(Debug, Clone, clap::Args)]
 pub struct CheckOptions {
-    /// Files or directories (directories are walked for *.py, respecting .gitignore and the exclusions).
+    /// Files or directories (directories are walked for *.py and *.ipynb, respecting .gitignore and the exclusions).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -64,6 +67,8 @@ struct FileResult {
     path: PathBuf,
     /// The text the diagnostics refer to (after fixes), if it could be read.
     parsed: Option<Parsed>,
+    /// For a notebook: its code cells as that text.
+    notebook: Option<Module>,
     diagnostics: Vec<Diagnostic>,
     fixed: usize,
     error: Option<String>,
@@ -173,10 +178,7 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     }
     if opts.format == CheckFormat::Text {
         let k = crate::knowledge::knowledge();
-        let n = [
-            ("n".to_string(), findings.to_string()),
-            ("fixed".to_string(), fixed.to_string()),
-        ];
+        let n = Args::new().with(Key::N, findings).with(Key::Fixed, fixed);
         let key = match (findings, fixed) {
             // Never "All checks passed." when something could not be checked.
             (0, 0) if usage_error => "ui.check-failed",
@@ -185,7 +187,7 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
             (_, 0) => "ui.check-found",
             _ => "ui.check-fixed",
         };
-        let summary = k.fill(lang, key, &n).unwrap_or_default();
+        let summary = crate::render::fill(lang, key, &n).unwrap_or_default();
         writeln!(err, "{summary}")?;
         if usage_error && key != "ui.check-failed" {
             writeln!(err, "{}", k.ui(lang, "ui.check-failed"))?;
@@ -203,8 +205,9 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
                 "ui.check-unsafe-only"
             };
             if unsafe_only > 0 {
-                let args = [("n".to_string(), unsafe_only.to_string())];
-                writeln!(err, "{}", k.fill(lang, key, &args).unwrap_or_default())?;
+                let args = Args::new().with(Key::N, unsafe_only);
+                let line = crate::render::fill(lang, key, &args).unwrap_or_default();
+                writeln!(err, "{line}")?;
             }
         }
     }
@@ -227,11 +230,16 @@ fn check_file(
     let mut result = FileResult {
         path: path.to_path_buf(),
         parsed: None,
+        notebook: None,
         diagnostics: Vec::new(),
         fixed: 0,
         error: None,
         warning: None,
     };
+    if is_notebook(path) {
+        check_notebook(&mut result, selection, opts, lang, project);
+        return result;
+    }
     let text = match crate::files::read(path) {
         Ok(t) => t,
         Err(Unreadable::Error(e)) => {
@@ -283,6 +291,120 @@ fn check_file(
     result
 }
 
+/// Whether a path names a Jupyter notebook.
+pub(super) fn is_notebook(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "ipynb")
+}
+
+/// Reads a notebook: an unreadable file as [`crate::files::read`] says; an
+/// invalid one (not JSON, no cells, a source that is not text) an error;
+/// another nbformat or kernel language skipped with a warning.
+pub(super) fn read_notebook(path: &Path) -> Result<Notebook, Unreadable> {
+    let json = crate::files::read(path)?;
+    Notebook::parse(json).map_err(|e| match e {
+        NotebookError::Invalid(_) => Unreadable::Error(e.to_string()),
+        NotebookError::Version(_) | NotebookError::NotPython(_) => {
+            Unreadable::Skipped(format!("skipped: {e}"))
+        }
+    })
+}
+
+/// `check` on a notebook: its code cells as one module; with `--fix`, the
+/// fixed cells written back into the file's JSON in place, after checking
+/// that the new file parses as the same notebook with the fixed sources.
+fn check_notebook(
+    result: &mut FileResult,
+    selection: &Selection,
+    opts: &CheckOptions,
+    lang: Lang,
+    project: &Project,
+) {
+    let path = result.path.clone();
+    let nb = match read_notebook(&path) {
+        Ok(nb) => nb,
+        Err(Unreadable::Error(e)) => {
+            result.error = Some(e);
+            return;
+        }
+        Err(Unreadable::Skipped(w)) => {
+            result.warning = Some(w);
+            return;
+        }
+    };
+    let context = project.context_for(&path);
+    let mut cells = nb.code_cells();
+    let mut module = Module::new(&cells);
+    let mut parsed = Parsed::new(module.text.clone()).with_context(context.clone());
+    let mut diagnostics = module.reported(rules::check(&parsed, selection));
+    let allowed = |s: Safety| s == Safety::Safe || opts.unsafe_fixes;
+    let fixable = diagnostics
+        .iter()
+        .any(|d| d.fix.as_ref().is_some_and(|f| allowed(f.safety)));
+    if opts.fix && fixable {
+        let fixed = notebook::fix_cells(&cells, &context, selection, opts.unsafe_fixes);
+        match fixed.stopped {
+            Some(rules::FixStop::SyntaxErrors) => {
+                let place = syntax_error_offset(&parsed)
+                    .and_then(|o| module.line_col(o, Encoding::Chars))
+                    .map(|(c, lc)| args::Place {
+                        line: lc.line + 1,
+                        module: None,
+                        cell: u32::try_from(module.cells[c].index + 1).ok(),
+                    });
+                // Without a place, the variant that names none.
+                let mut args = Args::new();
+                if let Some(p) = place {
+                    args.push(Key::Line, Arg::Line(p));
+                }
+                result.warning = crate::render::fill(lang, "ui.check-not-fixed-syntax", &args);
+            }
+            Some(rules::FixStop::NoConvergence) => {
+                let args = Args::new().with(Key::N, rules::MAX_FIX_ROUNDS);
+                result.warning = crate::render::fill(lang, "ui.check-fix-limit", &args);
+            }
+            None => {}
+        }
+        if fixed.applied > 0 {
+            let changed: Vec<(usize, String)> = fixed
+                .cells
+                .iter()
+                .zip(&cells)
+                .filter(|(new, old)| new.text != old.text)
+                .map(|(new, _)| (new.index, new.text.clone()))
+                .collect();
+            let json = nb.with_sources(&changed);
+            // Never write what does not read back as the fixed notebook.
+            let reads_back =
+                Notebook::parse(json.clone()).is_ok_and(|again| again.code_cells() == fixed.cells);
+            let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let written = if reads_back {
+                crate::files::write_atomic(&target, json.as_bytes()).map_err(|e| e.to_string())
+            } else {
+                Err("the fixed notebook did not read back as written".into())
+            };
+            match written {
+                Ok(()) => {
+                    result.fixed = fixed.applied;
+                    cells = fixed.cells;
+                    module = Module::new(&cells);
+                    parsed = Parsed::new(module.text.clone()).with_context(context);
+                    diagnostics = module.reported(rules::check(&parsed, selection));
+                }
+                Err(e) => {
+                    result.error = Some(format!(
+                        "cannot write fixes ({} not applied; the file is unchanged): {e}",
+                        fixed.applied
+                    ));
+                }
+            }
+        }
+    }
+    result.diagnostics = diagnostics;
+    parsed.release_tree();
+    result.parsed = Some(parsed);
+    result.notebook = Some(module);
+}
+
 /// What `--fix` did to one file.
 enum Fixed {
     /// Written (or nothing to do); `note`: a warning to print (not fixed
@@ -314,7 +436,6 @@ fn fix_file(
     unsafe_fixes: bool,
     lang: Lang,
 ) -> Fixed {
-    let k = crate::knowledge::knowledge();
     let allowed = |s: Safety| s == Safety::Safe || unsafe_fixes;
     let has_fix = |ds: &[Diagnostic]| {
         ds.iter()
@@ -329,8 +450,13 @@ fn fix_file(
         };
     }
     if let Some(line) = syntax_error_line(&original) {
-        let args = [("line".to_string(), line.to_string())];
-        let note = k.fill(lang, "ui.check-not-fixed-syntax", &args);
+        let line = Arg::Line(args::Place {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            module: None,
+            cell: None,
+        });
+        let args = Args::new().with(Key::Line, line);
+        let note = crate::render::fill(lang, "ui.check-not-fixed-syntax", &args);
         return Fixed::Done {
             parsed: original,
             diagnostics,
@@ -342,8 +468,8 @@ fn fix_file(
     let fixed = result.applied;
     let note = match result.stopped {
         Some(rules::FixStop::NoConvergence) => {
-            let args = [("n".to_string(), rules::MAX_FIX_ROUNDS.to_string())];
-            k.fill(lang, "ui.check-fix-limit", &args)
+            let args = Args::new().with(Key::N, rules::MAX_FIX_ROUNDS);
+            crate::render::fill(lang, "ui.check-fix-limit", &args)
         }
         // Checked above, with the line.
         Some(rules::FixStop::SyntaxErrors) | None => None,
@@ -377,6 +503,11 @@ fn fix_file(
 
 /// The 1-based line of the first syntax error, if the file has one.
 fn syntax_error_line(parsed: &Parsed) -> Option<usize> {
+    syntax_error_offset(parsed).map(|o| parsed.lines.line_of(o) + 1)
+}
+
+/// Where the first syntax error starts, if the text has one.
+fn syntax_error_offset(parsed: &Parsed) -> Option<usize> {
     let root = parsed.tree.as_ref()?.root_node();
     if !root.has_error() {
         return None;
@@ -396,13 +527,46 @@ fn syntax_error_line(parsed: &Parsed) -> Option<usize> {
         }
         break;
     }
-    Some(parsed.lines.line_of(node.start_byte()) + 1)
+    Some(node.start_byte())
 }
 
 /// 1-based line and column (in characters) of a byte offset.
 fn position(parsed: &Parsed, offset: usize) -> (u32, u32) {
     let lc = parsed.line_col(offset, Encoding::Chars);
     (lc.line + 1, lc.col + 1)
+}
+
+/// A place in a checked file: the 1-based notebook cell (`None` for a
+/// Python file), line and column (in characters, 1-based; in a notebook
+/// counted in the cell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    cell: Option<usize>,
+    line: u32,
+    col: u32,
+}
+
+impl Place {
+    fn of(parsed: &Parsed, notebook: Option<&Module>, offset: usize) -> Place {
+        if let Some((cell, lc)) = notebook.and_then(|m| m.line_col(offset, Encoding::Chars)) {
+            return Place {
+                cell: notebook.map(|m| m.cells[cell].index + 1),
+                line: lc.line + 1,
+                col: lc.col + 1,
+            };
+        }
+        let (line, col) = position(parsed, offset);
+        Place {
+            cell: None,
+            line,
+            col,
+        }
+    }
+
+    /// `cell 3:` in a notebook, nothing in a file.
+    fn cell_prefix(&self) -> String {
+        self.cell.map(|c| format!("cell {c}:")).unwrap_or_default()
+    }
 }
 
 /// `--statistics`: per rule the number of findings, most frequent first
@@ -412,18 +576,18 @@ fn write_statistics(
     results: &[FileResult],
     format: CheckFormat,
 ) -> std::io::Result<()> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<RuleId, usize> = BTreeMap::new();
     for r in results {
         for d in &r.diagnostics {
             *counts.entry(d.rule).or_default() += 1;
         }
     }
-    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut rows: Vec<(RuleId, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if format == CheckFormat::Json {
         let list: Vec<Value> = rows
             .iter()
-            .map(|(rule, n)| json!({"rule": rule, "section": render::rule_section(rule), "count": n}))
+            .map(|(rule, n)| json!({"rule": rule, "section": render::rule_section(*rule), "count": n}))
             .collect();
         return writeln!(out, "{:#}", Value::Array(list));
     }
@@ -438,16 +602,28 @@ fn write_text(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::
     for r in results {
         let Some(parsed) = &r.parsed else { continue };
         for d in &r.diagnostics {
-            let (line, col) = position(parsed, d.range.start);
+            let at = Place::of(parsed, r.notebook.as_ref(), d.range.start);
             let section = render::rule_section(d.rule).unwrap_or_default();
             writeln!(
                 out,
-                "{}:{line}:{col}: {} {} [§{section}]",
+                "{}:{}{}:{}: {} {} [§{section}]",
                 r.path.display(),
+                at.cell_prefix(),
+                at.line,
+                at.col,
                 d.rule,
                 render::diagnostic_message(d, lang)
             )?;
-            write_frame(out, parsed, d)?;
+            match &r.notebook {
+                Some(m) => match m.cell_range(d.range.clone()) {
+                    Some((c, range)) => {
+                        let cell = &m.cells[c];
+                        write_frame(out, &cell.text, &cell.lines, range)?;
+                    }
+                    None => writeln!(out)?,
+                },
+                None => write_frame(out, &parsed.text, &parsed.lines, d.range.clone())?,
+            }
         }
     }
     Ok(())
@@ -456,16 +632,21 @@ fn write_text(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::
 /// The diagnostic's first line with carets under its range, drawn by
 /// annotate-snippets: tabs become four spaces and the carets are placed by
 /// display width (CJK and emoji two columns, combining marks none).
-fn write_frame(out: &mut impl Write, parsed: &Parsed, d: &Diagnostic) -> std::io::Result<()> {
-    let line = parsed.lines.line_of(d.range.start);
-    let Some(range) = parsed.lines.line_range(&parsed.text, line) else {
+fn write_frame(
+    out: &mut impl Write,
+    text: &str,
+    lines: &crate::analysis::LineIndex,
+    found: std::ops::Range<usize>,
+) -> std::io::Result<()> {
+    let line = lines.line_of(found.start);
+    let Some(range) = lines.line_range(text, line) else {
         return Ok(());
     };
-    let Some(content) = parsed.text.get(range.clone()) else {
+    let Some(content) = text.get(range.clone()) else {
         return Ok(());
     };
-    let start = d.range.start.clamp(range.start, range.end) - range.start;
-    let end = d.range.end.clamp(range.start + start, range.end) - range.start;
+    let start = found.start.clamp(range.start, range.end) - range.start;
+    let end = found.end.clamp(range.start + start, range.end) - range.start;
     // An empty range (at the end of a line) still gets one caret.
     let end = if end == start {
         content
@@ -485,11 +666,22 @@ fn write_frame(out: &mut impl Write, parsed: &Parsed, d: &Diagnostic) -> std::io
     Ok(())
 }
 
-fn diagnostic_json(path: &Path, parsed: &Parsed, d: &Diagnostic, lang: Lang) -> Value {
-    let (line, col) = position(parsed, d.range.start);
-    let (end_line, end_col) = position(parsed, d.range.end);
+fn diagnostic_json(
+    path: &Path,
+    parsed: &Parsed,
+    notebook: Option<&Module>,
+    d: &Diagnostic,
+    lang: Lang,
+) -> Value {
+    let at = |offset: usize| {
+        let p = Place::of(parsed, notebook, offset);
+        (p.line, p.col)
+    };
+    let start = Place::of(parsed, notebook, d.range.start);
+    let (line, col) = (start.line, start.col);
+    let (end_line, end_col) = at(d.range.end);
     let rule = rules::rule(d.rule);
-    json!({
+    let mut value = json!({
         "file": path.display().to_string(),
         "rule": d.rule,
         "section": render::rule_section(d.rule),
@@ -500,12 +692,21 @@ fn diagnostic_json(path: &Path, parsed: &Parsed, d: &Diagnostic, lang: Lang) -> 
             "safety": if f.safety == Safety::Safe { "safe" } else { "unsafe" },
             "title": render::fix_title(d, lang),
             "edits": f.edits.iter().map(|e| {
-                let (sl, sc) = position(parsed, e.range.start);
-                let (el, ec) = position(parsed, e.range.end);
-                json!({"start": {"line": sl, "col": sc}, "end": {"line": el, "col": ec}, "text": e.text})
+                let (sl, sc) = at(e.range.start);
+                let (el, ec) = at(e.range.end);
+                let mut edit = json!({"start": {"line": sl, "col": sc}, "end": {"line": el, "col": ec}, "text": e.text});
+                if let (Some(cell), Some(obj)) = (Place::of(parsed, notebook, e.range.start).cell, edit.as_object_mut()) {
+                    obj.insert("cell".into(), json!(cell));
+                }
+                edit
             }).collect::<Vec<_>>(),
         })),
-    })
+    });
+    // The 1-based cell, in a notebook (lines and columns count in it).
+    if let (Some(cell), Some(obj)) = (start.cell, value.as_object_mut()) {
+        obj.insert("cell".into(), json!(cell));
+    }
+    value
 }
 
 fn write_json(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::io::Result<()> {
@@ -515,22 +716,20 @@ fn write_json(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::
         all.extend(
             r.diagnostics
                 .iter()
-                .map(|d| diagnostic_json(&r.path, parsed, d, lang)),
+                .map(|d| diagnostic_json(&r.path, parsed, r.notebook.as_ref(), d, lang)),
         );
     }
     writeln!(out, "{:#}", Value::Array(all))
 }
 
-/// Every finding with its file, text, 1-based start and end positions.
-fn findings(
-    results: &[FileResult],
-) -> impl Iterator<Item = (&Path, &Parsed, &Diagnostic, (u32, u32), (u32, u32))> {
+/// Every finding with its file, 1-based start and end places.
+fn findings(results: &[FileResult]) -> impl Iterator<Item = (&Path, &Diagnostic, Place, Place)> {
     results.iter().flat_map(|r| {
         r.parsed.iter().flat_map(move |parsed| {
             r.diagnostics.iter().map(move |d| {
-                let start = position(parsed, d.range.start);
-                let end = position(parsed, d.range.end);
-                (r.path.as_path(), parsed, d, start, end)
+                let start = Place::of(parsed, r.notebook.as_ref(), d.range.start);
+                let end = Place::of(parsed, r.notebook.as_ref(), d.range.end);
+                (r.path.as_path(), d, start, end)
             })
         })
     })
@@ -546,18 +745,30 @@ fn level(d: &Diagnostic, info: &'static str) -> &'static str {
 }
 
 fn write_github(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std::io::Result<()> {
-    for (path, _, d, (line, col), (end_line, end_col)) in findings(results) {
+    for (path, d, start, end) in findings(results) {
         {
             let level = level(d, "notice");
-            let message = render::diagnostic_message(d, lang)
-                .replace('%', "%25")
-                .replace('\r', "%0D")
-                .replace('\n', "%0A");
+            // In a notebook the lines are the cell's: the message says which.
+            let message = format!(
+                "{}{}",
+                start
+                    .cell
+                    .map(|c| format!("cell {c}: "))
+                    .unwrap_or_default(),
+                render::diagnostic_message(d, lang)
+            )
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
             writeln!(
                 out,
-                "::{level} title=pyexplain ({}),file={},line={line},col={col},endLine={end_line},endColumn={end_col}::{message}",
+                "::{level} title=pyexplain ({}),file={},line={},col={},endLine={},endColumn={}::{message}",
                 d.rule,
-                path.display()
+                path.display(),
+                start.line,
+                start.col,
+                end.line,
+                end.col
             )?;
         }
     }
@@ -577,18 +788,24 @@ fn write_sarif(out: &mut impl Write, results: &[FileResult], lang: Lang) -> std:
         })
         .collect();
     let mut sarif_results = Vec::new();
-    for (path, _, d, (line, col), (end_line, end_col)) in findings(results) {
+    for (path, d, start, end) in findings(results) {
         {
             let level = level(d, "note");
-            sarif_results.push(json!({
+            let mut result = json!({
                 "ruleId": d.rule,
                 "level": level,
                 "message": {"text": render::diagnostic_message(d, lang)},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": path.display().to_string()},
-                    "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col},
+                    "region": {"startLine": start.line, "startColumn": start.col, "endLine": end.line, "endColumn": end.col},
                 }}],
-            }));
+            });
+            // SARIF has no cells: in a notebook the region's lines are the
+            // cell's, and the cell is a property.
+            if let (Some(cell), Some(obj)) = (start.cell, result.as_object_mut()) {
+                obj.insert("properties".into(), json!({"cell": cell}));
+            }
+            sarif_results.push(result);
         }
     }
     let doc = json!({

@@ -20,7 +20,7 @@ pub enum MapFormat {
 /// The `map` subcommand's arguments.
 #[derive(Debug, Clone, clap::Args)]
 pub struct MapOptions {
-    /// Files or directories (directories are walked for *.py, respecting .gitignore and the exclusions).
+    /// Files or directories (directories are walked for *.py and *.ipynb, respecting .gitignore and the exclusions).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = MapFormat::Text)]
@@ -82,8 +82,13 @@ pub fn run(opts: &MapOptions, out: &mut impl Write) -> std::io::Result<i32> {
                 section: &|_| None,
                 example: &|e| {
                     let path = e.path.display().to_string();
-                    let target = course_map::link_destination(&format!("{path}#L{}", e.line));
-                    (format!("{path}:{}", e.line), Some(target))
+                    // A notebook's lines are its cells': no line anchor.
+                    let anchor = match e.cell {
+                        Some(_) => String::new(),
+                        None => format!("#L{}", e.line),
+                    };
+                    let target = course_map::link_destination(&format!("{path}{anchor}"));
+                    (e.place(), Some(target))
                 },
             };
             write!(out, "{}", map.to_markdown(lang, opts.all, &links))?;
@@ -102,7 +107,7 @@ fn write_text(out: &mut impl Write, map: &CourseMap, lang: Lang, all: bool) -> s
         .map(|r| r.note.section.to_string().len() + 1)
         .max()
         .unwrap_or(0);
-    let id_w = rows().map(|r| r.note.id.len()).max().unwrap_or(0);
+    let id_w = rows().map(|r| r.note.id.as_str().len()).max().unwrap_or(0);
     let title_w = rows().map(|r| width(&r.note.title)).max().unwrap_or(0);
     let count_w = rows().map(|r| r.count.to_string().len()).max().unwrap_or(0);
     let mut first = true;
@@ -118,10 +123,10 @@ fn write_text(out: &mut impl Write, map: &CourseMap, lang: Lang, all: bool) -> s
         writeln!(out, "{} ({}/{})", c.title, c.exercised(), c.rows.len())?;
         for r in rows {
             let section = format!("§{}", r.note.section);
-            let example = r.examples.first().map_or_else(
-                || "-".to_string(),
-                |e| format!("{}:{}", e.path.display(), e.line),
-            );
+            let example = r
+                .examples
+                .first()
+                .map_or_else(|| "-".to_string(), |e| e.place());
             let pad = " ".repeat(title_w.saturating_sub(width(&r.note.title)));
             writeln!(
                 out,

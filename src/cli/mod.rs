@@ -41,9 +41,10 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
-    /// Print the note for the construct at FILE:LINE:COL (1-based; COL counts characters).
+    /// Print the note for the construct at FILE:LINE:COL (1-based; COL counts
+    /// characters), or NOTEBOOK.ipynb:CELL:LINE:COL (CELL counts every cell from 1).
     Explain {
-        /// FILE:LINE:COL, e.g. examples/generators.py:12:20
+        /// FILE:LINE:COL, e.g. examples/generators.py:12:20, or nb.ipynb:3:2:5
         location: String,
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
@@ -246,7 +247,7 @@ fn rule(out: &mut impl Write, id: Option<&str>, lang: Lang) -> Result<i32, CliEr
             }
             Ok(0)
         }
-        Some(id) => match render::rule_doc_full(id, lang) {
+        Some(id) => match rules::rule_by_name(id).and_then(|r| render::rule_doc_full(r.id, lang)) {
             Some(doc) => {
                 write!(out, "{doc}")?;
                 Ok(0)
@@ -275,8 +276,50 @@ impl From<std::io::Error> for CliError {
     }
 }
 
+/// A place to explain: the file, the notebook cell (1-based, every cell
+/// counted), the 1-based line and column.
+struct Location<'a> {
+    file: &'a str,
+    cell: Option<u32>,
+    line: u32,
+    col: u32,
+}
+
+/// `FILE:LINE:COL`, or for a notebook `FILE:CELL:LINE:COL` (the cell
+/// written `3` or, as `check` prints it, `cell 3`).
+fn parse_location(location: &str) -> Result<Location<'_>, CliError> {
+    let (file, line, col) = parse_file_line_col(location)?;
+    let notebook = |f: &str| f.to_ascii_lowercase().ends_with(".ipynb");
+    if let Some((nb, cell)) = file.rsplit_once(':').filter(|(f, _)| notebook(f)) {
+        let cell = cell.trim();
+        let cell = cell.strip_prefix("cell").unwrap_or(cell).trim();
+        return match cell.parse::<u32>() {
+            Ok(n) if n > 0 => Ok(Location {
+                file: nb,
+                cell: Some(n),
+                line,
+                col,
+            }),
+            _ => Err(CliError::Usage(format!(
+                "expected NOTEBOOK:CELL:LINE:COL (1-based), got `{location}`"
+            ))),
+        };
+    }
+    if notebook(file) {
+        return Err(CliError::Usage(format!(
+            "a place in a notebook is NOTEBOOK:CELL:LINE:COL (1-based), got `{location}`"
+        )));
+    }
+    Ok(Location {
+        file,
+        cell: None,
+        line,
+        col,
+    })
+}
+
 /// Splits `FILE:LINE:COL` from the right, so paths may contain colons.
-fn parse_location(location: &str) -> Result<(&str, u32, u32), CliError> {
+fn parse_file_line_col(location: &str) -> Result<(&str, u32, u32), CliError> {
     let bad = || {
         CliError::Usage(format!(
             "expected FILE:LINE:COL (1-based), got `{location}`"
@@ -315,7 +358,12 @@ fn explain(
     full: bool,
     level: analysis::Level,
 ) -> Result<i32, CliError> {
-    let (path, line, col) = parse_location(location)?;
+    let Location {
+        file: path,
+        cell,
+        line,
+        col,
+    } = parse_location(location)?;
     // The configuration of the file's directory, as `check` reads it.
     let absolute = std::path::absolute(path).unwrap_or_else(|_| Path::new(path).to_path_buf());
     let dir = absolute.parent().unwrap_or(Path::new("."));
@@ -326,51 +374,104 @@ fn explain(
         .unwrap_or(Lang::En);
     let project = crate::project::Project::new();
     let context = project.context_for(Path::new(path));
-    let parsed = Parsed::new(read_source(path)?).with_context(context);
+    // A notebook: its code cells as one module, the place in one cell.
+    let (parsed, notebook, code_cell) = match cell {
+        Some(cell) => {
+            let nb = check::read_notebook(Path::new(path)).map_err(|e| match e {
+                crate::files::Unreadable::Error(e) | crate::files::Unreadable::Skipped(e) => {
+                    CliError::Usage(format!("{path}: {}", e.trim_start_matches("skipped: ")))
+                }
+            })?;
+            let module = crate::notebook::Module::new(&nb.code_cells());
+            let Some(code_cell) = module
+                .cells
+                .iter()
+                .position(|c| c.index + 1 == cell as usize)
+            else {
+                let why = if cell as usize > nb.cells.len() {
+                    format!("{path} has {}", count(nb.cells.len(), "cell", "cells"))
+                } else {
+                    format!("cell {cell} of {path} is not a code cell")
+                };
+                return Err(CliError::Usage(why));
+            };
+            let parsed = Parsed::new(module.text.clone()).with_context(context);
+            (parsed, Some(module), Some(code_cell))
+        }
+        None => (
+            Parsed::new(read_source(path)?).with_context(context),
+            None,
+            None,
+        ),
+    };
+    // The text and lines the place counts in: the file's, or the cell's.
+    let (text, lines, place) = match (&notebook, code_cell) {
+        (Some(m), Some(c)) => (
+            m.cells[c].text.as_str(),
+            &m.cells[c].lines,
+            format!("{path}:cell {}", cell.unwrap_or_default()),
+        ),
+        _ => (parsed.text.as_str(), &parsed.lines, path.to_string()),
+    };
     let line0 = line - 1;
-    let Some(content) = parsed.lines.line_range(&parsed.text, line0 as usize) else {
+    let Some(content) = lines.line_range(text, line0 as usize) else {
         return Err(CliError::Usage(format!(
-            "{path} has {}; line {line} is out of range",
-            count(parsed.lines.line_count(), "line", "lines")
+            "{place} has {}; line {line} is out of range",
+            count(lines.line_count(), "line", "lines")
         )));
     };
-    let width = parsed.text[content].chars().count() as u32;
+    let width = text[content].chars().count() as u32;
     if col - 1 > width {
         return Err(CliError::Usage(format!(
-            "line {line} of {path} has {}; column {col} is out of range",
+            "line {line} of {place} has {}; column {col} is out of range",
             count(width as usize, "character", "characters")
         )));
     }
-    let offset = parsed.offset(
-        LineCol {
-            line: line0,
-            col: col - 1,
-        },
-        Encoding::Chars,
-    );
+    let pos = LineCol {
+        line: line0,
+        col: col - 1,
+    };
+    let offset = match (&notebook, code_cell) {
+        (Some(m), Some(c)) => m.offset_of(c, pos, Encoding::Chars).unwrap_or_default(),
+        _ => parsed.offset(pos, Encoding::Chars),
+    };
+    // Nothing in a notebook's magics and shell escapes is Python.
+    let masked = notebook.as_ref().is_some_and(|m| m.masked(offset));
     // As the editor's hover: inside a finding (of the rules the file's
     // pyproject.toml selects) the rule, else the construct's note.
     let findings = rules::check(&parsed, &config.selection);
-    let Some(subject) = hover::subject_at(&parsed, &findings, offset, level) else {
+    let findings = match &notebook {
+        Some(m) => m.reported(findings),
+        None => findings,
+    };
+    let subject = hover::subject_at(&parsed, &findings, offset, level)
+        .filter(|s| !notebook.as_ref().is_some_and(|m| m.masked(s.range().start)));
+    let Some(subject) = subject.filter(|_| !masked) else {
         let hint = match analysis::explain_at(&parsed, offset) {
-            Some(_) => " at this level (--level everyday shows every trigger)",
-            None => "",
+            Some(_) if !masked => " at this level (--level everyday shows every trigger)",
+            _ => "",
         };
         return Err(CliError::Nothing(format!(
-            "nothing at {path}:{line}:{col} has a note{hint}"
+            "nothing at {place}:{line}:{col} has a note{hint}"
         )));
     };
     let k = knowledge();
     let note_id = match &subject {
-        Subject::Rule(d) => rules::rule(d.rule).map_or("", |r| r.note),
-        Subject::Note(expl) => expl.note.as_str(),
+        Subject::Rule(d) => rules::rule(d.rule).map(|r| &r.note),
+        Subject::Note(expl) => Some(&expl.note),
     };
-    let Some(note) = k.note(note_id, lang) else {
-        return Err(CliError::Nothing(format!("no note `{note_id}`")));
+    let Some(note) = note_id.and_then(|id| k.note(id, lang)) else {
+        let id = note_id.map(|id| id.to_string()).unwrap_or_default();
+        return Err(CliError::Nothing(format!("no note `{id}`")));
     };
     let range = subject.range();
-    let start = parsed.line_col(range.start, Encoding::Chars);
-    let end = parsed.line_col(range.end, Encoding::Chars);
+    let at = |offset: usize| match &notebook {
+        Some(m) => m
+            .line_col(offset, Encoding::Chars)
+            .map_or_else(|| parsed.line_col(offset, Encoding::Chars), |(_, lc)| lc),
+        None => parsed.line_col(offset, Encoding::Chars),
+    };
+    let (start, end) = (at(range.start), at(range.end));
     let (markdown, header, rule, message, context) = match &subject {
         Subject::Rule(d) => {
             let message = render::diagnostic_message(d, lang);
@@ -402,14 +503,14 @@ fn explain(
         Format::Text => {
             writeln!(
                 out,
-                "{path}:{}:{}: {header}\n",
+                "{place}:{}:{}: {header}\n",
                 start.line + 1,
                 start.col + 1
             )?;
             writeln!(out, "{}", markdown.trim_end())?;
         }
         Format::Json => {
-            let value = json!({
+            let mut value = json!({
                 "file": path,
                 "kind": if rule.is_some() { "rule" } else { "note" },
                 "rule": rule,
@@ -440,6 +541,10 @@ fn explain(
                 "context": context,
                 "markdown": markdown,
             });
+            // In a notebook the range counts in this 1-based cell.
+            if let (Some(cell), Some(obj)) = (cell, value.as_object_mut()) {
+                obj.insert("cell".into(), json!(cell));
+            }
             writeln!(out, "{value:#}")?;
         }
     }
@@ -470,7 +575,7 @@ fn notes(out: &mut impl Write, lang: Lang, format: Format) -> Result<i32, CliErr
 
 fn note(out: &mut impl Write, key: &str, lang: Lang, format: Format) -> Result<i32, CliError> {
     let k = knowledge();
-    let Some(note) = k.note(key.trim_start_matches('§'), lang) else {
+    let Some(note) = k.note_by_key(key.trim_start_matches('§'), lang) else {
         return Err(CliError::Nothing(format!(
             "no note `{key}` (see `pyexplain notes`)"
         )));

@@ -1,14 +1,16 @@
 //! Rule findings as LSP diagnostics and code actions.
 
+use crate::analysis::args::{Args, Key};
+use crate::analysis::ids::RuleId;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tower_lsp_server::ls_types::*;
 
-use super::convert;
 use super::documents::Document;
 use super::note_files;
+use super::notebooks::View;
 use crate::analysis::rules::{self, Safety, Selection};
 use crate::analysis::Encoding;
 use crate::config::{self, Config};
@@ -52,26 +54,34 @@ impl Configs {
 }
 
 /// The URI of the materialized chapter holding a rule's note.
-fn note_uri(rule: &str, lang: Lang) -> Option<Uri> {
-    let note = knowledge().note(rules::rule(rule)?.note, lang)?;
+fn note_uri(rule: RuleId, lang: Lang) -> Option<Uri> {
+    let note = knowledge().note(&rules::rule(rule)?.note, lang)?;
     let path = note_files::note_path(note).ok()?;
     Uri::from_file_path(path)
 }
 
-/// LSP diagnostics for a document.
-pub fn to_lsp(doc: &Document, selection: &Selection, enc: Encoding, lang: Lang) -> Vec<Diagnostic> {
+/// LSP diagnostics for a document, or for the notebook cell `view` shows.
+pub fn to_lsp(
+    doc: &Document,
+    selection: &Selection,
+    enc: Encoding,
+    lang: Lang,
+    view: &View,
+) -> Vec<Diagnostic> {
     let parsed = &doc.parsed;
-    let mut hrefs: HashMap<&str, Option<Uri>> = HashMap::new();
+    let mut hrefs: HashMap<RuleId, Option<Uri>> = HashMap::new();
     doc.diagnostics(selection)
         .iter()
-        .map(|d| {
+        .filter(|d| view.shows(d.range.start))
+        .filter_map(|d| {
+            let range = view.range(parsed, d.range.clone(), enc)?;
             let rule = rules::rule(d.rule);
             let href = hrefs
                 .entry(d.rule)
                 .or_insert_with(|| note_uri(d.rule, lang))
                 .clone();
-            Diagnostic {
-                range: convert::range(parsed, d.range.clone(), enc),
+            Some(Diagnostic {
+                range,
                 severity: Some(match rule.map(|r| r.severity) {
                     Some(rules::Severity::Error) => DiagnosticSeverity::ERROR,
                     Some(rules::Severity::Warning) => DiagnosticSeverity::WARNING,
@@ -86,25 +96,15 @@ pub fn to_lsp(doc: &Document, selection: &Selection, enc: Encoding, lang: Lang) 
                     render::rule_section(d.rule).unwrap_or_default()
                 ),
                 ..Default::default()
-            }
+            })
         })
         .collect()
 }
 
-fn versioned_edit(uri: &Uri, version: i32, edits: Vec<TextEdit>) -> WorkspaceEdit {
-    WorkspaceEdit {
-        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-            text_document: OptionalVersionedTextDocumentIdentifier {
-                uri: uri.clone(),
-                version: Some(version),
-            },
-            edits: edits.into_iter().map(OneOf::Left).collect(),
-        }])),
-        ..Default::default()
-    }
-}
-
-/// Quick fixes and "ignore this line" for the findings touching `range`.
+/// Quick fixes and "ignore this line" for the findings touching `range`
+/// (of the document, or of the notebook cell `view` shows; a cell's edits
+/// go to the cells they fall in, with their versions).
+#[allow(clippy::too_many_arguments)]
 pub fn actions(
     uri: &Uri,
     doc: &Document,
@@ -113,14 +113,16 @@ pub fn actions(
     selection: &Selection,
     enc: Encoding,
     lang: Lang,
+    view: &View,
 ) -> Vec<CodeActionOrCommand> {
     let parsed = &doc.parsed;
-    let wanted = convert::byte_range(parsed, range, enc);
-    let lsp_diags = to_lsp(doc, selection, enc, lang);
+    let wanted = view.byte_range(parsed, range, enc);
+    let lsp_diags = to_lsp(doc, selection, enc, lang, view);
     let mut out = Vec::new();
-    let mut ignored_lines: Vec<(usize, &str)> = Vec::new();
+    let mut ignored_lines: Vec<(usize, RuleId)> = Vec::new();
     let found = doc.diagnostics(selection);
-    for (d, lsp) in found.iter().zip(lsp_diags) {
+    let shown = found.iter().filter(|d| view.shows(d.range.start));
+    for (d, lsp) in shown.zip(lsp_diags) {
         // Findings under the requested range, or named by the client in
         // the request's context (editors send the cursor line's diagnostics).
         let touches = d.range.start <= wanted.end && wanted.start <= d.range.end;
@@ -130,20 +132,16 @@ pub fn actions(
         if !touches && !named {
             continue;
         }
-        if let Some(fix) = &d.fix {
-            let edits = fix
-                .edits
-                .iter()
-                .map(|e| TextEdit {
-                    range: convert::range(parsed, e.range.clone(), enc),
-                    new_text: e.text.clone(),
-                })
-                .collect();
+        let fix_edit = d
+            .fix
+            .as_ref()
+            .and_then(|fix| Some((fix, view.edit(uri, doc.version, parsed, &fix.edits, enc)?)));
+        if let Some((fix, edit)) = fix_edit {
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: render::fix_title(d, lang),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![lsp.clone()]),
-                edit: Some(versioned_edit(uri, doc.version, edits)),
+                edit: Some(edit),
                 is_preferred: Some(fix.safety == Safety::Safe),
                 ..Default::default()
             }));
@@ -155,21 +153,17 @@ pub fn actions(
         ignored_lines.push((line, d.rule));
         // No action where a comment cannot go (the line ends inside a
         // string, or continues with a backslash).
-        if let Some(ignore) = crate::analysis::fix::ignore_line_edit(parsed, d.range.start, d.rule)
-        {
-            let args = [("rule".to_string(), d.rule.to_string())];
-            let title = knowledge()
-                .fill(lang, "ui.ignore-line", &args)
+        let ignore = crate::analysis::fix::ignore_line_edit(parsed, d.range.start, d.rule)
+            .and_then(|ignore| view.edit(uri, doc.version, parsed, &[ignore], enc));
+        if let Some(edit) = ignore {
+            let args = Args::new().with(Key::Rule, d.rule);
+            let title = crate::render::fill(lang, "ui.ignore-line", &args)
                 .unwrap_or_else(|| format!("Ignore {} on this line", d.rule));
-            let edit = TextEdit {
-                range: convert::range(parsed, ignore.range, enc),
-                new_text: ignore.text,
-            };
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![lsp]),
-                edit: Some(versioned_edit(uri, doc.version, vec![edit])),
+                edit: Some(edit),
                 is_preferred: Some(false),
                 ..Default::default()
             }));

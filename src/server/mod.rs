@@ -20,6 +20,7 @@ mod documents;
 mod handlers;
 mod learned;
 pub mod note_files;
+mod notebooks;
 mod settings;
 mod transport;
 
@@ -72,7 +73,7 @@ struct State {
     /// Where each section's first full hover of this session was shown
     /// (document, construct start): its hovers elsewhere are brief
     /// (`hover.repeat`).
-    shown: std::collections::HashMap<String, (String, usize)>,
+    shown: std::collections::HashMap<crate::analysis::ids::NoteId, (String, usize)>,
     /// The workspace folders (local directories) from `initialize`.
     roots: Vec<PathBuf>,
 }
@@ -129,6 +130,7 @@ impl Shared {
 pub struct Backend {
     client: Client,
     docs: Arc<Documents>,
+    notebooks: Arc<notebooks::Notebooks>,
     configs: Arc<diagnostics::Configs>,
     shared: Arc<Shared>,
     shutdown: Arc<AtomicBool>,
@@ -197,6 +199,20 @@ impl LanguageServer for Backend {
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
+    async fn notebook_did_open(&self, params: DidOpenNotebookDocumentParams) {
+        self.on_notebook_did_open(params).await;
+    }
+
+    async fn notebook_did_change(&self, params: DidChangeNotebookDocumentParams) {
+        self.on_notebook_did_change(params).await;
+    }
+
+    async fn notebook_did_save(&self, _: DidSaveNotebookDocumentParams) {}
+
+    async fn notebook_did_close(&self, params: DidCloseNotebookDocumentParams) {
+        self.on_notebook_did_close(params).await;
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.on_did_change_configuration(params).await;
     }
@@ -235,6 +251,7 @@ pub async fn run_stdio() -> i32 {
             Backend {
                 client,
                 docs: Arc::new(Documents::default()),
+                notebooks: Arc::default(),
                 configs: Arc::default(),
                 shared,
                 shutdown: flag,

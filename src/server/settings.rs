@@ -272,7 +272,7 @@ impl Settings {
 /// problem.
 fn known_ids(key: &str, ids: Vec<String>, problems: &mut Problems) -> Vec<String> {
     let (known, unknown): (Vec<String>, Vec<String>) = ids.into_iter().partition(|id| {
-        crate::analysis::rules::rule(id).is_some() || (key == "select" && id == "ALL")
+        crate::analysis::rules::rule_by_name(id).is_some() || (key == "select" && id == "ALL")
     });
     if !unknown.is_empty() {
         problems.0.push(format!(

@@ -53,6 +53,17 @@ const SHOW_LOGS = 'Show Logs';
 /** A running server that crashes more often than this in 3 minutes is not
  * restarted again. */
 const MAX_RESTARTS = 4;
+/**
+ * Python files, and the Python cells of Jupyter notebooks: the server
+ * declares notebook sync for `jupyter-notebook`, so vscode-languageclient
+ * sends those cells with `notebookDocument/*` (analysed together as one
+ * module) and asks for hovers and code actions in them.
+ */
+const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'python' },
+  { scheme: 'untitled', language: 'python' },
+  { notebook: 'jupyter-notebook', language: 'python' },
+];
 
 let extensionPath = '';
 let output: vscode.LogOutputChannel;
@@ -332,10 +343,7 @@ async function start(): Promise<void> {
   sentSettings = serverSettings(get);
   const errors = errorHandler(() => client);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'python' },
-      { scheme: 'untitled', language: 'python' },
-    ],
+    documentSelector: DOCUMENT_SELECTOR,
     initializationOptions: initializationOptions(get),
     outputChannel: output,
     errorHandler: errors.handler,

@@ -139,6 +139,51 @@ async function exercise(mock: Mock): Promise<void> {
     fs.rmSync(ws, { recursive: true, force: true });
   }
 
+  // A Jupyter notebook: its Python cells go to the server with
+  // notebookDocument/didOpen (the markdown cell does not), analysed as one
+  // module; the diagnostics come back on each cell's URI.
+  const nbUri = 'file:///tmp/pyexplain-vscode/lesson.ipynb';
+  const cell = (n: number, kind: number, languageId: string, text: string) => ({
+    kind,
+    metadata: {},
+    document: {
+      uri: { scheme: 'vscode-notebook-cell', fsPath: '', toString: () => `vscode-notebook-cell:/tmp/lesson.ipynb#C${n}` },
+      languageId,
+      version: 1,
+      getText: () => text,
+    },
+  });
+  const cells = [
+    cell(0, 1, 'markdown', '# Defaults'),
+    cell(1, 2, 'python', '%matplotlib inline\nclass Box:\n    pass'),
+    cell(2, 2, 'python', 'def put(item, into=[]):\n    into.append(Box())'),
+  ];
+  mock.openNotebook({
+    uri: { scheme: 'file', fsPath: '/tmp/pyexplain-vscode/lesson.ipynb', toString: () => nbUri },
+    notebookType: 'jupyter-notebook',
+    version: 1,
+    metadata: {},
+    getCells: () => cells,
+  });
+  const cellDiagnostics = (n: number) => mock.diagnostics.get(`vscode-notebook-cell:/tmp/lesson.ipynb#C${n}`);
+  await until('the cells\' diagnostics', () => cellDiagnostics(1) !== undefined && cellDiagnostics(2) !== undefined);
+  assert.equal(cellDiagnostics(2), 1, 'the mutable default, in its cell');
+  assert.equal(cellDiagnostics(1), 0, 'nothing in the magic');
+  assert.equal(cellDiagnostics(0), undefined, 'markdown is not sent');
+  assert.match(log(), /Sending notification 'notebookDocument\/didOpen'/);
+  // Hovers (and code actions) are asked for in Python cells too.
+  assert.ok(
+    mock.hoverSelectors.some(
+      (s) =>
+        Array.isArray(s) &&
+        (s as { notebookType?: string; language?: string }[]).some(
+          (f) => f.notebookType === 'jupyter-notebook' && f.language === 'python',
+        ),
+    ),
+    JSON.stringify(mock.hoverSelectors),
+  );
+  assert.ok(!log().includes('lesson.ipynb#C0'), 'the markdown cell is not synced');
+
   // Live: {"pyexplain": {...}} on the wire; the status and the quick pick
   // follow the language.
   const sent = () => log().split("Sending notification 'workspace/didChangeConfiguration'").length - 1;

@@ -54,6 +54,15 @@ class EventEmitter<T> {
 
 const noEvent = (): Disposable => new Disposable();
 
+/** vscode-languageclient checks `token.isCancellationRequested` (a stub would be truthy). */
+class CancellationTokenSource {
+  token = { isCancellationRequested: false, onCancellationRequested: noEvent };
+  cancel(): void {
+    this.token.isCancellationRequested = true;
+  }
+  dispose(): void {}
+}
+
 /** A notification (showErrorMessage & co.): its text, options and buttons. */
 export interface Shown {
   severity: 'error' | 'warning' | 'info';
@@ -98,10 +107,32 @@ export interface Mock {
   pick: (items: any[]) => any;
   /** Changes settings and fires onDidChangeConfiguration for their keys. */
   change(values: Record<string, unknown>): void;
+  /** The open notebooks (`vscode.workspace.notebookDocuments`). */
+  notebooks: MockNotebook[];
+  /** Opens a notebook: fires onDidOpenNotebookDocument. */
+  openNotebook(nb: MockNotebook): void;
+  /** The diagnostics last set per document URI (how many). */
+  diagnostics: Map<string, number>;
+  /** The document selector of every hover provider registered. */
+  hoverSelectors: unknown[];
+}
+
+/** A notebook as vscode-languageclient reads it. */
+export interface MockNotebook {
+  uri: any;
+  notebookType: string;
+  version: number;
+  metadata: Record<string, unknown>;
+  getCells(): {
+    kind: number;
+    metadata: Record<string, unknown>;
+    document: { uri: any; languageId: string; version: number; getText(): string };
+  }[];
 }
 
 export function installMockVscode(): Mock {
   const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
+  const notebookOpened = new EventEmitter<MockNotebook>();
   const mock: Mock = {
     settings: {
       language: 'auto',
@@ -128,6 +159,13 @@ export function installMockVscode(): Mock {
     folders: undefined,
     untitled: [],
     pick: () => undefined,
+    notebooks: [],
+    openNotebook(nb) {
+      mock.notebooks.push(nb);
+      notebookOpened.fire(nb);
+    },
+    diagnostics: new Map(),
+    hoverSelectors: [],
     change(values) {
       Object.assign(mock.settings, values);
       const keys = Object.keys(values).map((k) => `pyexplain.${k}`);
@@ -150,12 +188,14 @@ export function installMockVscode(): Mock {
   const vscode = lenient('vscode', {
     Disposable,
     EventEmitter,
+    CancellationTokenSource,
     version: '1.90.0',
     env: { language: 'en', appName: 'mock', machineId: 'm', sessionId: 's', openExternal: async () => true },
     Uri: { parse: uri, file: (p: string) => uri(`file://${p}`) },
     QuickPickItemKind: { Separator: -1, Default: 0 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
+    NotebookCellKind: { Markup: 1, Code: 2 },
     LanguageStatusSeverity: { Information: 0, Warning: 1, Error: 2 },
     workspace: lenient('workspace', {
       getConfiguration: (section?: string) => {
@@ -176,14 +216,17 @@ export function installMockVscode(): Mock {
         return { uri: uri(`untitled:${mock.untitled.length}`) };
       },
       textDocuments: [],
-      notebookDocuments: [],
+      get notebookDocuments() {
+        return mock.notebooks;
+      },
+      onDidOpenNotebookDocument: notebookOpened.event,
       createFileSystemWatcher: () => ({ onDidCreate: noEvent, onDidChange: noEvent, onDidDelete: noEvent, dispose() {} }),
       ...Object.fromEntries(
         [
           'onDidOpenTextDocument', 'onDidCloseTextDocument', 'onDidChangeTextDocument', 'onDidSaveTextDocument',
           'onWillSaveTextDocument', 'onDidChangeWorkspaceFolders', 'onDidCreateFiles', 'onDidRenameFiles',
           'onDidDeleteFiles', 'onWillCreateFiles', 'onWillRenameFiles', 'onWillDeleteFiles',
-          'onDidOpenNotebookDocument', 'onDidCloseNotebookDocument', 'onDidChangeNotebookDocument',
+          'onDidCloseNotebookDocument', 'onDidChangeNotebookDocument',
           'onDidSaveNotebookDocument',
         ].map((e) => [e, noEvent]),
       ),
@@ -239,8 +282,21 @@ export function installMockVscode(): Mock {
         mock.statusItems.push(item);
         return Object.assign(item, { dispose() {} });
       },
-      createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, get() {}, forEach() {}, dispose() {} }),
+      createDiagnosticCollection: () => ({
+        set(uri: any, diagnostics?: unknown[]) {
+          mock.diagnostics.set(String(uri), diagnostics?.length ?? 0);
+        },
+        delete() {},
+        clear() {},
+        get() {},
+        forEach() {},
+        dispose() {},
+      }),
       match: () => 10,
+      registerHoverProvider: (selector: unknown) => {
+        mock.hoverSelectors.push(selector);
+        return new Disposable();
+      },
     }),
     extensions: { all: [], getExtension: () => undefined, onDidChange: noEvent },
   });

@@ -2,13 +2,15 @@
 //! `try` whose `finally` releases the lock stays locked forever when the code
 //! in between raises.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "acquire-without-release",
-    note: "thread-sync",
+    id: RuleId::from_static("acquire-without-release"),
+    note: NoteId::from_static("thread-sync"),
     severity: Severity::Info,
     fix: Fixes::None,
     peers: &["R1732", "PLR1732"],
@@ -115,12 +117,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
-            (
-                "lock".into(),
-                crate::analysis::tree::snippet(receiver, ctx.src),
-            ),
-        ],
+            (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),
+            (Key::Lock, crate::analysis::tree::snippet(receiver, ctx.src)),
+        ]
+        .into(),
         fix: None,
     });
 }
@@ -156,22 +156,7 @@ fn is_call_stmt(ctx: &Ctx, stmt: Node, recv: &str, method: &str) -> bool {
 
 /// Whether the subtree (not nested functions) releases `recv`.
 fn releases_in(ctx: &Ctx, root: Node, recv: &str) -> bool {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if is_release(ctx, n, recv) {
-            return true;
-        }
-        if matches!(
-            n.kind(),
-            "function_definition" | "class_definition" | "lambda"
-        ) && n.id() != root.id()
-        {
-            continue;
-        }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
-    false
+    crate::analysis::tree::own_nodes(root).any(|n| is_release(ctx, n, recv))
 }
 
 /// Whether a `try` releases `recv` in its `finally`, an `except` handler or

@@ -1,6 +1,8 @@
 //! `blocking-call-in-async` (§12.7): a blocking call directly in an
 //! `async def` freezes the whole event loop until it returns.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{
@@ -9,8 +11,8 @@ use super::{
 };
 
 pub const RULE: Rule = Rule {
-    id: "blocking-call-in-async",
-    note: "generators-to-coroutines",
+    id: RuleId::from_static("blocking-call-in-async"),
+    note: NoteId::from_static("generators-to-coroutines"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &["ASYNC251", "ASYNC210", "ASYNC220"],
@@ -47,10 +49,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if !is_async(owner) {
         return;
     }
-    let async_name = owner
-        .child_by_field_name("name")
-        .map_or("", |n| ctx.text(n))
-        .to_string();
+    let async_name = ctx.name_of(owner).to_string();
     let fix = if qual == "time.sleep" {
         sleep_fix(ctx, node)
     } else {
@@ -60,10 +59,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(func, ctx.src)),
-            ("qualname".into(), qual),
-            ("func".into(), async_name),
-        ],
+            (Key::Call, crate::analysis::tree::snippet(func, ctx.src)),
+            (Key::Qualname, qual),
+            (Key::Func, async_name),
+        ]
+        .into(),
         fix,
     });
 }

@@ -2,14 +2,16 @@
 //! garbage-collected before it finishes (the loop keeps only weak references
 //! to tasks), and its exception is never retrieved.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::unawaited_coroutine::bare_call;
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "dangling-task",
-    note: "future-task",
+    id: RuleId::from_static("dangling-task"),
+    note: NoteId::from_static("future-task"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &["RUF006"],
@@ -67,9 +69,29 @@ fn expected_to_raise(ctx: &Ctx, stmt: Node) -> bool {
     else {
         return false;
     };
-    let header = crate::analysis::tree::header_range(with);
-    let text = ctx.parsed.text.get(header).unwrap_or("");
-    text.contains("assertRaises") || text.contains("raises(")
+    // `with_clause` → `with_item`s, each a call (or `call as name`).
+    let mut c = with.walk();
+    let clause = with
+        .named_children(&mut c)
+        .find(|n| n.kind() == "with_clause");
+    let Some(clause) = clause else {
+        return false;
+    };
+    let mut c = clause.walk();
+    let items: Vec<Node> = clause.named_children(&mut c).collect();
+    items.into_iter().any(|item| {
+        let mut value = item.child_by_field_name("value").unwrap_or(item);
+        if value.kind() == "as_pattern" {
+            value = value.named_child(0).unwrap_or(value);
+        }
+        value.kind() == "call"
+            && value.child_by_field_name("function").is_some_and(|f| {
+                matches!(
+                    ctx.last_name(f),
+                    "assertRaises" | "assertRaisesRegex" | "raises"
+                )
+            })
+    })
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
@@ -97,7 +119,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     out.push(Diagnostic {
         rule: RULE.id,
         range: call.byte_range(),
-        args: vec![("call".into(), crate::analysis::tree::snippet(call, ctx.src))],
+        args: vec![(Key::Call, crate::analysis::tree::snippet(call, ctx.src))].into(),
         fix: None,
     });
 }

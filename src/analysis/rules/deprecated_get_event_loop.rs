@@ -2,13 +2,15 @@
 //! coroutine is deprecated (3.10-3.13 warn when it has to create a loop;
 //! 3.14 raises `RuntimeError` when no loop is set).
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{import_module, is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "deprecated-get-event-loop",
-    note: "event-loop",
+    id: RuleId::from_static("deprecated-get-event-loop"),
+    note: NoteId::from_static("event-loop"),
     severity: Severity::Info,
     fix: Fixes::Unsafe,
     peers: &[],
@@ -37,13 +39,13 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     }
     // A file that sets the current loop itself gets that loop back, with no
     // warning on any version.
-    if ctx.parsed.text.contains("set_event_loop(") || version_gated(ctx, node) {
+    if ctx.module_calls("set_event_loop") || version_gated(ctx, node) {
         return;
     }
     out.push(Diagnostic {
         rule: RULE.id,
         range: node.byte_range(),
-        args: vec![("call".into(), crate::analysis::tree::snippet(node, ctx.src))],
+        args: vec![(Key::Call, crate::analysis::tree::snippet(node, ctx.src))].into(),
         fix: fix(ctx, node, func, &qual),
     });
 }
@@ -56,7 +58,7 @@ fn version_gated(ctx: &Ctx, node: Node) -> bool {
         return false;
     };
     let range = node.byte_range();
-    let tests_version = |n: Node| ctx.text(n).contains("version_info");
+    let tests_version = |n: Node| super::mentions(n, "version_info", ctx.src);
     let mut cur = tree.root_node();
     loop {
         if cur.id() == node.id() {

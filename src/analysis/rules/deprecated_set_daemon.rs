@@ -1,13 +1,15 @@
 //! `deprecated-set-daemon` (§11.2): `Thread.setDaemon()` is deprecated since
 //! Python 3.10; set the `daemon` attribute instead.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "deprecated-set-daemon",
-    note: "threads",
+    id: RuleId::from_static("deprecated-set-daemon"),
+    note: NoteId::from_static("threads"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &[],
@@ -16,19 +18,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(func) = node.child_by_field_name("function") else {
-        return;
-    };
     // Cheapest test first: the method name is unique to `threading.Thread`.
-    if func.kind() != "attribute" || ctx.last_name(func) != "setDaemon" {
-        return;
-    }
-    let (Some(receiver), Some(args)) = (
-        func.child_by_field_name("object"),
-        node.child_by_field_name("arguments"),
-    ) else {
+    let Some(call) = ctx.method_call(node).filter(|c| c.method == "setDaemon") else {
         return;
     };
+    let (receiver, args) = (call.receiver, call.args);
     if args.kind() != "argument_list" {
         return;
     }
@@ -53,16 +47,14 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(node, ctx.src)),
+            (Key::Call, crate::analysis::tree::snippet(node, ctx.src)),
             (
-                "receiver".into(),
+                Key::Receiver,
                 crate::analysis::tree::snippet(receiver, ctx.src),
             ),
-            (
-                "value".into(),
-                crate::analysis::tree::snippet(value, ctx.src),
-            ),
-        ],
+            (Key::Value, crate::analysis::tree::snippet(value, ctx.src)),
+        ]
+        .into(),
         fix: fix(ctx, node, receiver, value),
     });
 }

@@ -1,13 +1,15 @@
 //! `division-parity` (§5.7): `x / 2 == 0` is true only for 0; the parity
 //! test is `x % 2 == 0`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "division-parity",
-    note: "comprehensions",
+    id: RuleId::from_static("division-parity"),
+    note: NoteId::from_static("comprehensions"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &[],
@@ -26,15 +28,7 @@ fn halving<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let mut c = node.walk();
-    let children: Vec<Node> = node
-        .children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let mut i = 1;
-    while i + 1 < children.len() {
-        let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
-        i += 2;
+    for (left, op, right) in super::comparison_links(node) {
         if op.kind() != "==" && op.kind() != "!=" {
             continue;
         }
@@ -56,10 +50,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             rule: RULE.id,
             range: left.start_byte()..right.end_byte(),
             args: vec![
-                ("comparison".into(), comparison),
-                ("fixed".into(), fixed),
-                ("value".into(), value),
-            ],
+                (Key::Comparison, comparison),
+                (Key::Fixed, fixed),
+                (Key::Value, value),
+            ]
+            .into(),
             fix: Some(Fix {
                 safety: Safety::Unsafe,
                 edits: vec![Edit {

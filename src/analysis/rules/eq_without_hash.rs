@@ -2,13 +2,15 @@
 //! `__hash__` gets `__hash__ = None`: its instances cannot be set members or
 //! dict keys.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "eq-without-hash",
-    note: "hashing-performance",
+    id: RuleId::from_static("eq-without-hash"),
+    note: NoteId::from_static("hashing-performance"),
     severity: Severity::Info,
     fix: Fixes::None,
     peers: &["PLW1641"],
@@ -148,7 +150,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if is_interface(eq_stmt, eq, ctx.src) || binds_hash(body, ctx.src) {
         return;
     }
-    let class_name = node.child_by_field_name("name").map_or("", |n| ctx.text(n));
+    let class_name = ctx.name_of(node);
     // `Cls.__hash__ = ...` after the class body.
     if ctx
         .parsed
@@ -196,7 +198,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         range: eq.start_byte()
             ..eq.child_by_field_name("parameters")
                 .map_or(eq.end_byte(), |p| p.end_byte()),
-        args: vec![("class".into(), class_name.to_string())],
+        args: vec![(Key::Class, class_name.to_string())].into(),
         fix: None,
     });
 }

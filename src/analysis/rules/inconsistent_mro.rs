@@ -1,14 +1,16 @@
 //! `inconsistent-mro` (§4.5): bases whose C3 linearization has no consistent
 //! order; the `class` statement raises `TypeError` when it runs.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
-use crate::analysis::semantic::infer::MroError;
+use crate::analysis::semantic::lookup::MroError;
 
 pub const RULE: Rule = Rule {
-    id: "inconsistent-mro",
-    note: "mro",
+    id: RuleId::from_static("inconsistent-mro"),
+    note: NoteId::from_static("mro"),
     severity: Severity::Error,
     fix: Fixes::None,
     peers: &["E0240"],
@@ -69,9 +71,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: name_node.byte_range(),
         args: vec![
-            ("class".into(), name.to_string()),
-            ("bases".into(), listed.join(", ")),
-        ],
+            (Key::Class, name.to_string()),
+            (Key::Bases, listed.join(", ")),
+        ]
+        .into(),
         fix: None,
     });
 }

@@ -1,13 +1,15 @@
 //! `init-returns-value` (§8.4): `__init__` initialises an object that
 //! already exists; returning anything but `None` raises `TypeError`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "init-returns-value",
-    note: "new-vs-init",
+    id: RuleId::from_static("init-returns-value"),
+    note: NoteId::from_static("new-vs-init"),
     severity: Severity::Error,
     fix: Fixes::None,
     peers: &["PLE0101"],
@@ -45,19 +47,15 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if func.child_by_field_name("name").map(|n| ctx.text(n)) != Some("__init__") {
         return;
     }
-    let class_name = class
-        .child_by_field_name("name")
-        .map_or("", |n| ctx.text(n));
+    let class_name = ctx.name_of(class);
     out.push(Diagnostic {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            (
-                "value".into(),
-                crate::analysis::tree::snippet(value, ctx.src),
-            ),
-            ("class".into(), class_name.to_string()),
-        ],
+            (Key::Value, crate::analysis::tree::snippet(value, ctx.src)),
+            (Key::Class, class_name.to_string()),
+        ]
+        .into(),
         fix: None,
     });
 }

@@ -1,13 +1,15 @@
 //! `is-literal` (§7.2): `is` compares identity; comparing with a literal
 //! depends on CPython's caching of small ints and strings.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "is-literal",
-    note: "eq-vs-is",
+    id: RuleId::from_static("is-literal"),
+    note: NoteId::from_static("eq-vs-is"),
     severity: Severity::Warning,
     fix: Fixes::Mixed,
     peers: &["F632"],
@@ -60,15 +62,7 @@ fn is_value_constant(node: Node) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    // Operands and operators alternate: a OP b OP c ...
-    let mut c = node.walk();
-    let children: Vec<Node> = node
-        .children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let mut i = 1;
-    while i + 1 < children.len() {
-        let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
+    for (left, op, right) in super::comparison_links(node) {
         let op_text = op.kind();
         if (op_text == "is" || op_text == "is not") && (is_literal(left) || is_literal(right)) {
             let replacement = if op_text == "is" { "==" } else { "!=" };
@@ -76,14 +70,12 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                 rule: RULE.id,
                 range: left.start_byte()..right.end_byte(),
                 args: vec![
-                    ("op".into(), op_text.to_string()),
-                    ("replacement".into(), replacement.to_string()),
-                    ("left".into(), crate::analysis::tree::snippet(left, ctx.src)),
-                    (
-                        "right".into(),
-                        crate::analysis::tree::snippet(right, ctx.src),
-                    ),
-                ],
+                    (Key::Op, op_text.to_string()),
+                    (Key::Replacement, replacement.to_string()),
+                    (Key::Left, crate::analysis::tree::snippet(left, ctx.src)),
+                    (Key::Right, crate::analysis::tree::snippet(right, ctx.src)),
+                ]
+                .into(),
                 fix: Some(Fix {
                     // `[] is not []` is always true, `[] != []` false: for
                     // containers the replacement changes the result.
@@ -101,6 +93,5 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                 }),
             });
         }
-        i += 2;
     }
 }

@@ -2,13 +2,15 @@
 //! `finally` block discards the exception in flight (and overrides a return
 //! value of the `try`). A `SyntaxWarning` since Python 3.14 (PEP 765).
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "jump-in-finally",
-    note: "with-statement",
+    id: RuleId::from_static("jump-in-finally"),
+    note: NoteId::from_static("with-statement"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &["B012", "PLW0150"],
@@ -50,18 +52,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         }
     }
     for stmt in found {
-        let keyword = match stmt.kind() {
-            "break_statement" => "break",
-            "continue_statement" => "continue",
-            _ => "return",
-        };
         out.push(Diagnostic {
             rule: RULE.id,
             range: stmt.byte_range(),
-            args: vec![
-                ("stmt".into(), crate::analysis::tree::snippet(stmt, ctx.src)),
-                ("keyword".into(), keyword.to_string()),
-            ],
+            args: vec![(Key::Stmt, crate::analysis::tree::snippet(stmt, ctx.src))].into(),
             fix: None,
         });
     }

@@ -2,13 +2,15 @@
 //! `if __name__ == "__main__":`, runs again in every child that re-imports
 //! the main module (the spawn and forkserver start methods).
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "missing-main-guard",
-    note: "multiprocessing",
+    id: RuleId::from_static("missing-main-guard"),
+    note: NoteId::from_static("multiprocessing"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &[],
@@ -54,9 +56,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(func, ctx.src)),
-            ("qualname".into(), qual),
-        ],
+            (Key::Call, crate::analysis::tree::snippet(func, ctx.src)),
+            (Key::Qualname, qual),
+        ]
+        .into(),
         fix: None,
     });
 }

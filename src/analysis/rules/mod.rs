@@ -12,11 +12,13 @@ use std::sync::OnceLock;
 
 use tree_sitter::Node;
 
-use super::syntax::Fields;
-
+use super::args::Args;
 pub use super::fix::{apply_edits, indent_at, line_ending, starts_logical_line, Edit, Fix, Safety};
+use super::ids::{NoteId, RuleId};
 use super::semantic::infer::Infer;
+use super::semantic::ir::Expr;
 use super::semantic::value::Value;
+use super::syntax::Fields;
 pub use super::tree::{is_async, mentions, path_down, sole_positional_arg};
 use super::Parsed;
 
@@ -41,10 +43,10 @@ impl Severity {
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub range: Range<usize>,
     /// Values for the message template's placeholders.
-    pub args: Vec<(String, String)>,
+    pub args: Args,
     pub fix: Option<Fix>,
 }
 
@@ -71,9 +73,9 @@ impl Fixes {
 /// A rule's registry entry.
 #[derive(Debug)]
 pub struct Rule {
-    pub id: &'static str,
+    pub id: RuleId,
     /// The note that explains it.
-    pub note: &'static str,
+    pub note: NoteId,
     pub severity: Severity,
     /// The fixes it offers (its documentation's "Fix safety" says why).
     pub fix: Fixes,
@@ -144,8 +146,13 @@ pub static RULES: &[Rule] = &[
 // @generated end
 
 /// The rule with this id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
+pub fn rule(id: RuleId) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
+}
+
+/// The rule a user names (`mutable-default-argument`), if it exists.
+pub fn rule_by_name(name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id.as_str() == name)
 }
 
 /// Which rules run.
@@ -157,10 +164,35 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn enabled(&self, id: &str) -> bool {
+    pub fn enabled(&self, id: RuleId) -> bool {
+        let id = id.as_str();
         (self.select.is_empty() || self.select.iter().any(|s| s == id || s == "ALL"))
             && !self.ignore.iter().any(|s| s == id)
     }
+}
+
+/// The links of a comparison chain `a < b == c`: (left operand, operator,
+/// right operand) for each operator (operands and operators alternate;
+/// comments are skipped).
+pub fn comparison_links(node: Node) -> Vec<(Node, Node, Node)> {
+    let mut c = node.walk();
+    let children: Vec<Node> = node
+        .children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    children
+        .windows(3)
+        .step_by(2)
+        .map(|w| (w[0], w[1], w[2]))
+        .collect()
+}
+
+/// See [`Ctx::method_call`].
+pub struct MethodCall<'t, 'a> {
+    pub func: Node<'t>,
+    pub receiver: Node<'t>,
+    pub method: &'a str,
+    pub args: Node<'t>,
 }
 
 /// What a check function sees.
@@ -202,6 +234,28 @@ impl<'a> Ctx<'a> {
         node.utf8_text(self.src).unwrap_or("")
     }
 
+    /// The name of a `def` or `class` (`""` without one).
+    pub fn name_of(&self, definition: Node) -> &'a str {
+        definition
+            .child_by_field_name("name")
+            .map_or("", |n| self.text(n))
+    }
+
+    /// A method call `receiver.method(...)`: the callee, its receiver, the
+    /// method's name and the arguments node.
+    pub fn method_call<'t>(&self, call: Node<'t>) -> Option<MethodCall<'t, 'a>> {
+        let func = call.child_by_field_name("function")?;
+        if func.kind() != "attribute" {
+            return None;
+        }
+        Some(MethodCall {
+            func,
+            receiver: func.child_by_field_name("object")?,
+            method: self.last_name(func),
+            args: call.child_by_field_name("arguments")?,
+        })
+    }
+
     /// The last name of a dotted callee (`sleep` for `time.sleep`): a cheap
     /// filter before [`Ctx::resolve`], which needs the module index.
     pub fn last_name(&self, node: Node) -> &'a str {
@@ -210,6 +264,31 @@ impl<'a> Ctx<'a> {
             "identifier" => self.text(node),
             _ => "",
         }
+    }
+
+    /// Whether the module's code names `name` anywhere: a reference, an
+    /// attribute, a binding (an import, an assignment, a `def`). Comments
+    /// and strings do not count.
+    pub fn module_names(&self, name: &str) -> bool {
+        let m = self.infer.this();
+        m.bindings.iter().any(|b| &*b.name == name)
+            || m.exprs.iter().any(|e| match e {
+                Expr::Name { name: n, .. } | Expr::Attr { attr: n, .. } => &**n == name,
+                _ => false,
+            })
+    }
+
+    /// Whether the module calls something named `name` (`f(...)`,
+    /// `obj.f(...)`) anywhere. Comments and strings do not count.
+    pub fn module_calls(&self, name: &str) -> bool {
+        let m = self.infer.this();
+        m.exprs.iter().any(|e| match e {
+            Expr::Call { func, .. } => match m.expr(*func) {
+                Expr::Name { name: n, .. } | Expr::Attr { attr: n, .. } => &**n == name,
+                _ => false,
+            },
+            _ => false,
+        })
     }
 
     /// The qualified name a callee or reference resolves to through the
@@ -304,7 +383,7 @@ pub fn check(parsed: &Parsed, selection: &Selection) -> Vec<Diagnostic> {
             }
             if !cursor.goto_parent() {
                 out.retain(|d| !suppressed(parsed, &comments, d));
-                out.sort_by(|a, b| (a.range.start, a.rule).cmp(&(b.range.start, b.rule)));
+                out.sort_by_key(|d| (d.range.start, d.rule));
                 out.dedup();
                 return out;
             }
@@ -346,7 +425,7 @@ pub fn directive_silences(comment: &str, rule: &Rule) -> bool {
                     return true;
                 }
                 let inner = list.trim_start_matches('[').split(']').next().unwrap_or("");
-                if inner.split(',').any(|id| id.trim() == rule.id) {
+                if inner.split(',').any(|id| id.trim() == rule.id.as_str()) {
                     return true;
                 }
             }
@@ -361,7 +440,7 @@ pub fn directive_silences(comment: &str, rule: &Rule) -> bool {
             if codes
                 .split([',', ' '])
                 .map(str::trim)
-                .any(|c| c == rule.id || rule.peers.contains(&c))
+                .any(|c| c == rule.id.as_str() || rule.peers.contains(&c))
             {
                 return true;
             }

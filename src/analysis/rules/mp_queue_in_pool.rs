@@ -2,13 +2,15 @@
 //! task is pickled, and such a queue refuses: it can only be shared by
 //! inheritance. A manager queue (a proxy) works.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "mp-queue-in-pool",
-    note: "ipc",
+    id: RuleId::from_static("mp-queue-in-pool"),
+    note: NoteId::from_static("ipc"),
     severity: Severity::Error,
     fix: Fixes::Unsafe,
     peers: &[],
@@ -53,18 +55,13 @@ fn queue_kind(qual: &str) -> Option<Option<&'static str>> {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(func) = node.child_by_field_name("function") else {
+    let Some(call) = ctx
+        .method_call(node)
+        .filter(|c| POOL_METHODS.contains(&c.method))
+    else {
         return;
     };
-    if func.kind() != "attribute" || !POOL_METHODS.contains(&ctx.last_name(func)) {
-        return;
-    }
-    let (Some(receiver), Some(args)) = (
-        func.child_by_field_name("object"),
-        node.child_by_field_name("arguments"),
-    ) else {
-        return;
-    };
+    let (func, receiver, args) = (call.func, call.receiver, call.args);
     if receiver.kind() != "identifier" {
         return;
     }
@@ -92,12 +89,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            (
-                "queue".into(),
-                crate::analysis::tree::snippet(shown, ctx.src),
-            ),
-            ("call".into(), crate::analysis::tree::snippet(func, ctx.src)),
-        ],
+            (Key::Queue, crate::analysis::tree::snippet(shown, ctx.src)),
+            (Key::Call, crate::analysis::tree::snippet(func, ctx.src)),
+        ]
+        .into(),
         fix,
     });
 }
@@ -183,9 +178,8 @@ fn bindings<'a>(
     values: &mut Vec<Node<'a>>,
     other: &mut bool,
 ) {
-    let mut stack = vec![scope];
-    while let Some(n) = stack.pop() {
-        if n.id() != scope.id() && matches!(n.kind(), "function_definition" | "lambda") {
+    for n in crate::analysis::tree::own_nodes(scope) {
+        if n.id() != scope.id() && crate::analysis::tree::is_scope(n.kind()) {
             continue;
         }
         match n.kind() {
@@ -218,8 +212,6 @@ fn bindings<'a>(
             }
             _ => {}
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
     }
 }
 

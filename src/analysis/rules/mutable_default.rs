@@ -1,6 +1,8 @@
 //! `mutable-default-argument` (§7.4): a default that is a fresh mutable
 //! object is created once, when `def` runs, and shared by every call.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{
@@ -9,8 +11,8 @@ use super::{
 };
 
 pub const RULE: Rule = Rule {
-    id: "mutable-default-argument",
-    note: "mutable-default",
+    id: RuleId::from_static("mutable-default-argument"),
+    note: NoteId::from_static("mutable-default"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &["B006", "W0102"],
@@ -78,13 +80,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: value.byte_range(),
         args: vec![
-            ("param".into(), param.to_string()),
-            (
-                "value".into(),
-                crate::analysis::tree::snippet(value, ctx.src),
-            ),
-            ("func".into(), func.to_string()),
-        ],
+            (Key::Param, param.to_string()),
+            (Key::Value, crate::analysis::tree::snippet(value, ctx.src)),
+            (Key::Func, func.to_string()),
+        ]
+        .into(),
         fix: fix(ctx, owner, value, param, value_text),
     });
 }

@@ -2,13 +2,15 @@
 //! while a `for` loop iterates over it raises `RuntimeError`; doing it to a
 //! list silently skips or repeats items.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "mutate-while-iterating",
-    note: "hashing-performance",
+    id: RuleId::from_static("mutate-while-iterating"),
+    note: NoteId::from_static("hashing-performance"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &["B909", "PLE4703", "PLE4702"],
@@ -355,14 +357,12 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             rule: RULE.id,
             range: m.byte_range(),
             args: vec![
-                (
-                    "mutation".into(),
-                    crate::analysis::tree::snippet(m, ctx.src),
-                ),
-                ("name".into(), name.to_string()),
-                ("kind".into(), container.name().to_string()),
-                ("iter".into(), crate::analysis::tree::snippet(iter, ctx.src)),
-            ],
+                (Key::Mutation, crate::analysis::tree::snippet(m, ctx.src)),
+                (Key::Name, name.to_string()),
+                (Key::Kind, container.name().to_string()),
+                (Key::Iter, crate::analysis::tree::snippet(iter, ctx.src)),
+            ]
+            .into(),
             fix: fix.clone(),
         });
     }

@@ -2,13 +2,15 @@
 //! that never returns a value makes `Cls()` evaluate to `None` and skips
 //! `__init__`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "new-without-return",
-    note: "new-vs-init",
+    id: RuleId::from_static("new-without-return"),
+    note: NoteId::from_static("new-vs-init"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &[],
@@ -48,33 +50,12 @@ fn last_block(clause: Node) -> Option<Node> {
 /// Whether some `return <value>` (or `yield`) occurs in the function's own
 /// body, not counting nested functions, lambdas and classes.
 fn returns_value(body: Node) -> bool {
-    let mut cursor = body.walk();
-    loop {
-        let n = cursor.node();
-        let nested = n.id() != body.id()
-            && matches!(
-                n.kind(),
-                "function_definition" | "lambda" | "class_definition"
-            );
-        if n.kind() == "return_statement" && n.named_child(0).is_some_and(|v| v.kind() != "comment")
-        {
-            return true;
-        }
-        if n.kind() == "yield" {
-            return true; // a generator `__new__` is another mistake
-        }
-        if !nested && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() || cursor.node().id() == body.id() {
-                return false;
-            }
-        }
-    }
+    crate::analysis::tree::own_nodes(body).any(|n| {
+        let returns = n.kind() == "return_statement"
+            && n.named_child(0).is_some_and(|v| v.kind() != "comment");
+        // A generator `__new__` is another mistake.
+        returns || n.kind() == "yield"
+    })
 }
 
 /// Whether control can never run off the end of `block`, for a function
@@ -149,9 +130,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if returns_value(body) || always_raises(body) {
         return;
     }
-    let class_name = class
-        .child_by_field_name("name")
-        .map_or("", |n| ctx.text(n));
+    let class_name = ctx.name_of(*class);
     out.push(Diagnostic {
         rule: RULE.id,
         // The header: `def __new__(cls, ...)`.
@@ -159,7 +138,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             ..node
                 .child_by_field_name("parameters")
                 .map_or(name.end_byte(), |p| p.end_byte()),
-        args: vec![("class".into(), class_name.to_string())],
+        args: vec![(Key::Class, class_name.to_string())].into(),
         fix: None,
     });
 }

@@ -1,13 +1,15 @@
 //! `open-without-with` (§4.11): a file object bound to a name outside `with`
 //! stays open when an exception skips its `close()`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "open-without-with",
-    note: "with-statement",
+    id: RuleId::from_static("open-without-with"),
+    note: NoteId::from_static("with-statement"),
     severity: Severity::Info,
     fix: Fixes::None,
     peers: &["R1732", "SIM115"],
@@ -81,7 +83,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Tests that patch `open` with `unittest.mock.mock_open` get no file.
-    if ctx.parsed.text.contains("mock_open") {
+    if ctx.module_names("mock_open") {
         return;
     }
     let name = ctx.text(left);
@@ -111,9 +113,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("name".into(), name.to_string()),
-            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
-        ],
+            (Key::Name, name.to_string()),
+            (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),
+        ]
+        .into(),
         fix: None,
     });
 }

@@ -2,13 +2,15 @@
 //! `__getattribute__`, or assigning `self.x` inside `__setattr__`, calls the
 //! same hook again, forever, until `RecursionError`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "self-attribute-recursion",
-    note: "getattr-getattribute",
+    id: RuleId::from_static("self-attribute-recursion"),
+    note: NoteId::from_static("getattr-getattribute"),
     severity: Severity::Error,
     fix: Fixes::Unsafe,
     peers: &[],
@@ -102,9 +104,7 @@ fn literal(ctx: &Ctx, s: Node) -> Option<String> {
 fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> Scan<'t> {
     let mut s = Scan::default();
     let mut augmented: Vec<usize> = Vec::new();
-    let mut cursor = body.walk();
-    loop {
-        let n = cursor.node();
+    for n in crate::analysis::tree::own_nodes(body) {
         let condition = match n.kind() {
             "if_statement" | "elif_clause" | "while_statement" => {
                 n.child_by_field_name("condition")
@@ -169,23 +169,8 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
             "except_clause" | "except_group_clause" => s.handlers.push(n.byte_range()),
             _ => {}
         }
-        let nested = n.id() != body.id()
-            && matches!(
-                n.kind(),
-                "function_definition" | "lambda" | "class_definition"
-            );
-        if !nested && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() || cursor.node().id() == body.id() {
-                return s;
-            }
-        }
     }
+    s
 }
 
 /// The attribute name Python looks up for `self.<attr>` written in `class`:
@@ -224,9 +209,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some(class) = ctx.stack.last().filter(|s| s.kind() == "class_definition") else {
         return;
     };
-    let class_name = class
-        .child_by_field_name("name")
-        .map_or("", |n| ctx.text(n));
+    let class_name = ctx.name_of(*class);
     let Some(params) = node.child_by_field_name("parameters") else {
         return;
     };
@@ -404,10 +387,11 @@ fn setattr_call(
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("access".into(), short(ctx.text(call))),
-            ("hook".into(), hook_name.to_string()),
-            ("safe".into(), short(&safe)),
-        ],
+            (Key::Access, short(ctx.text(call))),
+            (Key::Hook, hook_name.to_string()),
+            (Key::Safe, short(&safe)),
+        ]
+        .into(),
         fix: Some(Fix {
             safety: Safety::Unsafe,
             edits: vec![Edit {
@@ -430,10 +414,11 @@ fn push(
         rule: RULE.id,
         range: attr_node.byte_range(),
         args: vec![
-            ("access".into(), short(ctx.text(attr_node))),
-            ("hook".into(), hook_name.to_string()),
-            ("safe".into(), short(safe)),
-        ],
+            (Key::Access, short(ctx.text(attr_node))),
+            (Key::Hook, hook_name.to_string()),
+            (Key::Safe, short(safe)),
+        ]
+        .into(),
         fix,
     });
 }

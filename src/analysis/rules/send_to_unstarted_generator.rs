@@ -2,6 +2,8 @@
 //! reached its first `yield`, so there is nothing to receive a value:
 //! `g.send(value)` with a value other than `None` raises `TypeError`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::mentions;
@@ -9,8 +11,8 @@ use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 use crate::analysis::semantic::value::Value;
 
 pub const RULE: Rule = Rule {
-    id: "send-to-unstarted-generator",
-    note: "yield-from",
+    id: RuleId::from_static("send-to-unstarted-generator"),
+    note: NoteId::from_static("yield-from"),
     severity: Severity::Error,
     fix: Fixes::None,
     peers: &[],
@@ -222,10 +224,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                         rule: RULE.id,
                         range: call.byte_range(),
                         args: vec![
-                            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
-                            ("var".into(), var.to_string()),
-                            ("gen".into(), gen.to_string()),
-                        ],
+                            (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),
+                            (Key::Var, var.to_string()),
+                            (Key::Gen, gen.to_string()),
+                        ]
+                        .into(),
                         fix: None,
                     });
                     break;

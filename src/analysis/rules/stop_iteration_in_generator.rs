@@ -2,14 +2,16 @@
 //! `StopIteration` escaping a generator's body becomes `RuntimeError`; a
 //! generator ends with `return`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 use crate::analysis::tree::contains_yield;
 
 pub const RULE: Rule = Rule {
-    id: "stop-iteration-in-generator",
-    note: "generator-functions",
+    id: RuleId::from_static("stop-iteration-in-generator"),
+    note: NoteId::from_static("generator-functions"),
     severity: Severity::Error,
     fix: Fixes::Unsafe,
     peers: &["R1708"],
@@ -103,17 +105,15 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if place.caught {
         return;
     }
-    let func_name = func.child_by_field_name("name").map_or("", |n| ctx.text(n));
+    let func_name = ctx.name_of(func);
     out.push(Diagnostic {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            (
-                "raise".into(),
-                crate::analysis::tree::snippet(node, ctx.src),
-            ),
-            ("func".into(), func_name.to_string()),
-        ],
+            (Key::Raise, crate::analysis::tree::snippet(node, ctx.src)),
+            (Key::Func, func_name.to_string()),
+        ]
+        .into(),
         fix: if place.in_finally {
             None
         } else {

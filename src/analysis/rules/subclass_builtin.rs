@@ -2,13 +2,15 @@
 //! on the object's storage directly, so an override of `__setitem__` (say)
 //! is skipped by `update`, `setdefault` and `__init__`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "subclass-builtin",
-    note: "dict-subclasses",
+    id: RuleId::from_static("subclass-builtin"),
+    note: NoteId::from_static("dict-subclasses"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &[],
@@ -203,7 +205,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let class = node.child_by_field_name("name").map_or("", |n| ctx.text(n));
+        let class = ctx.name_of(node);
         let user = match builtin {
             "dict" => "UserDict",
             "list" => "UserList",
@@ -219,12 +221,13 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             // The header: `class Name(dict)`.
             range: node.start_byte()..supers.end_byte(),
             args: vec![
-                ("class".into(), class.to_string()),
-                ("base".into(), builtin.to_string()),
-                ("method".into(), (*method).to_string()),
-                ("bypass".into(), missing.join(", ")),
-                ("user".into(), user.to_string()),
-            ],
+                (Key::Class, class.to_string()),
+                (Key::Base, builtin.to_string()),
+                (Key::Method, (*method).to_string()),
+                (Key::Bypass, missing.join(", ")),
+                (Key::User, user.to_string()),
+            ]
+            .into(),
             fix,
         });
         return;
@@ -243,7 +246,9 @@ fn fix(
     user: &str,
     defined: &dyn Fn(&str) -> bool,
 ) -> Option<Fix> {
-    if crate::analysis::tree::mentions(body, builtin, ctx.src) || ctx.text(body).contains(".data") {
+    if crate::analysis::tree::mentions(body, builtin, ctx.src)
+        || crate::analysis::tree::mentions_attribute(body, "data", ctx.src)
+    {
         return None;
     }
     // `UserString` has no `str`-style constructor.

@@ -1,13 +1,15 @@
 //! `type-comparison` (§4.3): `type(x) == T` matches only the exact class;
 //! `isinstance(x, T)` also accepts subclasses, `type(x) is T` says "exactly".
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "type-comparison",
-    note: "isinstance-vs-type",
+    id: RuleId::from_static("type-comparison"),
+    note: NoteId::from_static("isinstance-vs-type"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &["E721"],
@@ -46,17 +48,9 @@ fn snippet(ctx: &Ctx, node: Node) -> String {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    // Operands and operators alternate: a OP b OP c ...
-    let mut c = node.walk();
-    let children: Vec<Node> = node
-        .children(&mut c)
-        .filter(|n| n.kind() != "comment")
-        .collect();
-    let single = children.len() == 3;
-    let mut i = 1;
-    while i + 1 < children.len() {
-        let (left, op, right) = (children[i - 1], children[i], children[i + 1]);
-        i += 2;
+    let links = super::comparison_links(node);
+    let single = links.len() == 1;
+    for (left, op, right) in links {
         let op_text = op.kind();
         if op_text != "==" && op_text != "!=" {
             continue;
@@ -90,11 +84,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             range: left.start_byte()..right.end_byte(),
             args: vec![
                 (
-                    "comparison".into(),
+                    Key::Comparison,
                     format!("{} {op_text} {}", snippet(ctx, left), snippet(ctx, right)),
                 ),
                 (
-                    "suggestion".into(),
+                    Key::Suggestion,
                     format!(
                         "{not}isinstance({}, {})",
                         snippet(ctx, arg),
@@ -102,7 +96,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                     ),
                 ),
                 (
-                    "exact".into(),
+                    Key::Exact,
                     format!(
                         "type({}) {} {}",
                         snippet(ctx, arg),
@@ -110,7 +104,8 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
                         snippet(ctx, class)
                     ),
                 ),
-            ],
+            ]
+            .into(),
             fix,
         });
     }

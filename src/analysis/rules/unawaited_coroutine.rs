@@ -4,14 +4,16 @@
 //! Also home of the helpers that tell whether a call creates a coroutine,
 //! shared with `wait-with-coroutines`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 use crate::analysis::semantic::value::Value;
 
 pub const RULE: Rule = Rule {
-    id: "unawaited-coroutine",
-    note: "async-await",
+    id: RuleId::from_static("unawaited-coroutine"),
+    note: NoteId::from_static("async-await"),
     severity: Severity::Warning,
     fix: Fixes::Unsafe,
     peers: &[],
@@ -83,9 +85,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: call.byte_range(),
         args: vec![
-            ("call".into(), crate::analysis::tree::snippet(call, ctx.src)),
-            ("callee".into(), callee),
-        ],
+            (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),
+            (Key::Callee, callee),
+        ]
+        .into(),
         fix,
     });
 }

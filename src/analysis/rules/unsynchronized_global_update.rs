@@ -2,13 +2,15 @@
 //! function that several threads run is a read-modify-write that can lose
 //! updates unless a lock guards it.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "unsynchronized-global-update",
-    note: "thread-sync",
+    id: RuleId::from_static("unsynchronized-global-update"),
+    note: NoteId::from_static("thread-sync"),
     severity: Severity::Warning,
     fix: Fixes::None,
     peers: &[],
@@ -102,13 +104,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            (
-                "update".into(),
-                crate::analysis::tree::snippet(node, ctx.src),
-            ),
-            ("name".into(), name.to_string()),
-            ("func".into(), func_name.to_string()),
-        ],
+            (Key::Update, crate::analysis::tree::snippet(node, ctx.src)),
+            (Key::Name, name.to_string()),
+            (Key::Func, func_name.to_string()),
+        ]
+        .into(),
         fix: None,
     });
 }
@@ -124,16 +124,13 @@ struct BodyScan {
 
 impl BodyScan {
     fn run(&mut self, ctx: &Ctx, body: Node, name: &str) {
-        let mut stack = vec![body];
-        while let Some(n) = stack.pop() {
+        for n in crate::analysis::tree::own_nodes(body) {
             match n.kind() {
-                "function_definition" | "class_definition" | "lambda" => continue,
                 "global_statement" => {
                     let mut c = n.walk();
                     if n.named_children(&mut c).any(|id| ctx.text(id) == name) {
                         self.declared_global = true;
                     }
-                    continue;
                 }
                 "call" => {
                     self.acquires |= n
@@ -142,8 +139,6 @@ impl BodyScan {
                 }
                 _ => {}
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
         }
     }
 }

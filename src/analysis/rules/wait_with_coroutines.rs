@@ -1,6 +1,8 @@
 //! `wait-with-coroutines` (§13.1): `asyncio.wait()` takes tasks or futures;
 //! since Python 3.11 a coroutine among them raises `TypeError`.
 
+use crate::analysis::args::Key;
+use crate::analysis::ids::{NoteId, RuleId};
 use tree_sitter::Node;
 
 use super::mentions;
@@ -8,8 +10,8 @@ use super::unawaited_coroutine::{coroutine_callee, directly_in_async_def};
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "wait-with-coroutines",
-    note: "event-loop",
+    id: RuleId::from_static("wait-with-coroutines"),
+    note: NoteId::from_static("event-loop"),
     severity: Severity::Error,
     fix: Fixes::Unsafe,
     peers: &[],
@@ -164,12 +166,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         range: node.byte_range(),
         args: vec![
-            ("call".into(), ctx.text(func).to_string()),
-            (
-                "coro".into(),
-                crate::analysis::tree::snippet(*first, ctx.src),
-            ),
-        ],
+            (Key::Call, ctx.text(func).to_string()),
+            (Key::Coro, crate::analysis::tree::snippet(*first, ctx.src)),
+        ]
+        .into(),
         fix,
     });
 }

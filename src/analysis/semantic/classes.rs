@@ -11,93 +11,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::infer::{AnnCtx, Decorator, Infer, MroError, Subst};
+use super::infer::{AnnCtx, Decorator, Infer, Subst};
 use super::ir::{Arg, Expr, Lit};
+use super::lookup::{
+    AttrKind, DecoratorEffect, Lookup, Member, MroError, OwnedOrder, Unknown, MAX_MRO,
+};
 use super::value::{ClassRef, FuncRef, Value, Wrapper};
-use super::{BindingId, BindingKind, ModuleModel};
-
-/// The longest MRO computed (see [`MroError::TooLong`]). Measured: the
-/// longest `__mro__` of a module-level class in the 3.11 stdlib (every
-/// module that imports) has 10 classes
-/// (`asyncio.proactor_events._ProactorDuplexPipeTransport`).
-pub const MAX_MRO: usize = 256;
-
-/// What defines a name in a class.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Member {
-    /// A binding in the body of `class` (the class searched, which for an
-    /// ancestor only the stub lists is not the runtime owner).
-    Binding { class: ClassRef, id: BindingId },
-    /// A member a stdlib class defines at runtime that its stubs do not
-    /// declare: nothing is known about its value.
-    Runtime,
-    /// A method a class decorator writes (`@dataclass` writes `__init__`):
-    /// the decorator's display text.
-    Generated(&'static str),
-}
-
-/// The classes a member lookup searches, each with the runtime class a
-/// member found in it belongs to (see [`Infer::member_order_owned`]).
-pub type OwnedOrder = Vec<(ClassRef, ClassRef)>;
-
-/// Where an attribute lookup on a class finds a name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
-    Found {
-        owner: ClassRef,
-        member: Member,
-    },
-    /// No class of the (fully known) MRO defines it.
-    Missing,
-    /// The search reached something the model cannot follow: why.
-    Unknown(String),
-}
-
-/// The kind of a class attribute, for the attribute lookup order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AttrKind {
-    /// An instance of a class defining `__set__` or `__delete__`.
-    DataDescriptor {
-        class: ClassRef,
-        methods: Vec<&'static str>,
-        get: bool,
-    },
-    /// An instance of a class defining only `__get__`.
-    NonDataDescriptor { class: ClassRef },
-    /// `@property` (a data descriptor): the getter.
-    Property(FuncRef),
-    /// `@functools.cached_property`: a non-data descriptor that stores its
-    /// result in the instance `__dict__`.
-    CachedProperty(FuncRef),
-    /// A plain function: binds as a method.
-    Function,
-    /// `@staticmethod` / `@classmethod`.
-    StaticOrClassMethod(Wrapper),
-    /// A `typing.NamedTuple` field: a read-only data descriptor reading the
-    /// instance's tuple item.
-    TupleField,
-    /// A member of an `enum.Enum` class: an instance of the class.
-    EnumMember,
-    /// `x: T` in a stub's class body: an attribute of instances.
-    InstanceAnnotation,
-    /// A value that is no descriptor.
-    Plain,
-    /// The model cannot tell (a call to something unknown, an unknown
-    /// decorator): its text.
-    Unknown(String),
-}
-
-/// What a class's decorators do to lookups.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DecoratorEffect {
-    /// No decorator, or only ones that return the class unchanged.
-    None,
-    /// Adds these methods (unless the class defines them): the decorator's
-    /// display text and the names.
-    Adds(&'static str, Vec<&'static str>),
-    /// A decorator the model does not know: its text.
-    Unknown(String),
-}
+use super::{BindingKind, ModuleModel};
 
 impl Infer<'_> {
     fn class_model(&self, c: &ClassRef) -> Option<(Arc<ModuleModel>, super::Class)> {
@@ -167,20 +87,22 @@ impl Infer<'_> {
     /// classes; an error when one cannot be followed.
     fn user_bases(&self, c: &ClassRef) -> Result<Vec<ClassRef>, MroError> {
         let Some((m, class)) = self.class_model(c) else {
-            return Err(MroError::Unknown("?".into()));
+            return Err(MroError::Unknown(Unknown::Unshown));
         };
         if m.is_stub {
             return Ok(Vec::new());
         }
         let mut bases = Vec::new();
         for b in &class.bases {
-            let base = self.base_class(&m, *b).map_err(MroError::Unknown)?;
+            let base = self
+                .base_class(&m, *b)
+                .map_err(|t| MroError::Unknown(Unknown::Base(t)))?;
             let name = self.class_name(&base);
             if matches!(
                 name.as_str(),
                 "typing.Generic" | "typing.Protocol" | "typing.NamedTuple" | "typing.TypedDict"
             ) {
-                return Err(MroError::Unknown(name));
+                return Err(MroError::Unknown(Unknown::Base(name)));
             }
             bases.push(base);
         }
@@ -191,7 +113,7 @@ impl Infer<'_> {
     /// (a base without a result is on the stack: a cycle).
     fn compute_mro(&self, c: &ClassRef) -> Result<Vec<ClassRef>, MroError> {
         let Some((m, class)) = self.class_model(c) else {
-            return Err(MroError::Unknown("?".into()));
+            return Err(MroError::Unknown(Unknown::Unshown));
         };
         if m.is_stub {
             return self.stub_mro(c, &m, &class);
@@ -248,7 +170,7 @@ impl Infer<'_> {
         let raw = format!("{}.{}", m.name, class.qualname);
         let entries = super::stubs::runtime_mro(&shown)
             .or_else(|| super::stubs::runtime_mro(&raw))
-            .ok_or_else(|| MroError::Unknown(shown.clone()))?;
+            .ok_or_else(|| MroError::Unknown(Unknown::Class(shown.clone())))?;
         let mut out = vec![c.clone()];
         if let Some(first) = entries.first() {
             self.runtime_names
@@ -259,7 +181,7 @@ impl Infer<'_> {
         for entry in entries.iter().skip(1) {
             let k = self
                 .class_for_qualname(entry)
-                .ok_or_else(|| MroError::Unknown((*entry).to_string()))?;
+                .ok_or_else(|| MroError::Unknown(Unknown::Base((*entry).to_string())))?;
             self.runtime_names
                 .borrow_mut()
                 .entry(k.clone())
@@ -419,7 +341,7 @@ impl Infer<'_> {
                 return Lookup::Unknown(why);
             }
             Err(MroError::Inconsistent | MroError::TooLong) => {
-                return Lookup::Unknown(self.class_name(c))
+                return Lookup::Unknown(Unknown::Class(self.class_name(c)))
             }
         };
         self.lookup_in(&order, name)
@@ -489,7 +411,7 @@ impl Infer<'_> {
             Ok(order) => order,
             Err(MroError::Unknown(why)) => return Lookup::Unknown(why),
             Err(MroError::Inconsistent | MroError::TooLong) => {
-                return Lookup::Unknown(self.class_name(c))
+                return Lookup::Unknown(Unknown::Class(self.class_name(c)))
             }
         };
         if !order.iter().any(|(k, _)| k == after) {
@@ -547,14 +469,14 @@ impl Infer<'_> {
     pub fn attr_kind(&self, member: &Member) -> AttrKind {
         let (owner, b) = match member {
             Member::Generated(_) => return AttrKind::Function,
-            Member::Runtime => return AttrKind::Unknown("?".into()),
+            Member::Runtime => return AttrKind::Unknown(Unknown::Unshown),
             Member::Binding { class, id } => (class, *id),
         };
         let Some(m) = self.module(&owner.module) else {
-            return AttrKind::Unknown("?".into());
+            return AttrKind::Unknown(Unknown::Unshown);
         };
         let Some(binding) = m.binding(b) else {
-            return AttrKind::Unknown("?".into());
+            return AttrKind::Unknown(Unknown::Unshown);
         };
         match &binding.kind {
             BindingKind::Def(f) => self.def_kind(&m, *f),
@@ -588,7 +510,7 @@ impl Infer<'_> {
 
     fn def_kind(&self, m: &Arc<ModuleModel>, f: super::FuncId) -> AttrKind {
         let Some(func) = m.function(f) else {
-            return AttrKind::Unknown("?".into());
+            return AttrKind::Unknown(Unknown::Unshown);
         };
         let fref = FuncRef {
             module: m.name.clone(),
@@ -616,7 +538,7 @@ impl Infer<'_> {
                     return match self.decorated_value(m, f.id) {
                         Value::Instance(c, _) => self.descriptor_class(&c, m, *d),
                         Value::Function(_) => AttrKind::Function,
-                        _ => AttrKind::Unknown(format!("@{}", self.render(m, *d))),
+                        _ => AttrKind::Unknown(Unknown::Decorator(self.render(m, *d))),
                     };
                 }
             }
@@ -635,7 +557,7 @@ impl Infer<'_> {
             }
             Value::None | Value::Tuple(_) | Value::Module(_) | Value::Class(_) => AttrKind::Plain,
             Value::Instance(class, _) => self.descriptor_class(class, m, e),
-            _ => AttrKind::Unknown(self.render(m, e)),
+            _ => AttrKind::Unknown(Unknown::Value(self.render(m, e))),
         }
     }
 
@@ -654,7 +576,7 @@ impl Infer<'_> {
                 Lookup::Found { .. } if dunder == "__get__" => get = true,
                 Lookup::Found { .. } => data.push(dunder),
                 Lookup::Missing => {}
-                Lookup::Unknown(_) => return AttrKind::Unknown(self.render(m, e)),
+                Lookup::Unknown(_) => return AttrKind::Unknown(Unknown::Value(self.render(m, e))),
             }
         }
         // `property(...)` assigned as a value.
@@ -719,7 +641,7 @@ impl Infer<'_> {
                 // A stub's class decorators describe the runtime class
                 // (`@disjoint_base`, `@type_check_only`): nothing to add.
                 _ if m.is_stub => {}
-                _ => return DecoratorEffect::Unknown(format!("@{}", self.render(&m, *d))),
+                _ => return DecoratorEffect::Unknown(Unknown::Decorator(self.render(&m, *d))),
             }
         }
         effect

@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::ir::{Arg, CompKind, Expr, ExprId, Lit, Step};
+use super::lookup::MroError;
 use super::value::{join, ClassRef, FuncRef, Value, Wrapper};
 use super::world::World;
 use super::{
@@ -45,18 +46,6 @@ pub struct AnnCtx {
     pub subst: Subst,
 }
 
-/// Why an MRO cannot be given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MroError {
-    /// A base the model cannot follow (third-party, computed): its text.
-    Unknown(String),
-    /// C3 has no consistent order: the `class` statement raises TypeError.
-    Inconsistent,
-    /// Longer than [`super::classes::MAX_MRO`] classes: not computed (a
-    /// generated or hostile file; no real hierarchy comes close).
-    TooLong,
-}
-
 /// Inference for one request.
 pub struct Infer<'w> {
     pub world: &'w World,
@@ -68,7 +57,7 @@ pub struct Infer<'w> {
     /// MRO (keys of [`super::stubs::runtime_members`]).
     pub(super) runtime_names: RefCell<HashMap<ClassRef, &'static str>>,
     pub(super) member_orders:
-        RefCell<HashMap<ClassRef, Result<super::classes::OwnedOrder, MroError>>>,
+        RefCell<HashMap<ClassRef, Result<super::lookup::OwnedOrder, MroError>>>,
     qual_classes: RefCell<HashMap<String, Option<ClassRef>>>,
     budget: Cell<u32>,
     depth: Cell<u32>,
@@ -922,7 +911,7 @@ impl<'w> Infer<'w> {
     /// first, then the instance's own attributes (`self.x = ...` sites),
     /// then class attributes (methods bind), then `__getattr__`.
     fn instance_attribute(&self, recv: &Value, class: &ClassRef, attr: &str) -> Value {
-        use super::classes::{AttrKind, Lookup};
+        use super::lookup::{AttrKind, Lookup};
         let lookup = self.lookup(class, attr);
         let mut class_level = None;
         if let Lookup::Found { member, .. } = &lookup {
@@ -946,7 +935,7 @@ impl<'w> Infer<'w> {
         }
         if let Lookup::Missing = lookup {
             if let Lookup::Found {
-                member: super::classes::Member::Binding { class: defined, id },
+                member: super::lookup::Member::Binding { class: defined, id },
                 ..
             } = self.lookup(class, "__getattr__")
             {
@@ -998,7 +987,7 @@ impl<'w> Infer<'w> {
 
     /// `Cls.attr`: the class's member along its MRO, else the metaclass's.
     fn class_attribute(&self, class: &ClassRef, attr: &str) -> Value {
-        use super::classes::Lookup;
+        use super::lookup::Lookup;
         match self.lookup(class, attr) {
             Lookup::Found { member, .. } => {
                 let kind = self.attr_kind(&member);
@@ -1026,10 +1015,10 @@ impl<'w> Infer<'w> {
     fn member_value(
         &self,
         recv: &Value,
-        member: &super::classes::Member,
-        kind: &super::classes::AttrKind,
+        member: &super::lookup::Member,
+        kind: &super::lookup::AttrKind,
     ) -> Value {
-        use super::classes::{AttrKind, Member};
+        use super::lookup::{AttrKind, Member};
         let on_class = matches!(recv, Value::Class(_));
         // The class whose body binds the member (for an ancestor only the
         // stub lists, not the runtime `owner`): its module, its type
@@ -1368,7 +1357,7 @@ impl<'w> Infer<'w> {
             id: c,
         };
         match self.class_decorator_effect(&class) {
-            super::classes::DecoratorEffect::Unknown(_) => Value::Unknown,
+            super::lookup::DecoratorEffect::Unknown(_) => Value::Unknown,
             _ => Value::Class(class),
         }
     }

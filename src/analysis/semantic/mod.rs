@@ -11,9 +11,10 @@
 //! different paths give [`value::Value::OneOf`].
 
 mod builder;
-pub mod classes;
+mod classes;
 pub mod infer;
 pub mod ir;
+pub mod lookup;
 mod nodes;
 pub mod stubs;
 #[cfg(test)]

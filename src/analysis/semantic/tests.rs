@@ -153,3 +153,39 @@ fn unknowns_stay_unknown() {
     // setattr with a computed name: instance attributes cannot be listed.
     assert_eq!(value_of(src, "self.k", 1), "?");
 }
+
+/// What hides a lookup is typed (`lookup::Unknown`): an unknown class
+/// decorator, a base the model cannot follow, a class without an MRO.
+#[test]
+fn lookups_say_what_hides_them() {
+    use super::lookup::{Lookup, Unknown};
+    let src = "import thirdparty\n\n@thirdparty.wrap\nclass D:\n    def f(self): pass\n\nclass B(thirdparty.Base):\n    pass\n\nclass X: pass\nclass Y(X): pass\nclass Z(X, Y): pass\n";
+    let tree = crate::analysis::syntax::parse(src, None).unwrap();
+    let model = Arc::new(build(&tree, src.as_bytes(), &BuildOptions::default()));
+    let world = World::alone(model.clone());
+    let infer = Infer::new(&world);
+    let class = |name: &str| super::value::ClassRef {
+        module: model.name.clone(),
+        id: model
+            .classes
+            .iter()
+            .position(|c| &*c.name == name)
+            .expect(name) as u32,
+    };
+    assert_eq!(
+        infer.lookup(&class("D"), "g"),
+        Lookup::Unknown(Unknown::Decorator("thirdparty.wrap".into()))
+    );
+    assert_eq!(
+        Unknown::Decorator("thirdparty.wrap".into()).text(),
+        "@thirdparty.wrap"
+    );
+    assert_eq!(
+        infer.lookup(&class("B"), "g"),
+        Lookup::Unknown(Unknown::Base("thirdparty.Base".into()))
+    );
+    assert_eq!(
+        infer.lookup(&class("Z"), "g"),
+        Lookup::Unknown(Unknown::Class(infer.class_name(&class("Z"))))
+    );
+}

@@ -152,9 +152,15 @@ pub fn build(
         preamble.push(text);
     }
     let example = |e: &course_map::Example| {
-        let text = format!("{}:{}", display_path(&e.path, paths), e.line);
+        let cell = e.cell.map(|c| format!("cell {c}:")).unwrap_or_default();
+        let text = format!("{}:{cell}{}", display_path(&e.path, paths), e.line);
+        // A notebook's lines are its cells': no line anchor.
+        let anchor = match e.cell {
+            Some(_) => String::new(),
+            None => format!("#L{}", e.line),
+        };
         let target = Uri::from_file_path(&e.path)
-            .map(|u| course_map::link_destination(&format!("{}#L{}", u.as_str(), e.line)));
+            .map(|u| course_map::link_destination(&format!("{}{anchor}", u.as_str())));
         (text, target)
     };
     // The map sits next to the chapter files: relative links to the notes.

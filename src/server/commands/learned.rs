@@ -4,6 +4,7 @@
 //! applies at once; a failure to save is said, the mark still applies
 //! until the server stops. Answers `{"learned": [ids]}`.
 
+use crate::analysis::args::{Args, Key};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::MessageType;
@@ -19,7 +20,7 @@ impl Backend {
         mark: bool,
     ) -> Result<Option<Value>> {
         let note_id = match &arg {
-            Some(arg) => match knowledge().note(arg.key(), Lang::En) {
+            Some(arg) => match knowledge().note_by_key(arg.key(), Lang::En) {
                 Some(note) => Some(note.id.clone()),
                 None => return Err(Error::invalid_params(format!("no note `{}`", arg.key()))),
             },
@@ -27,10 +28,10 @@ impl Backend {
         };
         let change = |l: &mut learned::Learned| match &note_id {
             Some(id) if mark => {
-                l.mark(id);
+                l.mark(id.as_str());
             }
             Some(id) => {
-                l.unmark(id);
+                l.unmark(id.as_str());
             }
             None => l.clear(),
         };
@@ -73,10 +74,9 @@ impl Backend {
                     change(&mut s.learned);
                     s.learned.clone()
                 });
-                let args = [("path".to_string(), path), ("error".to_string(), error)];
-                let msg = k
-                    .fill(lang, "ui.learned-save-failed", &args)
-                    .unwrap_or_default();
+                let args = Args::new().with(Key::Path, path).with(Key::Error, error);
+                let msg =
+                    crate::render::fill(lang, "ui.learned-save-failed", &args).unwrap_or_default();
                 self.client.show_message(MessageType::ERROR, msg).await;
                 snapshot
             }

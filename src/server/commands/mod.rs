@@ -127,7 +127,7 @@ pub struct NoteArgumentFor<'a> {
 impl NoteArgumentFor<'_> {
     pub fn to_json(&self) -> Value {
         serde_json::to_value(NoteArgumentJson {
-            note: &self.note.id,
+            note: self.note.id.as_str(),
             section: self.note.section.to_string(),
             lang: self.lang.map(LangName::from),
         })

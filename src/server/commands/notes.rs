@@ -34,7 +34,7 @@ impl Backend {
             .notes_in(lang)
             .map(|n| Entry {
                 section: n.section.to_string(),
-                id: &n.id,
+                id: n.id.as_str(),
                 title: &n.title,
                 summary: &n.summary,
             })

@@ -19,7 +19,7 @@ impl Backend {
             .as_ref()
             .and_then(NoteArgument::lang)
             .unwrap_or(default_lang);
-        let Some(note) = knowledge().note(key, lang) else {
+        let Some(note) = knowledge().note_by_key(key, lang) else {
             return Err(Error::invalid_params(format!("no note `{key}`")));
         };
         let path = note_files::note_path(note)

@@ -4,11 +4,12 @@
 //! "Show full notes again" (kind `pyexplain.note`). `context.only` is
 //! honoured: a client asking for `source.fixAll` gets neither.
 
+use crate::analysis::args::{Args, Key};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::super::commands::{self, NoteArgument};
-use super::super::{convert, diagnostics, Backend};
+use super::super::{diagnostics, Backend};
 use crate::analysis;
 use crate::knowledge::knowledge;
 
@@ -30,7 +31,8 @@ impl Backend {
         params: CodeActionParams,
     ) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        let Some(doc) = self.docs.get(&uri) else {
+        // A notebook cell is read through its notebook's module.
+        let Some((doc, view, config_uri)) = self.resolve(&uri) else {
             return Ok(Some(Vec::new()));
         };
         if doc.off.is_some() {
@@ -42,7 +44,7 @@ impl Backend {
         if !fixes && !notes {
             return Ok(Some(Vec::new()));
         }
-        let selection = self.selection(&uri).await;
+        let selection = self.selection(&config_uri).await;
         let (encoding, lang, learned) = self.state(|s| (s.encoding, s.lang(), s.learned.clone()));
         let job_doc = doc.clone();
         let actions = self
@@ -57,15 +59,22 @@ impl Backend {
                         &selection,
                         encoding,
                         lang,
+                        &view,
                     ));
                 }
                 if notes {
                     let parsed = &job_doc.parsed;
-                    let offset = parsed.offset(convert::line_col(params.range.start), encoding);
-                    let note = analysis::explain_at(parsed, offset)
+                    let offset = view.offset(parsed, params.range.start, encoding);
+                    let note = Some(offset)
+                        .filter(|o| view.shows(*o))
+                        .and_then(|offset| analysis::explain_at(parsed, offset))
                         .and_then(|expl| knowledge().note(&expl.note, lang));
                     if let Some(note) = note {
-                        actions.extend(note_actions(note, lang, learned.contains(&note.id)));
+                        actions.extend(note_actions(
+                            note,
+                            lang,
+                            learned.contains(note.id.as_str()),
+                        ));
                     }
                 }
                 actions
@@ -105,10 +114,9 @@ fn note_actions(
     } else {
         ("ui.mark-learned", commands::MARK_LEARNED_COMMAND)
     };
-    let args = [("section".to_string(), section.clone())];
-    let title = knowledge()
-        .fill(lang, key, &args)
-        .unwrap_or_else(|| format!("{command} §{section}"));
+    let args = Args::new().with(Key::Section, section.clone());
+    let title =
+        crate::render::fill(lang, key, &args).unwrap_or_else(|| format!("{command} §{section}"));
     let learn = action(title, command, NoteArgument::for_note(note, None).to_json());
     vec![open, learn]
 }

@@ -7,7 +7,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::super::{convert, Backend};
+use super::super::Backend;
 use crate::hover::{self, Subject};
 use crate::render::{self, Verbosity};
 
@@ -27,22 +27,27 @@ impl Backend {
             return Ok(None);
         }
         let pos = params.text_document_position_params;
-        let Some(doc) = self.docs.get(&pos.text_document.uri) else {
+        // A notebook cell is read through its notebook's module.
+        let Some((doc, view, config_uri)) = self.resolve(&pos.text_document.uri) else {
             return Ok(None);
         };
         if doc.off.is_some() {
             return Ok(None);
         }
-        let selection = self.selection(&pos.text_document.uri).await;
+        let selection = self.selection(&config_uri).await;
         let job_doc = doc.clone();
         let uri = pos.text_document.uri.as_str().to_string();
         let hover = self
             .analyse("hover", &doc, move || {
                 let parsed = &job_doc.parsed;
-                let offset = parsed.offset(convert::line_col(pos.position), encoding);
+                let offset = view.offset(parsed, pos.position, encoding);
+                if !view.shows(offset) {
+                    return None;
+                }
                 let findings = job_doc.diagnostics(&selection);
                 // The same subject `pyexplain explain` answers with.
-                let subject = hover::subject_at(parsed, &findings, offset, settings.level)?;
+                let subject = hover::subject_at(parsed, &findings, offset, settings.level)
+                    .filter(|s| view.shows(s.range().start))?;
                 // The section and place of a first full hover, to remember.
                 let mut first = None;
                 let markdown = match &subject {
@@ -52,7 +57,7 @@ impl Backend {
                         let repeated = settings.repeat_brief
                             && shown.get(&expl.note).is_some_and(|p| *p != place);
                         // A section marked as learned is brief whatever the setting.
-                        let verbosity = if learned.contains(&expl.note) || repeated {
+                        let verbosity = if learned.contains(expl.note.as_str()) || repeated {
                             Verbosity::Brief
                         } else {
                             settings.verbosity
@@ -69,7 +74,7 @@ impl Backend {
                         kind: MarkupKind::Markdown,
                         value: markdown,
                     }),
-                    range: Some(convert::range(parsed, range, encoding)),
+                    range: view.range(parsed, range, encoding),
                 };
                 Some((hover, first))
             })

@@ -4,7 +4,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::super::{convert, Backend};
+use super::super::Backend;
 use crate::analysis;
 use crate::render;
 
@@ -15,7 +15,8 @@ impl Backend {
     ) -> Result<Option<Vec<InlayHint>>> {
         let (encoding, lang, enabled) =
             self.state(|s| (s.encoding, s.lang(), s.settings.inlay_hints));
-        let Some(doc) = self.docs.get(&params.text_document.uri) else {
+        // A notebook cell is read through its notebook's module.
+        let Some((doc, view, _)) = self.resolve(&params.text_document.uri) else {
             return Ok(Some(Vec::new()));
         };
         if !enabled || doc.off.is_some() {
@@ -25,13 +26,17 @@ impl Backend {
         let hints = self
             .analyse("inlayHint", &doc, move || {
                 let parsed = &job_doc.parsed;
-                let range = convert::byte_range(parsed, params.range, encoding);
+                let range = view.byte_range(parsed, params.range, encoding);
                 analysis::hints::inlay_hints(parsed, range)
                     .into_iter()
+                    .filter(|hint| view.shows(hint.offset))
                     .filter_map(|hint| {
                         let label = render::hint_label(&hint.kind, lang);
-                        (!label.is_empty()).then(|| InlayHint {
-                            position: convert::position(parsed, hint.offset, encoding),
+                        let position = view
+                            .range(parsed, hint.offset..hint.offset, encoding)?
+                            .start;
+                        (!label.is_empty()).then_some(InlayHint {
+                            position,
                             label: InlayHintLabel::String(label),
                             kind: None,
                             text_edits: None,

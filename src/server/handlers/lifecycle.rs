@@ -103,6 +103,16 @@ impl Backend {
                     ..Default::default()
                 }),
                 inlay_hint_provider: Some(OneOf::Left(true)),
+                // Jupyter notebooks: their Python cells, analysed together.
+                notebook_document_sync: Some(OneOf::Left(NotebookDocumentSyncOptions {
+                    notebook_selector: vec![NotebookSelector::ByNotebook {
+                        notebook: Notebook::String("jupyter-notebook".into()),
+                        cells: Some(vec![NotebookCellSelector {
+                            language: "python".into(),
+                        }]),
+                    }],
+                    save: Some(false),
+                })),
                 ..Default::default()
             },
             server_info: Some(ServerInfo {

@@ -5,6 +5,7 @@ mod code_action;
 mod hover;
 mod inlay_hint;
 mod lifecycle;
+mod notebook;
 mod sync;
 
 pub(super) use sync::Pending;

@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::analysis::args::{Args, Key};
 use tower_lsp_server::ls_types::*;
 
 use super::super::budget::{self, Outcome};
 use super::super::documents::{Changed, Off};
 use super::super::settings::Settings;
 use super::super::{diagnostics, Backend};
-use crate::knowledge::{knowledge, Lang};
+use crate::knowledge::Lang;
 
 /// Whether `uri` names a `pyproject.toml`.
 fn is_pyproject(uri: &Uri) -> bool {
@@ -27,7 +28,7 @@ impl Backend {
         if let Some(off) = off {
             self.say_off(&uri, off).await;
         }
-        self.publish(uri);
+        self.publish(uri).await;
     }
 
     pub(in crate::server) async fn on_did_change(&self, params: DidChangeTextDocumentParams) {
@@ -65,13 +66,13 @@ impl Backend {
                 {
                     self.say_off(&uri, off).await;
                 }
-                self.publish(uri);
+                self.publish(uri).await;
             }
         }
     }
 
     /// The one clear message for a document that gets no analysis.
-    async fn say_off(&self, uri: &Uri, off: Off) {
+    pub(in crate::server) async fn say_off(&self, uri: &Uri, off: Off) {
         let lang = self.state(|s| s.lang());
         let limit = self.state(|s| s.settings.max_file_size);
         let path = uri
@@ -80,16 +81,17 @@ impl Backend {
             .unwrap_or_else(|| uri.as_str().to_string());
         let mb = |n: u64| format!("{:.1}", n as f64 / (1024.0 * 1024.0));
         let message = match off {
-            Off::TooLarge(size) => knowledge().fill(
+            Off::TooLarge(size) => crate::render::fill(
                 lang,
                 "ui.file-too-large",
-                &[
-                    ("path".into(), path),
-                    ("size".into(), mb(size)),
-                    ("limit".into(), mb(limit)),
-                ],
+                &Args::new()
+                    .with(Key::Path, path)
+                    .with(Key::Size, mb(size))
+                    .with(Key::Limit, mb(limit)),
             ),
-            Off::OutOfSync => knowledge().fill(lang, "ui.out-of-sync", &[("path".into(), path)]),
+            Off::OutOfSync => {
+                crate::render::fill(lang, "ui.out-of-sync", &Args::new().with(Key::Path, path))
+            }
         };
         if let Some(message) = message {
             self.client
@@ -134,7 +136,7 @@ impl Backend {
 
     async fn republish_all(&self) {
         for (uri, _) in self.docs.all() {
-            self.publish(uri);
+            self.publish(uri).await;
         }
     }
 
@@ -209,7 +211,11 @@ impl Backend {
     /// runs at a time; a request arriving while it runs makes it run once
     /// more when it ends, on the version current then, so a burst of
     /// changes costs one analysis of the latest version, not one per change.
-    pub(in crate::server) fn publish(&self, uri: Uri) {
+    /// (A notebook's cells are published as before, awaited.)
+    pub(in crate::server) async fn publish(&self, uri: Uri) {
+        if self.notebooks.is_notebook(&uri) {
+            return self.publish_notebook(uri).await;
+        }
         if !self.pending.request(&uri) {
             return;
         }
@@ -240,7 +246,13 @@ impl Backend {
                 self.state(|s| (s.encoding, s.lang(), s.settings.time_budget));
             let job_doc = doc.clone();
             let outcome = budget::within(budget, move || {
-                diagnostics::to_lsp(&job_doc, &selection, encoding, lang)
+                diagnostics::to_lsp(
+                    &job_doc,
+                    &selection,
+                    encoding,
+                    lang,
+                    &super::super::notebooks::View::File,
+                )
             })
             .await;
             match outcome {
