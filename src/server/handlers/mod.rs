@@ -13,7 +13,9 @@ pub(super) use sync::Pending;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use tower_lsp_server::ls_types::MessageType;
+use std::time::Duration;
+
+use tower_lsp_server::ls_types::{MessageType, Uri};
 
 use super::budget::{self, Outcome};
 use super::documents::Document;
@@ -76,6 +78,17 @@ pub(super) async fn warm_up() {
     })
     .await;
     READY.store(true, Ordering::Release);
+}
+
+/// Says (stderr and the client's log) that the diagnostics of `uri` ran
+/// past the time budget and will be published when ready.
+async fn log_diagnostics_over_budget(backend: &Backend, uri: &Uri, budget: Duration) {
+    let msg = format!(
+        "pyexplain: diagnostics of {} took longer than {} ms (setting `timeBudgetMs`): published when ready",
+        uri.as_str(),
+        budget.as_millis()
+    );
+    log_stderr_and_client(backend, &msg).await;
 }
 
 async fn log_stderr_and_client(backend: &Backend, msg: &str) {

@@ -112,12 +112,7 @@ impl Backend {
                 super::super::log_stderr(&format!("pyexplain: diagnostics failed: {msg}"));
             }
             Outcome::OverBudget(handle) => {
-                let msg = format!(
-                    "pyexplain: diagnostics of {} took longer than {} ms (setting `timeBudgetMs`): published when ready",
-                    uri.as_str(),
-                    budget.as_millis()
-                );
-                super::log_stderr_and_client(self, &msg).await;
+                super::log_diagnostics_over_budget(self, &uri, budget).await;
                 let client = self.client.clone();
                 let version = doc.version;
                 let current = self.docs.clone();

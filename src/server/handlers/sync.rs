@@ -262,12 +262,7 @@ impl Backend {
                     return;
                 }
                 Outcome::OverBudget(handle) => {
-                    let msg = format!(
-                        "pyexplain: diagnostics of {} took longer than {} ms (setting `timeBudgetMs`): published when ready",
-                        uri.as_str(),
-                        budget.as_millis()
-                    );
-                    super::log_stderr_and_client(self, &msg).await;
+                    super::log_diagnostics_over_budget(self, &uri, budget).await;
                     match handle.await {
                         Ok(Some(diags)) => diags,
                         _ => return,
