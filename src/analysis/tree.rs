@@ -244,6 +244,13 @@ pub fn sole_positional_arg(call: Node) -> Option<Node> {
     Some(arg)
 }
 
+/// The named children of `node`, collected (so that the caller may walk
+/// them while it borrows other things).
+pub fn named_children(node: Node) -> Vec<Node> {
+    let mut c = node.walk();
+    node.named_children(&mut c).collect()
+}
+
 /// The first argument of a call as written: the generator expression itself
 /// for `f(x for x in y)` (tree-sitter makes it the call's `arguments`).
 pub fn first_arg(call: Node) -> Option<Node> {

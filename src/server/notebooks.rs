@@ -24,6 +24,20 @@ struct CellText {
     text: String,
 }
 
+impl CellText {
+    /// A cell's text document as the client opened it, by URI.
+    fn opened(item: TextDocumentItem) -> (Uri, CellText) {
+        (
+            item.uri,
+            CellText {
+                version: item.version,
+                language: item.language_id,
+                text: item.text,
+            },
+        )
+    }
+}
+
 /// One open notebook.
 #[derive(Debug, Clone, Default)]
 struct Notebook {
@@ -302,14 +316,8 @@ impl Notebooks {
             ..Default::default()
         };
         for item in params.cell_text_documents {
-            nb.texts.insert(
-                item.uri,
-                CellText {
-                    version: item.version,
-                    language: item.language_id,
-                    text: item.text,
-                },
-            );
+            let (uri, cell) = CellText::opened(item);
+            nb.texts.insert(uri, cell);
         }
         nb.rebuild();
         let text = (nb.version, nb.module.text.clone());
@@ -378,14 +386,8 @@ impl Notebooks {
                     }
                 }
                 for item in structure.did_open.unwrap_or_default() {
-                    nb.texts.insert(
-                        item.uri,
-                        CellText {
-                            version: item.version,
-                            language: item.language_id,
-                            text: item.text,
-                        },
-                    );
+                    let (uri, cell) = CellText::opened(item);
+                    nb.texts.insert(uri, cell);
                 }
                 for closed in structure.did_close.unwrap_or_default() {
                     nb.texts.remove(&closed.uri);

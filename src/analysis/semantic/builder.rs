@@ -12,6 +12,7 @@ use std::ops::Range;
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::syntax::Fields;
+use crate::analysis::tree::named_children;
 
 use super::ir::{Arg, CompKind, Expr, ExprId, Lit, Step};
 use super::{
@@ -308,8 +309,7 @@ impl<'a> Builder<'a> {
             return;
         }
         self.depth += 1;
-        let mut c = node.walk();
-        let children: Vec<Node> = node.named_children(&mut c).collect();
+        let children = named_children(node);
         for child in children {
             if is_statement(child.kind()) || child.kind() == "comment" {
                 self.stmt(child);
@@ -324,8 +324,7 @@ impl<'a> Builder<'a> {
         self.stmt_range = range(node);
         match node.kind() {
             "expression_statement" => {
-                let mut c = node.walk();
-                let children: Vec<Node> = node.named_children(&mut c).collect();
+                let children = named_children(node);
                 for child in children {
                     match child.kind() {
                         "assignment" => self.assignment(child, node.end_byte() as u32),
@@ -386,8 +385,7 @@ impl<'a> Builder<'a> {
                 }
             }
             "delete_statement" => {
-                let mut c = node.walk();
-                let targets: Vec<Node> = node.named_children(&mut c).collect();
+                let targets = named_children(node);
                 for t in targets {
                     self.delete_target(t);
                 }
@@ -414,8 +412,7 @@ impl<'a> Builder<'a> {
             _ => {
                 // assert, raise, print, exec and anything new: lower its
                 // expressions.
-                let mut c = node.walk();
-                let children: Vec<Node> = node.named_children(&mut c).collect();
+                let children = named_children(node);
                 for child in children {
                     if is_statement(child.kind()) {
                         self.stmt(child);
@@ -674,8 +671,7 @@ impl<'a> Builder<'a> {
                 self.bind(name, range(t), t.end_byte() as u32, BindingKind::Deleted);
             }
             "expression_list" | "tuple" | "list" | "parenthesized_expression" => {
-                let mut c = t.walk();
-                let items: Vec<Node> = t.named_children(&mut c).collect();
+                let items = named_children(t);
                 for i in items {
                     self.delete_target(i);
                 }
@@ -817,8 +813,7 @@ impl<'a> Builder<'a> {
     }
 
     fn try_statement(&mut self, node: Node) {
-        let mut c = node.walk();
-        let children: Vec<Node> = node.named_children(&mut c).collect();
+        let children = named_children(node);
         for child in children {
             match child.kind() {
                 "block" => self.branch(false, |b| b.block(child)),
@@ -832,8 +827,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 "finally_clause" => {
-                    let mut w = child.walk();
-                    let blocks: Vec<Node> = child.named_children(&mut w).collect();
+                    let blocks = named_children(child);
                     for b in blocks {
                         self.stmt(b);
                     }
@@ -844,8 +838,7 @@ impl<'a> Builder<'a> {
     }
 
     fn except_clause(&mut self, node: Node, star: bool) {
-        let mut c = node.walk();
-        let children: Vec<Node> = node.named_children(&mut c).collect();
+        let children = named_children(node);
         let body_start = children
             .iter()
             .find(|n| n.kind() == "block")
@@ -855,17 +848,7 @@ impl<'a> Builder<'a> {
                 "block" => self.block(child),
                 "as_pattern" => {
                     let types = child.named_child(0).map(|t| self.expr(t));
-                    if let Some(alias) = child.field("alias") {
-                        if let Some(ident) = first_identifier(alias) {
-                            let name = self.name(ident);
-                            self.bind(
-                                name,
-                                range(ident),
-                                body_start,
-                                BindingKind::Except { types, star },
-                            );
-                        }
-                    }
+                    self.bind_except_alias(child.field("alias"), types, body_start, star);
                 }
                 "comment" => {}
                 _ => {
@@ -873,24 +856,37 @@ impl<'a> Builder<'a> {
                     // `alias` field on the clause itself.
                     let is_alias = node.field("alias").is_some_and(|a| a.id() == child.id());
                     if !is_alias {
-                        let types = self.expr(child);
-                        if let Some(alias) = node.field("alias") {
-                            if let Some(ident) = first_identifier(alias) {
-                                let name = self.name(ident);
-                                self.bind(
-                                    name,
-                                    range(ident),
-                                    body_start,
-                                    BindingKind::Except {
-                                        types: Some(types),
-                                        star,
-                                    },
-                                );
-                            }
-                        }
+                        let types = Some(self.expr(child));
+                        self.bind_except_alias(node.field("alias"), types, body_start, star);
                     }
                 }
             }
+        }
+    }
+
+    /// The text of `node`'s `operator` field (`+`, `not`), or empty.
+    fn operator(&mut self, node: Node) -> Name {
+        node.field("operator")
+            .map(|o| self.name(o))
+            .unwrap_or_default()
+    }
+
+    /// Binds `e` of `except E as e` for the clause's body.
+    fn bind_except_alias(
+        &mut self,
+        alias: Option<Node>,
+        types: Option<ExprId>,
+        body_start: u32,
+        star: bool,
+    ) {
+        if let Some(ident) = alias.and_then(first_identifier) {
+            let name = self.name(ident);
+            self.bind(
+                name,
+                range(ident),
+                body_start,
+                BindingKind::Except { types, star },
+            );
         }
     }
 
@@ -898,14 +894,12 @@ impl<'a> Builder<'a> {
         let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
         let body = node.field("body");
         let at = body.map_or(node.end_byte(), |b| b.start_byte()) as u32;
-        let mut c = node.walk();
-        let children: Vec<Node> = node.named_children(&mut c).collect();
+        let children = named_children(node);
         for child in children {
             if child.kind() != "with_clause" {
                 continue;
             }
-            let mut w = child.walk();
-            let items: Vec<Node> = child.named_children(&mut w).collect();
+            let items = named_children(child);
             for item in items {
                 if item.kind() != "with_item" {
                     continue;
@@ -939,8 +933,7 @@ impl<'a> Builder<'a> {
         let Some(body) = node.field("body") else {
             return;
         };
-        let mut c = body.walk();
-        let cases: Vec<Node> = body.named_children(&mut c).collect();
+        let cases = named_children(body);
         for case in cases {
             if case.kind() != "case_clause" {
                 continue;
@@ -949,14 +942,12 @@ impl<'a> Builder<'a> {
                 let at = case
                     .field("consequence")
                     .map_or(case.end_byte(), |x| x.start_byte()) as u32;
-                let mut w = case.walk();
-                let parts: Vec<Node> = case.named_children(&mut w).collect();
+                let parts = named_children(case);
                 for part in parts {
                     match part.kind() {
                         "case_pattern" => b.pattern_captures(part, at),
                         "if_clause" => {
-                            let mut w2 = part.walk();
-                            let exprs: Vec<Node> = part.named_children(&mut w2).collect();
+                            let exprs = named_children(part);
                             for e in exprs {
                                 b.expr(e);
                             }
@@ -977,12 +968,10 @@ impl<'a> Builder<'a> {
         while let Some(p) = todo.pop() {
             match p.kind() {
                 "class_pattern" => {
-                    let mut c = p.walk();
-                    let parts: Vec<Node> = p.named_children(&mut c).collect();
+                    let parts = named_children(p);
                     for (i, part) in parts.into_iter().enumerate() {
                         if i == 0 && part.kind() == "dotted_name" {
-                            let mut w = part.walk();
-                            let idents: Vec<Node> = part.named_children(&mut w).collect();
+                            let idents = named_children(part);
                             if let Some(first) = idents.first() {
                                 self.expr(*first);
                             }
@@ -999,8 +988,7 @@ impl<'a> Builder<'a> {
                 }
                 "dotted_name" => {
                     // A value pattern (`Color.RED`) or a single capture name.
-                    let mut c = p.walk();
-                    let idents: Vec<Node> = p.named_children(&mut c).collect();
+                    let idents = named_children(p);
                     if idents.len() == 1 {
                         let ident = idents[0];
                         if self.text(ident) != "_" {
@@ -1033,8 +1021,7 @@ impl<'a> Builder<'a> {
     }
 
     fn decorated(&mut self, node: Node) {
-        let mut c = node.walk();
-        let children: Vec<Node> = node.named_children(&mut c).collect();
+        let children = named_children(node);
         let mut decorators = Vec::new();
         for child in &children {
             if child.kind() == "decorator" {
@@ -1062,8 +1049,7 @@ impl<'a> Builder<'a> {
         let Some(params) = params else {
             return (out, outside);
         };
-        let mut c = params.walk();
-        let items: Vec<Node> = params.named_children(&mut c).collect();
+        let items = named_children(params);
         for p in items {
             let (name_node, kind, annotation, default) = match p.kind() {
                 "identifier" => (Some(p), ParamKind::Normal, None, None),
@@ -1254,8 +1240,7 @@ impl<'a> Builder<'a> {
         let mut bases = Vec::new();
         let mut keywords = Vec::new();
         if let Some(list) = node.field("superclasses") {
-            let mut c = list.walk();
-            let items: Vec<Node> = list.named_children(&mut c).collect();
+            let items = named_children(list);
             for item in items {
                 match item.kind() {
                     "keyword_argument" => {
@@ -1375,8 +1360,7 @@ impl<'a> Builder<'a> {
         let module = node
             .field("module_name")
             .and_then(|m| self.absolute_module(m));
-        let mut c = node.walk();
-        let children: Vec<Node> = node.named_children(&mut c).collect();
+        let children = named_children(node);
         if children.iter().any(|n| n.kind() == "wildcard_import") {
             if let Some(m) = module {
                 self.m.scopes[self.scope as usize].star_imports.push(m);
@@ -1431,8 +1415,7 @@ impl<'a> Builder<'a> {
     /// Lowers every named child (for what they bind and contain), giving an
     /// unknown expression.
     fn children_other(&mut self, node: Node) -> ExprId {
-        let mut c = node.walk();
-        let items: Vec<Node> = node.named_children(&mut c).collect();
+        let items = named_children(node);
         for item in items {
             if is_statement(item.kind()) && item.kind() != "ERROR" {
                 self.stmt(item);
@@ -1475,8 +1458,7 @@ impl<'a> Builder<'a> {
                 Expr::Subscript { obj, items }
             }
             "generic_type" => {
-                let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
+                let parts = named_children(node);
                 let Some(head) = parts.first() else {
                     return self.other(node);
                 };
@@ -1484,8 +1466,7 @@ impl<'a> Builder<'a> {
                 let mut items = Vec::new();
                 for p in &parts[1..] {
                     if p.kind() == "type_parameter" {
-                        let mut w = p.walk();
-                        let ts: Vec<Node> = p.named_children(&mut w).collect();
+                        let ts = named_children(*p);
                         for t in ts {
                             items.push(self.expr(t));
                         }
@@ -1505,8 +1486,7 @@ impl<'a> Builder<'a> {
             }
             "string" => Expr::Lit(self.string(node)),
             "concatenated_string" => {
-                let mut c = node.walk();
-                let parts: Vec<Node> = node.named_children(&mut c).collect();
+                let parts = named_children(node);
                 let mut text = String::new();
                 let mut lit = None;
                 for p in parts {
@@ -1541,8 +1521,7 @@ impl<'a> Builder<'a> {
             "tuple" | "expression_list" | "pattern_list" => Expr::Tuple(self.exprs(node)),
             "set" => Expr::Set(self.exprs(node)),
             "dictionary" => {
-                let mut c = node.walk();
-                let items: Vec<Node> = node.named_children(&mut c).collect();
+                let items = named_children(node);
                 let mut pairs = Vec::new();
                 for item in items {
                     match item.kind() {
@@ -1577,10 +1556,7 @@ impl<'a> Builder<'a> {
                 let (Some(l), Some(rt)) = (node.field("left"), node.field("right")) else {
                     return self.children_other(node);
                 };
-                let op: Name = node
-                    .field("operator")
-                    .map(|o| self.name(o))
-                    .unwrap_or_default();
+                let op = self.operator(node);
                 let left = self.expr(l);
                 let right = self.expr(rt);
                 Expr::BinOp { op, left, right }
@@ -1589,10 +1565,7 @@ impl<'a> Builder<'a> {
                 let Some(a) = node.field("argument") else {
                     return self.children_other(node);
                 };
-                let op: Name = node
-                    .field("operator")
-                    .map(|o| self.name(o))
-                    .unwrap_or_default();
+                let op = self.operator(node);
                 let operand = self.expr(a);
                 Expr::Unary { op, operand }
             }
@@ -1677,8 +1650,7 @@ impl<'a> Builder<'a> {
 
     /// A string literal's kind, lowering its interpolations.
     fn string(&mut self, node: Node) -> Lit {
-        let mut c = node.walk();
-        let parts: Vec<Node> = node.named_children(&mut c).collect();
+        let parts = named_children(node);
         let mut interpolated = false;
         let mut bytes = false;
         let mut text = String::new();
@@ -1742,8 +1714,7 @@ impl<'a> Builder<'a> {
             if list.kind() == "generator_expression" {
                 args.push(Arg::Pos(self.expr(list)));
             } else {
-                let mut c = list.walk();
-                let items: Vec<Node> = list.named_children(&mut c).collect();
+                let items = named_children(list);
                 for item in items {
                     match item.kind() {
                         "keyword_argument" => {
@@ -1862,8 +1833,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 _ => {
-                    let mut w = clause.walk();
-                    let conds: Vec<Node> = clause.named_children(&mut w).collect();
+                    let conds = named_children(*clause);
                     for cond in conds {
                         self.expr(cond);
                     }

@@ -262,7 +262,7 @@ impl Backend {
                     return;
                 }
                 Outcome::OverBudget(handle) => {
-                    super::log_diagnostics_over_budget(self, &uri, budget).await;
+                    super::log_diagnostics_over_budget(self, uri, budget).await;
                     match handle.await {
                         Ok(Some(diags)) => diags,
                         _ => return,
