@@ -2,21 +2,9 @@
 
 mod common;
 
-use common::run_in;
+use common::{run, run_in, stderr, stdout};
 
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    run_in(&common::repo(), args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Command;
 
 fn line_col_of(path: &str, needle: &str) -> (usize, usize) {
     let text = std::fs::read_to_string(common::repo().join(path)).unwrap();

@@ -6,9 +6,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use common::run_in;
+use common::{run, run_in, stderr, stdout};
 use pyexplain::analysis::rules::{self, Selection};
 use pyexplain::analysis::{Encoding, Level, Parsed};
 use pyexplain::knowledge::Lang;
@@ -18,18 +17,6 @@ use serde_json::Value;
 
 const NOTEBOOK: &str = "tests/fixtures/notebook/course.ipynb";
 const PYTHON: &str = "tests/fixtures/notebook/course.py";
-
-fn run(args: &[&str]) -> Output {
-    run_in(&common::repo(), args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(common::repo().join(path)).unwrap()

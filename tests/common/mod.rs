@@ -20,6 +20,21 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
         .expect("run pyexplain")
 }
 
+/// Runs the built `pyexplain` with `args` in the repository.
+pub fn run(args: &[&str]) -> Output {
+    run_in(&repo(), args)
+}
+
+/// A finished command's standard output, as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A finished command's standard error, as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Whether tests that need tools beyond cargo and python3 (Neovim, aiohttp)
 /// must run: `scripts/test` (and so CI) sets `PYEXPLAIN_REQUIRE_EXTERNAL=1`.
 pub fn external_required() -> bool {
