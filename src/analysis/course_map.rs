@@ -135,12 +135,12 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
             .iter()
             .filter_map(|&i| items[i].candidate.as_ref())
             .collect();
-        let (winner, hidden) = pick(&candidates, MAP_LEVEL);
+        let picked = pick(&candidates, MAP_LEVEL);
         segments.push(Segment {
             start,
             end,
-            best: winner.map(|w| here[w]),
-            hidden,
+            best: picked.answers.first().map(|&w| here[w]),
+            hidden: picked.hidden,
         });
     }
     let mut seen: HashSet<(&NoteId, Range<usize>)> = HashSet::new();

@@ -173,26 +173,36 @@ impl Candidate<'_> {
 }
 
 /// What answers at `level` among the query candidates under one cursor
-/// position (in the order the cursor met their matches): the index of the
-/// most specific one at or below `level`, and the constructs claimed by more
-/// specific triggers above it. The most specific trigger of a construct
-/// decides its level: where it is hidden, a more general pattern of the same
-/// construct does not answer in its place (`x is None` is `everyday`, not the
-/// `usage` of any `a is b`), while a trigger of another construct still does.
-pub(super) fn pick(candidates: &[&Candidate], level: Level) -> (Option<usize>, Vec<Range<usize>>) {
+/// position (in the order the cursor met their matches): the candidates at
+/// or below `level`, most specific first (the first is the answer, the
+/// others are related sections), and the constructs claimed by triggers above
+/// it. The most specific trigger of a construct decides its level: where it
+/// is hidden, a more general pattern of the same construct does not answer in
+/// its place (`x is None` is `everyday`, not the `usage` of any `a is b`),
+/// while a trigger of another construct still does.
+pub(super) struct Picked {
+    pub(super) answers: Vec<usize>,
+    pub(super) hidden: Vec<Range<usize>>,
+}
+
+/// [`Picked`] for `candidates` at `level`.
+pub(super) fn pick(candidates: &[&Candidate], level: Level) -> Picked {
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     // Stable: ties go to the first.
     order.sort_by_key(|&i| (candidates[i].construct.len(), candidates[i].order));
-    let mut hidden: Vec<Range<usize>> = Vec::new();
+    let mut picked = Picked {
+        answers: Vec::new(),
+        hidden: Vec::new(),
+    };
     for i in order {
         let c = candidates[i];
         if c.level > level {
-            hidden.push(c.construct.clone());
-        } else if !hidden.contains(&c.construct) {
-            return (Some(i), hidden);
+            picked.hidden.push(c.construct.clone());
+        } else if !picked.hidden.contains(&c.construct) {
+            picked.answers.push(i);
         }
     }
-    (None, hidden)
+    picked
 }
 
 /// Whether a name candidate answers at `level` where the query candidates
@@ -443,27 +453,23 @@ pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<
         ));
     }
     drop(matches);
-    let (winner, hidden) = pick(&candidates.iter().collect::<Vec<_>>(), level);
-    let Some(i) = winner else {
+    let Picked { answers, hidden } = pick(&candidates.iter().collect::<Vec<_>>(), level);
+    let Some((&first, rest)) = answers.split_first() else {
         // A query pattern anchored under the cursor knows more than a bare name.
         return name_candidate(parsed, triggers, &infer, offset)
             .filter(|c| name_answers(c, level, &hidden))
             .map(|c| c.explanation(parsed, &infer));
     };
-    let best = candidates.remove(i);
     // Where two sections apply, the most specific wins and the others are
     // named among the related ones.
-    candidates.sort_by_key(|c| (c.construct.len(), c.order));
     let mut also: Vec<NoteId> = Vec::new();
-    for c in &candidates {
-        if c.level <= level
-            && !hidden.contains(&c.construct)
-            && c.note != best.note
-            && !also.contains(c.note)
-        {
-            also.push(c.note.clone());
+    for &i in rest {
+        let note = candidates[i].note;
+        if note != candidates[first].note && !also.contains(note) {
+            also.push(note.clone());
         }
     }
+    let best = candidates.swap_remove(first);
     let mut expl = best.explanation(parsed, &infer);
     expl.also = also;
     Some(expl)
