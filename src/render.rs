@@ -181,10 +181,10 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
             }
             return Some(out);
         }
-        out.push_str("\n\n");
     }
     // The sentence about this code comes first and takes its share of the
-    // budget; without one, the note's first paragraph is always shown.
+    // budget (nothing of the note may fit after it); without one, the note's
+    // first paragraph is always shown.
     let (excerpt, cut) = match &sentence {
         Some(s) => excerpt_of(
             &note.body,
@@ -193,11 +193,12 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         ),
         None => excerpt(&note.body, HOVER_CHARS),
     };
-    if excerpt.is_empty() {
-        // Nothing of the note fits after the sentence.
-        truncate_end(&mut out);
+    if !excerpt.is_empty() {
+        if sentence.is_some() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&excerpt);
     }
-    out.push_str(&excerpt);
     if cut {
         if let Some(more) = more() {
             out.push_str("\n\n");
@@ -209,12 +210,6 @@ pub fn hover_markdown(expl: &Explanation, lang: Lang, verbosity: Verbosity) -> O
         out.push_str(&related);
     }
     Some(out)
-}
-
-/// Drops the blank line after the sentence when nothing follows it.
-fn truncate_end(out: &mut String) {
-    let kept = out.trim_end().len();
-    out.truncate(kept);
 }
 
 /// Whether the explanation is a keyword role (`knowledge/triggers/keywords.scm`,
