@@ -2,8 +2,8 @@
 //! costs when it is one workspace (issue 12: "report the index time and
 //! memory for the stdlib as a workspace").
 //!
-//! Parses every `*.py` file under the directory (as UTF-8; others are
-//! skipped and counted), builds its module model with the project's
+//! Parses every Python file under the directory that `check` would read
+//! (as UTF-8; others are skipped and counted), builds its module model with the project's
 //! module names, and keeps every model alive, as a workspace that has
 //! built every module would. Prints one JSON object: files, bytes, the
 //! parse and model times, and the resident memory before and at the peak.
@@ -12,33 +12,15 @@
 //! cargo run --release --example index_workspace -- ~/.pyenv/versions/3.11.7/lib/python3.11
 //! ```
 //!
-//! `site-packages` and hidden directories are not walked.
+//! Files are selected as `check` selects them (ruff's default exclusions
+//! drop `site-packages` and the stdlib's `venv` package).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use pyexplain::analysis::Parsed;
+use pyexplain::files::{self, Exclusions};
 use pyexplain::project::Project;
-
-fn python_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let Some(name) = name else { continue };
-        if name.starts_with('.') || name == "site-packages" || name == "__pycache__" {
-            continue;
-        }
-        if path.is_dir() && !path.is_symlink() {
-            python_files(&path, out);
-        } else if name.ends_with(".py") && path.is_file() {
-            out.push(path);
-        }
-    }
-}
 
 /// A `/proc/self/status` field in KiB (Linux), else 0.
 fn status_kib(field: &str) -> u64 {
@@ -57,8 +39,11 @@ fn main() {
         std::process::exit(2);
     };
     let root = PathBuf::from(root);
-    let mut files = Vec::new();
-    python_files(&root, &mut files);
+    // The files `check` would read there (ruff's default exclusions).
+    let (files, errors) = files::collect(std::slice::from_ref(&root), &Exclusions::default());
+    for e in &errors {
+        eprintln!("{e}");
+    }
     let rss_before = status_kib("VmRSS:");
 
     let project = Project::new();
@@ -67,8 +52,12 @@ fn main() {
     let (mut parse, mut model) = (Duration::ZERO, Duration::ZERO);
     let (mut bytes, mut skipped) = (0usize, 0usize);
     let wall = Instant::now();
-    for path in &files {
-        let Ok(text) = std::fs::read_to_string(path) else {
+    // Notebooks are left out: a workspace imports `.py` modules only.
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+    {
+        let Ok(text) = files::read(path) else {
             skipped += 1;
             continue;
         };
