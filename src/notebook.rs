@@ -455,13 +455,6 @@ pub struct FixedCells {
     pub stopped: Option<rules::FixStop>,
 }
 
-fn parses_cleanly(parsed: &Parsed) -> bool {
-    parsed
-        .tree
-        .as_ref()
-        .is_some_and(|t| !t.root_node().has_error())
-}
-
 /// Applies every fix the selection allows to the code cells, as
 /// [`rules::fix_all`] does to a file: round by round, non-overlapping fixes
 /// together, a round that breaks the parse undone for its first fix alone.
@@ -481,7 +474,7 @@ pub fn fix_cells(
     };
     let mut module = Module::new(&out.cells);
     let mut parsed = Parsed::new(module.text.clone()).with_context(context.clone());
-    if !parses_cleanly(&parsed) {
+    if !rules::parses_cleanly(&parsed) {
         let fixable = module
             .reported(rules::check(&parsed, selection))
             .iter()
@@ -531,7 +524,7 @@ pub fn fix_cells(
             }
             let module = Module::new(&next);
             let parsed = Parsed::new(module.text.clone()).with_context(context.clone());
-            parses_cleanly(&parsed).then_some((next, module, parsed))
+            rules::parses_cleanly(&parsed).then_some((next, module, parsed))
         };
         let (next, count) = match attempt(&edits) {
             Some(n) => (n, taken.len()),

@@ -617,7 +617,8 @@ pub fn fix_all(
     out
 }
 
-fn parses_cleanly(parsed: &Parsed) -> bool {
+/// Whether the text parsed without a syntax error.
+pub fn parses_cleanly(parsed: &Parsed) -> bool {
     parsed
         .tree
         .as_ref()
