@@ -325,6 +325,16 @@ impl Infer<'_> {
 
     /// Where looking `name` up on class `c` finds it.
     pub fn lookup(&self, c: &ClassRef, name: &str) -> Lookup {
+        let key = (c.clone(), Box::<str>::from(name));
+        if let Some(found) = self.lookups.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = self.lookup_uncached(c, name);
+        self.lookups.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn lookup_uncached(&self, c: &ClassRef, name: &str) -> Lookup {
         let order = match self.member_order_owned(c) {
             Ok(order) => order,
             Err(MroError::Unknown(why)) => {

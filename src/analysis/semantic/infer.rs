@@ -59,6 +59,9 @@ pub struct Infer<'w> {
     pub(super) member_orders:
         RefCell<HashMap<ClassRef, Result<super::lookup::OwnedOrder, MroError>>>,
     qual_classes: RefCell<HashMap<String, Option<ClassRef>>>,
+    /// A memo of [`Infer::lookup`]: the same few names are looked up on the
+    /// same classes all over a file (`self.assertEqual`, `self.x`).
+    pub(super) lookups: RefCell<HashMap<(ClassRef, Box<str>), super::lookup::Lookup>>,
     budget: Cell<u32>,
     depth: Cell<u32>,
 }
@@ -83,6 +86,7 @@ impl<'w> Infer<'w> {
             runtime_names: RefCell::default(),
             member_orders: RefCell::default(),
             qual_classes: RefCell::default(),
+            lookups: RefCell::default(),
             budget: Cell::new(BUDGET),
             depth: Cell::new(0),
         }
