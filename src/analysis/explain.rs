@@ -7,6 +7,7 @@
 //! then qualified names and `Q#method` rows resolved through the semantic
 //! model) and collects the names its sentence needs, for the winner only.
 
+use crate::analysis::syntax::Fields;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -124,7 +125,7 @@ impl Candidate<'_> {
                 let (facets, generic) = generic_args(infer, expr, node, src);
                 args.extend(generic);
                 if let Some(call) = expr.parent().filter(|p| p.kind() == "call") {
-                    if call.child_by_field_name("function") == Some(expr) {
+                    if call.field("function") == Some(expr) {
                         args.push(Key::Call, snippet(call, src));
                         if let Some(first) = super::tree::first_arg(call) {
                             args.push(Key::Arg0, snippet(first, src));
@@ -491,7 +492,7 @@ fn holds<'t>(
         }
         Predicate::ClassDefines(methods) => {
             let Some(body) = construct
-                .child_by_field_name("body")
+                .field("body")
                 .filter(|_| construct.kind() == "class_definition")
             else {
                 return false;
@@ -500,11 +501,11 @@ fn holds<'t>(
             let defined: Vec<&str> = body
                 .named_children(&mut c)
                 .map(|n| match n.kind() {
-                    "decorated_definition" => n.child_by_field_name("definition").unwrap_or(n),
+                    "decorated_definition" => n.field("definition").unwrap_or(n),
                     _ => n,
                 })
                 .filter(|n| n.kind() == "function_definition")
-                .filter_map(|n| n.child_by_field_name("name"))
+                .filter_map(|n| n.field("name"))
                 .filter_map(|n| n.utf8_text(src).ok())
                 .collect();
             methods.iter().all(|m| defined.contains(&m.as_str()))
@@ -542,7 +543,7 @@ fn holds<'t>(
                 && up
                     .parent(construct)
                     .filter(|d| d.kind() == "decorated_definition")
-                    .and_then(|d| d.child_by_field_name("definition"))
+                    .and_then(|d| d.field("definition"))
                     .is_some_and(|def| def.kind() == *kind)
         }
         Predicate::InFunction(kind) => {
@@ -641,7 +642,7 @@ fn metaclass_collects_fields(infer: &Infer, anchor: Node) -> bool {
 /// chain (`asyncio.gather` for `gather`); otherwise the identifier.
 fn reference_expr<'t>(up: &Up<'t>, node: Node<'t>) -> Node<'t> {
     match up.parent(node) {
-        Some(p) if p.kind() == "attribute" && p.child_by_field_name("attribute") == Some(node) => p,
+        Some(p) if p.kind() == "attribute" && p.field("attribute") == Some(node) => p,
         _ => node,
     }
 }
@@ -685,8 +686,8 @@ pub(super) fn name_candidate_for<'t>(
     // dotted name with a row shows that row, for the whole name.
     let mut chain = vec![reference_expr(up, node)];
     while let Some(parent) = chain.last().and_then(|c| up.parent(*c)) {
-        let is_object = parent.kind() == "attribute"
-            && parent.child_by_field_name("object") == chain.last().copied();
+        let is_object =
+            parent.kind() == "attribute" && parent.field("object") == chain.last().copied();
         if !is_object || chain.len() > 16 {
             break;
         }
@@ -733,7 +734,7 @@ fn row_candidate<'t>(
 ) -> Option<Candidate<'t>> {
     // The identifier the name ends with (`method` of `obj.method`).
     let node = match expr.kind() {
-        "attribute" => expr.child_by_field_name("attribute")?,
+        "attribute" => expr.field("attribute")?,
         _ => expr,
     };
     let mut args = Args::new();
@@ -747,7 +748,7 @@ fn row_candidate<'t>(
     }
     if row.is_none() && expr.kind() == "attribute" {
         // A method on a receiver whose class the model knows.
-        let object = expr.child_by_field_name("object")?;
+        let object = expr.field("object")?;
         let method = node.utf8_text(src).ok()?;
         if !triggers.methods.contains(method) {
             return None;
@@ -794,7 +795,7 @@ fn dispatches_to_user_code(infer: &Infer, construct: Node, receiver: Node) -> bo
     holds_user_class(infer, receiver)
         || ["left", "right"].iter().any(|f| {
             construct
-                .child_by_field_name(f)
+                .field(f)
                 .is_some_and(|n| holds_user_class(infer, n))
         })
 }
@@ -884,7 +885,7 @@ fn import_candidate<'t>(
     }
     let module_name = match stmt.kind() {
         "import_from_statement" => {
-            let module = stmt.child_by_field_name("module_name")?;
+            let module = stmt.field("module_name")?;
             if module.id() == dotted.id() {
                 return None;
             }
@@ -928,7 +929,7 @@ fn is_reference<'t>(up: &Up<'t>, node: Node<'t>) -> bool {
     let Some(parent) = up.parent(node) else {
         return false;
     };
-    let field_is = |field: &str| parent.child_by_field_name(field) == Some(node);
+    let field_is = |field: &str| parent.field(field) == Some(node);
     match parent.kind() {
         "function_definition" | "class_definition" => !field_is("name"),
         "parameters"
@@ -951,7 +952,7 @@ fn generic_args(infer: &Infer, construct: Node, anchor: Node, src: &[u8]) -> (Ve
     let mut args = Args::new();
     let mut facets = Vec::new();
     if construct.kind() == "function_definition" {
-        if let Some(name) = construct.child_by_field_name("name") {
+        if let Some(name) = construct.field("name") {
             args.push(Key::Name, snippet(name, src));
         }
         match fn_kind(construct) {
@@ -982,8 +983,8 @@ fn generic_args(infer: &Infer, construct: Node, anchor: Node, src: &[u8]) -> (Ve
         // The decorated definition's name.
         if let Some(name) = construct
             .parent()
-            .and_then(|d| d.child_by_field_name("definition"))
-            .and_then(|d| d.child_by_field_name("name"))
+            .and_then(|d| d.field("definition"))
+            .and_then(|d| d.field("name"))
         {
             args.push(Key::Target, snippet(name, src));
             args.push(Key::Wrapper, snippet(name, src));
@@ -996,12 +997,12 @@ fn generic_args(infer: &Infer, construct: Node, anchor: Node, src: &[u8]) -> (Ve
         match n.kind() {
             "function_definition" if !found_func => {
                 found_func = true;
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     args.push(Key::Func, snippet(name, src));
                 }
             }
             "class_definition" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     let name = snippet(name, src);
                     args.push(Key::Class, name.clone());
                     class_name = Some(name);

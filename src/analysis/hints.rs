@@ -12,6 +12,7 @@
 //!   anything, so decorated functions get none (as the `generator-function`
 //!   trigger predicate).
 
+use crate::analysis::syntax::Fields;
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -81,7 +82,7 @@ pub fn inlay_hints(parsed: &Parsed, range: Range<usize>) -> Vec<Hint> {
 
 /// The MRO hint after the bases of a class with two or more positional bases.
 fn class_hint(infer: &Infer, class: Node) -> Option<Hint> {
-    let bases = class.child_by_field_name("superclasses")?;
+    let bases = class.field("superclasses")?;
     let mut c = bases.walk();
     let positional = bases
         .named_children(&mut c)
@@ -106,8 +107,8 @@ fn function_hint(func: Node) -> Option<Hint> {
         return None;
     }
     let before_colon = func
-        .child_by_field_name("return_type")
-        .or_else(|| func.child_by_field_name("parameters"))?;
+        .field("return_type")
+        .or_else(|| func.field("parameters"))?;
     Some(Hint {
         offset: before_colon.end_byte(),
         kind: HintKind::Fn(kind),

@@ -18,6 +18,7 @@
 //! Each analysis has its own facet enum; [`Analysis::outcomes`] is derived
 //! from them, so a facet a pattern names must exist.
 
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::args::{Arg, Args, Join, Key, Place, Site};
@@ -433,7 +434,7 @@ fn is_store(attribute: Node) -> bool {
         return false;
     };
     matches!(parent.kind(), "assignment" | "augmented_assignment")
-        && parent.child_by_field_name("left") == Some(attribute)
+        && parent.field("left") == Some(attribute)
 }
 
 fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> Option<Outcome> {
@@ -614,10 +615,8 @@ fn super_call(input: &Input) -> Option<Outcome> {
     let method = input
         .construct
         .parent()
-        .filter(|p| {
-            p.kind() == "attribute" && p.child_by_field_name("object") == Some(input.construct)
-        })
-        .and_then(|p| p.child_by_field_name("attribute"))
+        .filter(|p| p.kind() == "attribute" && p.field("object") == Some(input.construct))
+        .and_then(|p| p.field("attribute"))
         .and_then(|a| a.utf8_text(src).ok());
     let after = |of: &ClassRef| -> Option<Arg> {
         let order = infer.mro(of).ok()?;
@@ -920,7 +919,7 @@ fn binary(input: &Input, left: Node) -> Option<Outcome> {
     let infer = input.infer;
     let op = input.anchor.utf8_text(src).ok()?;
     let (method, reflected, _) = super::semantic::infer::dunders_of(op)?;
-    let right = input.construct.child_by_field_name("right")?;
+    let right = input.construct.field("right")?;
     let left_class = match instance_of(input, left) {
         Ok(c) => c,
         Err(o) => return Some(o.arg(Key::Op, op)),

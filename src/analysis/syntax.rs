@@ -125,6 +125,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::disallowed_methods)] // the method it is compared with
     fn field_lookup_by_table_equals_tree_sitters() {
         let text = "class C(B, metaclass=M):\n    def f(self, x: int = 1) -> None:\n        return x.y[0](a=b)\n";
         let tree = parse(text, None).expect("tree");

@@ -210,7 +210,7 @@ pub fn mentions_attribute(node: Node, name: &str, src: &[u8]) -> bool {
     let mut todo = vec![node];
     while let Some(n) = todo.pop() {
         if n.kind() == "attribute"
-            && n.child_by_field_name("attribute")
+            && n.field("attribute")
                 .is_some_and(|a| a.utf8_text(src).is_ok_and(|t| t == name))
         {
             return true;

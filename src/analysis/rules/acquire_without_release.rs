@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -50,13 +51,13 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if call.kind() != "call" || node.named_child_count() != 1 {
         return;
     }
-    let Some(func) = call.child_by_field_name("function") else {
+    let Some(func) = call.field("function") else {
         return;
     };
     if func.kind() != "attribute" || ctx.last_name(func) != "acquire" {
         return;
     }
-    let Some(receiver) = func.child_by_field_name("object") else {
+    let Some(receiver) = func.field("object") else {
         return;
     };
     let is_lock = match receiver.kind() {
@@ -102,7 +103,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     }
     let scope = match ctx.enclosing_function() {
-        Some(f) if f.kind() == "function_definition" => f.child_by_field_name("body"),
+        Some(f) if f.kind() == "function_definition" => f.field("body"),
         Some(_) => return,
         None => ctx.parsed.tree.as_ref().map(|t| t.root_node()),
     };
@@ -133,10 +134,10 @@ fn is_release(ctx: &Ctx, node: Node, recv: &str) -> bool {
 /// Whether `node` is a call `<recv>.<method>(...)`.
 fn is_method_call(ctx: &Ctx, node: Node, recv: &str, method: &str) -> bool {
     node.kind() == "call"
-        && node.child_by_field_name("function").is_some_and(|f| {
+        && node.field("function").is_some_and(|f| {
             f.kind() == "attribute"
                 && ctx.last_name(f) == method
-                && f.child_by_field_name("object")
+                && f.field("object")
                     .is_some_and(|o| ctx.text(o).split_whitespace().collect::<String>() == recv)
         })
 }

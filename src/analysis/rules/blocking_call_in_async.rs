@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{
@@ -30,7 +31,7 @@ fn is_blocking(qual: &str) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(func) = node.child_by_field_name("function") else {
+    let Some(func) = node.field("function") else {
         return;
     };
     // Cheap filters first: inside an async def, and a plausible name.
@@ -73,7 +74,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
 /// between). Only where an `await` is allowed and waits in this coroutine,
 /// and not already awaited (`await time.sleep(0)` is a bug of its own).
 fn sleep_fix(ctx: &Ctx, call: Node) -> Option<Fix> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     if args.kind() != "argument_list" || !await_allowed(ctx, call) || is_awaited(call) {
         return None;
     }

@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::unawaited_coroutine::bare_call;
@@ -44,11 +45,11 @@ fn is_loop(ctx: &Ctx, obj: Node) -> bool {
         "identifier" => ctx.holds(obj, LOOPS),
         "call" => {
             let empty = obj
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .is_some_and(|a| a.kind() == "argument_list" && a.named_child_count() == 0);
             empty
                 && obj
-                    .child_by_field_name("function")
+                    .field("function")
                     .and_then(|f| ctx.resolve(f))
                     .is_some_and(|q| LOOPS.contains(&q.as_str()))
         }
@@ -80,12 +81,12 @@ fn expected_to_raise(ctx: &Ctx, stmt: Node) -> bool {
     let mut c = clause.walk();
     let items: Vec<Node> = clause.named_children(&mut c).collect();
     items.into_iter().any(|item| {
-        let mut value = item.child_by_field_name("value").unwrap_or(item);
+        let mut value = item.field("value").unwrap_or(item);
         if value.kind() == "as_pattern" {
             value = value.named_child(0).unwrap_or(value);
         }
         value.kind() == "call"
-            && value.child_by_field_name("function").is_some_and(|f| {
+            && value.field("function").is_some_and(|f| {
                 matches!(
                     ctx.last_name(f),
                     "assertRaises" | "assertRaisesRegex" | "raises"
@@ -98,7 +99,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some(call) = bare_call(node) else {
         return;
     };
-    let Some(func) = call.child_by_field_name("function") else {
+    let Some(func) = call.field("function") else {
         return;
     };
     let last = ctx.last_name(func);
@@ -110,9 +111,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         .is_some_and(|q| SPAWNERS.contains(&q.as_str()))
         || (last == "create_task"
             && func.kind() == "attribute"
-            && func
-                .child_by_field_name("object")
-                .is_some_and(|o| is_loop(ctx, o)));
+            && func.field("object").is_some_and(|o| is_loop(ctx, o)));
     if !spawned || expected_to_raise(ctx, node) {
         return;
     }

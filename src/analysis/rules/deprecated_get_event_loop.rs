@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{import_module, is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -19,14 +20,14 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(func) = node.child_by_field_name("function") else {
+    let Some(func) = node.field("function") else {
         return;
     };
     if ctx.last_name(func) != "get_event_loop" {
         return;
     }
     let no_args = node
-        .child_by_field_name("arguments")
+        .field("arguments")
         .is_some_and(|a| a.kind() == "argument_list" && a.named_child_count() == 0);
     if !no_args || ctx.stack.iter().any(|s| is_async(*s)) {
         return;
@@ -67,12 +68,11 @@ fn version_gated(ctx: &Ctx, node: Node) -> bool {
         let gated = match cur.kind() {
             "if_statement" => {
                 let mut c = cur.walk();
-                cur.child_by_field_name("condition")
-                    .is_some_and(tests_version)
+                cur.field("condition").is_some_and(tests_version)
                     || cur
                         .named_children(&mut c)
                         .filter(|n| n.kind() == "elif_clause")
-                        .filter_map(|n| n.child_by_field_name("condition"))
+                        .filter_map(|n| n.field("condition"))
                         .any(tests_version)
             }
             "conditional_expression" => tests_version(cur),
@@ -96,20 +96,18 @@ fn version_gated(ctx: &Ctx, node: Node) -> bool {
 fn fix(ctx: &Ctx, node: Node, func: Node, qual: &str) -> Option<Fix> {
     // Two parent() calls, not a loop.
     let attr = node.parent().filter(|p| p.kind() == "attribute")?;
-    if attr.child_by_field_name("object")?.id() != node.id()
-        || ctx.last_name(attr) != "run_until_complete"
-    {
+    if attr.field("object")?.id() != node.id() || ctx.last_name(attr) != "run_until_complete" {
         return None;
     }
     let outer = attr.parent().filter(|p| p.kind() == "call")?;
-    if outer.child_by_field_name("function")?.id() != attr.id() {
+    if outer.field("function")?.id() != attr.id() {
         return None;
     }
     let arg = crate::analysis::tree::sole_positional_arg(outer)?;
     let mut edits = Vec::new();
     let run = match func.kind() {
         "attribute" if qual == "asyncio.get_event_loop" => {
-            let obj = func.child_by_field_name("object")?;
+            let obj = func.field("object")?;
             if obj.kind() != "identifier" {
                 return None;
             }

@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -32,10 +33,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     // the threading method.
     let value = match items.as_slice() {
         [one] if one.kind() == "keyword_argument" => {
-            if one.child_by_field_name("name").map(|n| ctx.text(n)) != Some("daemonic") {
+            if one.field("name").map(|n| ctx.text(n)) != Some("daemonic") {
                 return;
             }
-            match one.child_by_field_name("value") {
+            match one.field("value") {
                 Some(v) => v,
                 None => return,
             }

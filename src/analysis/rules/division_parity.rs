@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -22,8 +23,8 @@ fn halving<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
     if node.kind() != "binary_operator" {
         return None;
     }
-    let op = node.child_by_field_name("operator")?;
-    let right = node.child_by_field_name("right")?;
+    let op = node.field("operator")?;
+    let right = node.field("right")?;
     (op.kind() == "/" && right.kind() == "integer" && ctx.text(right) == "2").then_some(op)
 }
 
@@ -40,7 +41,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         };
         let snippet = |n: Node| crate::analysis::tree::snippet(n, ctx.src);
         let comparison = format!("{} {} {}", snippet(left), op.kind(), snippet(right));
-        let value = snippet(div.child_by_field_name("left").unwrap_or(div));
+        let value = snippet(div.field("left").unwrap_or(div));
         let fixed = if left.id() == div.id() {
             format!("{value} % 2 {} {}", op.kind(), snippet(right))
         } else {

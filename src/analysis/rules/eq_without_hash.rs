@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -32,16 +33,14 @@ fn def_of(stmt: Node) -> Option<Node> {
     match stmt.kind() {
         "function_definition" => Some(stmt),
         "decorated_definition" => stmt
-            .child_by_field_name("definition")
+            .field("definition")
             .filter(|d| d.kind() == "function_definition"),
         _ => None,
     }
 }
 
 fn is_named(def: Node, src: &[u8], name: &str) -> bool {
-    def.child_by_field_name("name")
-        .and_then(|n| n.utf8_text(src).ok())
-        == Some(name)
+    def.field("name").and_then(|n| n.utf8_text(src).ok()) == Some(name)
 }
 
 /// The `def __eq__` directly in a class body, and whether it is decorated.
@@ -84,7 +83,7 @@ fn is_hash_name(name: Node, src: &[u8]) -> bool {
 fn assigns_hash(expr: Node, src: &[u8]) -> bool {
     let mut cur = Some(expr);
     while let Some(a) = cur.filter(|a| a.kind() == "assignment") {
-        if let Some(left) = a.child_by_field_name("left") {
+        if let Some(left) = a.field("left") {
             let hit = match left.kind() {
                 "identifier" => is_hash_name(left, src),
                 "pattern_list" | "tuple_pattern" | "list_pattern" => {
@@ -98,7 +97,7 @@ fn assigns_hash(expr: Node, src: &[u8]) -> bool {
                 return true;
             }
         }
-        cur = a.child_by_field_name("right");
+        cur = a.field("right");
     }
     false
 }
@@ -118,7 +117,7 @@ fn is_interface(stmt: Node, func: Node, src: &[u8]) -> bool {
             return true;
         }
     }
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.field("body") else {
         return true;
     };
     let mut c = body.walk();
@@ -127,7 +126,7 @@ fn is_interface(stmt: Node, func: Node, src: &[u8]) -> bool {
         "pass_statement" | "comment" => true,
         "raise_statement" => s.named_child(0).is_some_and(|e| {
             let callee = if e.kind() == "call" {
-                e.child_by_field_name("function").unwrap_or(e)
+                e.field("function").unwrap_or(e)
             } else {
                 e
             };
@@ -141,7 +140,7 @@ fn is_interface(stmt: Node, func: Node, src: &[u8]) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = node.field("body") else {
         return;
     };
     let Some((eq_stmt, eq)) = eq_def(body, ctx.src) else {
@@ -178,12 +177,12 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         }
     }
     // A `typing.Protocol` describes an interface; it is not hashed itself.
-    if let Some(supers) = node.child_by_field_name("superclasses") {
+    if let Some(supers) = node.field("superclasses") {
         let mut c = supers.walk();
         let bases: Vec<Node> = supers.named_children(&mut c).collect();
         if bases.into_iter().any(|b| {
             let name = if b.kind() == "subscript" {
-                b.child_by_field_name("value").unwrap_or(b)
+                b.field("value").unwrap_or(b)
             } else {
                 b
             };
@@ -196,7 +195,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         rule: RULE.id,
         // The header: `def __eq__(self, other)`.
         range: eq.start_byte()
-            ..eq.child_by_field_name("parameters")
+            ..eq.field("parameters")
                 .map_or(eq.end_byte(), |p| p.end_byte()),
         args: vec![(Key::Class, class_name.to_string())].into(),
         fix: None,

@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -20,7 +21,7 @@ pub const RULE: Rule = Rule {
 
 /// The positional bases of a class definition, as written.
 fn bases<'a>(ctx: &Ctx<'a>, class: Node<'a>) -> Vec<Node<'a>> {
-    let Some(list) = class.child_by_field_name("superclasses") else {
+    let Some(list) = class.field("superclasses") else {
         return Vec::new();
     };
     let mut c = list.walk();
@@ -43,7 +44,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if listed.len() < 2 {
         return;
     }
-    let Some(name_node) = node.child_by_field_name("name") else {
+    let Some(name_node) = node.field("name") else {
         return;
     };
     let name = ctx.text(name_node);

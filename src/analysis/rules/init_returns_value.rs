@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -44,7 +45,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if func.kind() != "function_definition" || class.kind() != "class_definition" {
         return;
     }
-    if func.child_by_field_name("name").map(|n| ctx.text(n)) != Some("__init__") {
+    if func.field("name").map(|n| ctx.text(n)) != Some("__init__") {
         return;
     }
     let class_name = ctx.name_of(class);

@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -28,7 +29,7 @@ fn is_literal(node: Node) -> bool {
         | "dictionary"
         | "set" => true,
         "unary_operator" => node
-            .child_by_field_name("argument")
+            .field("argument")
             .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
         "parenthesized_expression" => node.named_child(0).is_some_and(is_literal),
         _ => false,
@@ -54,7 +55,7 @@ fn is_value_constant(node: Node) -> bool {
         }
         "integer" | "float" => true,
         "unary_operator" => node
-            .child_by_field_name("argument")
+            .field("argument")
             .is_some_and(|a| matches!(a.kind(), "integer" | "float")),
         "parenthesized_expression" => node.named_child(0).is_some_and(is_value_constant),
         _ => false,

@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -33,7 +34,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             "for_statement" | "while_statement" => {
                 // `break` in the loop's body belongs to the loop; in its
                 // `else` clause, to the enclosing one.
-                let body = n.child_by_field_name("body");
+                let body = n.field("body");
                 let mut c = n.walk();
                 for ch in n.named_children(&mut c) {
                     let is_body = body.is_some_and(|b| b.id() == ch.id());

@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -31,7 +32,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if !ctx.stack.is_empty() {
         return;
     }
-    let Some(func) = node.child_by_field_name("function") else {
+    let Some(func) = node.field("function") else {
         return;
     };
     if !matches!(
@@ -74,8 +75,7 @@ fn guarded(ctx: &Ctx, root: Node, target: Node) -> bool {
     };
     path[..path.len() - 1].iter().any(|n| {
         matches!(n.kind(), "if_statement" | "elif_clause")
-            && n.child_by_field_name("condition")
-                .is_some_and(|c| is_main_test(ctx, c))
+            && n.field("condition").is_some_and(|c| is_main_test(ctx, c))
     })
 }
 

@@ -236,23 +236,21 @@ impl<'a> Ctx<'a> {
 
     /// The name of a `def` or `class` (`""` without one).
     pub fn name_of(&self, definition: Node) -> &'a str {
-        definition
-            .child_by_field_name("name")
-            .map_or("", |n| self.text(n))
+        definition.field("name").map_or("", |n| self.text(n))
     }
 
     /// A method call `receiver.method(...)`: the callee, its receiver, the
     /// method's name and the arguments node.
     pub fn method_call<'t>(&self, call: Node<'t>) -> Option<MethodCall<'t, 'a>> {
-        let func = call.child_by_field_name("function")?;
+        let func = call.field("function")?;
         if func.kind() != "attribute" {
             return None;
         }
         Some(MethodCall {
             func,
-            receiver: func.child_by_field_name("object")?,
+            receiver: func.field("object")?,
             method: self.last_name(func),
-            args: call.child_by_field_name("arguments")?,
+            args: call.field("arguments")?,
         })
     }
 

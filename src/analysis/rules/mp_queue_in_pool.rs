@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -119,19 +120,19 @@ fn find_queue<'a>(ctx: &Ctx<'a>, args: Node<'a>, call: Node<'a>) -> Option<Queue
             }
             "lambda" | "attribute" => {}
             "call" => {
-                let is_queue = n.child_by_field_name("function").is_some_and(|f| {
+                let is_queue = n.field("function").is_some_and(|f| {
                     matches!(ctx.last_name(f), "Queue" | "SimpleQueue" | "JoinableQueue")
                         && ctx.resolve(f).is_some_and(|q| queue_kind(&q).is_some())
                 });
                 if is_queue {
                     return Some(Queue::Inline(n));
                 }
-                stack.extend(n.child_by_field_name("arguments"));
+                stack.extend(n.field("arguments"));
             }
             "keyword_argument" => {
-                let name = n.child_by_field_name("name").map_or("", |k| ctx.text(k));
+                let name = n.field("name").map_or("", |k| ctx.text(k));
                 if !matches!(name, "callback" | "error_callback") {
-                    stack.extend(n.child_by_field_name("value"));
+                    stack.extend(n.field("value"));
                 }
             }
             _ => {
@@ -184,12 +185,9 @@ fn bindings<'a>(
         }
         match n.kind() {
             "assignment" => {
-                let left = n.child_by_field_name("left");
+                let left = n.field("left");
                 if left.is_some_and(|l| l.kind() == "identifier" && ctx.text(l) == name) {
-                    match n
-                        .child_by_field_name("right")
-                        .filter(|r| r.kind() == "call")
-                    {
+                    match n.field("right").filter(|r| r.kind() == "call") {
                         Some(r) => values.push(r),
                         None => *other = true,
                     }
@@ -198,14 +196,10 @@ fn bindings<'a>(
                 }
             }
             "named_expression" => {
-                *other |= n
-                    .child_by_field_name("name")
-                    .is_some_and(|l| binds(ctx, l, name));
+                *other |= n.field("name").is_some_and(|l| binds(ctx, l, name));
             }
             "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                *other |= n
-                    .child_by_field_name("left")
-                    .is_some_and(|l| binds(ctx, l, name));
+                *other |= n.field("left").is_some_and(|l| binds(ctx, l, name));
             }
             "as_pattern_target" | "global_statement" | "nonlocal_statement" | "parameters" => {
                 *other |= binds(ctx, n, name);
@@ -242,11 +236,11 @@ fn fix_calls(ctx: &Ctx, calls: &[Node]) -> Option<Fix> {
     let mut edits = Vec::new();
     let mut import = None;
     for call in calls {
-        let func = call.child_by_field_name("function")?;
+        let func = call.field("function")?;
         let method = queue_kind(&ctx.resolve(func)?)??;
         let prefix = match func.kind() {
             "attribute" => {
-                let obj = func.child_by_field_name("object")?;
+                let obj = func.field("object")?;
                 if ctx.resolve(obj).as_deref() != Some("multiprocessing") {
                     return None;
                 }

@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{
@@ -40,7 +41,7 @@ fn is_mutable(ctx: &Ctx, value: Node) -> bool {
         | "list_comprehension"
         | "dictionary_comprehension"
         | "set_comprehension" => true,
-        "call" => value.child_by_field_name("function").is_some_and(|f| {
+        "call" => value.field("function").is_some_and(|f| {
             let last = ctx.last_name(f);
             MUTABLE_FACTORIES
                 .iter()
@@ -54,10 +55,7 @@ fn is_mutable(ctx: &Ctx, value: Node) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let (Some(name), Some(value)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("value"),
-    ) else {
+    let (Some(name), Some(value)) = (node.field("name"), node.field("value")) else {
         return;
     };
     if !is_mutable(ctx, value) {
@@ -68,9 +66,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     };
     let func = match owner.kind() {
-        "function_definition" => owner
-            .child_by_field_name("name")
-            .map_or("<function>", |n| ctx.text(n)),
+        "function_definition" => owner.field("name").map_or("<function>", |n| ctx.text(n)),
         "lambda" => "lambda",
         _ => return,
     };
@@ -99,7 +95,7 @@ fn fix(ctx: &Ctx, func: Node, value: Node, param: &str, value_text: &str) -> Opt
     {
         return None;
     }
-    let body = func.child_by_field_name("body")?;
+    let body = func.field("body")?;
     let mut c = body.walk();
     let stmts: Vec<Node> = body
         .named_children(&mut c)
@@ -171,7 +167,7 @@ fn same_meaning_in_body(ctx: &Ctx, func: Node, value: Node) -> bool {
         match n.kind() {
             "identifier" => names.push(ctx.text(n)),
             "for_in_clause" => {
-                if let Some(left) = n.child_by_field_name("left") {
+                if let Some(left) = n.field("left") {
                     let mut c = left.walk();
                     let mut stack = vec![left];
                     while let Some(t) = stack.pop() {
@@ -181,18 +177,18 @@ fn same_meaning_in_body(ctx: &Ctx, func: Node, value: Node) -> bool {
                         stack.extend(t.named_children(&mut c).collect::<Vec<_>>());
                     }
                 }
-                if let Some(right) = n.child_by_field_name("right") {
+                if let Some(right) = n.field("right") {
                     todo.push(right);
                 }
                 continue;
             }
             // `obj.name`: only `obj` is looked up; `f(key=...)`: `key` is not.
             "attribute" => {
-                todo.extend(n.child_by_field_name("object"));
+                todo.extend(n.field("object"));
                 continue;
             }
             "keyword_argument" => {
-                todo.extend(n.child_by_field_name("value"));
+                todo.extend(n.field("value"));
                 continue;
             }
             _ => {}
@@ -206,7 +202,7 @@ fn same_meaning_in_body(ctx: &Ctx, func: Node, value: Node) -> bool {
         .rev()
         .nth(1)
         .filter(|s| s.kind() == "class_definition")
-        .and_then(|c| c.child_by_field_name("body"));
+        .and_then(|c| c.field("body"));
     names
         .iter()
         .filter(|n| !bound_inside.contains(n))
@@ -220,7 +216,7 @@ fn same_meaning_in_body(ctx: &Ctx, func: Node, value: Node) -> bool {
 /// The names a function's parameters bind (not their annotations or
 /// defaults).
 fn param_names<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
-    let Some(params) = func.child_by_field_name("parameters") else {
+    let Some(params) = func.field("parameters") else {
         return Vec::new();
     };
     let mut c = params.walk();
@@ -228,7 +224,7 @@ fn param_names<'a>(ctx: &Ctx<'a>, func: Node) -> Vec<&'a str> {
         .named_children(&mut c)
         .filter_map(|p| match p.kind() {
             "identifier" => Some(p),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "default_parameter" | "typed_default_parameter" => p.field("name"),
             "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                 let first = p.named_child(0)?;
                 match first.kind() {
@@ -249,7 +245,7 @@ fn binds_in(ctx: &Ctx, scope: Node, name: &str) -> bool {
     let model = ctx.infer.this();
     // The scope whose code starts where the function's body (or the class
     // body) does.
-    let at = match scope.child_by_field_name("body") {
+    let at = match scope.field("body") {
         Some(b) => b.start_byte(),
         None => scope.start_byte(),
     } as u32;

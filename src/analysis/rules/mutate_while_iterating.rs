@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -65,17 +66,17 @@ fn iterated<'a>(ctx: &Ctx<'a>, iter: Node<'a>) -> Option<(&'a str, bool)> {
     match iter.kind() {
         "identifier" => Some((ctx.text(iter), false)),
         "call" => {
-            let func = iter.child_by_field_name("function")?;
+            let func = iter.field("function")?;
             if func.kind() != "attribute"
                 || !matches!(ctx.last_name(func), "keys" | "values" | "items")
             {
                 return None;
             }
-            let args = iter.child_by_field_name("arguments")?;
+            let args = iter.field("arguments")?;
             if args.named_child_count() != 0 {
                 return None;
             }
-            let obj = func.child_by_field_name("object")?;
+            let obj = func.field("object")?;
             (obj.kind() == "identifier").then(|| (ctx.text(obj), true))
         }
         _ => None,
@@ -86,9 +87,7 @@ fn iterated<'a>(ctx: &Ctx<'a>, iter: Node<'a>) -> Option<(&'a str, bool)> {
 /// `for k in d.keys()` and `for k, v in d.items()`.
 fn loop_key<'a>(ctx: &Ctx<'a>, iter: Node<'a>, left: Node<'a>) -> Option<&'a str> {
     let view = match iter.kind() {
-        "call" => iter
-            .child_by_field_name("function")
-            .map_or("", |f| ctx.last_name(f)),
+        "call" => iter.field("function").map_or("", |f| ctx.last_name(f)),
         _ => "keys",
     };
     let key = match view {
@@ -147,7 +146,7 @@ impl<'a> Search<'a, '_> {
             "for_statement" | "while_statement" => {
                 let same = stmt.kind() == "for_statement"
                     && stmt
-                        .child_by_field_name("right")
+                        .field("right")
                         .and_then(|r| iterated(self.ctx, r))
                         .is_some_and(|(n, _)| n == self.name);
                 if same {
@@ -198,9 +197,7 @@ impl<'a> Search<'a, '_> {
             "delete_statement" => self.container != Container::Set && self.deletes(node),
             "assignment" | "augmented_assignment" => {
                 self.container == Container::Dict
-                    && node
-                        .child_by_field_name("left")
-                        .is_some_and(|l| self.is_new_item(l))
+                    && node.field("left").is_some_and(|l| self.is_new_item(l))
             }
             "call" => self.is_mutating_call(node),
             _ => false,
@@ -224,10 +221,7 @@ impl<'a> Search<'a, '_> {
         let mut targets: Vec<Node> = stmt.named_children(&mut c).collect();
         while let Some(t) = targets.pop() {
             match t.kind() {
-                "subscript"
-                    if t.child_by_field_name("value")
-                        .is_some_and(|v| self.is_ours(v)) =>
-                {
+                "subscript" if t.field("value").is_some_and(|v| self.is_ours(v)) => {
                     return true;
                 }
                 "expression_list" | "tuple" | "list" | "parenthesized_expression" => {
@@ -242,11 +236,7 @@ impl<'a> Search<'a, '_> {
 
     /// `d[key] = ...` with a key other than the loop's own.
     fn is_new_item(&self, left: Node) -> bool {
-        if left.kind() != "subscript"
-            || !left
-                .child_by_field_name("value")
-                .is_some_and(|v| self.is_ours(v))
-        {
+        if left.kind() != "subscript" || !left.field("value").is_some_and(|v| self.is_ours(v)) {
             return false;
         }
         let mut c = left.walk();
@@ -258,22 +248,20 @@ impl<'a> Search<'a, '_> {
     }
 
     fn is_mutating_call(&self, call: Node) -> bool {
-        let Some(func) = call.child_by_field_name("function") else {
+        let Some(func) = call.field("function") else {
             return false;
         };
         let method = self.ctx.last_name(func);
         if func.kind() != "attribute"
             || !self.container.mutates(method)
-            || !func
-                .child_by_field_name("object")
-                .is_some_and(|o| self.is_ours(o))
+            || !func.field("object").is_some_and(|o| self.is_ours(o))
         {
             return false;
         }
         // `s.add(x)` inside `for x in s`: already there, nothing changes.
         let adds_current = self.container == Container::Set
             && method == "add"
-            && call.child_by_field_name("arguments").is_some_and(|a| {
+            && call.field("arguments").is_some_and(|a| {
                 a.named_child_count() == 1
                     && a.named_child(0).is_some_and(|x| {
                         x.kind() == "identifier" && Some(self.ctx.text(x)) == self.key
@@ -303,10 +291,7 @@ fn is_direct(stmt: Node, m: Node) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let (Some(iter), Some(body)) = (
-        node.child_by_field_name("right"),
-        node.child_by_field_name("body"),
-    ) else {
+    let (Some(iter), Some(body)) = (node.field("right"), node.field("body")) else {
         return;
     };
     let Some((name, is_view)) = iterated(ctx, iter) else {
@@ -317,9 +302,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     }
     let target = match iter.kind() {
-        "call" => iter
-            .child_by_field_name("function")
-            .and_then(|f| f.child_by_field_name("object")),
+        "call" => iter.field("function").and_then(|f| f.field("object")),
         _ => Some(iter),
     };
     let Some(container) = target
@@ -331,9 +314,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if is_view && container != Container::Dict {
         return;
     }
-    let key = node
-        .child_by_field_name("left")
-        .and_then(|l| loop_key(ctx, iter, l));
+    let key = node.field("left").and_then(|l| loop_key(ctx, iter, l));
     let mut search = Search {
         ctx,
         name,

@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -70,23 +71,19 @@ fn always_raises(block: Node) -> bool {
         "raise_statement" => true,
         "if_statement" => {
             let mut has_else = false;
-            let mut all = last
-                .child_by_field_name("consequence")
-                .is_some_and(always_raises);
+            let mut all = last.field("consequence").is_some_and(always_raises);
             let mut c = last.walk();
             let alts: Vec<Node> = last.children_by_field_name("alternative", &mut c).collect();
             for alt in alts {
                 if alt.kind() == "else_clause" {
                     has_else = true;
                 }
-                let b = alt
-                    .child_by_field_name("consequence")
-                    .or_else(|| alt.child_by_field_name("body"));
+                let b = alt.field("consequence").or_else(|| alt.field("body"));
                 all = all && b.is_some_and(always_raises);
             }
             has_else && all
         }
-        "with_statement" => last.child_by_field_name("body").is_some_and(always_raises),
+        "with_statement" => last.field("body").is_some_and(always_raises),
         "try_statement" => {
             let mut c = last.walk();
             let clauses: Vec<Node> = last.named_children(&mut c).collect();
@@ -97,8 +94,8 @@ fn always_raises(block: Node) -> bool {
                 return true;
             }
             let main_ok = match clauses.iter().find(|cl| cl.kind() == "else_clause") {
-                Some(e) => e.child_by_field_name("body").is_some_and(always_raises),
-                None => last.child_by_field_name("body").is_some_and(always_raises),
+                Some(e) => e.field("body").is_some_and(always_raises),
+                None => last.field("body").is_some_and(always_raises),
             };
             main_ok
                 && clauses
@@ -111,7 +108,7 @@ fn always_raises(block: Node) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     if ctx.text(name) != "__new__" {
@@ -121,7 +118,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some(class) = ctx.stack.last().filter(|s| s.kind() == "class_definition") else {
         return;
     };
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = node.field("body") else {
         return;
     };
     if statements(body).into_iter().all(is_stub_stmt) {
@@ -136,7 +133,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         // The header: `def __new__(cls, ...)`.
         range: node.start_byte()
             ..node
-                .child_by_field_name("parameters")
+                .field("parameters")
                 .map_or(name.end_byte(), |p| p.end_byte()),
         args: vec![(Key::Class, class_name.to_string())].into(),
         fix: None,

@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -61,16 +62,13 @@ const BORROWERS: &[&str] = &[
 ];
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let (Some(left), Some(call)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(call)) = (node.field("left"), node.field("right")) else {
         return;
     };
     if left.kind() != "identifier" || call.kind() != "call" {
         return;
     }
-    let Some(func) = call.child_by_field_name("function") else {
+    let Some(func) = call.field("function") else {
         return;
     };
     if ctx.last_name(func) != "open" {
@@ -88,7 +86,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     }
     let name = ctx.text(left);
     let scope = match ctx.stack.last() {
-        Some(f) if f.kind() == "function_definition" => f.child_by_field_name("body"),
+        Some(f) if f.kind() == "function_definition" => f.field("body"),
         Some(_) => return, // class body
         None => ctx.parsed.tree.as_ref().map(|t| t.root_node()),
     };
@@ -136,7 +134,7 @@ fn closed_next(ctx: &Ctx, stmt: Node, name: &str) -> bool {
         s.kind() == "expression_statement"
             && s.named_child(0).is_some_and(|c| {
                 c.kind() == "call"
-                    && c.child_by_field_name("function")
+                    && c.field("function")
                         .is_some_and(|f| is_method_of(ctx, f, name, "close"))
             })
     };
@@ -145,9 +143,7 @@ fn closed_next(ctx: &Ctx, stmt: Node, name: &str) -> bool {
         next = n.next_named_sibling();
     }
     match next {
-        Some(n) if n.kind() == "try_statement" => {
-            first_of(n.child_by_field_name("body")).is_some_and(is_close)
-        }
+        Some(n) if n.kind() == "try_statement" => first_of(n.field("body")).is_some_and(is_close),
         Some(n) => is_close(n),
         None => {
             // The last statement of a `try` body: the `else` runs next.
@@ -157,14 +153,14 @@ fn closed_next(ctx: &Ctx, stmt: Node, name: &str) -> bool {
             let Some(try_stmt) = block.parent().filter(|t| t.kind() == "try_statement") else {
                 return false;
             };
-            if try_stmt.child_by_field_name("body").map(|b| b.id()) != Some(block.id()) {
+            if try_stmt.field("body").map(|b| b.id()) != Some(block.id()) {
                 return false;
             }
             let mut c = try_stmt.walk();
             let else_block = try_stmt
                 .named_children(&mut c)
                 .find(|n| n.kind() == "else_clause")
-                .and_then(|e| e.child_by_field_name("body"));
+                .and_then(|e| e.field("body"));
             first_of(else_block).is_some_and(is_close)
         }
     }
@@ -201,20 +197,16 @@ impl Uses {
                 "with_item" | "return_statement" | "yield" | "global_statement"
                 | "nonlocal_statement" => passes(ctx, n, name),
                 _ if nested => crate::analysis::tree::mentions(n, name, ctx.src),
-                "assignment" | "augmented_assignment" => {
-                    n.child_by_field_name("right").is_some_and(|r| {
-                        let stored = n
-                            .child_by_field_name("left")
-                            .is_some_and(|l| matches!(l.kind(), "attribute" | "subscript"));
-                        let alias = r.kind() == "identifier" && ctx.text(r) == name;
-                        alias || (stored && passes(ctx, r, name))
-                    })
-                }
+                "assignment" | "augmented_assignment" => n.field("right").is_some_and(|r| {
+                    let stored = n
+                        .field("left")
+                        .is_some_and(|l| matches!(l.kind(), "attribute" | "subscript"));
+                    let alias = r.kind() == "identifier" && ctx.text(r) == name;
+                    alias || (stored && passes(ctx, r, name))
+                }),
                 "call" => {
-                    let func = n.child_by_field_name("function");
-                    let given = n
-                        .child_by_field_name("arguments")
-                        .is_some_and(|a| passes(ctx, a, name));
+                    let func = n.field("function");
+                    let given = n.field("arguments").is_some_and(|a| passes(ctx, a, name));
                     if func.is_some_and(|f| is_method_of(ctx, f, name, "close")) {
                         uses.closed = true;
                     }
@@ -259,7 +251,7 @@ fn is_method_of(ctx: &Ctx, node: Node, name: &str, method: &str) -> bool {
     node.kind() == "attribute"
         && ctx.last_name(node) == method
         && node
-            .child_by_field_name("object")
+            .field("object")
             .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == name)
 }
 
@@ -276,13 +268,13 @@ fn passes(ctx: &Ctx, root: Node, name: &str) -> bool {
             }
             "attribute" => {
                 // An attribute of the file is not the file.
-                if let Some(o) = n.child_by_field_name("object") {
+                if let Some(o) = n.field("object") {
                     if !(o.kind() == "identifier" && ctx.text(o) == name) {
                         stack.push(o);
                     }
                 }
             }
-            "keyword_argument" => stack.extend(n.child_by_field_name("value")),
+            "keyword_argument" => stack.extend(n.field("value")),
             _ => {
                 let mut c = n.walk();
                 stack.extend(n.named_children(&mut c));

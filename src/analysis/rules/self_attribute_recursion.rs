@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -32,9 +33,7 @@ fn param_name<'a>(ctx: &Ctx<'a>, p: Node<'a>) -> Option<&'a str> {
             .named_child(0)
             .filter(|n| n.kind() == "identifier")
             .map(|n| ctx.text(n)),
-        "default_parameter" | "typed_default_parameter" => {
-            p.child_by_field_name("name").map(|n| ctx.text(n))
-        }
+        "default_parameter" | "typed_default_parameter" => p.field("name").map(|n| ctx.text(n)),
         _ => None,
     }
 }
@@ -106,12 +105,10 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
     let mut augmented: Vec<usize> = Vec::new();
     for n in crate::analysis::tree::own_nodes(body) {
         let condition = match n.kind() {
-            "if_statement" | "elif_clause" | "while_statement" => {
-                n.child_by_field_name("condition")
-            }
+            "if_statement" | "elif_clause" | "while_statement" => n.field("condition"),
             "conditional_expression" => n.named_child(1),
-            "boolean_operator" => n.child_by_field_name("left"),
-            "match_statement" => n.child_by_field_name("subject"),
+            "boolean_operator" => n.field("left"),
+            "match_statement" => n.field("subject"),
             _ => None,
         };
         if condition.is_some_and(|c| {
@@ -124,12 +121,12 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
         match n.kind() {
             // Statements are visited before their targets.
             "assignment" | "for_statement" | "for_in_clause" => {
-                if let Some(left) = n.child_by_field_name("left") {
+                if let Some(left) = n.field("left") {
                     mark_targets(left, &mut s.written);
                 }
             }
             "augmented_assignment" => {
-                if let Some(left) = n.child_by_field_name("left") {
+                if let Some(left) = n.field("left") {
                     augmented.push(left.id());
                 }
             }
@@ -141,7 +138,7 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
                 }
             }
             "as_pattern" => {
-                if let Some(alias) = n.child_by_field_name("alias") {
+                if let Some(alias) = n.field("alias") {
                     let mut c = alias.walk();
                     let kids: Vec<Node> = alias.named_children(&mut c).collect();
                     for k in kids {
@@ -151,7 +148,7 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
             }
             "attribute" => {
                 let is_self = n
-                    .child_by_field_name("object")
+                    .field("object")
                     .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == this);
                 if is_self {
                     s.attrs.push((n, augmented.contains(&n.id())));
@@ -159,7 +156,7 @@ fn scan<'t>(ctx: &Ctx<'t>, body: Node<'t>, this: &str, dispatch_on: &[&str]) -> 
             }
             "call" => {
                 let is_setattr = n
-                    .child_by_field_name("function")
+                    .field("function")
                     .is_some_and(|f| f.kind() == "identifier" && ctx.text(f) == "setattr");
                 if is_setattr {
                     s.setattr_calls.push(n);
@@ -198,7 +195,7 @@ fn short(text: &str) -> String {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(name) = node.child_by_field_name("name") else {
+    let Some(name) = node.field("name") else {
         return;
     };
     let hook = match ctx.text(name) {
@@ -210,7 +207,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         return;
     };
     let class_name = ctx.name_of(*class);
-    let Some(params) = node.child_by_field_name("parameters") else {
+    let Some(params) = node.field("parameters") else {
         return;
     };
     let mut c = params.walk();
@@ -221,7 +218,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     ) else {
         return;
     };
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = node.field("body") else {
         return;
     };
     let value_param = ps.get(2).and_then(|p| param_name(ctx, *p));
@@ -236,10 +233,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if s.dispatches {
         return;
     }
-    let attr_name = |a: Node| {
-        a.child_by_field_name("attribute")
-            .map_or("", |n| ctx.text(n))
-    };
+    let attr_name = |a: Node| a.field("attribute").map_or("", |n| ctx.text(n));
     // `self.__class__ = Other` swaps the hook out (lazy modules do this
     // before touching anything else).
     if s.attrs
@@ -304,12 +298,12 @@ fn setattr_fix(ctx: &Ctx, attr_node: Node, this: &str, key: &str) -> (Option<Str
     let Some(assign) = attr_node.parent().filter(|p| p.kind() == "assignment") else {
         return (None, None);
     };
-    if assign.child_by_field_name("left").map(|l| l.id()) != Some(attr_node.id())
-        || assign.child_by_field_name("type").is_some()
+    if assign.field("left").map(|l| l.id()) != Some(attr_node.id())
+        || assign.field("type").is_some()
     {
         return (None, None);
     }
-    let Some(right) = assign.child_by_field_name("right") else {
+    let Some(right) = assign.field("right") else {
         return (None, None);
     };
     let value = match right.kind() {
@@ -346,10 +340,7 @@ fn setattr_call(
     hook_name: &str,
     literals: &[String],
 ) {
-    let (Some(func), Some(args)) = (
-        call.child_by_field_name("function"),
-        call.child_by_field_name("arguments"),
-    ) else {
+    let (Some(func), Some(args)) = (call.field("function"), call.field("arguments")) else {
         return;
     };
     let mut c = args.walk();

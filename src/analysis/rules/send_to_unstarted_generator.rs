@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::mentions;
@@ -26,14 +27,10 @@ fn generator_assignment<'t>(ctx: &Ctx<'t>, stmt: Node<'t>) -> Option<(&'t str, &
         return None;
     }
     let assign = stmt.named_child(0).filter(|n| n.kind() == "assignment")?;
-    let left = assign
-        .child_by_field_name("left")
-        .filter(|n| n.kind() == "identifier")?;
-    let right = assign
-        .child_by_field_name("right")
-        .filter(|n| n.kind() == "call")?;
+    let left = assign.field("left").filter(|n| n.kind() == "identifier")?;
+    let right = assign.field("right").filter(|n| n.kind() == "call")?;
     let func = right
-        .child_by_field_name("function")
+        .field("function")
         .filter(|n| n.kind() == "identifier")?;
     Some((ctx.text(left), ctx.text(func), right))
 }
@@ -58,7 +55,7 @@ fn is_non_none_literal(node: Node) -> bool {
             | "ellipsis"
     ) || (node.kind() == "unary_operator"
         && node
-            .child_by_field_name("argument")
+            .field("argument")
             .is_some_and(|a| matches!(a.kind(), "integer" | "float")))
 }
 
@@ -80,7 +77,7 @@ fn harmless_builtin(ctx: &Ctx, func: Node) -> bool {
 /// closure, which a call in between may run), or a `global`/`nonlocal`
 /// declaration of it.
 fn reachable_elsewhere(ctx: &Ctx, func: Node, var: &str) -> bool {
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.field("body") else {
         return true;
     };
     let mut todo = vec![body];
@@ -130,7 +127,7 @@ fn use_of<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, var: &str, module_level: bool) -> U
                 continue;
             }
             "call" => {
-                let func = n.child_by_field_name("function");
+                let func = n.field("function");
                 if module_level && !func.is_some_and(|f| harmless_builtin(ctx, f)) {
                     calls_other = true;
                 }
@@ -138,11 +135,11 @@ fn use_of<'t>(ctx: &Ctx<'t>, stmt: Node<'t>, var: &str, module_level: bool) -> U
                     && func.is_some_and(|f| {
                         f.kind() == "attribute"
                             && ctx.last_name(f) == "send"
-                            && f.child_by_field_name("object")
+                            && f.field("object")
                                 .is_some_and(|o| o.kind() == "identifier" && ctx.text(o) == var)
                     });
                 if is_send {
-                    let args = n.child_by_field_name("arguments");
+                    let args = n.field("arguments");
                     let single = args.and_then(|a| {
                         let mut c = a.walk();
                         let named: Vec<Node> = a

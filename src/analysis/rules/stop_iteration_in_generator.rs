@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -38,7 +39,7 @@ fn place(func: Node, target: Node) -> Place {
         caught: false,
         in_finally: false,
     };
-    let Some(mut cur) = func.child_by_field_name("body") else {
+    let Some(mut cur) = func.field("body") else {
         return place;
     };
     loop {
@@ -47,7 +48,7 @@ fn place(func: Node, target: Node) -> Place {
         }
         match cur.kind() {
             "try_statement" => {
-                let in_body = cur.child_by_field_name("body").is_some_and(contains);
+                let in_body = cur.field("body").is_some_and(contains);
                 let mut c = cur.walk();
                 let has_handlers = cur
                     .named_children(&mut c)
@@ -70,7 +71,7 @@ fn place(func: Node, target: Node) -> Place {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let cause = node.child_by_field_name("cause");
+    let cause = node.field("cause");
     let Some(exc) = node
         .named_child(0)
         .filter(|n| n.kind() != "comment" && cause.is_none_or(|c| c.id() != n.id()))
@@ -79,10 +80,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     };
     let (name, call_args) = match exc.kind() {
         "identifier" => (exc, None),
-        "call" => match (
-            exc.child_by_field_name("function"),
-            exc.child_by_field_name("arguments"),
-        ) {
+        "call" => match (exc.field("function"), exc.field("arguments")) {
             (Some(f), Some(a)) if f.kind() == "identifier" => (f, Some(a)),
             _ => return,
         },

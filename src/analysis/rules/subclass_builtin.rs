@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -42,7 +43,7 @@ const BYPASSES: &[(&str, &str, &[&str], bool)] = &[
 /// `dict[str, int]`, `typing.Dict[str, int]`), with the node to replace.
 fn builtin_base<'t>(ctx: &Ctx, base: Node<'t>) -> Option<(&'static str, Node<'t>)> {
     let name = if base.kind() == "subscript" {
-        base.child_by_field_name("value")?
+        base.field("value")?
     } else {
         base
     };
@@ -75,12 +76,12 @@ fn members<'t>(
         match stmt.kind() {
             "function_definition" | "decorated_definition" => {
                 let def = if stmt.kind() == "decorated_definition" {
-                    stmt.child_by_field_name("definition")
+                    stmt.field("definition")
                         .filter(|d| d.kind() == "function_definition")
                 } else {
                     Some(stmt)
                 };
-                if let Some((d, n)) = def.and_then(|d| Some((d, d.child_by_field_name("name")?))) {
+                if let Some((d, n)) = def.and_then(|d| Some((d, d.field("name")?))) {
                     defs.push((n.utf8_text(src).unwrap_or(""), d));
                 }
             }
@@ -90,13 +91,10 @@ fn members<'t>(
                 for e in exprs {
                     let mut cur = Some(e);
                     while let Some(a) = cur.filter(|a| a.kind() == "assignment") {
-                        if let Some(l) = a
-                            .child_by_field_name("left")
-                            .filter(|l| l.kind() == "identifier")
-                        {
+                        if let Some(l) = a.field("left").filter(|l| l.kind() == "identifier") {
                             assigned.push(l.utf8_text(src).unwrap_or(""));
                         }
-                        cur = a.child_by_field_name("right");
+                        cur = a.field("right");
                     }
                 }
             }
@@ -113,7 +111,7 @@ fn members<'t>(
 /// method (`return super().__getitem__(i)`, `return list.__getitem__(self,
 /// i)`): skipping it changes nothing.
 fn only_delegates(ctx: &Ctx, def: Node, method: &str, builtin: &str) -> bool {
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return false;
     };
     let mut c = body.walk();
@@ -135,24 +133,17 @@ fn only_delegates(ctx: &Ctx, def: Node, method: &str, builtin: &str) -> bool {
     if !matches!(stmt.kind(), "return_statement" | "expression_statement") {
         return false;
     }
-    let (Some(func), Some(args)) = (
-        call.child_by_field_name("function"),
-        call.child_by_field_name("arguments"),
-    ) else {
+    let (Some(func), Some(args)) = (call.field("function"), call.field("arguments")) else {
         return false;
     };
     if func.kind() != "attribute" || ctx.last_name(func) != method {
         return false;
     }
-    let receiver_ok = func
-        .child_by_field_name("object")
-        .is_some_and(|o| match o.kind() {
-            "identifier" => ctx.text(o) == builtin,
-            "call" => o
-                .child_by_field_name("function")
-                .is_some_and(|f| ctx.text(f) == "super"),
-            _ => false,
-        });
+    let receiver_ok = func.field("object").is_some_and(|o| match o.kind() {
+        "identifier" => ctx.text(o) == builtin,
+        "call" => o.field("function").is_some_and(|f| ctx.text(f) == "super"),
+        _ => false,
+    });
     let mut c2 = args.walk();
     let plain_args = args.named_children(&mut c2).all(|a| {
         matches!(
@@ -164,7 +155,7 @@ fn only_delegates(ctx: &Ctx, def: Node, method: &str, builtin: &str) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(supers) = node.child_by_field_name("superclasses") else {
+    let Some(supers) = node.field("superclasses") else {
         return;
     };
     // Exactly one positional base (a mixin could supply the methods).
@@ -179,7 +170,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some((builtin, base_name)) = builtin_base(ctx, *base) else {
         return;
     };
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = node.field("body") else {
         return;
     };
     let mut defs = Vec::new();

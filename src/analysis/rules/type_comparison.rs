@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -23,7 +24,7 @@ fn type_call_arg<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
     if node.kind() != "call" {
         return None;
     }
-    let func = node.child_by_field_name("function")?;
+    let func = node.field("function")?;
     if func.kind() != "identifier" || ctx.text(func) != "type" {
         return None;
     }
@@ -38,7 +39,7 @@ fn type_call_arg<'t>(ctx: &Ctx, node: Node<'t>) -> Option<Node<'t>> {
 fn is_class_ref(node: Node) -> bool {
     match node.kind() {
         "identifier" => true,
-        "attribute" => node.child_by_field_name("object").is_some_and(is_class_ref),
+        "attribute" => node.field("object").is_some_and(is_class_ref),
         _ => false,
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
@@ -26,7 +27,7 @@ pub const RULE: Rule = Rule {
 /// file, of the user's other files or of the stdlib, bound or not) or an
 /// object of a `Coroutine` class.
 pub(super) fn coroutine_callee(ctx: &Ctx, call: Node) -> Option<String> {
-    let func = call.child_by_field_name("function")?;
+    let func = call.field("function")?;
     // The sentence calls the callee a coroutine function: only for a `def`
     // (bound or not), not for a wrapper such as `lru_cache` returning one.
     if !matches!(ctx.value(func), Value::Function(_) | Value::BoundMethod(..)) {

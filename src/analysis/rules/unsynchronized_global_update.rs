@@ -4,6 +4,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{Ctx, Diagnostic, Fixes, Rule, Severity};
@@ -65,7 +66,7 @@ fn is_loop(kind: &str) -> bool {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(left) = node.child_by_field_name("left") else {
+    let Some(left) = node.field("left") else {
         return;
     };
     if left.kind() != "identifier" {
@@ -77,10 +78,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if func.kind() != "function_definition" {
         return;
     }
-    let (Some(func_name), Some(body)) = (
-        func.child_by_field_name("name"),
-        func.child_by_field_name("body"),
-    ) else {
+    let (Some(func_name), Some(body)) = (func.field("name"), func.field("body")) else {
         return;
     };
     let name = ctx.text(left);
@@ -134,7 +132,7 @@ impl BodyScan {
                 }
                 "call" => {
                     self.acquires |= n
-                        .child_by_field_name("function")
+                        .field("function")
                         .is_some_and(|f| f.kind() == "attribute" && ctx.last_name(f) == "acquire");
                 }
                 _ => {}
@@ -163,7 +161,7 @@ fn with_holds_lock(with: Node) -> bool {
     };
     let mut c = clause.walk();
     let found = clause.named_children(&mut c).any(|item| {
-        let value = item.child_by_field_name("value").and_then(|v| {
+        let value = item.field("value").and_then(|v| {
             if v.kind() == "as_pattern" {
                 v.named_child(0)
             } else {
@@ -215,10 +213,7 @@ enum Use {
 }
 
 fn thread_use(ctx: &Ctx, call: Node, func: &str) -> Use {
-    let (Some(callee), Some(args)) = (
-        call.child_by_field_name("function"),
-        call.child_by_field_name("arguments"),
-    ) else {
+    let (Some(callee), Some(args)) = (call.field("function"), call.field("arguments")) else {
         return Use::None;
     };
     let last = ctx.last_name(callee);
@@ -227,9 +222,8 @@ fn thread_use(ctx: &Ctx, call: Node, func: &str) -> Use {
         let mut c = args.walk();
         let target = args.named_children(&mut c).any(|a| {
             a.kind() == "keyword_argument"
-                && a.child_by_field_name("name")
-                    .is_some_and(|k| ctx.text(k) == "target")
-                && a.child_by_field_name("value").is_some_and(is_func)
+                && a.field("name").is_some_and(|k| ctx.text(k) == "target")
+                && a.field("value").is_some_and(is_func)
         });
         if target && ctx.resolve(callee).as_deref() == Some("threading.Thread") {
             return Use::Thread;
@@ -242,7 +236,7 @@ fn thread_use(ctx: &Ctx, call: Node, func: &str) -> Use {
     if !args.named_child(0).is_some_and(is_func) {
         return Use::None;
     }
-    let Some(receiver) = callee.child_by_field_name("object") else {
+    let Some(receiver) = callee.field("object") else {
         return Use::None;
     };
     let _ = call;

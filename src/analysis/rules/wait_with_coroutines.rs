@@ -3,6 +3,7 @@
 
 use crate::analysis::args::Key;
 use crate::analysis::ids::{NoteId, RuleId};
+use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::mentions;
@@ -22,7 +23,7 @@ pub const RULE: Rule = Rule {
 /// The `fs` argument of a call: a generator expression as sole argument,
 /// the first positional argument or `fs=`.
 fn fs_argument<'t>(ctx: &Ctx, call: Node<'t>) -> Option<Node<'t>> {
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     if args.kind() == "generator_expression" {
         return Some(args);
     }
@@ -39,11 +40,10 @@ fn fs_argument<'t>(ctx: &Ctx, call: Node<'t>) -> Option<Node<'t>> {
         return Some(*first);
     }
     named.iter().find_map(|n| {
-        let is_fs = n.kind() == "keyword_argument"
-            && n.child_by_field_name("name")
-                .is_some_and(|k| ctx.text(k) == "fs");
+        let is_fs =
+            n.kind() == "keyword_argument" && n.field("name").is_some_and(|k| ctx.text(k) == "fs");
         if is_fs {
-            n.child_by_field_name("value")
+            n.field("value")
         } else {
             None
         }
@@ -72,12 +72,12 @@ fn coroutine_elements<'t>(ctx: &Ctx, fs: Node<'t>) -> Vec<Node<'t>> {
             let loop_vars: Vec<Node> = fs
                 .named_children(&mut c)
                 .filter(|n| n.kind() == "for_in_clause")
-                .filter_map(|n| n.child_by_field_name("left"))
+                .filter_map(|n| n.field("left"))
                 .collect();
-            fs.child_by_field_name("body")
+            fs.field("body")
                 .filter(|body| {
                     let callee = body
-                        .child_by_field_name("function")
+                        .field("function")
                         .map(|f| leftmost_name(ctx, f))
                         .unwrap_or("");
                     !loop_vars.iter().any(|v| mentions(*v, callee, ctx.src))
@@ -96,7 +96,7 @@ fn coroutine_elements<'t>(ctx: &Ctx, fs: Node<'t>) -> Vec<Node<'t>> {
 /// The first name of a dotted callee (`self` for `self.page`).
 fn leftmost_name<'t>(ctx: &Ctx<'t>, mut node: Node) -> &'t str {
     while node.kind() == "attribute" {
-        match node.child_by_field_name("object") {
+        match node.field("object") {
             Some(obj) => node = obj,
             None => return "",
         }
@@ -109,7 +109,7 @@ fn leftmost_name<'t>(ctx: &Ctx<'t>, mut node: Node) -> &'t str {
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
-    let Some(func) = node.child_by_field_name("function") else {
+    let Some(func) = node.field("function") else {
         return;
     };
     if ctx.last_name(func) != "wait" {
