@@ -264,6 +264,14 @@ def measure_hovers(server, root, files, per_file, seed, timeout):
             if session_first is None:
                 session_first = ms(first)
                 ready = ms(time.perf_counter() - client.t_spawn)
+                # pyexplain answers without the notes until its triggers are
+                # compiled (one log line says when): the steady-state hovers
+                # are measured after that.
+                client.wait_notification(
+                    "window/logMessage",
+                    lambda p: p and str(p.get("message", "")).startswith(
+                        "pyexplain: notes ready"),
+                    timeout=timeout if server.name == "pyexplain" else 0)
             lats = []
             for pos in sample:
                 lat, hit, err = hover(client, uri, pos, timeout)

@@ -693,3 +693,43 @@ fn course_map_blocks_no_hover_and_is_cancelled() {
     assert_eq!(c.shutdown().code(), Some(0));
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// Requests sent before the notes' triggers are compiled are answered from
+/// what is ready, never held until the compile ends: a finding's hover and
+/// its quick fix come as usual; a note's hover is either there or null (the
+/// order of the compile and the request is the machine's); once the log
+/// line says the notes are ready, the note is there.
+#[test]
+fn requests_before_the_notes_are_ready_answer_from_what_is_ready() {
+    let mut c = Client::spawn(&[]);
+    c.initialize_only(init_params(json!({})));
+    let text = "def add(item, bucket=[]):\n    return (yield from bucket)\n";
+    c.open(URI, text);
+    // Inside the finding on `[]`.
+    let rule = hover_text(&c.hover(URI, 0, 22)).expect("the finding's hover");
+    assert!(rule.contains("mutable-default-argument"), "{rule}");
+    let diags = c.diagnostics(URI);
+    let d = &diags["diagnostics"][0];
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    assert!(
+        actions
+            .as_array()
+            .is_some_and(|a| a.iter().any(|a| a["kind"] == "quickfix")),
+        "{actions}"
+    );
+    // On `yield from`: the note, or nothing yet; never an error.
+    let early = c.hover(URI, 1, 13);
+    if let Some(t) = hover_text(&early) {
+        assert!(t.starts_with("**§12.6 "), "{t}");
+    }
+    let ready = c.notes_ready();
+    assert!(ready["params"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("trigger patterns compiled in")));
+    let note = hover_text(&c.hover(URI, 1, 13)).expect("the note once ready");
+    assert!(note.starts_with("**§12.6 "), "{note}");
+    c.shutdown();
+}

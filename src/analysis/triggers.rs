@@ -409,8 +409,12 @@ impl Triggers {
 }
 
 /// The triggers embedded in the binary, compiled once.
+static TRIGGERS: OnceLock<Result<Triggers, String>> = OnceLock::new();
+
+/// The triggers embedded in the binary, compiled on first use (about half a
+/// second of tree-sitter's query analysis; a caller on another thread waits
+/// for the first one to finish).
 pub fn triggers() -> Result<&'static Triggers, &'static str> {
-    static TRIGGERS: OnceLock<Result<Triggers, String>> = OnceLock::new();
     TRIGGERS
         .get_or_init(|| {
             let files = |ext: &str| -> Vec<(&str, &str)> {
@@ -426,4 +430,9 @@ pub fn triggers() -> Result<&'static Triggers, &'static str> {
         })
         .as_ref()
         .map_err(String::as_str)
+}
+
+/// Whether [`triggers`] has finished compiling (without waiting for it).
+pub fn compiled() -> bool {
+    TRIGGERS.get().is_some()
 }

@@ -174,10 +174,30 @@ impl Client {
         resp["result"].clone()
     }
 
+    /// `initialize`, `initialized`, then waits for the log line saying the
+    /// notes' triggers are compiled: until then hovers answer without them.
     pub fn initialize(&mut self, params: Value) -> Value {
+        let result = self.initialize_only(params);
+        self.notes_ready();
+        result
+    }
+
+    /// `initialize` and `initialized`, without waiting for the notes.
+    pub fn initialize_only(&mut self, params: Value) -> Value {
         let result = self.request("initialize", params);
         self.notify("initialized", json!({}));
         result
+    }
+
+    /// Waits (bounded) for the log line `pyexplain: notes ready`, taking it
+    /// out of the stream: tests that wait for other log lines never see it.
+    pub fn notes_ready(&mut self) -> Value {
+        self.next_message("the \"notes ready\" log line", true, |m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("pyexplain: notes ready"))
+        })
     }
 
     pub fn open(&mut self, uri: &str, text: &str) {
@@ -237,21 +257,10 @@ pub fn hover_text(result: &Value) -> Option<String> {
 impl Client {
     /// Waits for the next `publishDiagnostics` for `uri` (bounded).
     pub fn diagnostics(&mut self, uri: &str) -> Value {
-        let is_it = |m: &Value| {
+        self.next_message(&format!("diagnostics for {uri}"), true, |m| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-        };
-        if let Some(pos) = self.backlog.iter().position(is_it) {
-            return self.backlog.remove(pos)["params"].clone();
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(msg) if is_it(&msg) => return msg["params"].clone(),
-                Ok(msg) => self.backlog.push(msg),
-                Err(_) => panic!("no diagnostics for {uri} within {TIMEOUT:?}"),
-            }
-        }
+        })["params"]
+            .clone()
     }
 }
 
@@ -273,7 +282,20 @@ impl Client {
     /// Waits for `method`, answering every server request that arrives
     /// meanwhile with `null`, and the awaited one too if `answer_it`.
     fn wait_for_message(&mut self, method: &str, answer_it: bool) -> Value {
-        if let Some(pos) = self.backlog.iter().position(|m| m["method"] == method) {
+        self.next_message(method, answer_it, |m| m["method"] == method)
+    }
+
+    /// The first message (earlier ones in the backlog count) that `is_it`,
+    /// taken out of the stream; the others are kept in the backlog, and
+    /// every server request meanwhile is answered with `null` (the awaited
+    /// one too if `answer_it`). Panics after [`TIMEOUT`].
+    fn next_message(
+        &mut self,
+        what: &str,
+        answer_it: bool,
+        is_it: impl Fn(&Value) -> bool,
+    ) -> Value {
+        if let Some(pos) = self.backlog.iter().position(&is_it) {
             return self.backlog.remove(pos);
         }
         let deadline = Instant::now() + TIMEOUT;
@@ -281,7 +303,7 @@ impl Client {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(msg) => {
-                    let awaited = msg["method"] == method;
+                    let awaited = is_it(&msg);
                     if let (Some(req_id), Some(_)) = (msg.get("id"), msg.get("method")) {
                         if answer_it || !awaited {
                             let reply = json!({"jsonrpc": "2.0", "id": req_id, "result": null});
@@ -293,7 +315,7 @@ impl Client {
                     }
                     self.backlog.push(msg);
                 }
-                Err(_) => panic!("no {method} from the server within {TIMEOUT:?}"),
+                Err(_) => panic!("no {what} from the server within {TIMEOUT:?}"),
             }
         }
     }

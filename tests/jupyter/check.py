@@ -39,6 +39,14 @@ async def talk(port, uri, text):
     async def send(msg):
         await conn.write_message(json.dumps(dict(jsonrpc="2.0", **msg)))
 
+    # The notes' triggers compile in the background after start-up; one log
+    # line says when they are ready (hovers answer without them until then).
+    ready = []
+
+    def notes_ready(msg):
+        return (msg.get("method") == "window/logMessage"
+                and msg["params"]["message"].startswith("pyexplain: notes ready"))
+
     async def until(pred):
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -46,6 +54,8 @@ async def talk(port, uri, text):
             if raw is None:
                 raise RuntimeError("the websocket closed")
             msg = json.loads(raw)
+            if notes_ready(msg):
+                ready.append(msg)
             if "id" in msg and "method" in msg:
                 # A request from the server (registrations, configuration).
                 await send({"id": msg["id"], "result": None})
@@ -62,6 +72,8 @@ async def talk(port, uri, text):
         "uri": uri, "languageId": "python", "version": 1, "text": text}}})
     diags = await until(lambda m: m.get("method") == "textDocument/publishDiagnostics")
     codes = [d.get("code") for d in diags["params"]["diagnostics"]]
+    if not ready:
+        await until(notes_ready)
     await send({"id": 2, "method": "textDocument/hover", "params": {
         "textDocument": {"uri": uri}, "position": {"line": 0, "character": 19}}})
     hover = await until(lambda m: m.get("id") == 2)

@@ -102,6 +102,14 @@ local function hover_text(line, col)
   return text
 end
 local yl, yc = find_line('yield from')
+-- The notes' triggers compile in the background after start-up (about half
+-- a second); until then a hover answers without them, so wait for them.
+vim.api.nvim_win_set_cursor(0, { yl, yc - 1 })
+local notes_ready = vim.wait(20000, function()
+  local r = client:request_sync('textDocument/hover', vim.lsp.util.make_position_params(0, 'utf-16'), 2000, buf)
+  return r ~= nil and r.result ~= nil
+end, 100)
+check('the notes are ready after start-up', notes_ready)
 local text = hover_text(yl, yc)
 check('hover on yield from shows §12.6', text and text:find('§12.6', 1, true), text)
 check('hover is English and names the delegating generator', text and text:find('`delegate` is a delegating generator', 1, true), text)

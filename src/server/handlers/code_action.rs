@@ -46,6 +46,8 @@ impl Backend {
         }
         let selection = self.selection(&config_uri).await;
         let (encoding, lang, learned) = self.state(|s| (s.encoding, s.lang(), s.learned.clone()));
+        // The chapter's actions need the triggers; the fixes do not.
+        let notes = notes && self.notes_ready();
         let job_doc = doc.clone();
         let actions = self
             .analyse("codeAction", &doc, move || {

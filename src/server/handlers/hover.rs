@@ -37,6 +37,7 @@ impl Backend {
         let selection = self.selection(&config_uri).await;
         let job_doc = doc.clone();
         let uri = pos.text_document.uri.as_str().to_string();
+        let notes = self.notes_ready();
         let hover = self
             .analyse("hover", &doc, move || {
                 let parsed = &job_doc.parsed;
@@ -45,9 +46,14 @@ impl Backend {
                     return None;
                 }
                 let findings = job_doc.diagnostics(&selection);
-                // The same subject `pyexplain explain` answers with.
-                let subject = hover::subject_at(parsed, &findings, offset, settings.level)
-                    .filter(|s| view.shows(s.range().start))?;
+                // The same subject `pyexplain explain` answers with; only a
+                // finding's while the notes' triggers are still compiling.
+                let subject = if notes {
+                    hover::subject_at(parsed, &findings, offset, settings.level)
+                } else {
+                    hover::finding_at(&findings, offset).map(Subject::Rule)
+                }
+                .filter(|s| view.shows(s.range().start))?;
                 // The section and place of a first full hover, to remember.
                 let mut first = None;
                 let markdown = match &subject {

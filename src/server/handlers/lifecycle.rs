@@ -1,15 +1,13 @@
 //! `initialize` and `initialized`: capabilities, settings, learned marks,
 //! the `pyproject.toml` watcher.
 
-use std::panic::catch_unwind;
-
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::super::commands::{self, course_map};
 use super::super::settings::Settings;
 use super::super::{convert, learned, Backend, Phase};
-use crate::analysis::{self, Encoding};
+use crate::analysis::Encoding;
 use crate::knowledge::Lang;
 
 impl Backend {
@@ -126,12 +124,7 @@ impl Backend {
     pub(in crate::server) async fn on_initialized(&self) {
         // Parse the notes and compile the triggers off the request path, so
         // the first hover does not pay for it (`initialize` stays instant).
-        std::thread::spawn(|| {
-            let _ = catch_unwind(|| {
-                let _ = crate::knowledge::knowledge();
-                let _ = analysis::triggers::triggers();
-            });
-        });
+        self.compile_notes();
         if self.state(|s| s.watch_files) {
             // Ask to hear of pyproject.toml changes; not awaited (a client
             // that never answers must not hold the message loop).

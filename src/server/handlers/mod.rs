@@ -63,22 +63,81 @@ impl Backend {
     }
 }
 
-/// Parses the notes and compiles the triggers once, outside any request's
-/// budget: that one-time cost is not the analysis of the request.
+/// Parses the notes once, outside any request's budget: that one-time cost
+/// is not the analysis of the request (a few milliseconds; diagnostics and
+/// hovers need the notes' texts).
 pub(super) async fn warm_up() {
     static READY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if READY.load(Ordering::Acquire) {
         return;
     }
     let _ = tokio::task::spawn_blocking(|| {
-        let _ = std::panic::catch_unwind(|| {
-            let _ = crate::knowledge::knowledge();
-            let _ = crate::analysis::triggers::triggers();
-        });
+        let _ = std::panic::catch_unwind(crate::knowledge::knowledge);
     })
     .await;
     READY.store(true, Ordering::Release);
 }
+
+impl Backend {
+    /// Whether the notes' triggers are compiled. They compile once in the
+    /// background (about half a second of tree-sitter's query analysis),
+    /// started at `initialized` or else by the first request that needs
+    /// them; until then requests answer at once from what is ready (a
+    /// finding's hover, quick fixes) rather than wait.
+    pub(super) fn notes_ready(&self) -> bool {
+        if crate::analysis::triggers::compiled() {
+            return true;
+        }
+        self.compile_notes();
+        false
+    }
+
+    /// Starts compiling the notes' triggers in the background (once per
+    /// process), and building the stub models every analysis reaches; when
+    /// the triggers are done, one line in the client's log says so (clients
+    /// and tests that must see the notes wait for it).
+    pub(super) fn compile_notes(&self) {
+        static STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if STARTED.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            // The stub models every analysis reaches, on the other core.
+            tokio::task::spawn_blocking(|| {
+                let _ = std::panic::catch_unwind(crate::analysis::semantic::stubs::warm);
+            });
+            let compiled = tokio::task::spawn_blocking(|| {
+                std::panic::catch_unwind(|| {
+                    let _ = crate::knowledge::knowledge();
+                    crate::analysis::triggers::triggers()
+                        .map(|t| t.patterns.len())
+                        .map_err(str::to_string)
+                })
+            })
+            .await;
+            let (kind, msg) = match compiled {
+                Ok(Ok(Ok(n))) => (
+                    MessageType::LOG,
+                    format!(
+                        "{NOTES_READY} ({n} trigger patterns compiled in {} ms)",
+                        started.elapsed().as_millis()
+                    ),
+                ),
+                Ok(Ok(Err(e))) => (MessageType::ERROR, format!("pyexplain: triggers: {e}")),
+                _ => (
+                    MessageType::ERROR,
+                    "pyexplain: compiling the triggers panicked".to_string(),
+                ),
+            };
+            client.log_message(kind, msg).await;
+        });
+    }
+}
+
+/// The start of the log line sent once the notes' triggers are compiled.
+pub const NOTES_READY: &str = "pyexplain: notes ready";
 
 /// Says (stderr and the client's log) that the diagnostics of `uri` ran
 /// past the time budget and will be published when ready.
