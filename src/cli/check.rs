@@ -284,10 +284,14 @@ fn check_file(
             }
         }
     }
+    // Output needs only the text and line index, and only to place
+    // findings: a file without any keeps nothing (the texts of a whole
+    // tree are most of a run's memory).
+    if !diagnostics.is_empty() {
+        parsed.release_tree();
+        result.parsed = Some(parsed);
+    }
     result.diagnostics = diagnostics;
-    // Output needs only the text and line index; trees are large.
-    parsed.release_tree();
-    result.parsed = Some(parsed);
     result
 }
 
@@ -399,10 +403,12 @@ fn check_notebook(
             }
         }
     }
+    if !diagnostics.is_empty() {
+        parsed.release_tree();
+        result.parsed = Some(parsed);
+        result.notebook = Some(module);
+    }
     result.diagnostics = diagnostics;
-    parsed.release_tree();
-    result.parsed = Some(parsed);
-    result.notebook = Some(module);
 }
 
 /// What `--fix` did to one file.
