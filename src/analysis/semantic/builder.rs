@@ -144,6 +144,7 @@ pub fn build(tree: &Tree, src: &[u8], opts: &BuildOptions) -> ModuleModel {
     });
     b.block(root);
     b.m.line_starts = line_starts(src);
+    b.m.shrink();
     b.m
 }
 

@@ -273,6 +273,27 @@ pub struct ModuleModel {
 }
 
 impl ModuleModel {
+    /// Gives back what the vectors and maps grew beyond their contents while
+    /// the model was built (up to half of each): a workspace keeps the
+    /// models of every module its files import.
+    pub(super) fn shrink(&mut self) {
+        self.exprs.shrink_to_fit();
+        self.expr_ranges.shrink_to_fit();
+        self.bindings.shrink_to_fit();
+        self.functions.shrink_to_fit();
+        self.classes.shrink_to_fit();
+        self.paths.shrink_to_fit();
+        self.line_starts.shrink_to_fit();
+        self.scopes.shrink_to_fit();
+        for s in &mut self.scopes {
+            s.names.shrink_to_fit();
+            s.children.shrink_to_fit();
+        }
+        for c in &mut self.classes {
+            c.self_attrs.shrink_to_fit();
+        }
+    }
+
     pub fn expr(&self, id: ExprId) -> &Expr {
         self.exprs.get(id as usize).unwrap_or(&Expr::Other)
     }
