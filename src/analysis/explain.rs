@@ -19,7 +19,7 @@ use super::runtime::{self, Analysis, Facet, Outcome, SyntaxFacet};
 use super::semantic::infer::Infer;
 use super::semantic::value::Value;
 use super::semantic::{ir::Expr, MODULE_SCOPE};
-use super::tree::{first_yield_from, fn_kind, header_range, is_private_name, snippet, FnKind, Up};
+use super::tree::{first_yield_from, header_range, is_private_name, snippet, FnKind, Up};
 use super::triggers::{triggers, Level, Pattern, Predicate, Row, Triggers};
 use super::Parsed;
 
@@ -533,7 +533,7 @@ fn holds<'t>(
         Predicate::MetaclassCollectsFields => metaclass_collects_fields(infer, anchor),
         Predicate::GeneratorFunction => {
             construct.kind() == "function_definition"
-                && fn_kind(construct) == FnKind::Generator
+                && infer.function_kind(construct) == FnKind::Generator
                 && up
                     .parent(construct)
                     .is_none_or(|p| p.kind() != "decorated_definition")
@@ -546,9 +546,8 @@ fn holds<'t>(
                     .and_then(|d| d.field("definition"))
                     .is_some_and(|def| def.kind() == *kind)
         }
-        Predicate::InFunction(kind) => {
-            enclosing(up, construct, &["function_definition"]).is_some_and(|f| fn_kind(f) == *kind)
-        }
+        Predicate::InFunction(kind) => enclosing(up, construct, &["function_definition"])
+            .is_some_and(|f| infer.function_kind(f) == *kind),
     }
 }
 
@@ -955,7 +954,7 @@ fn generic_args(infer: &Infer, construct: Node, anchor: Node, src: &[u8]) -> (Ve
         if let Some(name) = construct.field("name") {
             args.push(Key::Name, snippet(name, src));
         }
-        match fn_kind(construct) {
+        match infer.function_kind(construct) {
             FnKind::Generator | FnKind::AsyncGenerator => {
                 facets.push(SyntaxFacet::Generator.into())
             }

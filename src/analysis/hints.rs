@@ -18,7 +18,7 @@ use std::ops::Range;
 use tree_sitter::Node;
 
 use super::semantic::infer::Infer;
-use super::tree::{fn_kind, FnKind};
+use super::tree::FnKind;
 use super::Parsed;
 
 /// What a hint says.
@@ -58,7 +58,7 @@ pub fn inlay_hints(parsed: &Parsed, range: Range<usize>) -> Vec<Hint> {
     while let Some((node, module_level, decorated)) = stack.pop() {
         let hint = match node.kind() {
             "class_definition" if module_level => class_hint(&infer, node),
-            "function_definition" if !decorated => function_hint(node),
+            "function_definition" if !decorated => function_hint(&infer, node),
             _ => None,
         };
         if let Some(h) = hint.filter(|h| start <= h.offset && h.offset <= end) {
@@ -101,8 +101,8 @@ fn class_hint(infer: &Infer, class: Node) -> Option<Hint> {
 
 /// The kind hint before the `:` of a generator, coroutine or async generator
 /// function.
-fn function_hint(func: Node) -> Option<Hint> {
-    let kind = fn_kind(func);
+fn function_hint(infer: &Infer, func: Node) -> Option<Hint> {
+    let kind = infer.function_kind(func);
     if kind == FnKind::Plain {
         return None;
     }

@@ -8,7 +8,7 @@ use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::{is_async, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
-use crate::analysis::tree::contains_yield;
+use crate::analysis::tree::FnKind;
 
 pub const RULE: Rule = Rule {
     id: RuleId::from_static("stop-iteration-in-generator"),
@@ -93,7 +93,12 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some(func) = ctx.stack.last().copied() else {
         return;
     };
-    if func.kind() != "function_definition" || !contains_yield(func) {
+    if func.kind() != "function_definition"
+        || !matches!(
+            ctx.infer.function_kind(func),
+            FnKind::Generator | FnKind::AsyncGenerator
+        )
+    {
         return;
     }
     if ctx.resolve(name).as_deref() != Some("builtins.StopIteration") {

@@ -270,6 +270,9 @@ pub struct ModuleModel {
     binding_index: std::sync::OnceLock<HashMap<(u32, u32), BindingId>>,
     /// Expression ids by range, built on first use by [`ModuleModel::expr_at`].
     range_index: std::sync::OnceLock<HashMap<(u32, u32), ExprId>>,
+    /// Function ids by node range, built on first use by
+    /// [`ModuleModel::function_at`].
+    function_index: std::sync::OnceLock<HashMap<(u32, u32), FuncId>>,
 }
 
 impl ModuleModel {
@@ -425,10 +428,15 @@ impl ModuleModel {
 
     /// The function whose `def` (or `lambda`) node has this range.
     pub fn function_at(&self, range: Range<u32>) -> Option<FuncId> {
-        self.functions
-            .iter()
-            .position(|f| f.range == range)
-            .map(|i| i as FuncId)
+        let index = self.function_index.get_or_init(|| {
+            let mut map = HashMap::with_capacity(self.functions.len());
+            for (i, f) in self.functions.iter().enumerate() {
+                map.entry((f.range.start, f.range.end))
+                    .or_insert(i as FuncId);
+            }
+            map
+        });
+        index.get(&(range.start, range.end)).copied()
     }
 
     /// The expression lowered from the syntax node with this range (the

@@ -4,12 +4,32 @@
 
 use tree_sitter::Node;
 
+use crate::analysis::tree::{fn_kind, FnKind};
+
 use super::infer::Infer;
 use super::ir::{Expr, ExprId};
 use super::value::{ClassRef, FuncRef, Value};
 use super::BindingKind;
 
 impl Infer<'_> {
+    /// What calling a `function_definition` of this module returns, from
+    /// the model (`async`, `yield` in its own body) instead of a walk of its
+    /// body; from the tree where the model has no such function (nested
+    /// past its depth limit).
+    pub fn function_kind(&self, func: Node) -> FnKind {
+        let r = func.start_byte() as u32..func.end_byte() as u32;
+        let m = self.this();
+        match m.function_at(r).and_then(|id| m.function(id)) {
+            Some(f) if !f.is_lambda => match (f.is_async, f.has_yield) {
+                (false, false) => FnKind::Plain,
+                (false, true) => FnKind::Generator,
+                (true, false) => FnKind::Coroutine,
+                (true, true) => FnKind::AsyncGenerator,
+            },
+            _ => fn_kind(func),
+        }
+    }
+
     /// The model's expression for a syntax node of this module
     /// (parentheses and annotation wrappers looked through).
     pub fn node_expr(&self, node: Node) -> Option<ExprId> {
