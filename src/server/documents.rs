@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, RwLock};
+use std::sync::{mpsc, Arc, OnceLock, RwLock};
 
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -17,6 +17,26 @@ use super::convert;
 use crate::analysis::rules::{self, Diagnostic, Selection};
 use crate::analysis::{Encoding, LineIndex, ModuleContext, Parsed};
 use crate::project::Project;
+
+/// Frees a replaced version on a thread of its own: dropping a large file's
+/// tree and model takes milliseconds the new version's diagnostics should
+/// not wait for. Inline when that thread cannot be started.
+fn drop_later(old: Arc<Document>) {
+    static BIN: OnceLock<Option<mpsc::Sender<Arc<Document>>>> = OnceLock::new();
+    let bin = BIN.get_or_init(|| {
+        let (send, receive) = mpsc::channel::<Arc<Document>>();
+        std::thread::Builder::new()
+            .name("pyexplain-drop".into())
+            .spawn(move || receive.into_iter().for_each(drop))
+            .ok()
+            .map(|_| send)
+    });
+    if let Some(bin) = bin {
+        // A send fails only when the thread is gone; the value comes back
+        // inside the error and is dropped here.
+        let _ = bin.send(old);
+    }
+}
 
 /// Why a document gets no analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,6 +295,7 @@ impl Documents {
         self.write(|m| {
             m.insert(uri.clone(), doc);
         });
+        drop_later(current);
         Changed::Applied { off, was }
     }
 

@@ -6,7 +6,6 @@
 //! placeholder values (the templates live in `knowledge/rules/*/<id>.md`), and
 //! an optional [`Fix`]. Suppression comments are applied here, for every rule.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -231,7 +230,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn text(&self, node: Node) -> &'a str {
-        node.utf8_text(self.src).unwrap_or("")
+        self.parsed.text.get(node.byte_range()).unwrap_or("")
     }
 
     /// The name of a `def` or `class` (`""` without one).
@@ -314,21 +313,53 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The kind ids each rule looks at, built once.
-fn dispatch() -> &'static HashMap<u16, Vec<usize>> {
-    static DISPATCH: OnceLock<HashMap<u16, Vec<usize>>> = OnceLock::new();
+/// What the walk does per node kind, built once from the rule registry:
+/// indexed by kind id (every id whose name a rule lists: a kind may have
+/// several ids), the rules to run there.
+struct Dispatch {
+    rules: Vec<Vec<usize>>,
+    comment: Vec<bool>,
+    scope: Vec<bool>,
+}
+
+impl Dispatch {
+    fn rules(&self, kind: u16) -> &[usize] {
+        self.rules.get(usize::from(kind)).map_or(&[], Vec::as_slice)
+    }
+    fn is(flags: &[bool], kind: u16) -> bool {
+        flags.get(usize::from(kind)).copied().unwrap_or(false)
+    }
+}
+
+fn dispatch() -> &'static Dispatch {
+    static DISPATCH: OnceLock<Dispatch> = OnceLock::new();
     DISPATCH.get_or_init(|| {
         let lang = super::syntax::language();
-        let mut map: HashMap<u16, Vec<usize>> = HashMap::new();
-        for (i, rule) in RULES.iter().enumerate() {
-            for kind in rule.kinds {
-                let id = lang.id_for_node_kind(kind, true);
-                if id != 0 {
-                    map.entry(id).or_default().push(i);
+        let count = lang.node_kind_count();
+        let mut d = Dispatch {
+            rules: vec![Vec::new(); count],
+            comment: vec![false; count],
+            scope: vec![false; count],
+        };
+        for id in 0..count {
+            let Ok(kind_id) = u16::try_from(id) else {
+                break;
+            };
+            if !lang.node_kind_is_named(kind_id) {
+                continue;
+            }
+            let Some(name) = lang.node_kind_for_id(kind_id) else {
+                continue;
+            };
+            d.comment[id] = name == "comment";
+            d.scope[id] = matches!(name, "function_definition" | "lambda" | "class_definition");
+            for (i, rule) in RULES.iter().enumerate() {
+                if rule.kinds.contains(&name) {
+                    d.rules[id].push(i);
                 }
             }
         }
-        map
+        d
     })
 }
 
@@ -356,19 +387,17 @@ pub fn check(parsed: &Parsed, selection: &Selection) -> Vec<Diagnostic> {
     let mut cursor = tree.walk();
     loop {
         let node = cursor.node();
-        if node.kind() == "comment" {
+        let kind = node.kind_id();
+        if Dispatch::is(&dispatch.comment, kind) {
             comments.push(node);
-        } else if let Some(rules) = dispatch.get(&node.kind_id()) {
-            for &i in rules {
+        } else {
+            for &i in dispatch.rules(kind) {
                 if enabled[i] {
                     (RULES[i].check)(&ctx, node, &mut out);
                 }
             }
         }
-        let is_scope = matches!(
-            node.kind(),
-            "function_definition" | "lambda" | "class_definition"
-        );
+        let is_scope = Dispatch::is(&dispatch.scope, kind);
         if cursor.goto_first_child() {
             if is_scope {
                 ctx.stack.push(node);
@@ -621,4 +650,38 @@ pub fn parses_cleanly(parsed: &Parsed) -> bool {
         .tree
         .as_ref()
         .is_some_and(|t| !t.root_node().has_error())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_a_rule_lists_is_a_named_kind_of_the_grammar() {
+        let lang = super::super::syntax::language();
+        let d = dispatch();
+        for (i, rule) in RULES.iter().enumerate() {
+            for kind in rule.kinds {
+                assert_ne!(lang.id_for_node_kind(kind, true), 0, "{}: {kind}", rule.id);
+                let ids: Vec<usize> = (0..d.rules.len())
+                    .filter(|&k| d.rules[k].contains(&i))
+                    .collect();
+                assert!(
+                    ids.iter()
+                        .any(|&k| lang.node_kind_for_id(k as u16) == Some(kind)),
+                    "{}: {kind} is not dispatched",
+                    rule.id
+                );
+            }
+        }
+        let comment = lang.id_for_node_kind("comment", true);
+        assert!(Dispatch::is(&d.comment, comment));
+        for scope in ["function_definition", "lambda", "class_definition"] {
+            assert!(
+                Dispatch::is(&d.scope, lang.id_for_node_kind(scope, true)),
+                "{scope}"
+            );
+        }
+        assert!(!Dispatch::is(&d.scope, lang.id_for_node_kind("call", true)));
+    }
 }

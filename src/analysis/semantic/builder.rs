@@ -6,7 +6,7 @@
 //! `sys.platform` branches decided statically (for the newest Python the
 //! notes cover, on Linux); in user code both branches of every `if` count.
 
-use std::collections::HashMap;
+use super::FastMap;
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
@@ -137,7 +137,7 @@ pub fn build(tree: &Tree, src: &[u8], opts: &BuildOptions) -> ModuleModel {
         path: 0,
         ranges: std::iter::once(0..root.end_byte() as u32).collect(),
         children: Vec::new(),
-        names: HashMap::new(),
+        names: FastMap::default(),
         globals: Vec::new(),
         nonlocals: Vec::new(),
         star_imports: Vec::new(),
@@ -240,7 +240,7 @@ impl<'a> Builder<'a> {
             path: self.path,
             ranges,
             children: Vec::new(),
-            names: HashMap::new(),
+            names: FastMap::default(),
             globals: Vec::new(),
             nonlocals: Vec::new(),
             star_imports: Vec::new(),
@@ -1275,7 +1275,7 @@ impl<'a> Builder<'a> {
             bases,
             keywords,
             decorators,
-            self_attrs: HashMap::new(),
+            self_attrs: FastMap::default(),
             dynamic_attrs: false,
         });
         if let Some(n) = node.field("name") {

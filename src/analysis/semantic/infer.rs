@@ -19,7 +19,7 @@
 //! - anything else is [`Value::Unknown`].
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::ir::{Arg, CompKind, Expr, ExprId, Lit, Step};
@@ -27,7 +27,8 @@ use super::lookup::MroError;
 use super::value::{join, ClassRef, FuncRef, Value, Wrapper};
 use super::world::World;
 use super::{
-    BindingId, BindingKind, ModuleModel, ParamKind, PathId, ScopeId, ScopeKind, MODULE_SCOPE,
+    BindingId, BindingKind, FastMap, FastSet, ModuleModel, ParamKind, PathId, ScopeId, ScopeKind,
+    MODULE_SCOPE,
 };
 
 /// Work one [`Infer`] may do before every further question is "unknown".
@@ -49,19 +50,19 @@ pub struct AnnCtx {
 /// Inference for one request.
 pub struct Infer<'w> {
     pub world: &'w World,
-    memo: RefCell<HashMap<(Arc<str>, BindingId), Value>>,
-    active: RefCell<HashSet<(Arc<str>, BindingId)>>,
-    active_funcs: RefCell<HashSet<FuncRef>>,
-    pub(super) mros: RefCell<HashMap<ClassRef, Result<Vec<ClassRef>, MroError>>>,
+    memo: RefCell<FastMap<(Arc<str>, BindingId), Value>>,
+    active: RefCell<FastSet<(Arc<str>, BindingId)>>,
+    active_funcs: RefCell<FastSet<FuncRef>>,
+    pub(super) mros: RefCell<FastMap<ClassRef, Result<Vec<ClassRef>, MroError>>>,
     /// The runtime `module.qualname` of each stdlib class met in a runtime
     /// MRO (keys of [`super::stubs::runtime_members`]).
-    pub(super) runtime_names: RefCell<HashMap<ClassRef, &'static str>>,
+    pub(super) runtime_names: RefCell<FastMap<ClassRef, &'static str>>,
     pub(super) member_orders:
-        RefCell<HashMap<ClassRef, Result<super::lookup::OwnedOrder, MroError>>>,
-    qual_classes: RefCell<HashMap<String, Option<ClassRef>>>,
+        RefCell<FastMap<ClassRef, Result<super::lookup::OwnedOrder, MroError>>>,
+    qual_classes: RefCell<FastMap<String, Option<ClassRef>>>,
     /// A memo of [`Infer::lookup`]: the same few names are looked up on the
     /// same classes all over a file (`self.assertEqual`, `self.x`).
-    pub(super) lookups: RefCell<HashMap<(ClassRef, Box<str>), super::lookup::Lookup>>,
+    pub(super) lookups: RefCell<FastMap<(ClassRef, Box<str>), super::lookup::Lookup>>,
     budget: Cell<u32>,
     depth: Cell<u32>,
 }
@@ -113,7 +114,7 @@ impl<'w> Infer<'w> {
     }
 
     /// A memo of [`Infer::class_for_qualname`].
-    pub(super) fn qual_memo(&self) -> &RefCell<HashMap<String, Option<ClassRef>>> {
+    pub(super) fn qual_memo(&self) -> &RefCell<FastMap<String, Option<ClassRef>>> {
         &self.qual_classes
     }
 

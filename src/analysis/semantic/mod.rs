@@ -22,11 +22,18 @@ mod tests;
 pub mod value;
 pub mod world;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
 pub use builder::{build as build_model, BuildOptions};
 use ir::{Expr, ExprId, Step};
+
+/// The maps of the model and of inference: keys are small (names, ids,
+/// ranges), where SipHash's setup costs more than the lookup.
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::analysis::syntax::Fnv>>;
+/// The sets beside [`FastMap`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<crate::analysis::syntax::Fnv>>;
 
 /// Names are short strings, compared often and cloned rarely.
 pub type Name = Box<str>;
@@ -70,7 +77,7 @@ pub struct Scope {
     /// Nested scopes, in source order.
     pub children: Vec<ScopeId>,
     /// The bindings of each name made in this scope, in source order.
-    pub names: HashMap<Name, Vec<BindingId>>,
+    pub names: FastMap<Name, Vec<BindingId>>,
     /// `global x` / `nonlocal x` declared here.
     pub globals: Vec<Name>,
     pub nonlocals: Vec<Name>,
@@ -232,7 +239,7 @@ pub struct Class {
     pub keywords: Vec<(Name, ExprId)>,
     pub decorators: Vec<ExprId>,
     /// `self.x = ...` in its methods, by attribute.
-    pub self_attrs: HashMap<Name, Vec<SelfAttr>>,
+    pub self_attrs: FastMap<Name, Vec<SelfAttr>>,
     /// `setattr(self, name, ...)` with a computed name, or assignments to
     /// `self.__dict__`: instance attributes the model cannot list.
     pub dynamic_attrs: bool,
@@ -267,12 +274,12 @@ pub struct ModuleModel {
     pub line_starts: Vec<u32>,
     /// Binding ids by target range, built on first use by
     /// [`ModuleModel::binding_at`].
-    binding_index: std::sync::OnceLock<HashMap<(u32, u32), BindingId>>,
+    binding_index: std::sync::OnceLock<FastMap<(u32, u32), BindingId>>,
     /// Expression ids by range, built on first use by [`ModuleModel::expr_at`].
-    range_index: std::sync::OnceLock<HashMap<(u32, u32), ExprId>>,
+    range_index: std::sync::OnceLock<FastMap<(u32, u32), ExprId>>,
     /// Function ids by node range, built on first use by
     /// [`ModuleModel::function_at`].
-    function_index: std::sync::OnceLock<HashMap<(u32, u32), FuncId>>,
+    function_index: std::sync::OnceLock<FastMap<(u32, u32), FuncId>>,
 }
 
 impl ModuleModel {
@@ -317,7 +324,7 @@ impl ModuleModel {
                     path: 0,
                     ranges: Vec::new(),
                     children: Vec::new(),
-                    names: HashMap::new(),
+                    names: FastMap::default(),
                     globals: Vec::new(),
                     nonlocals: Vec::new(),
                     star_imports: Vec::new(),
@@ -429,7 +436,8 @@ impl ModuleModel {
     /// The function whose `def` (or `lambda`) node has this range.
     pub fn function_at(&self, range: Range<u32>) -> Option<FuncId> {
         let index = self.function_index.get_or_init(|| {
-            let mut map = HashMap::with_capacity(self.functions.len());
+            let mut map =
+                FastMap::with_capacity_and_hasher(self.functions.len(), Default::default());
             for (i, f) in self.functions.iter().enumerate() {
                 map.entry((f.range.start, f.range.end))
                     .or_insert(i as FuncId);
@@ -445,7 +453,8 @@ impl ModuleModel {
         let index = self.range_index.get_or_init(|| {
             // Expressions are lowered children first: the outermost of
             // equal ranges comes last and wins.
-            let mut map = HashMap::with_capacity(self.expr_ranges.len());
+            let mut map =
+                FastMap::with_capacity_and_hasher(self.expr_ranges.len(), Default::default());
             for (i, r) in self.expr_ranges.iter().enumerate() {
                 map.insert((r.start, r.end), i as ExprId);
             }
@@ -466,7 +475,8 @@ impl ModuleModel {
     /// `class`'s name, an assignment target, a parameter) has this range.
     pub fn binding_at(&self, range: Range<u32>) -> Option<BindingId> {
         let index = self.binding_index.get_or_init(|| {
-            let mut map = HashMap::with_capacity(self.bindings.len());
+            let mut map =
+                FastMap::with_capacity_and_hasher(self.bindings.len(), Default::default());
             for (i, b) in self.bindings.iter().enumerate() {
                 map.insert((b.range.start, b.range.end), i as BindingId);
             }
