@@ -63,6 +63,10 @@ pub struct Infer<'w> {
     /// A memo of [`Infer::lookup`]: the same few names are looked up on the
     /// same classes all over a file (`self.assertEqual`, `self.x`).
     pub(super) lookups: RefCell<FastMap<(ClassRef, Box<str>), super::lookup::Lookup>>,
+    /// A memo of the questions asked from outside inference about this
+    /// module's expressions: the rules and hovers ask about the same calls
+    /// and callees one after the other.
+    pub(super) node_values: RefCell<FastMap<ExprId, Value>>,
     budget: Cell<u32>,
     depth: Cell<u32>,
 }
@@ -88,6 +92,7 @@ impl<'w> Infer<'w> {
             member_orders: RefCell::default(),
             qual_classes: RefCell::default(),
             lookups: RefCell::default(),
+            node_values: RefCell::default(),
             budget: Cell::new(BUDGET),
             depth: Cell::new(0),
         }
@@ -102,6 +107,11 @@ impl<'w> Infer<'w> {
         self.budget.set(b - 1);
         self.depth.set(self.depth.get() + 1);
         Some(Deeper(&self.depth))
+    }
+
+    /// Whether no inference is under way (a question comes from outside).
+    pub(super) fn at_top(&self) -> bool {
+        self.depth.get() == 0
     }
 
     /// Whether the budget ran out (answers since are "unknown").

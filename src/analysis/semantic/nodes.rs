@@ -47,7 +47,15 @@ impl Infer<'_> {
     pub fn node_value(&self, node: Node) -> Value {
         let m = self.this().clone();
         if let Some(e) = self.node_expr(node) {
-            return self.expr(&m, e);
+            if !self.at_top() {
+                return self.expr(&m, e);
+            }
+            if let Some(v) = self.node_values.borrow().get(&e) {
+                return v.clone();
+            }
+            let v = self.expr(&m, e);
+            self.node_values.borrow_mut().insert(e, v.clone());
+            return v;
         }
         let r = node.start_byte() as u32..node.end_byte() as u32;
         match m.binding_at(r) {
