@@ -72,6 +72,25 @@ let conn: ProtocolConnection | undefined;
 let tmp = '';
 const diagnostics: { uri: string; diagnostics: { code?: unknown; message: string }[] }[] = [];
 const shown: { uri: string; takeFocus?: boolean; selection?: unknown }[] = [];
+const logs: string[] = [];
+
+// Hovers answer from what is ready until the server has compiled the notes'
+// triggers, which it logs once (`pyexplain: notes ready ...`).
+function notesReady(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 10000;
+    const poll = () => {
+      if (logs.some((m) => m.startsWith('pyexplain: notes ready'))) {
+        resolve();
+      } else if (Date.now() > deadline) {
+        reject(new Error('no "notes ready" log message'));
+      } else {
+        setTimeout(poll, 10);
+      }
+    };
+    poll();
+  });
+}
 
 function nextDiagnostics(uri: string): Promise<{ code?: unknown; message: string }[]> {
   const seen = diagnostics.length;
@@ -116,7 +135,9 @@ before(() => {
     return { success: true };
   });
   conn.onNotification('window/showMessage', () => undefined);
-  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
   conn.listen();
 });
 
@@ -172,6 +193,7 @@ test('the server takes our initializationOptions and {"pyexplain": {...}} change
   const english = first.find((d) => d.code === 'is-literal')!.message;
 
   const hoverAt = { textDocument: { uri }, position: { line: 1, character: 6 } };
+  await notesReady();
   const hover = await c.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', hoverAt);
   assert.ok(hover && hover.contents.value.includes('§'), JSON.stringify(hover));
 
