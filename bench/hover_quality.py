@@ -103,6 +103,14 @@ def sweep(server, root, files, summaries, init):
     sites, the probes made, and the ranges answered with two sections."""
     client = LspClient([server, "server"], cwd=str(root))
     client.initialize(root, init)
+    # Until its triggers are compiled (one log line says when) the server
+    # answers hovers from what is ready: sweep the steady state.
+    t, _ = client.wait_notification(
+        "window/logMessage",
+        lambda p: p and str(p.get("message", "")).startswith("pyexplain: notes ready"),
+        timeout=60)
+    if t is None:
+        raise SystemExit("hover_quality: no 'pyexplain: notes ready' log line")
     sites = {}
     probes = 0
     by_range = {}

@@ -82,7 +82,9 @@ def send(msg):
     proc.stdin.flush()
 
 
-def receive(want_id):
+def receive(want_id=None, log_prefix=None):
+    """The response to `want_id`, or (with `log_prefix`) the first
+    window/logMessage whose message starts with it."""
     while True:
         header = proc.stdout.readline()
         if not header:
@@ -90,7 +92,10 @@ def receive(want_id):
         length = int(header.split(b":")[1])
         proc.stdout.readline()
         msg = json.loads(proc.stdout.read(length))
-        if msg.get("id") == want_id and "method" not in msg:
+        if want_id is not None and msg.get("id") == want_id and "method" not in msg:
+            return msg
+        if (log_prefix is not None and msg.get("method") == "window/logMessage"
+                and msg.get("params", {}).get("message", "").startswith(log_prefix)):
             return msg
 
 
@@ -98,6 +103,9 @@ send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilitie
 init = receive(1)
 check("initialize", init["result"]["serverInfo"]["version"].startswith(version), init)
 send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+# Hovers answer from what is ready until the triggers are compiled, which
+# the server logs once.
+receive(log_prefix="pyexplain: notes ready")
 uri = "file:///tmp/wheel-check/generators.py"
 send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
       "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": "\n".join(lines)}}})
