@@ -74,6 +74,24 @@ impl Document {
         }
     }
 
+    /// The findings for `selection` if they are already computed (`None`
+    /// while they are being computed or were never asked for): for a
+    /// request that must not wait for an analysis.
+    pub fn computed_diagnostics(&self, selection: &Selection) -> Option<Arc<Vec<Diagnostic>>> {
+        if self.off.is_some() {
+            return Some(Arc::new(Vec::new()));
+        }
+        let cache = match self.findings.try_lock() {
+            Ok(c) => c,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+        };
+        cache
+            .as_ref()
+            .filter(|(sel, _)| sel == selection)
+            .map(|(_, found)| found.clone())
+    }
+
     /// The rule findings, computed once per selection (none when the
     /// document is off).
     pub fn diagnostics(&self, selection: &Selection) -> Arc<Vec<Diagnostic>> {
@@ -346,6 +364,31 @@ mod tests {
             range_length: None,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn computed_findings_are_only_those_already_there_for_that_selection() {
+        let docs = Documents::default();
+        docs.open(uri(), 1, "if x is 1:\n    pass\n".into(), 1000);
+        let doc = docs.get(&uri()).unwrap();
+        let all = Selection::default();
+        assert!(doc.computed_diagnostics(&all).is_none(), "never asked for");
+        let found = doc.diagnostics(&all);
+        assert!(found.iter().any(|d| d.rule.as_str() == "is-literal"));
+        assert_eq!(doc.computed_diagnostics(&all), Some(found));
+        let other = Selection {
+            select: vec!["is-literal".into()],
+            ignore: Vec::new(),
+        };
+        assert!(
+            doc.computed_diagnostics(&other).is_none(),
+            "another selection"
+        );
+        // While another request computes them, nothing (no waiting).
+        let held = doc.findings.lock().unwrap();
+        assert!(doc.computed_diagnostics(&all).is_none());
+        drop(held);
+        assert!(doc.computed_diagnostics(&all).is_some());
     }
 
     #[test]

@@ -45,9 +45,16 @@ impl Backend {
                 if !view.shows(offset) {
                     return None;
                 }
-                let findings = job_doc.diagnostics(&selection);
-                // The same subject `pyexplain explain` answers with; only a
-                // finding's while the notes' triggers are still compiling.
+                // The same subject `pyexplain explain` answers with. While
+                // the notes' triggers are still compiling, only a finding's,
+                // and only once the findings are there: a hover then waits
+                // for nothing (a finding not yet published is not one the
+                // user is pointing at).
+                let findings = if notes {
+                    job_doc.diagnostics(&selection)
+                } else {
+                    job_doc.computed_diagnostics(&selection)?
+                };
                 let subject = if notes {
                     hover::subject_at(parsed, &findings, offset, settings.level)
                 } else {
