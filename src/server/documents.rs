@@ -86,10 +86,7 @@ impl Document {
             Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             Err(std::sync::TryLockError::WouldBlock) => return None,
         };
-        cache
-            .as_ref()
-            .filter(|(sel, _)| sel == selection)
-            .map(|(_, found)| found.clone())
+        cached(&cache, selection)
     }
 
     /// The rule findings, computed once per selection (none when the
@@ -102,15 +99,24 @@ impl Document {
             Ok(c) => c,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some((sel, found)) = cache.as_ref() {
-            if sel == selection {
-                return found.clone();
-            }
+        if let Some(found) = cached(&cache, selection) {
+            return found;
         }
         let found = Arc::new(rules::check(&self.parsed, selection));
         *cache = Some((selection.clone(), found.clone()));
         found
     }
+}
+
+/// The findings a document's cache holds for `selection`.
+fn cached(
+    cache: &Option<(Selection, Arc<Vec<Diagnostic>>)>,
+    selection: &Selection,
+) -> Option<Arc<Vec<Diagnostic>>> {
+    cache
+        .as_ref()
+        .filter(|(sel, _)| sel == selection)
+        .map(|(_, found)| found.clone())
 }
 
 /// A text with its line index and no syntax tree: for documents over the

@@ -274,12 +274,33 @@ pub struct ModuleModel {
     pub line_starts: Vec<u32>,
     /// Binding ids by target range, built on first use by
     /// [`ModuleModel::binding_at`].
-    binding_index: std::sync::OnceLock<FastMap<(u32, u32), BindingId>>,
+    binding_index: RangeIndex,
     /// Expression ids by range, built on first use by [`ModuleModel::expr_at`].
-    range_index: std::sync::OnceLock<FastMap<(u32, u32), ExprId>>,
+    range_index: RangeIndex,
     /// Function ids by node range, built on first use by
     /// [`ModuleModel::function_at`].
-    function_index: std::sync::OnceLock<FastMap<(u32, u32), FuncId>>,
+    function_index: RangeIndex,
+}
+
+/// Ids by (start, end), built on the first lookup from `ranges` (index and
+/// range, in insertion order: of equal ranges, the last inserted wins).
+type RangeIndex = std::sync::OnceLock<FastMap<(u32, u32), u32>>;
+
+/// The id whose range is `range`, from `index` (built from `ranges` on
+/// first use).
+fn id_at<'r>(
+    index: &RangeIndex,
+    ranges: impl ExactSizeIterator<Item = (usize, &'r Range<u32>)>,
+    range: Range<u32>,
+) -> Option<u32> {
+    let index = index.get_or_init(|| {
+        let mut map = FastMap::with_capacity_and_hasher(ranges.len(), Default::default());
+        for (i, r) in ranges {
+            map.insert((r.start, r.end), i as u32);
+        }
+        map
+    });
+    index.get(&(range.start, range.end)).copied()
 }
 
 impl ModuleModel {
@@ -435,32 +456,21 @@ impl ModuleModel {
 
     /// The function whose `def` (or `lambda`) node has this range.
     pub fn function_at(&self, range: Range<u32>) -> Option<FuncId> {
-        let index = self.function_index.get_or_init(|| {
-            let mut map =
-                FastMap::with_capacity_and_hasher(self.functions.len(), Default::default());
-            for (i, f) in self.functions.iter().enumerate() {
-                map.entry((f.range.start, f.range.end))
-                    .or_insert(i as FuncId);
-            }
-            map
-        });
-        index.get(&(range.start, range.end)).copied()
+        // Reversed: the first of equal ranges is inserted last and wins.
+        let ranges = self.functions.iter().map(|f| &f.range).enumerate().rev();
+        id_at(&self.function_index, ranges, range)
     }
 
     /// The expression lowered from the syntax node with this range (the
     /// outermost one if several share it).
     pub fn expr_at(&self, range: Range<u32>) -> Option<ExprId> {
-        let index = self.range_index.get_or_init(|| {
-            // Expressions are lowered children first: the outermost of
-            // equal ranges comes last and wins.
-            let mut map =
-                FastMap::with_capacity_and_hasher(self.expr_ranges.len(), Default::default());
-            for (i, r) in self.expr_ranges.iter().enumerate() {
-                map.insert((r.start, r.end), i as ExprId);
-            }
-            map
-        });
-        index.get(&(range.start, range.end)).copied()
+        // Expressions are lowered children first: the outermost of equal
+        // ranges comes last and wins.
+        id_at(
+            &self.range_index,
+            self.expr_ranges.iter().enumerate(),
+            range,
+        )
     }
 
     /// The 0-based line of a byte offset.
@@ -474,15 +484,8 @@ impl ModuleModel {
     /// The binding whose target (a name being bound: a `def`'s or
     /// `class`'s name, an assignment target, a parameter) has this range.
     pub fn binding_at(&self, range: Range<u32>) -> Option<BindingId> {
-        let index = self.binding_index.get_or_init(|| {
-            let mut map =
-                FastMap::with_capacity_and_hasher(self.bindings.len(), Default::default());
-            for (i, b) in self.bindings.iter().enumerate() {
-                map.insert((b.range.start, b.range.end), i as BindingId);
-            }
-            map
-        });
-        index.get(&(range.start, range.end)).copied()
+        let ranges = self.bindings.iter().map(|b| &b.range).enumerate();
+        id_at(&self.binding_index, ranges, range)
     }
 
     /// Whether path `a` is `b` or one of its ancestors (code on path `b` runs
