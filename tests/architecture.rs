@@ -220,6 +220,7 @@ fn analysis_layers_point_one_way() {
         "course_map",
         "hints",
         "rules",
+        "findings",
     ];
     let semantic = [
         "value", "ir", "lookup", "builder", "stubs", "world", "infer", "classes", "nodes",
@@ -275,4 +276,30 @@ fn analysis_layers_point_one_way() {
             ("super::".to_string(), "infer".to_string()),
         ]
     );
+}
+
+/// A rule reaches the rest of the module only through `Ctx::root` (or the
+/// `Ctx` helpers that scan the module), which mark the unit being checked
+/// as reading beyond itself: `findings::analyse` then never reuses its
+/// findings after an edit. A rule that took the tree's root itself would
+/// have its findings kept when code elsewhere changed.
+#[test]
+fn rules_reach_the_module_only_through_ctx() {
+    let mut checked = 0;
+    for (path, code) in sources() {
+        let Some(file) = path.strip_prefix("analysis/rules/") else {
+            continue;
+        };
+        if file == "mod.rs" {
+            continue;
+        }
+        checked += 1;
+        for banned in ["parsed.tree", "root_node("] {
+            assert!(
+                !code.contains(banned),
+                "src/{path} uses `{banned}`: take the root with `ctx.root()`"
+            );
+        }
+    }
+    assert!(checked >= 25, "only {checked} rule files checked");
 }

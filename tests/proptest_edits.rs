@@ -11,6 +11,7 @@
 mod common;
 
 use proptest::prelude::*;
+use pyexplain::analysis::findings;
 use pyexplain::analysis::rules::{self, Selection};
 use pyexplain::analysis::{explain_at, Encoding, LineCol, Parsed};
 
@@ -252,20 +253,197 @@ proptest! {
         let text = std::fs::read_to_string(&path).expect("a stdlib file");
         let mut parsed = Parsed::new(text);
         let sel = Selection::default();
-        // As the server does: the first version is analysed before edits.
-        let _ = rules::check(&parsed, &sel);
+        // As the server does: the first version is analysed before edits,
+        // each later one from the findings of the one before.
+        let mut found = findings::analyse(&parsed, &sel, None);
         for round in rounds {
             for (at, len, insert) in round {
                 let start = (at * parsed.text.len() as f64) as usize;
                 parsed.replace(start..start + len, &insert);
             }
             parsed.reparse();
+            found = findings::analyse(&parsed, &sel, Some(&found));
         }
         let fresh = Parsed::new(parsed.text.clone());
         prop_assert_eq!(
             parsed.tree.as_ref().map(|t| t.root_node().to_sexp()),
             fresh.tree.as_ref().map(|t| t.root_node().to_sexp())
         );
-        prop_assert_eq!(rules::check(&parsed, &sel), rules::check(&fresh, &sel));
+        let expected = rules::check(&fresh, &sel);
+        prop_assert_eq!(rules::check(&parsed, &sel), expected.clone());
+        prop_assert_eq!(&*found.diagnostics, &expected);
+    }
+}
+
+/// Files for the reuse property below: the rules find things in them, and
+/// their units read each other's names (classes and their subclasses,
+/// helpers, module state).
+const REUSE_FILES: &[&str] = &[
+    "asyncio/tasks.py",
+    "asyncio/base_events.py",
+    "concurrent/futures/thread.py",
+    "concurrent/futures/process.py",
+    "multiprocessing/pool.py",
+    "threading.py",
+    "queue.py",
+    "contextlib.py",
+    "dataclasses.py",
+    "functools.py",
+    "collections/__init__.py",
+    "test/test_typing.py",
+];
+
+/// Statements a typist inserts at the start of a line (indented as that
+/// line is): bindings other code reads, calls the rules look at.
+fn statement() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("x = 1".to_string()),
+        Just("f = open('f')".to_string()),
+        Just("self.data = []".to_string()),
+        Just("asyncio.sleep(1)".to_string()),
+        Just("time.sleep(1)".to_string()),
+        Just("return None".to_string()),
+        Just("yield 1".to_string()),
+        Just("global counter".to_string()),
+        Just("counter += 1".to_string()),
+        Just("loop = asyncio.get_event_loop()".to_string()),
+        Just("async def run(): pass".to_string()),
+        Just("def __eq__(self, other): return True".to_string()),
+        Just("class dict(list): pass".to_string()),
+        Just("import asyncio".to_string()),
+        Just("pass".to_string()),
+    ]
+}
+
+/// An edit that keeps the file parseable more often than not: a name
+/// replaced by another name of the file, a statement inserted before a
+/// line (at its indentation), or a line deleted.
+#[derive(Debug, Clone)]
+enum Change {
+    Rename {
+        at: f64,
+        to: f64,
+    },
+    Insert {
+        at: f64,
+        statement: String,
+    },
+    Delete {
+        at: f64,
+    },
+    /// `async ` added before a `def` that has none, or taken away.
+    Async {
+        at: f64,
+    },
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        3 => (0.0f64..1.0, 0.0f64..1.0).prop_map(|(at, to)| Change::Rename { at, to }),
+        2 => (0.0f64..1.0, statement()).prop_map(|(at, statement)| Change::Insert { at, statement }),
+        1 => (0.0f64..1.0).prop_map(|at| Change::Delete { at }),
+        2 => (0.0f64..1.0).prop_map(|at| Change::Async { at }),
+    ]
+}
+
+/// The byte ranges of the identifiers of a text (outside nothing: strings
+/// and comments too, as a typist's edits fall anywhere).
+fn names(text: &str) -> Vec<std::ops::Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'_' || b[i].is_ascii_alphabetic() {
+            let s = i;
+            while i < b.len() && (b[i] == b'_' || b[i].is_ascii_alphanumeric()) {
+                i += 1;
+            }
+            out.push(s..i);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The byte range (start, end with its newline) of the lines of a text.
+fn line_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            out.push((start, i + 1));
+            start = i + 1;
+        }
+    }
+    out
+}
+
+fn apply(text: &str, change: &Change) -> Option<(std::ops::Range<usize>, String)> {
+    let pick = |at: f64, n: usize| {
+        n.checked_sub(1)
+            .map(|last| ((at * n as f64) as usize).min(last))
+    };
+    match change {
+        Change::Rename { at, to } => {
+            let all = names(text);
+            let from = all.get(pick(*at, all.len())?)?.clone();
+            let to = all.get(pick(*to, all.len())?)?.clone();
+            Some((from, text[to].to_string()))
+        }
+        Change::Insert { at, statement } => {
+            let lines = line_spans(text);
+            let (start, end) = *lines.get(pick(*at, lines.len())?)?;
+            let line = &text[start..end];
+            let indent = &line[..line.len() - line.trim_start().len()];
+            if line.trim().is_empty() {
+                return None;
+            }
+            Some((start..start, format!("{indent}{statement}\n")))
+        }
+        Change::Async { at } => {
+            let defs: Vec<usize> = text.match_indices("def ").map(|(i, _)| i).collect();
+            let i = *defs.get(pick(*at, defs.len())?)?;
+            if text[..i].ends_with("async ") {
+                Some((i - 6..i, String::new()))
+            } else {
+                Some((i..i, "async ".to_string()))
+            }
+        }
+        Change::Delete { at } => {
+            let lines = line_spans(text);
+            let (start, end) = *lines.get(pick(*at, lines.len())?)?;
+            Some((start..end, String::new()))
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(24)))]
+
+    /// Reuse across versions on real code, with edits that mostly keep the
+    /// file parseable (so units are reused): after each edit, the findings
+    /// computed from the previous version's equal a fresh check of the
+    /// text.
+    #[test]
+    fn findings_reused_after_edits_equal_a_fresh_check(
+        file in 0..REUSE_FILES.len(),
+        changes in proptest::collection::vec(change(), 1..6),
+    ) {
+        let path = common::stdlib().join(REUSE_FILES[file]);
+        let text = std::fs::read_to_string(&path).expect("a stdlib file");
+        let mut parsed = Parsed::new(text);
+        let sel = Selection::default();
+        let mut found = findings::analyse(&parsed, &sel, None);
+        for change in &changes {
+            let Some((range, insert)) = apply(&parsed.text, change) else {
+                continue;
+            };
+            parsed.replace(range, &insert);
+            parsed.reparse();
+            found = findings::analyse(&parsed, &sel, Some(&found));
+            let fresh = Parsed::new(parsed.text.clone());
+            prop_assert_eq!(&*found.diagnostics, &rules::check(&fresh, &sel), "after {:?}", change);
+        }
     }
 }

@@ -261,6 +261,26 @@ impl Args {
         self.0.extend(other.0);
     }
 
+    /// Whether an argument is a line or a place (it moves when the code
+    /// above it does).
+    pub fn places(&self) -> bool {
+        self.0
+            .iter()
+            .any(|(_, a)| matches!(a, Arg::Line(_) | Arg::Sites { .. }))
+    }
+
+    /// The text of every text and list argument.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .flat_map(|(_, a)| match a {
+                Arg::Text(s) => std::slice::from_ref(s).iter(),
+                Arg::List { items, .. } => items.iter(),
+                _ => [].iter(),
+            })
+            .map(String::as_str)
+    }
+
     pub fn get(&self, key: Key) -> Option<&Arg> {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, a)| a)
     }

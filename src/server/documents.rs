@@ -14,7 +14,8 @@ use std::sync::{mpsc, Arc, OnceLock, RwLock};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
-use crate::analysis::rules::{self, Diagnostic, Selection};
+use crate::analysis::findings::{self, Findings};
+use crate::analysis::rules::{Diagnostic, Selection};
 use crate::analysis::{Encoding, LineIndex, ModuleContext, Parsed};
 use crate::project::Project;
 
@@ -57,7 +58,10 @@ pub struct Document {
     /// A fingerprint of the last change applied (to recognize a repeat).
     last_change: u64,
     /// The findings for the last selection asked for.
-    findings: std::sync::Mutex<Option<(Selection, Arc<Vec<Diagnostic>>)>>,
+    findings: std::sync::Mutex<Option<(Selection, Arc<Findings>)>>,
+    /// The findings of the version this one replaced (until this one's
+    /// are computed from them).
+    previous: std::sync::Mutex<Option<Arc<Findings>>>,
     /// An analysis of this version is still running past its budget.
     pub overrun: std::sync::atomic::AtomicBool,
 }
@@ -70,6 +74,7 @@ impl Document {
             off,
             last_change,
             findings: std::sync::Mutex::new(None),
+            previous: std::sync::Mutex::new(None),
             overrun: std::sync::atomic::AtomicBool::new(false),
         }
     }
@@ -102,21 +107,40 @@ impl Document {
         if let Some(found) = cached(&cache, selection) {
             return found;
         }
-        let found = Arc::new(rules::check(&self.parsed, selection));
+        let previous = match self.previous.lock() {
+            Ok(mut p) => p.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        let found = Arc::new(findings::analyse(
+            &self.parsed,
+            selection,
+            previous.as_deref(),
+        ));
         *cache = Some((selection.clone(), found.clone()));
-        found
+        found.diagnostics.clone()
+    }
+
+    /// The findings this version's can be computed from: those of the
+    /// version it replaces, when computed and not being computed now.
+    fn findings_to_reuse(&self) -> Option<Arc<Findings>> {
+        let computed = self
+            .findings
+            .try_lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(|(_, f)| f.clone()));
+        computed.or_else(|| self.previous.try_lock().ok().and_then(|p| p.clone()))
     }
 }
 
 /// The findings a document's cache holds for `selection`.
 fn cached(
-    cache: &Option<(Selection, Arc<Vec<Diagnostic>>)>,
+    cache: &Option<(Selection, Arc<Findings>)>,
     selection: &Selection,
 ) -> Option<Arc<Vec<Diagnostic>>> {
     cache
         .as_ref()
         .filter(|(sel, _)| sel == selection)
-        .map(|(_, found)| found.clone())
+        .map(|(_, found)| found.diagnostics.clone())
 }
 
 /// A text with its line index and no syntax tree: for documents over the
@@ -315,7 +339,11 @@ impl Documents {
             parsed.reparse();
         }
         self.share(uri, &parsed.text);
-        let doc = Arc::new(Document::with(version, parsed, off, print));
+        let doc = Document::with(version, parsed, off, print);
+        if let Ok(mut previous) = doc.previous.lock() {
+            *previous = current.findings_to_reuse();
+        }
+        let doc = Arc::new(doc);
         self.write(|m| {
             m.insert(uri.clone(), doc);
         });

@@ -55,12 +55,11 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
 /// `sys.version_info`: code kept for older Pythons. Searches downward from
 /// the root.
 fn version_gated(ctx: &Ctx, node: Node) -> bool {
-    let Some(tree) = ctx.parsed.tree.as_ref() else {
+    let Some(mut cur) = ctx.root() else {
         return false;
     };
     let range = node.byte_range();
     let tests_version = |n: Node| super::mentions(n, "version_info", ctx.src);
-    let mut cur = tree.root_node();
     loop {
         if cur.id() == node.id() {
             return false;

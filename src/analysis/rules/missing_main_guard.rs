@@ -47,10 +47,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     if !CREATORS.contains(&qual.as_str()) {
         return;
     }
-    let Some(tree) = ctx.parsed.tree.as_ref() else {
+    let Some(root) = ctx.root() else {
         return;
     };
-    if guarded(ctx, tree.root_node(), node) {
+    if guarded(ctx, root, node) {
         return;
     }
     out.push(Diagnostic {

@@ -203,9 +203,26 @@ pub struct Ctx<'a> {
     /// The functions, lambdas and classes enclosing the node being checked,
     /// outermost first (tracked by the walk: `Node::parent` is not O(1)).
     pub stack: Vec<Node<'a>>,
+    /// Set by [`Ctx::reads_module`].
+    wide: std::cell::Cell<bool>,
 }
 
 impl<'a> Ctx<'a> {
+    /// Says the check reads the module beyond the unit being checked (the
+    /// root of the tree, a scan of every name or call, the module's
+    /// imports): the unit's findings are computed again after any edit.
+    /// Every rule that looks past the node's top-level statement, other
+    /// than through the values of the names it reads, calls it.
+    pub fn reads_module(&self) {
+        self.wide.set(true);
+    }
+
+    /// The root of the tree (a check that looks at it reads the module).
+    pub fn root(&self) -> Option<Node<'a>> {
+        self.reads_module();
+        self.parsed.tree.as_ref().map(|t| t.root_node())
+    }
+
     /// What an expression holds, as the semantic model knows it.
     pub fn value(&self, node: Node) -> Value {
         self.infer.node_value(node)
@@ -214,6 +231,7 @@ impl<'a> Ctx<'a> {
     /// Whether `name`, read where `at` is, is the builtin of that name (no
     /// binding of the file hides it, no star import may).
     pub fn builtin_unshadowed(&self, name: &str, at: Node) -> bool {
+        self.reads_module();
         let model = self.infer.this();
         let scope = model.scope_at(at.start_byte() as u32);
         model.resolving_scope(scope, name).is_none()
@@ -267,6 +285,7 @@ impl<'a> Ctx<'a> {
     /// attribute, a binding (an import, an assignment, a `def`). Comments
     /// and strings do not count.
     pub fn module_names(&self, name: &str) -> bool {
+        self.reads_module();
         let m = self.infer.this();
         m.bindings.iter().any(|b| &*b.name == name)
             || m.exprs.iter().any(|e| match e {
@@ -278,6 +297,7 @@ impl<'a> Ctx<'a> {
     /// Whether the module calls something named `name` (`f(...)`,
     /// `obj.f(...)`) anywhere. Comments and strings do not count.
     pub fn module_calls(&self, name: &str) -> bool {
+        self.reads_module();
         let m = self.infer.this();
         m.exprs.iter().any(|e| match e {
             Expr::Call { func, .. } => match m.expr(*func) {
@@ -365,37 +385,145 @@ fn dispatch() -> &'static Dispatch {
 
 /// Runs the selected rules over a parsed file; suppressed findings are
 /// dropped. Sorted by position, then rule id.
+///
+/// Each unit of the file (the module node itself, then each top-level
+/// statement) is checked on its own, with inference of its own: a unit's
+/// findings do not depend on the order units are checked in, which is what
+/// lets `findings::analyse` reuse them after an edit.
 pub fn check(parsed: &Parsed, selection: &Selection) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let Some(tree) = parsed.tree.as_ref() else {
         return Vec::new();
     };
+    let enabled = enabled(selection);
+    if !enabled.iter().any(|e| *e) {
+        return Vec::new();
+    }
     let world = parsed.world();
-    let infer = Infer::new(&world);
+    let root = tree.root_node();
+    let units = units(root);
+    let mut checked: Vec<UnitCheck> = std::iter::once(root)
+        .chain(units.iter().copied())
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&unit| check_unit(parsed, &world, &enabled, unit))
+        .collect();
+    let mut out = Vec::new();
+    let mut comments = Vec::new();
+    for c in &mut checked {
+        out.append(&mut c.diagnostics);
+        comments.append(&mut c.comments);
+    }
+    finish(parsed, out, &comments)
+}
+
+/// Which rules of the registry `selection` runs, by index.
+pub fn enabled(selection: &Selection) -> Vec<bool> {
+    RULES.iter().map(|r| selection.enabled(r.id)).collect()
+}
+
+/// The units of a file below its module node: the top-level statements
+/// (and comments), in order.
+pub fn units(root: Node) -> Vec<Node> {
+    let mut cursor = root.walk();
+    root.children(&mut cursor).collect()
+}
+
+/// What checking one unit found (suppression not applied yet) and whether
+/// the check read beyond the unit.
+#[derive(Debug, Clone, Default)]
+pub struct UnitCheck {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The byte ranges of its comments (for suppression).
+    pub comments: Vec<Range<usize>>,
+    /// The check read more than the unit's own code and the values the
+    /// model gives the names it reads: the module's other code (a scan of
+    /// the whole module, an import's place), another module of the
+    /// workspace, or a finding names a line or place of its own. Such a
+    /// unit is checked again after every edit.
+    pub wide: bool,
+    /// The check read a module of the workspace: the unit is checked again
+    /// when another module of the workspace changed.
+    pub workspace: bool,
+}
+
+/// Checks one unit: the module node alone (its own kind only), or a
+/// top-level statement and everything under it.
+pub fn check_unit(
+    parsed: &Parsed,
+    world: &super::semantic::world::World,
+    enabled: &[bool],
+    unit: Node,
+) -> UnitCheck {
+    let infer = Infer::new(world);
     let mut ctx = Ctx {
         parsed,
         src: parsed.text.as_bytes(),
         infer: &infer,
         stack: Vec::new(),
+        wide: std::cell::Cell::new(false),
     };
-    let enabled: Vec<bool> = RULES.iter().map(|r| selection.enabled(r.id)).collect();
-    if !enabled.iter().any(|e| *e) {
-        return Vec::new();
-    }
+    let mut out = UnitCheck::default();
+    let shallow = unit.parent().is_none();
+    walk(
+        &mut ctx,
+        unit,
+        shallow,
+        enabled,
+        &mut out.diagnostics,
+        &mut out.comments,
+    );
+    let range = unit.byte_range();
+    let outside = |r: &Range<usize>| r.start < range.start || r.end > range.end;
+    out.workspace = infer.read_workspace();
+    out.wide = ctx.wide.get()
+        || out.diagnostics.iter().any(|d| {
+            outside(&d.range)
+                || d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.edits.iter().any(|e| outside(&e.range)))
+                || d.args.places()
+        });
+    out
+}
+
+/// Suppression, order and duplicates: the last step of a check.
+pub fn finish(
+    parsed: &Parsed,
+    mut out: Vec<Diagnostic>,
+    comments: &[Range<usize>],
+) -> Vec<Diagnostic> {
+    out.retain(|d| !suppressed(parsed, comments, d));
+    out.sort_by_key(|d| (d.range.start, d.rule));
+    out.dedup();
+    out
+}
+
+/// The rule walk over `top`'s subtree (only `top` itself when `shallow`).
+fn walk<'a>(
+    ctx: &mut Ctx<'a>,
+    top: Node<'a>,
+    shallow: bool,
+    enabled: &[bool],
+    out: &mut Vec<Diagnostic>,
+    comments: &mut Vec<Range<usize>>,
+) {
     let dispatch = dispatch();
-    let mut out = Vec::new();
-    let mut comments: Vec<Node> = Vec::new();
-    let mut cursor = tree.walk();
+    let mut cursor = top.walk();
     loop {
         let node = cursor.node();
         let kind = node.kind_id();
         if Dispatch::is(&dispatch.comment, kind) {
-            comments.push(node);
+            comments.push(node.byte_range());
         } else {
             for &i in dispatch.rules(kind) {
                 if enabled[i] {
-                    (RULES[i].check)(&ctx, node, &mut out);
+                    (RULES[i].check)(ctx, node, out);
                 }
             }
+        }
+        if shallow {
+            return;
         }
         let is_scope = Dispatch::is(&dispatch.scope, kind);
         if cursor.goto_first_child() {
@@ -409,10 +537,7 @@ pub fn check(parsed: &Parsed, selection: &Selection) -> Vec<Diagnostic> {
                 break;
             }
             if !cursor.goto_parent() {
-                out.retain(|d| !suppressed(parsed, &comments, d));
-                out.sort_by_key(|d| (d.range.start, d.rule));
-                out.dedup();
-                return out;
+                return;
             }
             if ctx
                 .stack
@@ -427,16 +552,16 @@ pub fn check(parsed: &Parsed, selection: &Selection) -> Vec<Diagnostic> {
 
 /// `# pyexplain: ignore`, `# pyexplain: ignore[id, ...]` or `# noqa` (bare or
 /// with a peer code) on the diagnostic's first line.
-fn suppressed(parsed: &Parsed, comments: &[Node], d: &Diagnostic) -> bool {
+fn suppressed(parsed: &Parsed, comments: &[Range<usize>], d: &Diagnostic) -> bool {
     let line = parsed.lines.line_of(d.range.start);
     let Some(rule) = rule(d.rule) else {
         return false;
     };
     comments
         .iter()
-        .filter(|c| parsed.lines.line_of(c.start_byte()) == line)
+        .filter(|c| parsed.lines.line_of(c.start) == line)
         .any(|c| {
-            let text = c.utf8_text(parsed.text.as_bytes()).unwrap_or("");
+            let text = parsed.text.get(c.clone()).unwrap_or("");
             directive_silences(text, rule)
         })
 }
@@ -482,6 +607,7 @@ pub fn directive_silences(comment: &str, rule: &Rule) -> bool {
 /// `import module` goes after the module's header. `None` when the name is
 /// taken by something else, or no place for the import exists.
 pub fn import_module(ctx: &Ctx, module: &str, at: Node) -> Option<(String, Option<Edit>)> {
+    ctx.reads_module();
     let model = ctx.infer.this().clone();
     let scope = model.scope_at(at.start_byte() as u32);
     // A module-level `import module` (or `import module as m`) whose name

@@ -147,7 +147,7 @@ fn find_queue<'a>(ctx: &Ctx<'a>, args: Node<'a>, call: Node<'a>) -> Option<Queue
 /// Replaces the queue constructor calls bound to `name` in the innermost
 /// scope that binds it; no fix unless every binding there is such a call.
 fn fix_bindings(ctx: &Ctx, name: &str) -> Option<Fix> {
-    let root = ctx.parsed.tree.as_ref()?.root_node();
+    let root = ctx.root()?;
     let scopes = ctx
         .stack
         .iter()

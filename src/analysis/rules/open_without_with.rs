@@ -88,7 +88,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let scope = match ctx.stack.last() {
         Some(f) if f.kind() == "function_definition" => f.field("body"),
         Some(_) => return, // class body
-        None => ctx.parsed.tree.as_ref().map(|t| t.root_node()),
+        None => ctx.root(),
     };
     let Some(scope) = scope else {
         return;

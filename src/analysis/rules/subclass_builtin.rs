@@ -247,6 +247,7 @@ fn fix(
         return None;
     }
     let qual = format!("collections.{user}");
+    ctx.reads_module();
     let model = ctx.infer.this().clone();
     let imported_by_name = {
         let ids = model.bindings_in(crate::analysis::semantic::MODULE_SCOPE, user);

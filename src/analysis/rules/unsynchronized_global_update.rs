@@ -177,7 +177,7 @@ fn with_holds_lock(with: Node) -> bool {
 /// thread pool, or given as `target=` to `threading.Thread` inside a loop or
 /// a comprehension, or in two places.
 fn runs_in_several_threads(ctx: &Ctx, func: &str) -> bool {
-    let Some(tree) = ctx.parsed.tree.as_ref() else {
+    let Some(root) = ctx.root() else {
         return false;
     };
     // Cheap: the name must occur besides its definition.
@@ -186,7 +186,7 @@ fn runs_in_several_threads(ctx: &Ctx, func: &str) -> bool {
     }
     let mut threads = 0;
     // (node, inside a loop)
-    let mut stack = vec![(tree.root_node(), false)];
+    let mut stack = vec![(root, false)];
     while let Some((n, in_loop)) = stack.pop() {
         if n.kind() == "call" {
             match thread_use(ctx, n, func) {

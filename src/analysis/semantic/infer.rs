@@ -69,6 +69,8 @@ pub struct Infer<'w> {
     pub(super) node_values: RefCell<FastMap<ExprId, Value>>,
     budget: Cell<u32>,
     depth: Cell<u32>,
+    /// Set when a module of the workspace was looked at.
+    workspace_read: Cell<bool>,
 }
 
 /// Increments the depth for the life of the guard.
@@ -95,6 +97,7 @@ impl<'w> Infer<'w> {
             node_values: RefCell::default(),
             budget: Cell::new(BUDGET),
             depth: Cell::new(0),
+            workspace_read: Cell::new(false),
         }
     }
 
@@ -120,7 +123,18 @@ impl<'w> Infer<'w> {
     }
 
     pub fn module(&self, name: &str) -> Option<Arc<ModuleModel>> {
-        self.world.module(name)
+        let m = self.world.module(name)?;
+        if !m.is_stub && !Arc::ptr_eq(&m, &self.world.this) {
+            self.workspace_read.set(true);
+        }
+        Some(m)
+    }
+
+    /// Whether an answer so far looked at a module of the workspace (whose
+    /// code may change without this module's changing, and may import
+    /// this module back).
+    pub fn read_workspace(&self) -> bool {
+        self.workspace_read.get()
     }
 
     /// A memo of [`Infer::class_for_qualname`].

@@ -3,6 +3,7 @@
 //! supplies through [`Sources`]: the analysis core itself does no I/O).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use super::builder::{build, BuildOptions};
@@ -21,6 +22,12 @@ pub trait Sources: Send + Sync {
 pub struct Workspace {
     sources: Box<dyn Sources>,
     models: RwLock<HashMap<String, Option<Arc<ModuleModel>>>>,
+    /// Counts the changes: each module's text changed, or all of them.
+    generation: AtomicU64,
+    /// The generation of each module's last change.
+    changed_at: RwLock<HashMap<String, u64>>,
+    /// The generation of the last change of every module at once.
+    cleared_at: AtomicU64,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -35,6 +42,9 @@ impl Workspace {
         Workspace {
             sources,
             models: RwLock::new(HashMap::new()),
+            generation: AtomicU64::new(0),
+            changed_at: RwLock::new(HashMap::new()),
+            cleared_at: AtomicU64::new(0),
         }
     }
 
@@ -62,6 +72,10 @@ impl Workspace {
 
     /// Forgets module `name` (its text changed).
     pub fn invalidate(&self, name: &str) {
+        let now = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(mut changed) = self.changed_at.write() {
+            changed.insert(name.to_string(), now);
+        }
         if let Ok(mut models) = self.models.write() {
             models.remove(name);
         }
@@ -69,9 +83,53 @@ impl Workspace {
 
     /// Forgets every module.
     pub fn invalidate_all(&self) {
+        let now = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.cleared_at.store(now, Ordering::SeqCst);
         if let Ok(mut models) = self.models.write() {
             models.clear();
         }
+    }
+
+    /// The number of changes so far (see [`Workspace::changed_since`]).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Whether a module other than `except` changed after `generation`
+    /// (or the lock of the record was poisoned).
+    pub fn changed_since(&self, generation: u64, except: &str) -> bool {
+        if self.cleared_at.load(Ordering::SeqCst) > generation {
+            return true;
+        }
+        match self.changed_at.read() {
+            Ok(changed) => changed.iter().any(|(n, g)| *g > generation && n != except),
+            Err(_) => true,
+        }
+    }
+
+    /// Whether a module built so far imports module `name` (`import` of it
+    /// or of a package it is in, an attribute of which may be `name`;
+    /// `from` it, or `from` its package `import` it): code read from the
+    /// workspace may then come back to `name`.
+    pub fn may_import(&self, name: &str) -> bool {
+        let reaches = |imported: &str| {
+            imported == name
+                || name
+                    .strip_prefix(imported)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        };
+        let Ok(models) = self.models.read() else {
+            return true;
+        };
+        models.values().flatten().any(|m| {
+            m.bindings.iter().any(|b| match &b.kind {
+                super::BindingKind::Import { module } => reaches(module),
+                super::BindingKind::ImportFrom { module, name: n } => {
+                    **module == *name || reaches(&format!("{module}.{n}"))
+                }
+                _ => false,
+            })
+        })
     }
 
     /// How many modules are built.

@@ -1,0 +1,552 @@
+//! A file's rule findings, kept with what each unit of the file read, so
+//! that after an edit only the units it can have changed are checked again.
+//!
+//! A unit is a top-level statement (a `def`, a `class`, an import, any
+//! statement at module level, a comment); the module node itself is a unit
+//! of its own, checked every time (the rules that look at the module's
+//! statement list dispatch there). [`rules::check_unit`] checks a unit with
+//! inference of its own, so a unit's findings are a function of:
+//! - its own code;
+//! - the values the model gives the names it reads, which come from the
+//!   code of the units that bind those names (at module level, in a class
+//!   body, `self.x = ...`, `global`), and, through the names those units
+//!   read in turn, from further units;
+//! - nothing else, unless the check says it read more
+//!   ([`rules::UnitCheck::wide`]: the module's other code, a place in a
+//!   finding), and then the unit is checked again after every edit;
+//! - the workspace modules it read ([`rules::UnitCheck::workspace`]): the
+//!   unit is checked again when another module of the workspace changed,
+//!   or when a module of the workspace may import this one (its code could
+//!   lead back here).
+//!
+//! After an edit, the units before and after the edited region whose text is
+//! unchanged are matched with the previous version's; the others are new.
+//! A matched unit keeps its findings (moved with the text) unless it reads
+//! a name bound by a new or removed unit, or by a unit that is checked again
+//! for that reason (to a fixed point), or it binds a name such a unit reads
+//! (a rule may look at where a function is used). Everything else is
+//! checked again. A file with a syntax error, or whose module has a star
+//! import, is checked whole. `tests/proptest_edits.rs` checks that the
+//! findings after random edits of stdlib files equal a fresh check.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use tree_sitter::Node;
+
+use super::rules::{self, Diagnostic, Selection, UnitCheck};
+use super::semantic::{FastSet, ModuleModel, ScopeKind};
+use super::Parsed;
+
+/// The findings of one version of a file, ready for the next.
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    /// Suppressed findings dropped; sorted by position, then rule.
+    pub diagnostics: Arc<Vec<Diagnostic>>,
+    /// How many units were checked (not reused) to produce this version's.
+    pub checked: usize,
+    /// What reuse needs: absent when the file cannot be reused from.
+    reuse: Option<Reuse>,
+}
+
+#[derive(Debug, Clone)]
+struct Reuse {
+    text: Arc<str>,
+    /// The workspace's generation when the check began, and whether no
+    /// module of the workspace built when it ended imports this one.
+    workspace: Option<(u64, bool)>,
+    selection: Selection,
+    module: (Arc<str>, bool),
+    units: Vec<Unit>,
+}
+
+#[derive(Debug, Clone)]
+struct Unit {
+    range: Range<usize>,
+    /// Hashes of every name-like word of its text and its findings' texts.
+    reads: Arc<FastSet<u64>>,
+    /// Hashes of the names it binds where other units can see them.
+    binds: Arc<[u64]>,
+    check: Arc<UnitCheck>,
+}
+
+impl Findings {
+    /// Units kept from the previous version (for tests and logs).
+    pub fn units(&self) -> usize {
+        self.reuse.as_ref().map_or(0, |r| r.units.len())
+    }
+}
+
+/// The findings of `parsed` for `selection`, reusing `previous` (the
+/// findings of an earlier version of the same document) where the edit
+/// cannot have changed them. Equal to a fresh [`rules::check`] always.
+pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Findings>) -> Findings {
+    let Some(tree) = parsed.tree.as_ref() else {
+        return Findings::default();
+    };
+    let enabled = rules::enabled(selection);
+    if !enabled.iter().any(|e| *e) {
+        return Findings::default();
+    }
+    let world = parsed.world();
+    let generation = world.workspace.as_ref().map(|w| w.generation());
+    let model = world.this.clone();
+    let root = tree.root_node();
+    let nodes = rules::units(root);
+    let text = parsed.text.as_str();
+    let module = (model.name.clone(), model.is_package);
+    let reusable = !root.has_error()
+        && model
+            .scope(super::semantic::MODULE_SCOPE)
+            .star_imports
+            .is_empty();
+    let prev = previous
+        .and_then(|p| p.reuse.as_ref())
+        .filter(|p| reusable && p.selection == *selection && p.module == module);
+
+    // Which new units keep an old unit's findings: (new index, old index).
+    let matched = prev.map_or_else(Vec::new, |p| match_units(&p.units, &p.text, &nodes, text));
+    let mut kept: Vec<Option<usize>> = vec![None; nodes.len()];
+    for &(new, old) in &matched {
+        kept[new] = Some(old);
+    }
+    let binds = binds_by_unit(&model, &nodes);
+    if let Some(p) = prev {
+        // Units that read the workspace keep their findings if no other
+        // module changed and none could import this one back.
+        let workspace_unchanged = match (&world.workspace, p.workspace) {
+            (Some(w), Some((then, alone))) => alone && !w.changed_since(then, &module.0),
+            (None, None) => true,
+            _ => false,
+        };
+        // Names whose values may have changed: those bound by units that
+        // are gone or new, then by units that read one of them.
+        let mut old_kept = vec![false; p.units.len()];
+        for &(_, old) in &matched {
+            old_kept[old] = true;
+        }
+        let mut changed: FastSet<u64> = FastSet::default();
+        for (unit, keep) in p.units.iter().zip(&old_kept) {
+            if !keep {
+                changed.extend(unit.binds.iter().copied());
+            }
+        }
+        for (i, keep) in kept.iter().enumerate() {
+            if keep.is_none() {
+                changed.extend(binds[i].iter().copied());
+            }
+        }
+        loop {
+            let mut grew = false;
+            for (i, keep) in kept.iter_mut().enumerate() {
+                let Some(old) = *keep else {
+                    continue;
+                };
+                if p.units[old].reads.iter().any(|h| changed.contains(h)) {
+                    *keep = None;
+                    changed.extend(binds[i].iter().copied());
+                    grew = true;
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        // The units checked again read names; a kept unit binding one of
+        // them is checked again too (a rule may look at its uses).
+        let mut read_again: FastSet<u64> = FastSet::default();
+        for (i, keep) in kept.iter().enumerate() {
+            if keep.is_none() {
+                read_again.extend(words(text.get(nodes[i].byte_range()).unwrap_or("")));
+            }
+        }
+        for (old_units, keep) in p.units.iter().zip(&old_kept) {
+            if !keep {
+                read_again.extend(old_units.reads.iter().copied());
+            }
+        }
+        for (i, keep) in kept.iter_mut().enumerate() {
+            if let Some(old) = *keep {
+                let unit = &p.units[old];
+                if unit.check.wide
+                    || (unit.check.workspace && !workspace_unchanged)
+                    || binds[i].iter().any(|h| read_again.contains(h))
+                {
+                    *keep = None;
+                }
+            }
+        }
+    }
+
+    use rayon::prelude::*;
+    let fresh: Vec<(usize, UnitCheck)> = kept
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.is_none())
+        .map(|(i, _)| i)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&i| (i, rules::check_unit(parsed, &world, &enabled, nodes[i])))
+        .collect();
+    let checked = fresh.len();
+    let mut fresh = fresh.into_iter().peekable();
+    let mut units = Vec::with_capacity(nodes.len());
+    for (i, node) in nodes.iter().enumerate() {
+        let range = node.byte_range();
+        let unit = match (kept[i], prev) {
+            (Some(old), Some(p)) => {
+                let was = &p.units[old];
+                let delta = range.start as isize - was.range.start as isize;
+                Unit {
+                    range,
+                    reads: was.reads.clone(),
+                    binds: was.binds.clone(),
+                    check: if delta == 0 {
+                        was.check.clone()
+                    } else {
+                        Arc::new(moved(&was.check, delta))
+                    },
+                }
+            }
+            _ => {
+                let check = match fresh.peek() {
+                    Some((j, _)) if *j == i => fresh.next().map(|(_, c)| c).unwrap_or_default(),
+                    _ => UnitCheck::default(),
+                };
+                let mut reads: FastSet<u64> =
+                    words(text.get(range.clone()).unwrap_or("")).collect();
+                for d in &check.diagnostics {
+                    for t in d.args.texts() {
+                        reads.extend(words(t));
+                    }
+                    for e in d.fix.iter().flat_map(|f| &f.edits) {
+                        reads.extend(words(&e.text));
+                    }
+                }
+                Unit {
+                    range,
+                    reads: Arc::new(reads),
+                    binds: Arc::from(binds[i].as_slice()),
+                    check: Arc::new(check),
+                }
+            }
+        };
+        units.push(unit);
+    }
+    // The module node: checked every time.
+    let top = rules::check_unit(parsed, &world, &enabled, root);
+    let mut all = top.diagnostics;
+    let mut comments = top.comments;
+    for unit in &units {
+        all.extend(unit.check.diagnostics.iter().cloned());
+        comments.extend(unit.check.comments.iter().cloned());
+    }
+    let diagnostics = Arc::new(rules::finish(parsed, all, &comments));
+    Findings {
+        diagnostics,
+        checked: checked + 1,
+        reuse: reusable.then(|| Reuse {
+            text: Arc::from(text),
+            workspace: world
+                .workspace
+                .as_ref()
+                .zip(generation)
+                .map(|(w, g)| (g, !w.may_import(&module.0))),
+            selection: selection.clone(),
+            module,
+            units,
+        }),
+    }
+}
+
+/// The new units whose text equals an old unit's, before and after the
+/// edited region: the same bytes at the same offset (before it), or the
+/// same bytes at the same distance from the end of the file (after it).
+fn match_units(old: &[Unit], old_text: &str, new: &[Node], new_text: &str) -> Vec<(usize, usize)> {
+    let same = |o: &Unit, n: &Node, shift: isize| {
+        let r = n.byte_range();
+        r.start as isize - o.range.start as isize == shift
+            && r.len() == o.range.len()
+            && old_text.get(o.range.clone()) == new_text.get(r)
+    };
+    let mut out = Vec::new();
+    let mut head = 0;
+    while head < old.len().min(new.len()) && same(&old[head], &new[head], 0) {
+        out.push((head, head));
+        head += 1;
+    }
+    let shift = new_text.len() as isize - old_text.len() as isize;
+    let mut tail = 0;
+    while tail < old.len().min(new.len()) - head
+        && same(
+            &old[old.len() - 1 - tail],
+            &new[new.len() - 1 - tail],
+            shift,
+        )
+    {
+        out.push((new.len() - 1 - tail, old.len() - 1 - tail));
+        tail += 1;
+    }
+    out
+}
+
+/// A unit's findings moved by `delta` bytes with its text.
+fn moved(check: &UnitCheck, delta: isize) -> UnitCheck {
+    let shift =
+        |r: &Range<usize>| (r.start as isize + delta) as usize..(r.end as isize + delta) as usize;
+    let mut out = check.clone();
+    for d in &mut out.diagnostics {
+        d.range = shift(&d.range);
+        for f in d.fix.iter_mut() {
+            for e in &mut f.edits {
+                e.range = shift(&e.range);
+            }
+        }
+    }
+    for c in &mut out.comments {
+        *c = shift(c);
+    }
+    out
+}
+
+/// For each unit, the hashes of the names it binds where other units see
+/// them: bindings in the module's and in class scopes, names declared
+/// `global`, `self.x = ...` attributes.
+fn binds_by_unit(model: &ModuleModel, nodes: &[Node]) -> Vec<Vec<u64>> {
+    let mut out = vec![Vec::new(); nodes.len()];
+    let starts: Vec<usize> = nodes.iter().map(|n| n.start_byte()).collect();
+    let unit_of = |at: usize| -> Option<usize> {
+        let i = starts.partition_point(|s| *s <= at).checked_sub(1)?;
+        (at < nodes[i].end_byte()).then_some(i)
+    };
+    // Scopes other units see into: the module's, and class bodies whose
+    // enclosing scopes are all class bodies up to the module's (what a
+    // function defines inside reaches others only through its name).
+    let mut seen = vec![false; model.scopes.len()];
+    for (i, s) in model.scopes.iter().enumerate() {
+        seen[i] = match s.kind {
+            ScopeKind::Module => true,
+            ScopeKind::Class(_) => s
+                .parent
+                .and_then(|p| seen.get(p as usize).copied())
+                .unwrap_or(false),
+            _ => false,
+        };
+    }
+    for b in &model.bindings {
+        let visible = seen.get(b.scope as usize).copied().unwrap_or(false);
+        if visible {
+            if let Some(i) = unit_of(b.range.start as usize) {
+                out[i].push(hash(&b.name));
+            }
+        }
+    }
+    for s in &model.scopes {
+        let Some(start) = s.ranges.first().map(|r| r.start as usize) else {
+            continue;
+        };
+        if let Some(i) = unit_of(start) {
+            out[i].extend(s.globals.iter().map(|g| hash(g)));
+        }
+    }
+    for c in &model.classes {
+        if !seen.get(c.scope as usize).copied().unwrap_or(false) {
+            continue;
+        }
+        if let Some(i) = unit_of(c.range.start as usize) {
+            out[i].extend(c.self_attrs.keys().map(|a| hash(a)));
+        }
+    }
+    for binds in &mut out {
+        binds.sort_unstable();
+        binds.dedup();
+    }
+    out
+}
+
+/// The hashes of the name-like words of a text (identifiers, keywords, the
+/// words in strings and comments: more than the names it reads, never
+/// fewer), but for the name after `def` or `class`, which binds.
+fn words(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let is_word = |b: u8| b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Whether the last word was `def` or `class` with only blanks since.
+    let mut defines = false;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            if is_word(b) {
+                let start = i;
+                while i < bytes.len() && is_word(bytes[i]) {
+                    i += 1;
+                }
+                let word = text.get(start..i).unwrap_or("");
+                let named = std::mem::replace(&mut defines, matches!(word, "def" | "class"));
+                if named || b.is_ascii_digit() {
+                    continue;
+                }
+                return Some(hash(word));
+            }
+            if b != b' ' && b != b'\t' {
+                defines = false;
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
+fn hash(name: &str) -> u64 {
+    // FNV-1a: names are short.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::semantic::world::{Sources, Workspace};
+    use crate::analysis::ModuleContext;
+    use std::collections::HashMap;
+    use std::sync::RwLock;
+
+    const FILE: &str = "import asyncio\n\n\ndef fetch():\n    return 1\n\n\ndef main():\n    fetch()\n\n\ndef other():\n    x = 1\n    return x\n\n\nclass Box:\n    def get(self):\n        return self\n";
+
+    fn edited(parsed: &mut Parsed, from: &str, to: &str) {
+        let at = parsed.text.find(from).expect("the text to edit");
+        parsed.replace(at..at + from.len(), to);
+        parsed.reparse();
+    }
+
+    fn fresh(parsed: &Parsed) -> Vec<Diagnostic> {
+        let again = Parsed::new(parsed.text.clone()).with_context(parsed.context.clone());
+        rules::check(&again, &Selection::default())
+    }
+
+    #[test]
+    fn an_edit_inside_one_function_checks_that_unit_and_the_module_node_only() {
+        let sel = Selection::default();
+        let mut parsed = Parsed::new(FILE.to_string());
+        let first = analyse(&parsed, &sel, None);
+        assert_eq!(first.checked, first.units() + 1);
+        edited(&mut parsed, "x = 1", "x = 2");
+        let next = analyse(&parsed, &sel, Some(&first));
+        assert_eq!(next.checked, 2);
+        assert_eq!(*next.diagnostics, fresh(&parsed));
+        // A line added above moves every later unit: kept, and moved.
+        edited(&mut parsed, "import asyncio\n", "import asyncio\n\n");
+        let moved = analyse(&parsed, &sel, Some(&next));
+        assert_eq!(moved.checked, 1, "the module node only");
+        assert_eq!(*moved.diagnostics, fresh(&parsed));
+    }
+
+    #[test]
+    fn a_unit_reading_a_name_whose_definition_changed_is_checked_again() {
+        let sel = Selection::default();
+        let mut parsed = Parsed::new(FILE.to_string());
+        let first = analyse(&parsed, &sel, None);
+        assert!(first.diagnostics.is_empty());
+        // `fetch` becomes a coroutine function: `main`'s call of it is now
+        // a coroutine never awaited, though `main` did not change.
+        edited(&mut parsed, "def fetch", "async def fetch");
+        let next = analyse(&parsed, &sel, Some(&first));
+        let expected = fresh(&parsed);
+        assert_eq!(*next.diagnostics, expected);
+        assert!(expected
+            .iter()
+            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+        // `other` and `Box` read nothing `fetch` binds: kept.
+        assert_eq!(next.checked, 3, "fetch, main and the module node");
+    }
+
+    #[test]
+    fn a_syntax_error_checks_the_whole_file() {
+        let sel = Selection::default();
+        let mut parsed = Parsed::new(FILE.to_string());
+        let first = analyse(&parsed, &sel, None);
+        edited(&mut parsed, "x = 1", "x = (");
+        let next = analyse(&parsed, &sel, Some(&first));
+        assert_eq!(next.units(), 0, "nothing to reuse from a broken file");
+        assert_eq!(*next.diagnostics, fresh(&parsed));
+    }
+
+    struct Texts(RwLock<HashMap<String, String>>);
+
+    impl Sources for Arc<Texts> {
+        fn load(&self, name: &str) -> Option<(String, bool)> {
+            let texts = self.0.read().ok()?;
+            texts.get(name).map(|t| (t.clone(), false))
+        }
+    }
+
+    fn workspace(texts: &Arc<Texts>) -> ModuleContext {
+        ModuleContext {
+            name: "app".into(),
+            is_package: false,
+            workspace: Some(Arc::new(Workspace::new(Box::new(texts.clone())))),
+        }
+    }
+
+    #[test]
+    fn a_unit_reading_another_module_is_checked_again_when_that_module_changes() {
+        let texts = Arc::new(Texts(RwLock::new(HashMap::from([(
+            "helpers".to_string(),
+            "def load():\n    return 1\n".to_string(),
+        )]))));
+        let context = workspace(&texts);
+        let text =
+            "import helpers\n\n\ndef main():\n    helpers.load()\n\n\ndef other():\n    return 2\n";
+        let sel = Selection::default();
+        let mut parsed = Parsed::new(text.to_string()).with_context(context.clone());
+        let first = analyse(&parsed, &sel, None);
+        assert!(first.diagnostics.is_empty());
+        // Nothing else changed: `main` is kept.
+        edited(&mut parsed, "return 2", "return 3");
+        let kept = analyse(&parsed, &sel, Some(&first));
+        assert_eq!(kept.checked, 2);
+        // `helpers.load` becomes a coroutine function.
+        if let Ok(mut t) = texts.0.write() {
+            t.insert("helpers".into(), "async def load():\n    return 1\n".into());
+        }
+        if let Some(w) = &context.workspace {
+            w.invalidate("helpers");
+        }
+        edited(&mut parsed, "return 3", "return 4");
+        let next = analyse(&parsed, &sel, Some(&kept));
+        assert!(next.checked >= 3, "main is checked again");
+        assert_eq!(*next.diagnostics, fresh(&parsed));
+        assert!(next
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+    }
+
+    #[test]
+    fn a_workspace_module_importing_this_one_keeps_nothing_that_read_it() {
+        let texts = Arc::new(Texts(RwLock::new(HashMap::from([(
+            "helpers".to_string(),
+            "import app\n\n\ndef load():\n    return app.fetch()\n".to_string(),
+        )]))));
+        let context = workspace(&texts);
+        let text =
+            "import helpers\n\n\ndef fetch():\n    return 1\n\n\ndef main():\n    helpers.load()\n";
+        let sel = Selection::default();
+        let mut parsed = Parsed::new(text.to_string()).with_context(context);
+        let first = analyse(&parsed, &sel, None);
+        assert!(first.diagnostics.is_empty());
+        // `main` reads only `helpers` and `load`, but `helpers.load` returns
+        // what this module's `fetch` does.
+        edited(&mut parsed, "def fetch", "async def fetch");
+        let next = analyse(&parsed, &sel, Some(&first));
+        assert_eq!(*next.diagnostics, fresh(&parsed));
+        assert!(next
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+    }
+}
