@@ -300,6 +300,14 @@ fn rules_reach_the_module_only_through_ctx() {
                 "src/{path} uses `{banned}`: take the root with `ctx.root()`"
             );
         }
+        // The statements after a module-level one are other units.
+        let siblings = ["next_named_sibling", "prev_named_sibling", "next_sibling()"];
+        if siblings.iter().any(|s| code.contains(s)) {
+            assert!(
+                code.contains("ctx.reads_module()"),
+                "src/{path} looks at sibling statements: at module level it must call `ctx.reads_module()`"
+            );
+        }
     }
     assert!(checked >= 25, "only {checked} rule files checked");
 }

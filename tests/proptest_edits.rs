@@ -312,6 +312,12 @@ fn statement() -> impl Strategy<Value = String> {
         Just("class dict(list): pass".to_string()),
         Just("import asyncio".to_string()),
         Just("pass".to_string()),
+        Just("lock = threading.Lock()".to_string()),
+        Just("lock.acquire()".to_string()),
+        Just("lock.release()".to_string()),
+        Just("f.close()".to_string()),
+        Just("threading.Thread(target=main).start()".to_string()),
+        Just("from unittest.mock import mock_open".to_string()),
     ]
 }
 

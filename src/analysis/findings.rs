@@ -23,9 +23,12 @@
 //! unchanged are matched with the previous version's; the others are new.
 //! A matched unit keeps its findings (moved with the text) unless it reads
 //! a name bound by a new or removed unit, or by a unit that is checked again
-//! for that reason (to a fixed point), or it binds a name such a unit reads
-//! (a rule may look at where a function is used). Everything else is
-//! checked again. A file with a syntax error, or whose module has a star
+//! for that reason (to a fixed point). Everything else is checked again.
+//! Where a name is used never matters to a unit's findings through the
+//! model (inference follows names to their bindings, never back to their
+//! uses); a rule that looks at uses elsewhere scans the module
+//! ([`rules::Ctx::module_names`], [`rules::Ctx::root`]), which makes its
+//! unit wide. A file with a syntax error, or whose module has a star
 //! import, is checked whole. `tests/proptest_edits.rs` checks that the
 //! findings after random edits of stdlib files equal a fresh check.
 
@@ -152,26 +155,10 @@ pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Finding
                 break;
             }
         }
-        // The units checked again read names; a kept unit binding one of
-        // them is checked again too (a rule may look at its uses).
-        let mut read_again: FastSet<u64> = FastSet::default();
-        for (i, keep) in kept.iter().enumerate() {
-            if keep.is_none() {
-                read_again.extend(words(text.get(nodes[i].byte_range()).unwrap_or("")));
-            }
-        }
-        for (old_units, keep) in p.units.iter().zip(&old_kept) {
-            if !keep {
-                read_again.extend(old_units.reads.iter().copied());
-            }
-        }
-        for (i, keep) in kept.iter_mut().enumerate() {
+        for keep in kept.iter_mut() {
             if let Some(old) = *keep {
                 let unit = &p.units[old];
-                if unit.check.wide
-                    || (unit.check.workspace && !workspace_unchanged)
-                    || binds[i].iter().any(|h| read_again.contains(h))
-                {
+                if unit.check.wide || (unit.check.workspace && !workspace_unchanged) {
                     *keep = None;
                 }
             }
@@ -462,6 +449,27 @@ mod tests {
             .any(|d| d.rule.as_str() == "unawaited-coroutine"));
         // `other` and `Box` read nothing `fetch` binds: kept.
         assert_eq!(next.checked, 3, "fetch, main and the module node");
+    }
+
+    #[test]
+    fn a_check_that_looks_at_the_statements_after_it_is_done_again() {
+        // At module level, `acquire()`'s critical section is made of the
+        // units that follow it.
+        let text =
+            "import threading\nlock = threading.Lock()\nlock.acquire()\nwork()\nlock.release()\n";
+        let sel = Selection::default();
+        let mut parsed = Parsed::new(text.to_string());
+        let first = analyse(&parsed, &sel, None);
+        assert!(first
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "acquire-without-release"));
+        edited(&mut parsed, "lock.release()", "pass");
+        let next = analyse(&parsed, &sel, Some(&first));
+        assert_eq!(*next.diagnostics, fresh(&parsed));
+        edited(&mut parsed, "pass", "lock.release()");
+        let again = analyse(&parsed, &sel, Some(&next));
+        assert_eq!(*again.diagnostics, *first.diagnostics);
     }
 
     #[test]

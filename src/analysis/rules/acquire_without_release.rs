@@ -77,6 +77,10 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     // right after the acquire that releases it is the safe form, and with
     // nothing in between nothing can raise.
     let mut following = Vec::new();
+    if ctx.stack.is_empty() {
+        // At module level the statements after it are other units.
+        ctx.reads_module();
+    }
     let mut next = node.next_named_sibling();
     while let Some(n) = next {
         if n.kind() != "comment" {

@@ -138,6 +138,10 @@ fn closed_next(ctx: &Ctx, stmt: Node, name: &str) -> bool {
                         .is_some_and(|f| is_method_of(ctx, f, name, "close"))
             })
     };
+    if ctx.stack.is_empty() {
+        // At module level the statements after it are other units.
+        ctx.reads_module();
+    }
     let mut next = stmt.next_named_sibling();
     while let Some(n) = next.filter(|n| n.kind() == "comment") {
         next = n.next_named_sibling();
