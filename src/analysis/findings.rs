@@ -38,6 +38,7 @@ use std::sync::Arc;
 use tree_sitter::Node;
 
 use super::rules::{self, Diagnostic, Selection, UnitCheck};
+use super::semantic::world::Workspace;
 use super::semantic::{FastSet, ModuleModel, ScopeKind};
 use super::Parsed;
 
@@ -55,9 +56,10 @@ pub struct Findings {
 #[derive(Debug, Clone)]
 struct Reuse {
     text: Arc<str>,
-    /// The workspace's generation when the check began, and whether no
-    /// module of the workspace built when it ended imports this one.
-    workspace: Option<(u64, bool)>,
+    /// The workspace (kept: the same one, not another at its address), its
+    /// generation when the check began, and whether no module of the
+    /// workspace built when it ended imports this one.
+    workspace: Option<(Arc<Workspace>, u64, bool)>,
     selection: Selection,
     module: (Arc<str>, bool),
     units: Vec<Unit>,
@@ -117,8 +119,10 @@ pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Finding
     if let Some(p) = prev {
         // Units that read the workspace keep their findings if no other
         // module changed and none could import this one back.
-        let workspace_unchanged = match (&world.workspace, p.workspace) {
-            (Some(w), Some((then, alone))) => alone && !w.changed_since(then, &module.0),
+        let workspace_unchanged = match (&world.workspace, &p.workspace) {
+            (Some(w), Some((was, then, alone))) => {
+                Arc::ptr_eq(w, was) && *alone && !w.changed_since(*then, &module.0)
+            }
             (None, None) => true,
             _ => false,
         };
@@ -238,7 +242,7 @@ pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Finding
                 .workspace
                 .as_ref()
                 .zip(generation)
-                .map(|(w, g)| (g, !w.may_import(&module.0))),
+                .map(|(w, g)| (w.clone(), g, !w.may_import(&module.0))),
             selection: selection.clone(),
             module,
             units,
@@ -527,6 +531,33 @@ mod tests {
         edited(&mut parsed, "return 3", "return 4");
         let next = analyse(&parsed, &sel, Some(&kept));
         assert!(next.checked >= 3, "main is checked again");
+        assert_eq!(*next.diagnostics, fresh(&parsed));
+        assert!(next
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+    }
+
+    #[test]
+    fn another_workspace_keeps_nothing_that_read_the_old_one() {
+        let texts = Arc::new(Texts(RwLock::new(HashMap::from([(
+            "helpers".to_string(),
+            "def load():\n    return 1\n".to_string(),
+        )]))));
+        let text =
+            "import helpers\n\n\ndef main():\n    helpers.load()\n\n\ndef other():\n    return 2\n";
+        let sel = Selection::default();
+        let parsed = Parsed::new(text.to_string()).with_context(workspace(&texts));
+        let first = analyse(&parsed, &sel, None);
+        assert!(first.diagnostics.is_empty());
+        // The project is loaded again (new roots): a new workspace, where
+        // `helpers.load` is a coroutine function.
+        if let Ok(mut t) = texts.0.write() {
+            t.insert("helpers".into(), "async def load():\n    return 1\n".into());
+        }
+        let mut parsed = Parsed::new(text.to_string()).with_context(workspace(&texts));
+        edited(&mut parsed, "return 2", "return 3");
+        let next = analyse(&parsed, &sel, Some(&first));
         assert_eq!(*next.diagnostics, fresh(&parsed));
         assert!(next
             .diagnostics
