@@ -170,17 +170,15 @@ pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Finding
     }
 
     use rayon::prelude::*;
-    let fresh: Vec<(usize, UnitCheck)> = kept
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| k.is_none())
-        .map(|(i, _)| i)
-        .collect::<Vec<_>>()
+    let mut fresh: Vec<Option<UnitCheck>> = kept
         .par_iter()
-        .map(|&i| (i, rules::check_unit(parsed, &world, &enabled, nodes[i])))
+        .enumerate()
+        .map(|(i, k)| {
+            k.is_none()
+                .then(|| rules::check_unit(parsed, &world, &enabled, nodes[i]))
+        })
         .collect();
-    let checked = fresh.len();
-    let mut fresh = fresh.into_iter().peekable();
+    let checked = fresh.iter().filter(|c| c.is_some()).count();
     let mut units = Vec::with_capacity(nodes.len());
     for (i, node) in nodes.iter().enumerate() {
         let range = node.byte_range();
@@ -200,10 +198,7 @@ pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Finding
                 }
             }
             _ => {
-                let check = match fresh.peek() {
-                    Some((j, _)) if *j == i => fresh.next().map(|(_, c)| c).unwrap_or_default(),
-                    _ => UnitCheck::default(),
-                };
+                let check = fresh[i].take().unwrap_or_default();
                 let mut reads: FastSet<u64> =
                     words(text.get(range.clone()).unwrap_or("")).collect();
                 for d in &check.diagnostics {
@@ -226,13 +221,8 @@ pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Finding
     }
     // The module node: checked every time.
     let top = rules::check_unit(parsed, &world, &enabled, root);
-    let mut all = top.diagnostics;
-    let mut comments = top.comments;
-    for unit in &units {
-        all.extend(unit.check.diagnostics.iter().cloned());
-        comments.extend(unit.check.comments.iter().cloned());
-    }
-    let diagnostics = Arc::new(rules::finish(parsed, all, &comments));
+    let checks = std::iter::once(&top).chain(units.iter().map(|u| &*u.check));
+    let diagnostics = Arc::new(rules::finish(parsed, checks));
     Findings {
         diagnostics,
         checked: checked + 1,
@@ -388,14 +378,12 @@ fn words(text: &str) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
+/// FNV-1a ([`super::syntax::Fnv`]): names are short.
 fn hash(name: &str) -> u64 {
-    // FNV-1a: names are short.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    use std::hash::Hasher;
+    let mut h = super::syntax::Fnv::default();
+    h.write(name.as_bytes());
+    h.finish()
 }
 
 #[cfg(test)]
@@ -496,6 +484,23 @@ mod tests {
         }
     }
 
+    /// A workspace whose module `helpers` has this text.
+    fn helpers(text: &str) -> Arc<Texts> {
+        Arc::new(Texts(RwLock::new(HashMap::from([(
+            "helpers".to_string(),
+            text.to_string(),
+        )]))))
+    }
+
+    fn set_helpers(texts: &Texts, text: &str) {
+        if let Ok(mut t) = texts.0.write() {
+            t.insert("helpers".into(), text.into());
+        }
+    }
+
+    const USES_HELPERS: &str =
+        "import helpers\n\n\ndef main():\n    helpers.load()\n\n\ndef other():\n    return 2\n";
+
     fn workspace(texts: &Arc<Texts>) -> ModuleContext {
         ModuleContext {
             name: "app".into(),
@@ -506,13 +511,9 @@ mod tests {
 
     #[test]
     fn a_unit_reading_another_module_is_checked_again_when_that_module_changes() {
-        let texts = Arc::new(Texts(RwLock::new(HashMap::from([(
-            "helpers".to_string(),
-            "def load():\n    return 1\n".to_string(),
-        )]))));
+        let texts = helpers("def load():\n    return 1\n");
         let context = workspace(&texts);
-        let text =
-            "import helpers\n\n\ndef main():\n    helpers.load()\n\n\ndef other():\n    return 2\n";
+        let text = USES_HELPERS;
         let sel = Selection::default();
         let mut parsed = Parsed::new(text.to_string()).with_context(context.clone());
         let first = analyse(&parsed, &sel, None);
@@ -522,9 +523,7 @@ mod tests {
         let kept = analyse(&parsed, &sel, Some(&first));
         assert_eq!(kept.checked, 2);
         // `helpers.load` becomes a coroutine function.
-        if let Ok(mut t) = texts.0.write() {
-            t.insert("helpers".into(), "async def load():\n    return 1\n".into());
-        }
+        set_helpers(&texts, "async def load():\n    return 1\n");
         if let Some(w) = &context.workspace {
             w.invalidate("helpers");
         }
@@ -540,21 +539,15 @@ mod tests {
 
     #[test]
     fn another_workspace_keeps_nothing_that_read_the_old_one() {
-        let texts = Arc::new(Texts(RwLock::new(HashMap::from([(
-            "helpers".to_string(),
-            "def load():\n    return 1\n".to_string(),
-        )]))));
-        let text =
-            "import helpers\n\n\ndef main():\n    helpers.load()\n\n\ndef other():\n    return 2\n";
+        let texts = helpers("def load():\n    return 1\n");
+        let text = USES_HELPERS;
         let sel = Selection::default();
         let parsed = Parsed::new(text.to_string()).with_context(workspace(&texts));
         let first = analyse(&parsed, &sel, None);
         assert!(first.diagnostics.is_empty());
         // The project is loaded again (new roots): a new workspace, where
         // `helpers.load` is a coroutine function.
-        if let Ok(mut t) = texts.0.write() {
-            t.insert("helpers".into(), "async def load():\n    return 1\n".into());
-        }
+        set_helpers(&texts, "async def load():\n    return 1\n");
         let mut parsed = Parsed::new(text.to_string()).with_context(workspace(&texts));
         edited(&mut parsed, "return 2", "return 3");
         let next = analyse(&parsed, &sel, Some(&first));
@@ -567,10 +560,7 @@ mod tests {
 
     #[test]
     fn a_workspace_module_importing_this_one_keeps_nothing_that_read_it() {
-        let texts = Arc::new(Texts(RwLock::new(HashMap::from([(
-            "helpers".to_string(),
-            "import app\n\n\ndef load():\n    return app.fetch()\n".to_string(),
-        )]))));
+        let texts = helpers("import app\n\n\ndef load():\n    return app.fetch()\n");
         let context = workspace(&texts);
         let text =
             "import helpers\n\n\ndef fetch():\n    return 1\n\n\ndef main():\n    helpers.load()\n";

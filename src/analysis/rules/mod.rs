@@ -402,19 +402,13 @@ pub fn check(parsed: &Parsed, selection: &Selection) -> Vec<Diagnostic> {
     let world = parsed.world();
     let root = tree.root_node();
     let units = units(root);
-    let mut checked: Vec<UnitCheck> = std::iter::once(root)
+    let checked: Vec<UnitCheck> = std::iter::once(root)
         .chain(units.iter().copied())
         .collect::<Vec<_>>()
         .par_iter()
         .map(|&unit| check_unit(parsed, &world, &enabled, unit))
         .collect();
-    let mut out = Vec::new();
-    let mut comments = Vec::new();
-    for c in &mut checked {
-        out.append(&mut c.diagnostics);
-        comments.append(&mut c.comments);
-    }
-    finish(parsed, out, &comments)
+    finish(parsed, &checked)
 }
 
 /// Which rules of the registry `selection` runs, by index.
@@ -438,9 +432,9 @@ pub struct UnitCheck {
     pub comments: Vec<Range<usize>>,
     /// The check read more than the unit's own code and the values the
     /// model gives the names it reads: the module's other code (a scan of
-    /// the whole module, an import's place), another module of the
-    /// workspace, or a finding names a line or place of its own. Such a
-    /// unit is checked again after every edit.
+    /// the whole module, an import's place, the statements after a
+    /// module-level one), or a finding lies outside the unit or names a
+    /// line or place. Such a unit is checked again after every edit.
     pub wide: bool,
     /// The check read a module of the workspace: the unit is checked again
     /// when another module of the workspace changed.
@@ -464,7 +458,11 @@ pub fn check_unit(
         wide: std::cell::Cell::new(false),
     };
     let mut out = UnitCheck::default();
-    let shallow = unit.parent().is_none();
+    // The module node (not `Node::parent`, a search from the root).
+    let shallow = parsed
+        .tree
+        .as_ref()
+        .is_some_and(|t| t.root_node().id() == unit.id());
     walk(
         &mut ctx,
         unit,
@@ -487,13 +485,19 @@ pub fn check_unit(
     out
 }
 
-/// Suppression, order and duplicates: the last step of a check.
-pub fn finish(
+/// The findings of a file from those of all its units: suppression, order
+/// and duplicates.
+pub fn finish<'u>(
     parsed: &Parsed,
-    mut out: Vec<Diagnostic>,
-    comments: &[Range<usize>],
+    units: impl IntoIterator<Item = &'u UnitCheck>,
 ) -> Vec<Diagnostic> {
-    out.retain(|d| !suppressed(parsed, comments, d));
+    let mut out = Vec::new();
+    let mut comments = Vec::new();
+    for unit in units {
+        out.extend(unit.diagnostics.iter().cloned());
+        comments.extend(unit.comments.iter().cloned());
+    }
+    out.retain(|d| !suppressed(parsed, &comments, d));
     out.sort_by_key(|d| (d.range.start, d.rule));
     out.dedup();
     out
