@@ -217,6 +217,7 @@ fn analysis_layers_point_one_way() {
         "runtime",
         "triggers",
         "explain",
+        "file_query",
         "course_map",
         "hints",
         "rules",

@@ -14,6 +14,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
+use pyexplain::analysis::file_query::match_signatures;
 use pyexplain::analysis::{explain_at_level, sections_in, Explanation, Level, Parsed};
 
 /// What the hover shows at its default level, the level the course map
@@ -137,6 +138,9 @@ fn stdlib_samples() {
             "functools.py",
             "weakref.py",
             "enum.py",
+            // Long enough that one inference budget for the whole file ran
+            // dry before its end.
+            "test/test_argparse.py",
         ]
         .iter()
         .map(|f| root.join(f))
@@ -158,6 +162,53 @@ fn stdlib_samples() {
         }
     }
     assert!(total > 100, "only {total} occurrences in the samples");
+}
+
+/// The course map matches the triggers with a split of the query (patterns
+/// that need a word run only where the word is); it must find exactly the
+/// single query's matches. On every tenth stdlib file (every file with
+/// `PYEXPLAIN_MAP_STDLIB=all`) and the hover fixtures.
+#[test]
+fn the_split_query_finds_the_single_querys_matches() {
+    let all = std::env::var("PYEXPLAIN_MAP_STDLIB").is_ok_and(|v| v == "all");
+    let stdlib = py_files(&common::stdlib());
+    let files = stdlib
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| all || i % 10 == 0)
+        .map(|(_, f)| f.clone())
+        .chain(py_files(&common::repo().join("tests/fixtures/hover")));
+    let mut checked = 0;
+    let mut matches = 0;
+    for file in files {
+        let Ok(text) = String::from_utf8(std::fs::read(&file).unwrap()) else {
+            continue;
+        };
+        let parsed = Parsed::new(text);
+        let single = match_signatures(&parsed, false).unwrap();
+        let split = match_signatures(&parsed, true).unwrap();
+        if single != split {
+            let only = |a: &[String], b: &[String]| -> Vec<String> {
+                a.iter()
+                    .filter(|x| !b.contains(x))
+                    .take(5)
+                    .cloned()
+                    .collect()
+            };
+            panic!(
+                "{}: the split query differs; only the single query: {:?}; only the split: {:?}",
+                file.display(),
+                only(&single, &split),
+                only(&split, &single)
+            );
+        }
+        checked += 1;
+        matches += single.len();
+    }
+    assert!(
+        checked > 100 && matches > 100_000,
+        "{checked} files, {matches} matches"
+    );
 }
 
 const TOKENS: &[&str] = &[
@@ -222,6 +273,12 @@ proptest! {
         let parsed = Parsed::new(text);
         let found = assert_forward("garbage", &parsed);
         assert_backward("garbage", &parsed, &found);
+        if parsed.tree.is_some() {
+            prop_assert_eq!(
+                match_signatures(&parsed, true).unwrap(),
+                match_signatures(&parsed, false).unwrap()
+            );
+        }
     }
 }
 

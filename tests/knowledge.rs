@@ -1231,7 +1231,7 @@ fn every_placeholder_is_a_key_and_every_key_is_used() {
             used.extend(key);
         }
     }
-    used.extend(t.args.iter().map(|(_, key)| *key));
+    used.extend(t.roles.args.iter().map(|(_, key)| *key));
     let unused: Vec<&str> = Key::ALL
         .iter()
         .filter(|key| !used.contains(*key))

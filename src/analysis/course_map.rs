@@ -2,17 +2,21 @@
 //! [`explain_at`](super::explain_at) gives at each byte (at the default
 //! relevance level), without asking it at each byte.
 //!
-//! The trigger query runs once over the whole tree. Each match gives one
-//! candidate per `@anchor` capture, valid on the anchor's bytes. Between two
-//! consecutive anchor boundaries the set of anchors under the cursor does not
-//! change, so one evaluation per such segment gives what `explain_at` gives at
-//! every byte of it: per match the last anchor capture under the cursor, and
-//! the most specific candidate (`Candidate::beats`). Identifiers in segments
-//! that no query candidate wins fall back to the name tables, as in
-//! `explain_at`.
+//! The trigger patterns are matched over the whole tree once, split by
+//! [`FileQuery`](super::file_query::FileQuery): those that need a word run
+//! only at the nodes around the word. Each match gives one candidate per
+//! `@anchor` capture, valid on the anchor's bytes, found with a full
+//! inference budget per question as a hover has (one budget for the whole
+//! file ran dry halfway down long files, where the map then missed what the
+//! hover shows). Between two consecutive anchor boundaries the set of
+//! anchors under the cursor does not change, so one evaluation per such
+//! segment gives what `explain_at` gives at every byte of it: per match the
+//! last anchor capture under the cursor, and the most specific candidate
+//! (`Candidate::beats`). Identifiers in segments that no query candidate
+//! wins fall back to the name tables, as in `explain_at`.
 //!
-//! Both run the query with the same match limit. Over the whole stdlib it is
-//! never reached; on pathological nesting (1,000 nested `async def`s) it is,
+//! Both run the patterns with the same match limit. Over the whole stdlib it
+//! is never reached; on pathological nesting (1,000 nested `async def`s) it is,
 //! and tree-sitter then drops the oldest partial matches: there the two can
 //! in principle disagree (the tests check a sample of such inputs).
 
@@ -21,12 +25,13 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-use tree_sitter::{Node, StreamingIterator, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::explain::{
-    name_answers, name_candidate_for, nested_deeper_than, pick, query_candidate, query_cursor,
-    Candidate, MatchParts, RuntimeCache, MAX_HOVER_DEPTH,
+    name_answers, name_candidate_for, nested_deeper_than, pick, query_candidate, Candidate,
+    RuntimeCache, MAX_HOVER_DEPTH,
 };
+use super::file_query::file_query;
 use super::semantic::infer::Infer;
 use super::tree::Up;
 use super::triggers::{triggers, Level};
@@ -61,26 +66,34 @@ struct Item<'t> {
 
 /// Every construct of the file that a hover explains, in text order.
 pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
-    let (Ok(triggers), Some(tree)) = (triggers(), parsed.tree.as_ref()) else {
+    let (Ok(triggers), Ok(file_query), Some(tree)) =
+        (triggers(), file_query(), parsed.tree.as_ref())
+    else {
         return Vec::new();
     };
     let src = parsed.text.as_bytes();
-    let (up, identifiers) = walk(tree);
+    let active = file_query.active(&parsed.text);
+    let walked = walk(tree, |node, gated| {
+        gated.extend(file_query.groups_at(&active, node).map(|g| (g, node)));
+    });
 
     let mut items: Vec<Item> = Vec::new();
     let world = parsed.world();
     let infer = Infer::new(&world);
     let runtime = RuntimeCache::new(parsed, &infer);
-    let mut cursor = query_cursor();
-    let mut matches = cursor.matches(&triggers.query, tree.root_node(), src);
-    let mut matched = 0;
-    while let Some(m) = matches.next() {
-        let parts = MatchParts::new(triggers, m);
+    let up = walked.up;
+    for (matched, parts) in file_query
+        .matches(tree, src, &active, &walked.gated)
+        .iter()
+        .enumerate()
+    {
         for (rank, &anchor) in parts.anchors.iter().enumerate() {
             let (start, end) = (anchor.start_byte(), anchor.end_byte().min(src.len()));
             if start >= end {
                 continue; // an empty anchor is under no cursor
             }
+            // Each question gets the budget a hover on it alone has.
+            infer.refill();
             items.push(Item {
                 start,
                 end,
@@ -92,15 +105,13 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
                     triggers,
                     &up,
                     &runtime,
-                    &parts,
+                    parts,
                     anchor,
                     Level::Everyday,
                 ),
             });
         }
-        matched += 1;
     }
-    drop(matches);
 
     // Segments between anchor boundaries, each with its winning item.
     let mut bounds: Vec<usize> = items.iter().flat_map(|i| [i.start, i.end]).collect();
@@ -158,7 +169,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
         segments.get(i.checked_sub(1)?).filter(|s| offset < s.end)
     };
     let no_hidden: Vec<Range<usize>> = Vec::new();
-    for node in identifiers {
+    for node in walked.identifiers {
         let start = node.start_byte();
         if start >= node.end_byte().min(src.len()) {
             continue;
@@ -168,6 +179,7 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
             continue;
         }
         let hidden = segment.map_or(&no_hidden, |s| &s.hidden);
+        infer.refill();
         if let Some(c) = name_candidate_for(parsed, triggers, &infer, &up, node)
             .filter(|c| name_answers(c, MAP_LEVEL, hidden))
         {
@@ -187,12 +199,27 @@ struct Segment {
     hidden: Vec<Range<usize>>,
 }
 
+/// What [`walk`] gathers.
+struct Walked<'t> {
+    /// Every node's parent.
+    up: Up<'t>,
+    /// The identifiers, in text order.
+    identifiers: Vec<Node<'t>>,
+    /// The (gated group, node) pairs where a gated group runs.
+    gated: Vec<(usize, Node<'t>)>,
+}
+
 /// One walk of the tree: every node's parent (so that going up costs no
-/// search from the root) and the identifiers, in text order.
-fn walk(tree: &Tree) -> (Up<'_>, Vec<Node<'_>>) {
+/// search from the root), the identifiers in text order, and what `gate`
+/// adds for each node.
+fn walk<'t>(
+    tree: &'t Tree,
+    mut gate: impl FnMut(Node<'t>, &mut Vec<(usize, Node<'t>)>),
+) -> Walked<'t> {
     let count = tree.root_node().descendant_count();
     let mut parents = HashMap::with_capacity_and_hasher(count, BuildHasherDefault::default());
     let mut identifiers = Vec::new();
+    let mut gated = Vec::new();
     let mut walk = tree.walk();
     let mut stack: Vec<Node> = Vec::new();
     loop {
@@ -203,13 +230,18 @@ fn walk(tree: &Tree) -> (Up<'_>, Vec<Node<'_>>) {
         if node.kind() == "identifier" {
             identifiers.push(node);
         }
+        gate(node, &mut gated);
         if walk.goto_first_child() {
             stack.push(node);
             continue;
         }
         while !walk.goto_next_sibling() {
             if !walk.goto_parent() {
-                return (Up::Map(parents), identifiers);
+                return Walked {
+                    up: Up::Map(parents),
+                    identifiers,
+                    gated,
+                };
             }
             stack.pop();
         }
@@ -247,7 +279,8 @@ mod tests {
         let text = "import asyncio as aio\n@dec\nclass C(B, metaclass=M):\n    async def f(self, x=[]):\n        async with aio.Lock() as l:\n            return [y async for y in g() if (z := y)]\n(\n";
         let parsed = Parsed::new(text.to_string());
         let tree = parsed.tree.as_ref().unwrap();
-        let (up, identifiers) = walk(tree);
+        let walked = walk(tree, |_, _| {});
+        let (up, identifiers) = (walked.up, walked.identifiers);
         assert!(identifiers.len() > 10);
         let mut cursor = tree.walk();
         let mut count = 0;

@@ -20,7 +20,7 @@ use super::semantic::infer::Infer;
 use super::semantic::value::Value;
 use super::semantic::{ir::Expr, MODULE_SCOPE};
 use super::tree::{first_yield_from, header_range, is_private_name, snippet, FnKind, Up};
-use super::triggers::{triggers, Level, Pattern, Predicate, Row, Triggers};
+use super::triggers::{triggers, Level, Pattern, Predicate, Roles, Row, Triggers};
 use super::Parsed;
 
 /// What the cursor is on, and which note explains it.
@@ -236,9 +236,33 @@ pub(super) struct MatchParts<'t> {
 }
 
 impl<'t> MatchParts<'t> {
-    pub(super) fn new(triggers: &'t Triggers, m: &QueryMatch<'_, 't>) -> MatchParts<'t> {
+    /// The match as text: its pattern and each capture's role and bytes
+    /// (to compare matches found in different ways).
+    pub(super) fn signature(&self) -> String {
+        let r = |n: &Node| n.byte_range();
+        format!(
+            "pattern {} anchors {:?} construct {:?} range {:?} receiver {:?} args {:?}",
+            self.pattern_index,
+            self.anchors.iter().map(r).collect::<Vec<_>>(),
+            self.construct.as_ref().map(r),
+            self.range,
+            self.receiver.as_ref().map(r),
+            self.args
+                .iter()
+                .map(|(k, n)| (k.name(), r(n)))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// The parts of `m`, a match of a query with `roles`, of the pattern
+    /// numbered `pattern_index` among the triggers' patterns.
+    pub(super) fn new(
+        roles: &Roles,
+        pattern_index: usize,
+        m: &QueryMatch<'_, 't>,
+    ) -> MatchParts<'t> {
         let mut parts = MatchParts {
-            pattern_index: m.pattern_index,
+            pattern_index,
             anchors: Vec::new(),
             construct: None,
             range: None,
@@ -247,16 +271,16 @@ impl<'t> MatchParts<'t> {
         };
         for cap in m.captures() {
             let idx = Some(cap.index);
-            if idx == triggers.receiver {
+            if idx == roles.receiver {
                 parts.receiver = Some(cap.node);
             }
-            if idx == triggers.anchor {
+            if idx == roles.anchor {
                 parts.anchors.push(cap.node);
-            } else if idx == triggers.construct {
+            } else if idx == roles.construct {
                 parts.construct = Some(cap.node);
-            } else if idx == triggers.range {
+            } else if idx == roles.range {
                 parts.range = Some(cap.node.byte_range());
-            } else if let Some((_, name)) = triggers.args.iter().find(|(i, _)| *i == cap.index) {
+            } else if let Some((_, name)) = roles.args.iter().find(|(i, _)| *i == cap.index) {
                 parts.args.push((*name, cap.node));
             }
         }
@@ -385,7 +409,9 @@ impl<'a, 't> RuntimeCache<'a, 't> {
             dunders,
         };
         let outcome = runtime::run(analysis, &input);
-        self.seen.borrow_mut().insert(key, outcome.clone());
+        if !self.infer.exhausted() {
+            self.seen.borrow_mut().insert(key, outcome.clone());
+        }
         outcome
     }
 }
@@ -432,7 +458,7 @@ pub fn explain_at_level(parsed: &Parsed, offset: usize, level: Level) -> Option<
     cursor.set_byte_range(offset..offset + 1);
     let mut matches = cursor.matches(&triggers.query, tree.root_node(), src);
     while let Some(m) = matches.next() {
-        let parts = MatchParts::new(triggers, m);
+        let parts = MatchParts::new(&triggers.roles, m.pattern_index, m);
         // The last anchor capture under the cursor.
         let Some(&anchor) = parts
             .anchors

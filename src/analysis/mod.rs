@@ -4,6 +4,7 @@
 pub mod args;
 pub mod course_map;
 pub mod explain;
+pub mod file_query;
 pub mod findings;
 pub mod fix;
 pub mod hints;

@@ -190,17 +190,49 @@ pub struct Pattern {
     pub dunders: Vec<String>,
 }
 
-/// The compiled triggers.
+/// What each capture of a compiled query is for: its index of `@anchor`,
+/// `@construct`, `@range`, `@receiver` and the `@arg.NAME` captures.
 #[derive(Debug)]
-pub struct Triggers {
-    pub query: Query,
-    pub patterns: Vec<Pattern>,
+pub struct Roles {
     pub anchor: Option<u32>,
     pub construct: Option<u32>,
     pub range: Option<u32>,
     pub receiver: Option<u32>,
     /// The `@arg.NAME` captures: their index and key.
     pub args: Vec<(u32, Key)>,
+}
+
+impl Roles {
+    /// The roles of `query`'s captures; an `@arg.NAME` without a template
+    /// placeholder `{NAME}` is an error.
+    pub fn of(query: &Query) -> Result<Roles, String> {
+        let index = |name: &str| query.capture_index_for_name(name);
+        let mut args = Vec::new();
+        for (i, n) in query.capture_names().iter().enumerate() {
+            if let Some(name) = n.strip_prefix("arg.") {
+                let key = Key::parse(name)
+                    .ok_or_else(|| format!("capture @{n}: no template placeholder {{{name}}}"))?;
+                args.push((i as u32, key));
+            }
+        }
+        Ok(Roles {
+            anchor: index("anchor"),
+            construct: index("construct"),
+            range: index("range"),
+            receiver: index("receiver"),
+            args,
+        })
+    }
+}
+
+/// The compiled triggers.
+#[derive(Debug)]
+pub struct Triggers {
+    pub query: Query,
+    /// The query's source: every `*.scm` file, in order.
+    pub source: String,
+    pub patterns: Vec<Pattern>,
+    pub roles: Roles,
     pub names: HashMap<String, Row>,
     /// The method names of the `Q#method` rows: a receiver's kind is worth
     /// working out only for these.
@@ -305,19 +337,7 @@ impl Triggers {
                 dunders,
             });
         }
-        let index = |name: &str| query.capture_index_for_name(name);
-        let anchor = index("anchor");
-        let construct = index("construct");
-        let range = index("range");
-        let receiver = index("receiver");
-        let mut args = Vec::new();
-        for (i, n) in query.capture_names().iter().enumerate() {
-            if let Some(name) = n.strip_prefix("arg.") {
-                let key = Key::parse(name)
-                    .ok_or_else(|| format!("capture @{n}: no template placeholder {{{name}}}"))?;
-                args.push((i as u32, key));
-            }
-        }
+        let roles = Roles::of(&query)?;
         let mut table = HashMap::new();
         for (file, text) in tables {
             for (n, line) in text.lines().enumerate() {
@@ -349,12 +369,9 @@ impl Triggers {
             .collect();
         Ok(Triggers {
             query,
+            source,
             patterns,
-            anchor,
-            construct,
-            range,
-            receiver,
-            args,
+            roles,
             names: table,
             methods,
         })

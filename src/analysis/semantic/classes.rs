@@ -74,6 +74,11 @@ impl Infer<'_> {
             }
             stack.pop();
             let result = self.compute_mro(&top);
+            if self.exhausted() {
+                // Out of budget: unknown now, and not remembered (a
+                // refilled budget may find it).
+                return Err(MroError::Unknown(Unknown::Unshown));
+            }
             self.mros.borrow_mut().insert(top, result);
         }
         self.mros
@@ -330,7 +335,9 @@ impl Infer<'_> {
             return found.clone();
         }
         let found = self.lookup_uncached(c, name);
-        self.lookups.borrow_mut().insert(key, found.clone());
+        if !self.exhausted() {
+            self.lookups.borrow_mut().insert(key, found.clone());
+        }
         found
     }
 

@@ -36,6 +36,9 @@ const BUDGET: u32 = 200_000;
 /// How deep inference may recurse.
 const MAX_DEPTH: u32 = 64;
 
+/// A class and one of its attributes.
+type SiteKey = (ClassRef, Box<str>);
+
 /// A type variable substitution: type variable name -> value.
 pub type Subst = HashMap<Box<str>, Value>;
 
@@ -67,6 +70,11 @@ pub struct Infer<'w> {
     /// module's expressions: the rules and hovers ask about the same calls
     /// and callees one after the other.
     pub(super) node_values: RefCell<FastMap<ExprId, Value>>,
+    /// A memo of [`Infer::instance_sites_value`] (every `self.x` of a class
+    /// asks it again), and the pairs being computed (a site reading the
+    /// attribute itself: `self.n = self.n + 1`).
+    site_values: RefCell<FastMap<SiteKey, Option<Value>>>,
+    active_sites: RefCell<FastSet<SiteKey>>,
     budget: Cell<u32>,
     depth: Cell<u32>,
     /// Set when a module of the workspace was looked at.
@@ -95,6 +103,8 @@ impl<'w> Infer<'w> {
             qual_classes: RefCell::default(),
             lookups: RefCell::default(),
             node_values: RefCell::default(),
+            site_values: RefCell::default(),
+            active_sites: RefCell::default(),
             budget: Cell::new(BUDGET),
             depth: Cell::new(0),
             workspace_read: Cell::new(false),
@@ -120,6 +130,17 @@ impl<'w> Infer<'w> {
     /// Whether the budget ran out (answers since are "unknown").
     pub fn exhausted(&self) -> bool {
         self.budget.get() == 0
+    }
+
+    /// Starts a new question from outside with a full budget, keeping the
+    /// memos (they hold only answers found within the budget): a pass that
+    /// asks about every construct of a file (the course map) gives each
+    /// question the budget a hover on it alone would have, instead of
+    /// running dry halfway down a long file.
+    pub fn refill(&self) {
+        if self.at_top() {
+            self.budget.set(BUDGET);
+        }
     }
 
     pub fn module(&self, name: &str) -> Option<Arc<ModuleModel>> {
@@ -984,6 +1005,23 @@ impl<'w> Infer<'w> {
 
     /// The values `self.attr = ...` sites of `class` and its MRO assign.
     pub fn instance_sites_value(&self, class: &ClassRef, attr: &str) -> Option<Value> {
+        let key = (class.clone(), Box::from(attr));
+        if let Some(v) = self.site_values.borrow().get(&key) {
+            return v.clone();
+        }
+        // A site that reads the attribute itself: what it adds is unknown.
+        if !self.active_sites.borrow_mut().insert(key.clone()) {
+            return Some(Value::Unknown);
+        }
+        let v = self.compute_instance_sites_value(class, attr);
+        self.active_sites.borrow_mut().remove(&key);
+        if !self.exhausted() {
+            self.site_values.borrow_mut().insert(key, v.clone());
+        }
+        v
+    }
+
+    fn compute_instance_sites_value(&self, class: &ClassRef, attr: &str) -> Option<Value> {
         let order = self.lookup_order(class);
         let mut values = Vec::new();
         for k in &order {

@@ -54,7 +54,9 @@ impl Infer<'_> {
                 return v.clone();
             }
             let v = self.expr(&m, e);
-            self.node_values.borrow_mut().insert(e, v.clone());
+            if !self.exhausted() {
+                self.node_values.borrow_mut().insert(e, v.clone());
+            }
             return v;
         }
         let r = node.start_byte() as u32..node.end_byte() as u32;
