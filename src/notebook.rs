@@ -472,8 +472,8 @@ pub fn fix_cells(
         applied: 0,
         stopped: None,
     };
-    let mut module = Module::new(&out.cells);
-    let mut parsed = Parsed::new(module.text.clone()).with_context(context.clone());
+    let module = Module::new(&out.cells);
+    let parsed = Parsed::new(module.text.clone()).with_context(context.clone());
     if !rules::parses_cleanly(&parsed) {
         let fixable = module
             .reported(rules::check(&parsed, selection))
@@ -484,34 +484,19 @@ pub fn fix_cells(
         }
         return out;
     }
-    for _ in 0..rules::MAX_FIX_ROUNDS {
-        let fixes: Vec<Vec<(usize, Edit)>> = module
-            .reported(rules::check(&parsed, selection))
-            .into_iter()
-            .filter_map(|d| d.fix)
-            .filter(|f| allowed(f.safety))
-            .filter_map(|f| module.cell_edits(&f.edits))
-            .collect();
-        if fixes.is_empty() {
-            return out;
-        }
-        let mut taken: Vec<&Vec<(usize, Edit)>> = Vec::new();
-        let mut edits: Vec<(usize, Edit)> = Vec::new();
-        for fix in &fixes {
-            let clashes = fix.iter().any(|(c, e)| {
-                edits.iter().any(|(tc, t)| {
-                    c == tc
-                        && (e.range.start < t.range.end && t.range.start < e.range.end
-                            || e.range.start == t.range.start)
-                })
-            });
-            if !clashes {
-                taken.push(fix);
-                edits.extend(fix.iter().cloned());
-            }
-        }
-        let attempt = |edits: &[(usize, Edit)]| -> Option<(Vec<CellSource>, Module, Parsed)> {
-            let mut next = out.cells.clone();
+    let ((cells, _, _), applied, stopped) = rules::fix_rounds(
+        (out.cells.clone(), module, parsed),
+        |(_, module, parsed)| {
+            module
+                .reported(rules::check(parsed, selection))
+                .into_iter()
+                .filter_map(|d| d.fix)
+                .filter(|f| allowed(f.safety))
+                .filter_map(|f| module.cell_edits(&f.edits))
+                .collect()
+        },
+        |(cells, _, _), edits| {
+            let mut next = cells.clone();
             for (i, cell) in next.iter_mut().enumerate() {
                 let mine: Vec<Edit> = edits
                     .iter()
@@ -525,18 +510,11 @@ pub fn fix_cells(
             let module = Module::new(&next);
             let parsed = Parsed::new(module.text.clone()).with_context(context.clone());
             rules::parses_cleanly(&parsed).then_some((next, module, parsed))
-        };
-        let (next, count) = match attempt(&edits) {
-            Some(n) => (n, taken.len()),
-            None => match attempt(&fixes[0]) {
-                Some(n) => (n, 1),
-                None => return out,
-            },
-        };
-        (out.cells, module, parsed) = next;
-        out.applied += count;
-    }
-    out.stopped = Some(rules::FixStop::NoConvergence);
+        },
+    );
+    out.cells = cells;
+    out.applied = applied;
+    out.stopped = stopped;
     out
 }
 

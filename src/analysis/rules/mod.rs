@@ -712,7 +712,7 @@ pub fn fix_all(
         applied: 0,
         stopped: None,
     };
-    let mut parsed = Parsed::new(out.text.clone()).with_context(context.clone());
+    let parsed = Parsed::new(out.text.clone()).with_context(context.clone());
     if parsed
         .tree
         .as_ref()
@@ -726,52 +726,76 @@ pub fn fix_all(
         }
         return out;
     }
+    let (parsed, applied, stopped) = fix_rounds(
+        parsed,
+        |parsed| {
+            check(parsed, selection)
+                .into_iter()
+                .filter_map(|d| d.fix)
+                .filter(|f| allowed(f.safety))
+                .map(|f| f.edits.into_iter().map(|e| ((), e)).collect())
+                .collect()
+        },
+        |parsed, edits| {
+            let edits: Vec<Edit> = edits.iter().map(|(_, e)| e.clone()).collect();
+            apply_edits(&parsed.text, &edits)
+                .map(|t| Parsed::new(t).with_context(context.clone()))
+                .filter(parses_cleanly)
+        },
+    );
+    out.text = parsed.text.clone();
+    out.applied = applied;
+    out.stopped = stopped;
+    out
+}
+
+/// The rounds of [`fix_all`] over any document `state` (a text, a
+/// notebook's cells): `fixes` gives the allowed fixes of its findings, each
+/// a list of (place, edit) (edits in different places, such as two cells,
+/// never clash); `apply` gives the document with some of them applied, if
+/// it parses cleanly. Each round takes the fixes that do not overlap, first
+/// come first served, and applies them together, or the first alone if
+/// together they break the document; it stops when no fix is left, when
+/// even the first alone breaks it, or after [`MAX_FIX_ROUNDS`]. The final
+/// state, the fixes applied, and why it stopped early.
+pub fn fix_rounds<S, P: PartialEq + Clone>(
+    mut state: S,
+    mut fixes: impl FnMut(&S) -> Vec<Vec<(P, Edit)>>,
+    apply: impl Fn(&S, &[(P, Edit)]) -> Option<S>,
+) -> (S, usize, Option<FixStop>) {
+    let mut applied = 0;
     for _ in 0..MAX_FIX_ROUNDS {
-        let fixes: Vec<Fix> = check(&parsed, selection)
-            .into_iter()
-            .filter_map(|d| d.fix)
-            .filter(|f| allowed(f.safety))
-            .collect();
-        if fixes.is_empty() {
-            return out;
-        }
-        // Non-overlapping fixes, first come first served.
-        let mut taken: Vec<&Fix> = Vec::new();
-        let mut edits: Vec<Edit> = Vec::new();
+        let fixes = fixes(&state);
+        let Some(first) = fixes.first() else {
+            return (state, applied, None);
+        };
+        let mut taken = 0;
+        let mut edits: Vec<(P, Edit)> = Vec::new();
         for fix in &fixes {
-            let clashes = fix.edits.iter().any(|e| {
-                edits.iter().any(|t| {
-                    e.range.start < t.range.end && t.range.start < e.range.end
-                        || e.range.start == t.range.start
+            let clashes = fix.iter().any(|(p, e)| {
+                edits.iter().any(|(tp, t)| {
+                    p == tp
+                        && (e.range.start < t.range.end && t.range.start < e.range.end
+                            || e.range.start == t.range.start)
                 })
             });
             if !clashes {
-                taken.push(fix);
-                edits.extend(fix.edits.iter().cloned());
+                taken += 1;
+                edits.extend(fix.iter().cloned());
             }
         }
-        let round = apply_edits(&parsed.text, &edits)
-            .map(|t| Parsed::new(t).with_context(context.clone()))
-            .filter(parses_cleanly);
-        let (next, count) = match round {
-            Some(p) => (p, taken.len()),
-            None => {
-                // One fix alone; if even that breaks the text, stop.
-                let Some(p) = apply_edits(&parsed.text, &fixes[0].edits)
-                    .map(|t| Parsed::new(t).with_context(context.clone()))
-                    .filter(parses_cleanly)
-                else {
-                    return out;
-                };
-                (p, 1)
-            }
+        let (next, count) = match apply(&state, &edits) {
+            Some(next) => (next, taken),
+            // One fix alone; if even that breaks the document, stop.
+            None => match apply(&state, first) {
+                Some(next) => (next, 1),
+                None => return (state, applied, None),
+            },
         };
-        parsed = next;
-        out.text.clone_from(&parsed.text);
-        out.applied += count;
+        state = next;
+        applied += count;
     }
-    out.stopped = Some(FixStop::NoConvergence);
-    out
+    (state, applied, Some(FixStop::NoConvergence))
 }
 
 /// Whether the text parsed without a syntax error.
@@ -785,6 +809,112 @@ pub fn parses_cleanly(parsed: &Parsed) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A toy document for [`fix_rounds`]: buffers of text, every `x`
+    /// replaced by `y` (one fix per `x`, placed in its buffer), and a
+    /// document where two buffers end in `y` "does not parse".
+    fn replace_x(docs: &[String]) -> Vec<Vec<(usize, Edit)>> {
+        let mut fixes = Vec::new();
+        for (place, text) in docs.iter().enumerate() {
+            for (i, _) in text.match_indices('x') {
+                let edit = Edit {
+                    range: i..i + 1,
+                    text: "y".into(),
+                };
+                fixes.push(vec![(place, edit)]);
+            }
+        }
+        fixes
+    }
+
+    fn apply_to(docs: &[String], edits: &[(usize, Edit)], strict: bool) -> Option<Vec<String>> {
+        let mut next = docs.to_vec();
+        for (place, text) in next.iter_mut().enumerate() {
+            let mine: Vec<Edit> = edits
+                .iter()
+                .filter(|(p, _)| *p == place)
+                .map(|(_, e)| e.clone())
+                .collect();
+            *text = apply_edits(text, &mine)?;
+        }
+        let broken = next.iter().filter(|t| t.ends_with('y')).count() > 1;
+        (!strict || !broken).then_some(next)
+    }
+
+    #[test]
+    fn fix_rounds_applies_fixes_in_different_places_together() {
+        // The same bytes of two buffers: one round applies both.
+        let docs = vec!["ax".to_string(), "bx".to_string()];
+        let mut rounds = 0;
+        let (done, applied, stopped) = fix_rounds(
+            docs,
+            |d| {
+                rounds += 1;
+                replace_x(d)
+            },
+            |d, e| apply_to(d, e, false),
+        );
+        assert_eq!(done, ["ay", "by"]);
+        assert_eq!((applied, stopped, rounds), (2, None, 2));
+    }
+
+    #[test]
+    fn fix_rounds_takes_the_first_alone_when_together_they_break() {
+        let docs = vec!["ax".to_string(), "bx".to_string()];
+        let mut rounds = 0;
+        let (done, applied, stopped) = fix_rounds(
+            docs,
+            |d| {
+                rounds += 1;
+                replace_x(d)
+            },
+            |d, e| apply_to(d, e, true),
+        );
+        // Round 1: both break, the first alone does not; round 2: the
+        // second alone breaks: stop.
+        assert_eq!(done, ["ay", "bx"]);
+        assert_eq!((applied, stopped, rounds), (1, None, 2));
+    }
+
+    #[test]
+    fn fix_rounds_keeps_overlapping_fixes_for_a_later_round() {
+        // Two fixes of the same byte: the second waits for the next round,
+        // where it no longer applies.
+        let docs = vec!["x".to_string()];
+        let (done, applied, _) = fix_rounds(
+            docs,
+            |d| {
+                let mut fixes = replace_x(d);
+                if let Some(first) = fixes.first().cloned() {
+                    fixes.push(first);
+                }
+                fixes
+            },
+            |d, e| apply_to(d, e, false),
+        );
+        assert_eq!((done[0].as_str(), applied), ("y", 1));
+    }
+
+    #[test]
+    fn fix_rounds_gives_up_when_fixes_never_run_out() {
+        let docs = vec![String::new()];
+        let (done, applied, stopped) = fix_rounds(
+            docs,
+            |_| {
+                vec![vec![(
+                    0,
+                    Edit {
+                        range: 0..0,
+                        text: "z".into(),
+                    },
+                )]]
+            },
+            |d, e| apply_to(d, e, false),
+        );
+        assert_eq!(applied, MAX_FIX_ROUNDS);
+        assert_eq!(done[0].len(), MAX_FIX_ROUNDS);
+        assert_eq!(stopped, Some(FixStop::NoConvergence));
+    }
 
     #[test]
     fn every_kind_a_rule_lists_is_a_named_kind_of_the_grammar() {
