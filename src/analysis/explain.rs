@@ -409,9 +409,7 @@ impl<'a, 't> RuntimeCache<'a, 't> {
             dunders,
         };
         let outcome = runtime::run(analysis, &input);
-        if !self.infer.exhausted() {
-            self.seen.borrow_mut().insert(key, outcome.clone());
-        }
+        self.infer.remember(&self.seen, key, outcome.clone());
         outcome
     }
 }

@@ -335,9 +335,7 @@ impl Infer<'_> {
             return found.clone();
         }
         let found = self.lookup_uncached(c, name);
-        if !self.exhausted() {
-            self.lookups.borrow_mut().insert(key, found.clone());
-        }
+        self.remember(&self.lookups, key, found.clone());
         found
     }
 

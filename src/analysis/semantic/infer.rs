@@ -132,6 +132,21 @@ impl<'w> Infer<'w> {
         self.budget.get() == 0
     }
 
+    /// Remembers `value` for `key` in `memo`, unless the budget ran out:
+    /// an answer found after that is "unknown" for want of work, and a
+    /// memo keeps only answers found within the budget (so that
+    /// [`Infer::refill`] can find the rest).
+    pub fn remember<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher>(
+        &self,
+        memo: &RefCell<HashMap<K, V, S>>,
+        key: K,
+        value: V,
+    ) {
+        if !self.exhausted() {
+            memo.borrow_mut().insert(key, value);
+        }
+    }
+
     /// Starts a new question from outside with a full budget, keeping the
     /// memos (they hold only answers found within the budget): a pass that
     /// asks about every construct of a file (the course map) gives each
@@ -415,9 +430,7 @@ impl<'w> Infer<'w> {
             None => Value::Unknown,
         };
         self.active.borrow_mut().remove(&key);
-        if !self.exhausted() {
-            self.memo.borrow_mut().insert(key, v.clone());
-        }
+        self.remember(&self.memo, key, v.clone());
         v
     }
 
@@ -1015,9 +1028,7 @@ impl<'w> Infer<'w> {
         }
         let v = self.compute_instance_sites_value(class, attr);
         self.active_sites.borrow_mut().remove(&key);
-        if !self.exhausted() {
-            self.site_values.borrow_mut().insert(key, v.clone());
-        }
+        self.remember(&self.site_values, key, v.clone());
         v
     }
 

@@ -54,9 +54,7 @@ impl Infer<'_> {
                 return v.clone();
             }
             let v = self.expr(&m, e);
-            if !self.exhausted() {
-                self.node_values.borrow_mut().insert(e, v.clone());
-            }
+            self.remember(&self.node_values, e, v.clone());
             return v;
         }
         let r = node.start_byte() as u32..node.end_byte() as u32;
@@ -161,11 +159,7 @@ impl Infer<'_> {
             return done.clone();
         }
         let found = self.compute_class_for_qualname(q);
-        if !self.exhausted() {
-            self.qual_memo()
-                .borrow_mut()
-                .insert(q.to_string(), found.clone());
-        }
+        self.remember(self.qual_memo(), q.to_string(), found.clone());
         found
     }
 
