@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use pyexplain::analysis::file_query::match_signatures;
+use pyexplain::analysis::course_map::match_signatures;
 use pyexplain::analysis::{explain_at_level, sections_in, Explanation, Level, Parsed};
 
 /// What the hover shows at its default level, the level the course map

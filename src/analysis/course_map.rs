@@ -25,13 +25,13 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Node, StreamingIterator, Tree};
 
 use super::explain::{
-    name_answers, name_candidate_for, nested_deeper_than, pick, query_candidate, Candidate,
-    RuntimeCache, MAX_HOVER_DEPTH,
+    name_answers, name_candidate_for, nested_deeper_than, pick, query_candidate, query_cursor,
+    Candidate, MatchParts, RuntimeCache, MAX_HOVER_DEPTH,
 };
-use super::file_query::file_query;
+use super::file_query::{file_query, FileQuery};
 use super::semantic::infer::Infer;
 use super::tree::Up;
 use super::triggers::{triggers, Level};
@@ -72,21 +72,14 @@ pub fn sections_in(parsed: &Parsed) -> Vec<Occurrence> {
         return Vec::new();
     };
     let src = parsed.text.as_bytes();
-    let active = file_query.active(&parsed.text);
-    let walked = walk(tree, |node, gated| {
-        gated.extend(file_query.groups_at(&active, node).map(|g| (g, node)));
-    });
+    let (walked, matches) = walk_and_match(file_query, parsed, tree);
 
     let mut items: Vec<Item> = Vec::new();
     let world = parsed.world();
     let infer = Infer::new(&world);
     let runtime = RuntimeCache::new(parsed, &infer);
     let up = walked.up;
-    for (matched, parts) in file_query
-        .matches(tree, src, &active, &walked.gated)
-        .iter()
-        .enumerate()
-    {
+    for (matched, parts) in matches.iter().enumerate() {
         for (rank, &anchor) in parts.anchors.iter().enumerate() {
             let (start, end) = (anchor.start_byte(), anchor.end_byte().min(src.len()));
             if start >= end {
@@ -197,6 +190,46 @@ struct Segment {
     end: usize,
     best: Option<usize>,
     hidden: Vec<Range<usize>>,
+}
+
+/// One walk of `tree` (of `parsed`), and every match of the trigger
+/// patterns in it, by the split query (the walk finds where its gated
+/// patterns run).
+fn walk_and_match<'t>(
+    file_query: &FileQuery,
+    parsed: &Parsed,
+    tree: &'t Tree,
+) -> (Walked<'t>, Vec<MatchParts<'t>>) {
+    let active = file_query.active(&parsed.text);
+    let walked = walk(tree, |node, gated| {
+        gated.extend(file_query.groups_at(&active, node).map(|g| (g, node)));
+    });
+    let matches = file_query.matches(tree, parsed.text.as_bytes(), &active, &walked.gated);
+    (walked, matches)
+}
+
+/// Every trigger match in `parsed`, as text, sorted: found by the single
+/// query over the whole tree (`split` false) or as [`sections_in`] finds
+/// them, by the [`FileQuery`] split. The two must agree; tests compare them
+/// on real code.
+#[doc(hidden)]
+pub fn match_signatures(parsed: &Parsed, split: bool) -> Result<Vec<String>, &'static str> {
+    let tree = parsed.tree.as_ref().ok_or("no tree")?;
+    let mut out: Vec<String> = if split {
+        let (_, matches) = walk_and_match(file_query()?, parsed, tree);
+        matches.iter().map(MatchParts::signature).collect()
+    } else {
+        let triggers = triggers()?;
+        let mut cursor = query_cursor();
+        let mut matches = cursor.matches(&triggers.query, tree.root_node(), parsed.text.as_bytes());
+        let mut out = Vec::new();
+        while let Some(m) = matches.next() {
+            out.push(MatchParts::new(&triggers.roles, m.pattern_index, m).signature());
+        }
+        out
+    };
+    out.sort_unstable();
+    Ok(out)
 }
 
 /// What [`walk`] gathers.

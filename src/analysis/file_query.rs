@@ -98,12 +98,17 @@ impl FileQuery {
         let mut common: Vec<usize> = Vec::new();
         // (words, patterns), in order of first appearance.
         let mut groups: Vec<(Vec<String>, Vec<usize>)> = Vec::new();
+        // By pattern: its source text, and for a gated one its root kinds.
+        let mut texts: Vec<&str> = Vec::with_capacity(query.pattern_count());
+        let mut roots: Vec<Option<Vec<String>>> = Vec::with_capacity(query.pattern_count());
         for i in 0..query.pattern_count() {
-            let text = source
-                .get(query.start_byte_for_pattern(i)..query.end_byte_for_pattern(i))
+            let text = pattern_source(query, source, i)
                 .ok_or_else(|| format!("trigger pattern {i}: no source text"))?;
             let tokens = tokens(text);
-            match gate(query, i, &tokens) {
+            let gated = gate(query, i, &tokens);
+            roots.push(gated.as_ref().and_then(|_| root(query, i, &tokens)));
+            texts.push(text);
+            match gated {
                 None => common.push(i),
                 Some(words) => match groups.iter_mut().find(|(w, _)| *w == words) {
                     Some((_, patterns)) => patterns.push(i),
@@ -114,8 +119,7 @@ impl FileQuery {
         let part = |patterns: Vec<usize>| -> Result<Part, String> {
             let mut text = String::new();
             for &i in &patterns {
-                let range = query.start_byte_for_pattern(i)..query.end_byte_for_pattern(i);
-                text.push_str(source.get(range).unwrap_or_default());
+                text.push_str(texts[i]);
                 text.push('\n');
             }
             let query = Query::new(&language, &text).map_err(|e| format!("{e:?}"))?;
@@ -138,23 +142,19 @@ impl FileQuery {
         let mut words: Vec<String> = Vec::new();
         let mut word_group = Vec::new();
         for (g, (group_words, patterns)) in groups.into_iter().enumerate() {
-            let mut kinds: Vec<String> = Vec::new();
-            let mut rooted = true;
-            for &i in &patterns {
-                let text = source
-                    .get(query.start_byte_for_pattern(i)..query.end_byte_for_pattern(i))
-                    .unwrap_or_default();
-                match root(query, i, &tokens(text)) {
-                    Some(k) => kinds.extend(k),
-                    None => rooted = false,
-                }
-            }
-            if rooted {
+            // Rooted when every pattern's root kinds are known.
+            let kinds: Option<Vec<&String>> = patterns
+                .iter()
+                .map(|&i| roots[i].as_ref())
+                .collect::<Option<Vec<_>>>()
+                .map(|k| k.into_iter().flatten().collect());
+            let rooted = kinds.is_some();
+            if let Some(kinds) = kinds {
                 for (id, groups) in by_kind.iter_mut().enumerate() {
                     let Ok(id) = u16::try_from(id) else { break };
                     let name = language.node_kind_for_id(id);
                     if language.node_kind_is_named(id)
-                        && name.is_some_and(|n| kinds.iter().any(|k| k == n))
+                        && name.is_some_and(|n| kinds.iter().any(|k| *k == n))
                     {
                         groups.push(g);
                     }
@@ -259,46 +259,9 @@ impl FileQuery {
     }
 }
 
-/// Every trigger match in `parsed`, as text, sorted: found by the single
-/// query over the whole tree (`split` false) or by the [`FileQuery`] split.
-/// The two must agree; tests compare them on real code.
-#[doc(hidden)]
-pub fn match_signatures(parsed: &super::Parsed, split: bool) -> Result<Vec<String>, &'static str> {
-    let tree = parsed.tree.as_ref().ok_or("no tree")?;
-    let src = parsed.text.as_bytes();
-    let mut out: Vec<String> = if split {
-        let fq = file_query()?;
-        let active = fq.active(&parsed.text);
-        let mut nodes = Vec::new();
-        let mut walk = tree.walk();
-        'walk: loop {
-            let node = walk.node();
-            nodes.extend(fq.groups_at(&active, node).map(|g| (g, node)));
-            if walk.goto_first_child() {
-                continue;
-            }
-            while !walk.goto_next_sibling() {
-                if !walk.goto_parent() {
-                    break 'walk;
-                }
-            }
-        }
-        fq.matches(tree, src, &active, &nodes)
-            .iter()
-            .map(MatchParts::signature)
-            .collect()
-    } else {
-        let triggers = triggers()?;
-        let mut cursor = query_cursor();
-        let mut matches = cursor.matches(&triggers.query, tree.root_node(), src);
-        let mut out = Vec::new();
-        while let Some(m) = matches.next() {
-            out.push(MatchParts::new(&triggers.roles, m.pattern_index, m).signature());
-        }
-        out
-    };
-    out.sort_unstable();
-    Ok(out)
+/// Pattern `i`'s text in `source`, the source `query` was compiled from.
+fn pattern_source<'s>(query: &Query, source: &'s str, i: usize) -> Option<&'s str> {
+    source.get(query.start_byte_for_pattern(i)..query.end_byte_for_pattern(i))
 }
 
 /// A token of a query pattern's source.
@@ -565,10 +528,7 @@ mod tests {
             "((call function: (_) @anchor) @construct (#not-eq? @anchor \"x\") (#set! note \"n\") (#set! level \"core\"))\n",
         ));
         let q = &t.query;
-        let gate_of = |i: usize| {
-            let text = &t.source[q.start_byte_for_pattern(i)..q.end_byte_for_pattern(i)];
-            gate(q, i, &tokens(text))
-        };
+        let gate_of = |i: usize| gate(q, i, &tokens(pattern_source(q, &t.source, i).unwrap()));
         assert_eq!(gate_of(0), Some(vec!["setattr".to_string()]));
         assert_eq!(gate_of(1), None, "an optional capture gates nothing");
         assert_eq!(
@@ -578,6 +538,7 @@ mod tests {
         );
         assert_eq!(gate_of(3), Some(vec!["threading.Thread".to_string()]));
         assert_eq!(gate_of(4), None, "a regex is not a word");
+        assert_eq!(gate_of(5), None, "a negation is no gate");
         assert_eq!(
             regex_words("^(multiprocessing|mp)\\.Process$"),
             Some(vec![
@@ -591,7 +552,6 @@ mod tests {
         );
         assert_eq!(regex_words("^a+$"), None);
         assert_eq!(regex_words("abc"), None, "unanchored");
-        assert_eq!(gate_of(5), None, "a negation is no gate");
     }
 
     #[test]
@@ -605,10 +565,7 @@ mod tests {
             "((call (identifier)) @anchor (string) (#set! note \"n\") (#set! level \"core\"))\n",
         ));
         let q = &t.query;
-        let root_of = |i: usize| {
-            let text = &t.source[q.start_byte_for_pattern(i)..q.end_byte_for_pattern(i)];
-            root(q, i, &tokens(text))
-        };
+        let root_of = |i: usize| root(q, i, &tokens(pattern_source(q, &t.source, i).unwrap()));
         let kinds = |k: &[&str]| Some(k.iter().map(|k| k.to_string()).collect::<Vec<_>>());
         assert_eq!(root_of(0), kinds(&["call"]));
         assert_eq!(root_of(1), kinds(&["attribute"]));
