@@ -498,11 +498,7 @@ pub fn fix_cells(
         |(cells, _, _), edits| {
             let mut next = cells.clone();
             for (i, cell) in next.iter_mut().enumerate() {
-                let mine: Vec<Edit> = edits
-                    .iter()
-                    .filter(|(c, _)| *c == i)
-                    .map(|(_, e)| e.clone())
-                    .collect();
+                let mine = rules::edits_at(edits, &i);
                 if !mine.is_empty() {
                     cell.text = apply_edits(&cell.text, &mine)?;
                 }

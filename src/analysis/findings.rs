@@ -407,6 +407,16 @@ mod tests {
         rules::check(&again, &Selection::default())
     }
 
+    /// `found` is what a fresh check of `parsed` finds, and that includes a
+    /// coroutine never awaited.
+    fn assert_fresh_with_unawaited(found: &Findings, parsed: &Parsed) {
+        assert_eq!(*found.diagnostics, fresh(parsed));
+        assert!(found
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+    }
+
     #[test]
     fn an_edit_inside_one_function_checks_that_unit_and_the_module_node_only() {
         let sel = Selection::default();
@@ -434,11 +444,7 @@ mod tests {
         // a coroutine never awaited, though `main` did not change.
         edited(&mut parsed, "def fetch", "async def fetch");
         let next = analyse(&parsed, &sel, Some(&first));
-        let expected = fresh(&parsed);
-        assert_eq!(*next.diagnostics, expected);
-        assert!(expected
-            .iter()
-            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+        assert_fresh_with_unawaited(&next, &parsed);
         // `other` and `Box` read nothing `fetch` binds: kept.
         assert_eq!(next.checked, 3, "fetch, main and the module node");
     }
@@ -530,11 +536,7 @@ mod tests {
         edited(&mut parsed, "return 3", "return 4");
         let next = analyse(&parsed, &sel, Some(&kept));
         assert!(next.checked >= 3, "main is checked again");
-        assert_eq!(*next.diagnostics, fresh(&parsed));
-        assert!(next
-            .diagnostics
-            .iter()
-            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+        assert_fresh_with_unawaited(&next, &parsed);
     }
 
     #[test]
@@ -551,11 +553,7 @@ mod tests {
         let mut parsed = Parsed::new(text.to_string()).with_context(workspace(&texts));
         edited(&mut parsed, "return 2", "return 3");
         let next = analyse(&parsed, &sel, Some(&first));
-        assert_eq!(*next.diagnostics, fresh(&parsed));
-        assert!(next
-            .diagnostics
-            .iter()
-            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+        assert_fresh_with_unawaited(&next, &parsed);
     }
 
     #[test]
@@ -572,10 +570,6 @@ mod tests {
         // what this module's `fetch` does.
         edited(&mut parsed, "def fetch", "async def fetch");
         let next = analyse(&parsed, &sel, Some(&first));
-        assert_eq!(*next.diagnostics, fresh(&parsed));
-        assert!(next
-            .diagnostics
-            .iter()
-            .any(|d| d.rule.as_str() == "unawaited-coroutine"));
+        assert_fresh_with_unawaited(&next, &parsed);
     }
 }

@@ -737,8 +737,7 @@ pub fn fix_all(
                 .collect()
         },
         |parsed, edits| {
-            let edits: Vec<Edit> = edits.iter().map(|(_, e)| e.clone()).collect();
-            apply_edits(&parsed.text, &edits)
+            apply_edits(&parsed.text, &edits_at(edits, &()))
                 .map(|t| Parsed::new(t).with_context(context.clone()))
                 .filter(parses_cleanly)
         },
@@ -747,6 +746,15 @@ pub fn fix_all(
     out.applied = applied;
     out.stopped = stopped;
     out
+}
+
+/// The edits of `edits` (as [`fix_rounds`] passes them) placed at `place`.
+pub fn edits_at<P: PartialEq>(edits: &[(P, Edit)], place: &P) -> Vec<Edit> {
+    edits
+        .iter()
+        .filter(|(p, _)| p == place)
+        .map(|(_, e)| e.clone())
+        .collect()
 }
 
 /// The rounds of [`fix_all`] over any document `state` (a text, a
@@ -830,21 +838,16 @@ mod tests {
     fn apply_to(docs: &[String], edits: &[(usize, Edit)], strict: bool) -> Option<Vec<String>> {
         let mut next = docs.to_vec();
         for (place, text) in next.iter_mut().enumerate() {
-            let mine: Vec<Edit> = edits
-                .iter()
-                .filter(|(p, _)| *p == place)
-                .map(|(_, e)| e.clone())
-                .collect();
-            *text = apply_edits(text, &mine)?;
+            *text = apply_edits(text, &edits_at(edits, &place))?;
         }
         let broken = next.iter().filter(|t| t.ends_with('y')).count() > 1;
         (!strict || !broken).then_some(next)
     }
 
-    #[test]
-    fn fix_rounds_applies_fixes_in_different_places_together() {
-        // The same bytes of two buffers: one round applies both.
-        let docs = vec!["ax".to_string(), "bx".to_string()];
+    /// [`fix_rounds`] replacing every `x` of `docs` (`strict`: two buffers
+    /// ending in `y` do not parse), and how many rounds asked for fixes.
+    fn rounds_of(docs: &[&str], strict: bool) -> (Vec<String>, usize, Option<FixStop>, usize) {
+        let docs: Vec<String> = docs.iter().map(|d| d.to_string()).collect();
         let mut rounds = 0;
         let (done, applied, stopped) = fix_rounds(
             docs,
@@ -852,24 +855,22 @@ mod tests {
                 rounds += 1;
                 replace_x(d)
             },
-            |d, e| apply_to(d, e, false),
+            |d, e| apply_to(d, e, strict),
         );
+        (done, applied, stopped, rounds)
+    }
+
+    #[test]
+    fn fix_rounds_applies_fixes_in_different_places_together() {
+        // The same bytes of two buffers: one round applies both.
+        let (done, applied, stopped, rounds) = rounds_of(&["ax", "bx"], false);
         assert_eq!(done, ["ay", "by"]);
         assert_eq!((applied, stopped, rounds), (2, None, 2));
     }
 
     #[test]
     fn fix_rounds_takes_the_first_alone_when_together_they_break() {
-        let docs = vec!["ax".to_string(), "bx".to_string()];
-        let mut rounds = 0;
-        let (done, applied, stopped) = fix_rounds(
-            docs,
-            |d| {
-                rounds += 1;
-                replace_x(d)
-            },
-            |d, e| apply_to(d, e, true),
-        );
+        let (done, applied, stopped, rounds) = rounds_of(&["ax", "bx"], true);
         // Round 1: both break, the first alone does not; round 2: the
         // second alone breaks: stop.
         assert_eq!(done, ["ay", "bx"]);
