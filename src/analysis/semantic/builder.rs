@@ -6,7 +6,8 @@
 //! `sys.platform` branches decided statically (for the newest Python the
 //! notes cover, on Linux); in user code both branches of every `if` count.
 
-use super::FastMap;
+use super::{FastMap, FastSet};
+use std::cell::RefCell;
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
@@ -105,6 +106,8 @@ struct Builder<'a> {
     depth: u32,
     /// The statement being walked (for the ranges of attribute sites).
     stmt_range: Range<u32>,
+    /// Each name's text once: a module reads the same few names many times.
+    names: RefCell<FastSet<Name>>,
 }
 
 /// Builds the model of a module from its syntax tree.
@@ -126,6 +129,7 @@ pub fn build(tree: &Tree, src: &[u8], opts: &BuildOptions) -> ModuleModel {
         qual: String::new(),
         depth: 0,
         stmt_range: 0..0,
+        names: RefCell::default(),
     };
     b.m.paths.push(PathNode {
         parent: 0,
@@ -217,7 +221,17 @@ impl<'a> Builder<'a> {
     }
 
     fn name(&self, n: Node) -> Name {
-        self.text(n).into()
+        self.intern(self.text(n))
+    }
+
+    fn intern(&self, s: &str) -> Name {
+        let mut names = self.names.borrow_mut();
+        if let Some(name) = names.get(s) {
+            return name.clone();
+        }
+        let name: Name = s.into();
+        names.insert(name.clone());
+        name
     }
 
     fn push(&mut self, e: Expr, r: Range<u32>) -> ExprId {
@@ -502,7 +516,7 @@ impl<'a> Builder<'a> {
         let value = node.field("right").map(|r| self.expr(r));
         let op: Name = node
             .field("operator")
-            .map(|o| self.text(o).trim_end_matches('=').into())
+            .map(|o| self.intern(self.text(o).trim_end_matches('=')))
             .unwrap_or_default();
         let Some(left) = node.field("left") else {
             return;

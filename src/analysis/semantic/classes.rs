@@ -696,7 +696,7 @@ impl Infer<'_> {
 
     /// The type variables of a generic class, in order (`Generic[...]` when
     /// it is listed, else as they first appear in the bases).
-    pub fn class_params(&self, c: &ClassRef) -> Vec<Box<str>> {
+    pub fn class_params(&self, c: &ClassRef) -> Vec<super::Name> {
         let Some((m, class)) = self.class_model(c) else {
             return Vec::new();
         };

@@ -27,8 +27,8 @@ use super::lookup::MroError;
 use super::value::{join, ClassRef, FuncRef, Value, Wrapper};
 use super::world::World;
 use super::{
-    BindingId, BindingKind, FastMap, FastSet, ModuleModel, ParamKind, PathId, ScopeId, ScopeKind,
-    MODULE_SCOPE,
+    BindingId, BindingKind, FastMap, FastSet, ModuleModel, Name, ParamKind, PathId, ScopeId,
+    ScopeKind, MODULE_SCOPE,
 };
 
 /// Work one [`Infer`] may do before every further question is "unknown".
@@ -40,7 +40,7 @@ const MAX_DEPTH: u32 = 64;
 type SiteKey = (ClassRef, Box<str>);
 
 /// A type variable substitution: type variable name -> value.
-pub type Subst = HashMap<Box<str>, Value>;
+pub type Subst = HashMap<Name, Value>;
 
 /// Context for reading an annotation.
 #[derive(Debug, Clone, Default)]
@@ -633,7 +633,7 @@ impl<'w> Infer<'w> {
     /// Where a name or dotted expression is defined: (module, name of the
     /// binding), following imports (`Optional` imported from `typing` is
     /// `("typing", "Optional")`); builtins are `("builtins", name)`.
-    pub fn definition(&self, m: &Arc<ModuleModel>, e: ExprId) -> Option<(Arc<str>, Box<str>)> {
+    pub fn definition(&self, m: &Arc<ModuleModel>, e: ExprId) -> Option<(Arc<str>, Name)> {
         self.definition_with(m, e, false)
     }
 
@@ -645,7 +645,7 @@ impl<'w> Infer<'w> {
         m: &Arc<ModuleModel>,
         e: ExprId,
         late: bool,
-    ) -> Option<(Arc<str>, Box<str>)> {
+    ) -> Option<(Arc<str>, Name)> {
         match self.defining_binding(m, e, late)? {
             Defined::Binding(dm, b) => {
                 let binding = dm.binding(b)?;
@@ -1655,7 +1655,7 @@ impl<'w> Infer<'w> {
     }
 
     /// If `e` names a type variable (`_T = TypeVar("_T")`), its name.
-    pub fn typevar_name(&self, m: &Arc<ModuleModel>, e: ExprId) -> Option<Box<str>> {
+    pub fn typevar_name(&self, m: &Arc<ModuleModel>, e: ExprId) -> Option<Name> {
         let Expr::Name {
             name,
             at,
@@ -1744,7 +1744,7 @@ impl<'w> Infer<'w> {
 #[derive(Debug, Clone)]
 pub enum Defined {
     Binding(Arc<ModuleModel>, BindingId),
-    Builtin(Box<str>),
+    Builtin(Name),
 }
 
 /// Known decorators.

@@ -36,7 +36,7 @@ pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::analysis::synta
 pub type FastSet<K> = HashSet<K, BuildHasherDefault<crate::analysis::syntax::Fnv>>;
 
 /// Names are short strings, compared often and cloned rarely.
-pub type Name = Box<str>;
+pub type Name = std::sync::Arc<str>;
 /// Index into [`ModuleModel::scopes`].
 pub type ScopeId = u32;
 /// Index into [`ModuleModel::bindings`].
