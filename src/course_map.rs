@@ -103,14 +103,16 @@ pub fn map_files_until(
     max_size: u64,
 ) -> Option<CourseMap> {
     // One project: the files import each other through it.
-    let project = crate::project::Project::new();
+    let project = crate::project::Project::for_batch();
+    let contexts = project.contexts(files);
     let results: Vec<(&PathBuf, Result<FileTallies, Unreadable>)> = files
         .par_iter()
-        .map(|path| {
+        .zip(&contexts)
+        .map(|(path, context)| {
             let r = if stop.load(Ordering::Relaxed) {
                 Err(Unreadable::Skipped("stopped".into()))
             } else {
-                map_file(path, max_size, &project)
+                map_file(path, max_size, context)
             };
             done.fetch_add(1, Ordering::Relaxed);
             (path, r)
@@ -145,7 +147,7 @@ type FileTallies = Vec<(NoteId, Tally)>;
 fn map_file(
     path: &Path,
     max_size: u64,
-    project: &crate::project::Project,
+    context: &crate::analysis::ModuleContext,
 ) -> Result<FileTallies, Unreadable> {
     let text = files::read(path)?;
     let notebook = if path.extension().is_some_and(|x| x == "ipynb") {
@@ -166,7 +168,7 @@ fn map_file(
         Some(m) => m.text.clone(),
         None => text,
     };
-    let parsed = Parsed::new(text).with_context(project.context_for(path));
+    let parsed = Parsed::new(text).with_context(context.clone());
     let mut out: Vec<(NoteId, Tally)> = Vec::new();
     let mut index: HashMap<NoteId, usize> = HashMap::new();
     for o in sections_in(&parsed) {

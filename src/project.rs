@@ -37,6 +37,13 @@ impl Files {
     }
 }
 
+/// How much imported modules' text a batch run keeps the models of: a
+/// model takes about six times its text, so about 18 MiB. The modules a
+/// run's files import most stay (the stdlib's test files import
+/// `test.support` hundreds of times); one imported once is built again if
+/// asked for after it was forgotten.
+pub const BATCH_MODELS_TEXT: usize = 3 << 20;
+
 /// The [`Sources`] of a project.
 struct ProjectSources(Arc<Files>);
 
@@ -95,6 +102,16 @@ impl Project {
         Project { files, workspace }
     }
 
+    /// A project for one run over many files (`check`, `map`): its
+    /// workspace keeps the models of at most [`BATCH_MODELS_TEXT`] bytes of
+    /// imported modules' text, the least recently used forgotten first.
+    pub fn for_batch() -> Project {
+        let files = Arc::new(Files::default());
+        let sources = Box::new(ProjectSources(files.clone()));
+        let workspace = Arc::new(Workspace::bounded(sources, BATCH_MODELS_TEXT));
+        Project { files, workspace }
+    }
+
     /// Adds a folder of the project (and its `src/`, if any) as import roots.
     pub fn add_folder(&self, folder: &Path) {
         let folder = absolute(folder);
@@ -128,6 +145,15 @@ impl Project {
             is_package,
             workspace: Some(self.workspace.clone()),
         }
+    }
+
+    /// The module contexts of a batch of files (a `check` or `map` run),
+    /// every file's import root added before any is analysed: what an
+    /// import finds must not depend on the order the files are analysed in
+    /// (a root found halfway through a run would also forget every model
+    /// built before it).
+    pub fn contexts<P: AsRef<Path>>(&self, paths: &[P]) -> Vec<ModuleContext> {
+        paths.iter().map(|p| self.context_for(p.as_ref())).collect()
     }
 
     /// The editor's text of an open file (it wins over the disk), and the

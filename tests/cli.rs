@@ -932,6 +932,39 @@ fn explain_reads_the_files_a_module_imports() {
 }
 
 #[test]
+fn check_knows_every_import_root_before_the_first_file() {
+    // `a_main.py` is checked first and imports `helpers` from `z/`, an
+    // import root the run only meets with `z/helpers.py`: what the import
+    // finds must not depend on which file comes first.
+    let dir = std::env::temp_dir().join(format!("pyexplain-cli-roots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("z")).unwrap();
+    std::fs::write(
+        dir.join("a_main.py"),
+        "from helpers import fetch\n\n\ndef run():\n    fetch()\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("z/helpers.py"),
+        "async def fetch():\n    return 1\n",
+    )
+    .unwrap();
+    let d = dir.to_string_lossy().to_string();
+    let o = Command::new(env!("CARGO_BIN_EXE_pyexplain"))
+        .args(["check", &d])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert!(out.contains("a_main.py:5:5: unawaited-coroutine "), "{out}");
+    assert!(
+        out.contains("`helpers.fetch` is a coroutine function"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn check_code_frame_aligns_carets_after_tabs_cjk_emoji_and_combining_marks() {
     let fixture = "tests/fixtures/frames/wide.py";
     let o = run(&["check", fixture, "--select", "is-literal", "--lang", "en"]);

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::analysis::rules::{self, Diagnostic, Safety, Selection};
-use crate::analysis::{Encoding, Parsed};
+use crate::analysis::{Encoding, ModuleContext, Parsed};
 use crate::config::{self, Config};
 use crate::files::Unreadable;
 use crate::knowledge::Lang;
@@ -133,18 +133,21 @@ pub fn run(opts: &CheckOptions, out: &mut impl Write) -> std::io::Result<i32> {
     }
 
     // One project for the run: files import each other through it.
-    let project = Project::new();
+    let project = Project::for_batch();
     for p in &opts.paths {
         if p.is_dir() {
             project.add_folder(p);
         }
     }
+    let paths: Vec<&PathBuf> = jobs.iter().map(|(p, _)| p).collect();
+    let contexts = project.contexts(&paths);
     let done = Arc::new(AtomicUsize::new(0));
     let progress = Progress::start("checked", jobs.len(), done.clone());
     let mut results: Vec<FileResult> = jobs
         .par_iter()
-        .map(|(path, config)| {
-            let r = check_file(path, &config.selection, opts, lang, &project);
+        .zip(&contexts)
+        .map(|((path, config), context)| {
+            let r = check_file(path, &config.selection, opts, lang, context);
             done.fetch_add(1, Ordering::Relaxed);
             r
         })
@@ -225,7 +228,7 @@ fn check_file(
     selection: &Selection,
     opts: &CheckOptions,
     lang: Lang,
-    project: &Project,
+    context: &ModuleContext,
 ) -> FileResult {
     let mut result = FileResult {
         path: path.to_path_buf(),
@@ -237,7 +240,7 @@ fn check_file(
         warning: None,
     };
     if is_notebook(path) {
-        check_notebook(&mut result, selection, opts, lang, project);
+        check_notebook(&mut result, selection, opts, lang, context);
         return result;
     }
     let text = match crate::files::read(path) {
@@ -251,7 +254,7 @@ fn check_file(
             return result;
         }
     };
-    let mut parsed = Parsed::new(text).with_context(project.context_for(path));
+    let mut parsed = Parsed::new(text).with_context(context.clone());
     let mut diagnostics = rules::check(&parsed, selection);
     if opts.fix {
         match fix_file(
@@ -321,7 +324,7 @@ fn check_notebook(
     selection: &Selection,
     opts: &CheckOptions,
     lang: Lang,
-    project: &Project,
+    context: &ModuleContext,
 ) {
     let path = result.path.clone();
     let nb = match read_notebook(&path) {
@@ -335,7 +338,6 @@ fn check_notebook(
             return;
         }
     };
-    let context = project.context_for(&path);
     let mut cells = nb.code_cells();
     let mut module = Module::new(&cells);
     let mut parsed = Parsed::new(module.text.clone()).with_context(context.clone());
@@ -345,7 +347,7 @@ fn check_notebook(
         .iter()
         .any(|d| d.fix.as_ref().is_some_and(|f| allowed(f.safety)));
     if opts.fix && fixable {
-        let fixed = notebook::fix_cells(&cells, &context, selection, opts.unsafe_fixes);
+        let fixed = notebook::fix_cells(&cells, context, selection, opts.unsafe_fixes);
         match fixed.stopped {
             Some(rules::FixStop::SyntaxErrors) => {
                 let place = syntax_error_offset(&parsed)
@@ -391,7 +393,7 @@ fn check_notebook(
                     result.fixed = fixed.applied;
                     cells = fixed.cells;
                     module = Module::new(&cells);
-                    parsed = Parsed::new(module.text.clone()).with_context(context);
+                    parsed = Parsed::new(module.text.clone()).with_context(context.clone());
                     diagnostics = module.reported(rules::check(&parsed, selection));
                 }
                 Err(e) => {
