@@ -185,7 +185,7 @@ impl Workspace {
         while kept > capacity {
             let oldest = slots
                 .iter()
-                .filter(|(n, s)| n.as_str() != keep && s.built.get().is_some())
+                .filter(|(n, s)| n.as_str() != keep && s.built.get().is_some_and(|b| b.bytes > 0))
                 .min_by_key(|(_, s)| s.last_used.load(Ordering::Relaxed))
                 .map(|(n, _)| n.clone());
             let Some(oldest) = oldest else {
@@ -387,19 +387,22 @@ mod tests {
         let t = texts(&[("a", a), ("b", b), ("e", e)], 0);
         // Room for two of the three texts.
         let w = Workspace::bounded(Box::new(t.clone()), a.len() + b.len());
+        // A module the sources lack takes no room and is never forgotten.
+        assert!(w.module("missing").is_none());
         let first_a = w.module("a").unwrap();
         w.module("b").unwrap();
         w.module("a").unwrap(); // `b` is now the least recently used
         w.module("e").unwrap();
         assert_eq!(w.built(), 2);
-        assert_eq!(t.loads.load(Ordering::SeqCst), 3);
+        assert_eq!(t.loads.load(Ordering::SeqCst), 4);
         // `a` was kept; `b` was forgotten and is built again, the same.
         assert!(Arc::ptr_eq(&w.module("a").unwrap(), &first_a));
-        assert_eq!(t.loads.load(Ordering::SeqCst), 3);
+        assert!(w.module("missing").is_none());
+        assert_eq!(t.loads.load(Ordering::SeqCst), 4);
         // What forgotten `b` imported still counts.
         assert!(w.may_import("d") && w.may_import("c") && !w.may_import("f"));
         let again = w.module("b").unwrap();
-        assert_eq!(t.loads.load(Ordering::SeqCst), 4);
+        assert_eq!(t.loads.load(Ordering::SeqCst), 5);
         assert_eq!(again.bindings.len(), 1);
         // Invalidated modules' imports no longer count.
         w.invalidate("b");
