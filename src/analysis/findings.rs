@@ -558,7 +558,7 @@ mod tests {
 
     #[test]
     fn a_workspace_module_importing_this_one_keeps_nothing_that_read_it() {
-        let texts = helpers("import app\n\n\ndef load():\n    return app.fetch()\n");
+        let texts = helpers("import app\n\nload = app.fetch\n");
         let context = workspace(&texts);
         let text =
             "import helpers\n\n\ndef fetch():\n    return 1\n\n\ndef main():\n    helpers.load()\n";
@@ -566,8 +566,8 @@ mod tests {
         let mut parsed = Parsed::new(text.to_string()).with_context(context);
         let first = analyse(&parsed, &sel, None);
         assert!(first.diagnostics.is_empty());
-        // `main` reads only `helpers` and `load`, but `helpers.load` returns
-        // what this module's `fetch` does.
+        // `main` reads only `helpers` and `load`, but `helpers.load` is
+        // this module's `fetch`.
         edited(&mut parsed, "def fetch", "async def fetch");
         let next = analyse(&parsed, &sel, Some(&first));
         assert_fresh_with_unawaited(&next, &parsed);

@@ -22,33 +22,47 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// If `call` (a `call` node) creates a coroutine, how its callee reads: the
-/// semantic model says calling it gives a coroutine (an `async def` of the
-/// file, of the user's other files or of the stdlib, bound or not) or an
-/// object of a `Coroutine` class.
-pub(super) fn coroutine_callee(ctx: &Ctx, call: Node) -> Option<String> {
+/// If `call` (a `call` node) calls a coroutine function (an `async def` of
+/// the file, of the user's other files or of the stdlib, bound or not, not
+/// an async generator), how its callee reads. A plain `def` that returns a
+/// coroutine is not one: its body runs, and only the coroutine it returns
+/// does not (the rule's sentence says the callee's body never runs).
+pub(super) fn coroutine_function_callee(ctx: &Ctx, call: Node) -> Option<String> {
     let func = call.field("function")?;
-    // The sentence calls the callee a coroutine function: only for a `def`
-    // (bound or not), not for a wrapper such as `lru_cache` returning one.
-    if !matches!(ctx.value(func), Value::Function(_) | Value::BoundMethod(..)) {
+    // Not a wrapper such as `lru_cache` returning one either.
+    let (Value::Function(f) | Value::BoundMethod(_, f)) = ctx.value(func) else {
         return None;
-    }
-    let v = ctx.value(call);
-    let coroutine = match &v {
-        Value::Coroutine(Some(_)) => true,
-        Value::Instance(c, _) => ctx
-            .infer
-            .class_for_qualname("collections.abc.Coroutine")
-            .is_some_and(|k| ctx.infer.lookup_order(c).contains(&k)),
-        _ => false,
     };
-    if !coroutine {
+    let model = ctx.infer.module(&f.module)?;
+    let def = model.function(f.id)?;
+    if !def.is_async || def.has_yield {
         return None;
     }
     Some(
         ctx.resolve(func)
             .unwrap_or_else(|| ctx.text(func).split_whitespace().collect()),
     )
+}
+
+/// Whether calling `call`'s callee (a `def`, bound or not) gives a
+/// coroutine object: it is a coroutine function, or the semantic model says
+/// its result is a coroutine (a `def` returning one, a stub annotated to
+/// return a `Coroutine`).
+pub(super) fn creates_coroutine(ctx: &Ctx, call: Node) -> bool {
+    let Some(func) = call.field("function") else {
+        return false;
+    };
+    if !matches!(ctx.value(func), Value::Function(_) | Value::BoundMethod(..)) {
+        return false;
+    }
+    match &ctx.value(call) {
+        Value::Coroutine(Some(_)) => true,
+        Value::Instance(c, _) => ctx
+            .infer
+            .class_for_qualname("collections.abc.Coroutine")
+            .is_some_and(|k| ctx.infer.lookup_order(c).contains(&k)),
+        _ => false,
+    }
 }
 
 /// Whether the innermost scope around the node being checked is an
@@ -72,7 +86,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some(call) = bare_call(node) else {
         return;
     };
-    let Some(callee) = coroutine_callee(ctx, call) else {
+    let Some(callee) = coroutine_function_callee(ctx, call) else {
         return;
     };
     let fix = directly_in_async_def(ctx).then(|| Fix {

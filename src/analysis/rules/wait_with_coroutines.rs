@@ -7,7 +7,7 @@ use crate::analysis::syntax::Fields;
 use tree_sitter::Node;
 
 use super::mentions;
-use super::unawaited_coroutine::{coroutine_callee, directly_in_async_def};
+use super::unawaited_coroutine::{creates_coroutine, directly_in_async_def};
 use super::{import_module, Ctx, Diagnostic, Edit, Fix, Fixes, Rule, Safety, Severity};
 
 pub const RULE: Rule = Rule {
@@ -89,7 +89,7 @@ fn coroutine_elements<'t>(ctx: &Ctx, fs: Node<'t>) -> Vec<Node<'t>> {
     };
     candidates
         .into_iter()
-        .filter(|n| n.kind() == "call" && coroutine_callee(ctx, *n).is_some())
+        .filter(|n| n.kind() == "call" && creates_coroutine(ctx, *n))
         .collect()
 }
 
