@@ -764,6 +764,39 @@ mod tests {
         assert_eq!(output_frame(b""), None);
     }
 
+    /// Whether `bytes` hold a `Content-Length` (any case) whose digits name
+    /// more than [`MAX_MESSAGE`] bytes.
+    fn declares_oversize(bytes: &[u8]) -> bool {
+        let lower = bytes.to_ascii_lowercase();
+        let key = b"content-length:";
+        (0..lower.len()).any(|i| {
+            lower[i..].starts_with(key) && {
+                let rest = &lower[i + key.len()..];
+                let digits: Vec<u8> = rest
+                    .iter()
+                    .copied()
+                    .skip_while(|b| *b == b' ' || *b == b'\t')
+                    .take_while(u8::is_ascii_digit)
+                    .collect();
+                std::str::from_utf8(&digits)
+                    .ok()
+                    .and_then(|d| d.parse::<usize>().ok())
+                    .is_some_and(|n| n > MAX_MESSAGE)
+            }
+        })
+    }
+
+    #[test]
+    fn oversize_declarations_are_recognised() {
+        let over = format!("Content-Length: {}\r\n\r\n", MAX_MESSAGE + 1);
+        assert!(declares_oversize(over.as_bytes()));
+        assert!(declares_oversize(b"xxcontent-length:  270000000"));
+        assert!(!declares_oversize(b"Content-Length: 270\r\n"));
+        assert!(!declares_oversize(
+            format!("Content-Length: {MAX_MESSAGE}").as_bytes()
+        ));
+    }
+
     fn junk() -> impl Strategy<Value = Vec<u8>> {
         let piece = prop_oneof![
             proptest::collection::vec(any::<u8>(), 0..40),
@@ -794,6 +827,10 @@ mod tests {
             junks in proptest::collection::vec(junk(), 1..6),
             chunk in 1usize..300,
         ) {
+            // Junk that declares a body larger than the limit makes its
+            // bytes be discarded by count, whatever they hold (a client
+            // really sends them): `oversize_frames_are_discarded_by_count`.
+            prop_assume!(!junks.iter().any(|j| declares_oversize(j)));
             let mut input = Vec::new();
             let mut expected = Vec::new();
             for (i, j) in junks.iter().enumerate() {
