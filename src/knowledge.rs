@@ -152,11 +152,34 @@ pub struct RuleDoc {
     pub title: Option<String>,
     /// The diagnostic message template (`{placeholders}` from the rule).
     pub message: String,
+    /// Other messages of the rule for the cases its main one would not say
+    /// truly (`message.returns = ...`): (variant, template).
+    pub variants: Vec<(String, String)>,
     /// The quick fix's title template, for rules with a fix.
     pub fix: Option<String>,
     /// What it does / Why is this bad? / Example / Use instead / Fix safety.
     pub body: String,
     pub file: &'static str,
+}
+
+impl RuleDoc {
+    /// The message template of `variant` (`None`: the main one); `None` if
+    /// the document has no such variant.
+    pub fn message_for(&self, variant: Option<&str>) -> Option<&str> {
+        match variant {
+            None => Some(&self.message),
+            Some(v) => self
+                .variants
+                .iter()
+                .find(|(name, _)| name == v)
+                .map(|(_, t)| t.as_str()),
+        }
+    }
+
+    /// Every message template: the main one, then the variants.
+    pub fn messages(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.message).chain(self.variants.iter().map(|(_, t)| t))
+    }
 }
 
 /// The headings every rule document has, in this order.
@@ -256,6 +279,7 @@ impl Knowledge {
             self.problems.push(format!("{path}:1: expected `# {id}`"));
         }
         let mut message = None;
+        let mut variants = Vec::new();
         let mut fix = None;
         let mut title = None;
         let mut body = Vec::new();
@@ -271,7 +295,12 @@ impl Knowledge {
                     "message" => message = Some(value.trim().to_string()),
                     "fix" => fix = Some(value.trim().to_string()),
                     "title" => title = Some(value.trim().to_string()),
-                    other => self.problems.push(format!("{path}: unknown key {other}")),
+                    other => match other.strip_prefix("message.") {
+                        Some(variant) if !variant.is_empty() => {
+                            variants.push((variant.to_string(), value.trim().to_string()))
+                        }
+                        _ => self.problems.push(format!("{path}: unknown key {other}")),
+                    },
                 }
             }
         }
@@ -296,6 +325,7 @@ impl Knowledge {
             lang,
             title,
             message,
+            variants,
             fix,
             body: unwrap_for(lang, body.join("\n").trim()),
             file: path,

@@ -378,11 +378,13 @@ fn blocks(body: &str) -> Vec<&str> {
     out
 }
 
-/// A diagnostic's message in `lang` (the rule id if its doc is missing).
+/// A diagnostic's message in `lang` (the rule id if its doc, or the
+/// variant of the message it names, is missing).
 pub fn diagnostic_message(d: &Diagnostic, lang: Lang) -> String {
     knowledge()
         .rule_doc(d.rule, lang)
-        .and_then(|doc| fill_text(&doc.message, &d.args, lang))
+        .and_then(|doc| doc.message_for(d.variant))
+        .and_then(|template| fill_text(template, &d.args, lang))
         .unwrap_or_else(|| d.rule.to_string())
 }
 

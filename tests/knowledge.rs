@@ -568,7 +568,7 @@ fn variants(key: &str, lang: Lang) -> Vec<String> {
     match key.strip_prefix("rule:") {
         Some(id) => pyexplain::analysis::rules::rule_by_name(id)
             .and_then(|r| knowledge().rule_doc(r.id, lang))
-            .map(|d| vec![d.message.clone()])
+            .map(|d| d.messages().cloned().collect())
             .unwrap_or_default(),
         None => knowledge().templates(lang, key).to_vec(),
     }
@@ -592,7 +592,7 @@ fn hover_sentences_name_the_measured_versions() {
             }
         }
         for doc in k.rules.iter().filter(|d| d.lang == lang) {
-            if !versions_named(&doc.message).is_empty() {
+            if doc.messages().any(|m| !versions_named(m).is_empty()) {
                 keys.insert(format!("rule:{}", doc.id));
             }
         }
@@ -725,7 +725,7 @@ fn zh_text_never_breaks_a_line_between_chinese_characters() {
         }
     }
     for doc in k.rules.iter().filter(|d| d.lang == Lang::Zh) {
-        for text in [&doc.message, &doc.body].into_iter().chain(&doc.fix) {
+        for text in doc.messages().chain([&doc.body]).chain(&doc.fix) {
             bad.extend(
                 cjk_breaks(text)
                     .into_iter()
@@ -1218,7 +1218,7 @@ fn every_placeholder_is_a_key_and_every_key_is_used() {
         }
     }
     for doc in &k.rules {
-        templates.push(doc.message.clone());
+        templates.extend(doc.messages().cloned());
         templates.extend(doc.fix.clone());
     }
     let t = triggers().unwrap();

@@ -67,6 +67,21 @@ fn every_rule_has_docs_in_both_languages() {
                 rule.id,
                 rule.note
             );
+            // The same message variants in every language.
+            let names = |l: Lang| -> Vec<String> {
+                let mut v: Vec<String> = k
+                    .rule_doc(rule.id, l)
+                    .map(|d| d.variants.iter().map(|(n, _)| n.clone()).collect())
+                    .unwrap_or_default();
+                v.sort();
+                v
+            };
+            assert_eq!(
+                names(lang),
+                names(Lang::En),
+                "{} has other message variants in {lang:?}",
+                rule.id
+            );
             if rule.fix != Fixes::None {
                 assert!(
                     k.rule_doc(rule.id, lang).unwrap().fix.is_some(),
@@ -165,7 +180,11 @@ fn messages_and_fixes_snapshot() {
                         render::fix_title(d, lang)
                     ));
                 }
-                let template = &knowledge().rule_doc(rule.id, lang).unwrap().message;
+                let template = knowledge()
+                    .rule_doc(rule.id, lang)
+                    .unwrap()
+                    .message_for(d.variant)
+                    .unwrap_or_else(|| panic!("{} has no message {:?}", rule.id, d.variant));
                 let message = render::diagnostic_message(d, lang);
                 for name in pyexplain::knowledge::placeholders(template) {
                     assert!(

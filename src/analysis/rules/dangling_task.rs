@@ -117,6 +117,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     }
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: call.byte_range(),
         args: vec![(Key::Call, crate::analysis::tree::snippet(call, ctx.src))].into(),
         fix: None,

@@ -45,6 +45,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     }
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: node.byte_range(),
         args: vec![(Key::Call, crate::analysis::tree::snippet(node, ctx.src))].into(),
         fix: fix(ctx, node, func, &qual),

@@ -49,6 +49,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: RULE.id,
+            variant: None,
             range: left.start_byte()..right.end_byte(),
             args: vec![
                 (Key::Comparison, comparison),

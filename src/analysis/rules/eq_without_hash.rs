@@ -193,6 +193,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     }
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         // The header: `def __eq__(self, other)`.
         range: eq.start_byte()
             ..eq.field("parameters")

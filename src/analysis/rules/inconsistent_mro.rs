@@ -70,6 +70,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         .collect();
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: name_node.byte_range(),
         args: vec![
             (Key::Class, name.to_string()),

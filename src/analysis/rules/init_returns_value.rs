@@ -51,6 +51,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let class_name = ctx.name_of(class);
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: node.byte_range(),
         args: vec![
             (Key::Value, crate::analysis::tree::snippet(value, ctx.src)),

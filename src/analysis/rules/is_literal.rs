@@ -69,6 +69,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
             let replacement = if op_text == "is" { "==" } else { "!=" };
             out.push(Diagnostic {
                 rule: RULE.id,
+                variant: None,
                 range: left.start_byte()..right.end_byte(),
                 args: vec![
                     (Key::Op, op_text.to_string()),

@@ -55,6 +55,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     for stmt in found {
         out.push(Diagnostic {
             rule: RULE.id,
+            variant: None,
             range: stmt.byte_range(),
             args: vec![(Key::Stmt, crate::analysis::tree::snippet(stmt, ctx.src))].into(),
             fix: None,

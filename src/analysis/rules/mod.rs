@@ -43,6 +43,9 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub rule: RuleId,
+    /// Which of the rule document's messages says it: `None` for its
+    /// `message`, `Some("x")` for its `message.x`.
+    pub variant: Option<&'static str>,
     pub range: Range<usize>,
     /// Values for the message template's placeholders.
     pub args: Args,

@@ -88,6 +88,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     };
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: node.byte_range(),
         args: vec![
             (Key::Queue, crate::analysis::tree::snippet(shown, ctx.src)),

@@ -74,6 +74,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let value_text = ctx.text(value);
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: value.byte_range(),
         args: vec![
             (Key::Param, param.to_string()),

@@ -336,6 +336,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     for m in search.found {
         out.push(Diagnostic {
             rule: RULE.id,
+            variant: None,
             range: m.byte_range(),
             args: vec![
                 (Key::Mutation, crate::analysis::tree::snippet(m, ctx.src)),

@@ -130,6 +130,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let class_name = ctx.name_of(*class);
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         // The header: `def __new__(cls, ...)`.
         range: node.start_byte()
             ..node

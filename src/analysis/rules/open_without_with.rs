@@ -109,6 +109,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     }
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: call.byte_range(),
         args: vec![
             (Key::Name, name.to_string()),

@@ -376,6 +376,7 @@ fn setattr_call(
     let safe = format!("object.__setattr__{}", ctx.text(args));
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: call.byte_range(),
         args: vec![
             (Key::Access, short(ctx.text(call))),
@@ -403,6 +404,7 @@ fn push(
 ) {
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: attr_node.byte_range(),
         args: vec![
             (Key::Access, short(ctx.text(attr_node))),

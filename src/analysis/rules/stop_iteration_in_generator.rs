@@ -111,6 +111,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let func_name = ctx.name_of(func);
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: node.byte_range(),
         args: vec![
             (Key::Raise, crate::analysis::tree::snippet(node, ctx.src)),

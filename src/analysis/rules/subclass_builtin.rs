@@ -209,6 +209,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: RULE.id,
+            variant: None,
             // The header: `class Name(dict)`.
             range: node.start_byte()..supers.end_byte(),
             args: vec![

@@ -38,10 +38,32 @@ pub(super) fn coroutine_function_callee(ctx: &Ctx, call: Node) -> Option<String>
     if !def.is_async || def.has_yield {
         return None;
     }
-    Some(
-        ctx.resolve(func)
-            .unwrap_or_else(|| ctx.text(func).split_whitespace().collect()),
-    )
+    Some(callee_name(ctx, func))
+}
+
+/// How a callee reads: its qualified name through the imports, else its
+/// text.
+fn callee_name(ctx: &Ctx, func: Node) -> String {
+    ctx.resolve(func)
+        .unwrap_or_else(|| ctx.text(func).split_whitespace().collect())
+}
+
+/// If `call` calls a plain `def` (bound or not) that returns a coroutine
+/// object (through its `return`s or its annotation, as the model follows
+/// them), how its callee reads.
+fn coroutine_returning_callee(ctx: &Ctx, call: Node) -> Option<String> {
+    let func = call.field("function")?;
+    let (Value::Function(f) | Value::BoundMethod(_, f)) = ctx.value(func) else {
+        return None;
+    };
+    let model = ctx.infer.module(&f.module)?;
+    let def = model.function(f.id)?;
+    // Without a `return` value or an annotation it returns `None`: no need
+    // to infer what the call gives.
+    if def.is_async || def.has_yield || (def.return_values.is_empty() && def.returns.is_none()) {
+        return None;
+    }
+    creates_coroutine(ctx, call).then(|| callee_name(ctx, func))
 }
 
 /// Whether calling `call`'s callee (a `def`, bound or not) gives a
@@ -86,8 +108,12 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some(call) = bare_call(node) else {
         return;
     };
-    let Some(callee) = coroutine_function_callee(ctx, call) else {
-        return;
+    let (callee, variant) = match coroutine_function_callee(ctx, call) {
+        Some(callee) => (callee, None),
+        None => match coroutine_returning_callee(ctx, call) {
+            Some(callee) => (callee, Some("returns")),
+            None => return,
+        },
     };
     let fix = directly_in_async_def(ctx).then(|| Fix {
         safety: Safety::Unsafe,
@@ -98,6 +124,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     });
     out.push(Diagnostic {
         rule: RULE.id,
+        variant,
         range: call.byte_range(),
         args: vec![
             (Key::Call, crate::analysis::tree::snippet(call, ctx.src)),

@@ -164,6 +164,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
         .flatten();
     out.push(Diagnostic {
         rule: RULE.id,
+        variant: None,
         range: node.byte_range(),
         args: vec![
             (Key::Call, ctx.text(func).to_string()),
