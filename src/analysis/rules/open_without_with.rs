@@ -109,7 +109,8 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     }
     out.push(Diagnostic {
         rule: RULE.id,
-        variant: None,
+        // Nothing closes it: no `close()` to be skipped by an exception.
+        variant: (!uses.closed).then_some("unclosed"),
         range: call.byte_range(),
         args: vec![
             (Key::Name, name.to_string()),
