@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{run, run_in, stderr, stdout};
+use common::{run, run_in, stderr, stdout, temp_tree};
 
 use std::process::Command;
 
@@ -245,22 +245,22 @@ fn version_and_help() {
 }
 
 fn temp_project(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("pyexplain-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("pkg")).unwrap();
-    std::fs::write(
-        dir.join("pkg/bad.py"),
-        "def add(item, bucket=[]):\n    return bucket\n\nok = 1 is 1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("pkg/clean.py"),
-        "def add(item, bucket=None):\n    return bucket\n",
-    )
-    .unwrap();
+    let dir = temp_tree(
+        &format!("cli-{name}"),
+        &[
+            (
+                "pkg/bad.py",
+                "def add(item, bucket=[]):\n    return bucket\n\nok = 1 is 1\n",
+            ),
+            (
+                "pkg/clean.py",
+                "def add(item, bucket=None):\n    return bucket\n",
+            ),
+            ("ignored.py", "def f(x=[]):\n    return x\n"),
+            (".gitignore", "ignored.py\n"),
+        ],
+    );
     std::fs::write(dir.join("pkg/latin1.py"), b"s = '\xe9'\n").unwrap();
-    std::fs::write(dir.join("ignored.py"), "def f(x=[]):\n    return x\n").unwrap();
-    std::fs::write(dir.join(".gitignore"), "ignored.py\n").unwrap();
     // The ignore crate honours .gitignore inside git repositories.
     std::fs::create_dir_all(dir.join(".git")).unwrap();
     dir
@@ -497,28 +497,24 @@ fn rule_command_prints_the_doc() {
 /// A small project for `map`: a generator module, an asyncio module, a file
 /// with a syntax error, a non-UTF-8 file and a git-ignored file.
 fn map_project(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("pyexplain-cli-map-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("pkg")).unwrap();
-    std::fs::write(
-        dir.join("pkg/gen.py"),
-        "def averager():\n    total = 0.0\n    while True:\n        term = yield\n        total += term\n\n\ndef delegate(results, key):\n    results[key] = yield from averager()\n\n\ndef counter():\n    n = 0\n    def increment():\n        nonlocal n\n        n += 1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("pkg/aio.py"),
-        "import asyncio\n\n\nasync def fetch(n):\n    await asyncio.sleep(n)\n    return n\n\n\nasync def main():\n    return await asyncio.gather(fetch(1), fetch(2))\n",
-    )
-    .unwrap();
-    // Unbalanced parenthesis: still mapped as far as it parses.
-    std::fs::write(
-        dir.join("pkg/broken.py"),
-        "def broken(:\n    yield from range(3)\n",
-    )
-    .unwrap();
+    let dir = temp_tree(
+        &format!("cli-map-{name}"),
+        &[
+            (
+                "pkg/gen.py",
+                "def averager():\n    total = 0.0\n    while True:\n        term = yield\n        total += term\n\n\ndef delegate(results, key):\n    results[key] = yield from averager()\n\n\ndef counter():\n    n = 0\n    def increment():\n        nonlocal n\n        n += 1\n",
+            ),
+            (
+                "pkg/aio.py",
+                "import asyncio\n\n\nasync def fetch(n):\n    await asyncio.sleep(n)\n    return n\n\n\nasync def main():\n    return await asyncio.gather(fetch(1), fetch(2))\n",
+            ),
+            // Unbalanced parenthesis: still mapped as far as it parses.
+            ("pkg/broken.py", "def broken(:\n    yield from range(3)\n"),
+            ("ignored.py", "with open('f') as f:\n    pass\n"),
+            (".gitignore", "ignored.py\n"),
+        ],
+    );
     std::fs::write(dir.join("pkg/latin1.py"), b"s = '\xe9'\n").unwrap();
-    std::fs::write(dir.join("ignored.py"), "with open('f') as f:\n    pass\n").unwrap();
-    std::fs::write(dir.join(".gitignore"), "ignored.py\n").unwrap();
     std::fs::create_dir_all(dir.join(".git")).unwrap();
     dir
 }
@@ -936,19 +932,16 @@ fn check_knows_every_import_root_before_the_first_file() {
     // `a_main.py` is checked first and imports `helpers` from `z/`, an
     // import root the run only meets with `z/helpers.py`: what the import
     // finds must not depend on which file comes first.
-    let dir = std::env::temp_dir().join(format!("pyexplain-cli-roots-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("z")).unwrap();
-    std::fs::write(
-        dir.join("a_main.py"),
-        "from helpers import fetch\n\n\ndef run():\n    fetch()\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("z/helpers.py"),
-        "async def fetch():\n    return 1\n",
-    )
-    .unwrap();
+    let dir = temp_tree(
+        "cli-roots",
+        &[
+            (
+                "a_main.py",
+                "from helpers import fetch\n\n\ndef run():\n    fetch()\n",
+            ),
+            ("z/helpers.py", "async def fetch():\n    return 1\n"),
+        ],
+    );
     let d = dir.to_string_lossy().to_string();
     let o = Command::new(env!("CARGO_BIN_EXE_pyexplain"))
         .args(["check", &d])
@@ -982,9 +975,8 @@ fn check_code_frame_aligns_carets_after_tabs_cjk_emoji_and_combining_marks() {
 /// A project with a Python file (one finding each) in the places ruff's file
 /// selection treats differently.
 fn selection_project(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("pyexplain-cli-sel-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for f in [
+    let bad = "def f(x=[]):\n    return x\n";
+    let files: Vec<(&str, &str)> = [
         ".venv/lib/python3.11/site-packages/dep.py",
         "venv/lib/v.py",
         "build/lib/b.py",
@@ -1002,11 +994,11 @@ fn selection_project(name: &str) -> std::path::PathBuf {
         "nested/keep.py",
         "nested/skip.py",
         "nested/venv/inner.py",
-    ] {
-        let path = dir.join(f);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, "def f(x=[]):\n    return x\n").unwrap();
-    }
+    ]
+    .into_iter()
+    .map(|f| (f, bad))
+    .collect();
+    let dir = temp_tree(&format!("cli-sel-{name}"), &files);
     // Relative to this file's directory; nested/ has its own, whose
     // `exclude` replaces the defaults there.
     std::fs::write(

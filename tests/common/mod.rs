@@ -25,6 +25,23 @@ pub fn run(args: &[&str]) -> Output {
     run_in(&repo(), args)
 }
 
+/// A fresh directory `pyexplain-<name>-<pid>` in the system's temporary
+/// directory holding `files` (path relative to it, text), their
+/// directories made.
+pub fn temp_tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pyexplain-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("make the temporary directory");
+    for (path, text) in files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("make a directory");
+        }
+        std::fs::write(&path, text).expect("write a file");
+    }
+    dir
+}
+
 /// A finished command's standard output, as text.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
