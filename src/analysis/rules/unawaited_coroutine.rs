@@ -22,48 +22,39 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// If `call` (a `call` node) calls a coroutine function (an `async def` of
-/// the file, of the user's other files or of the stdlib, bound or not, not
-/// an async generator), how its callee reads. A plain `def` that returns a
-/// coroutine is not one: its body runs, and only the coroutine it returns
-/// does not (the rule's sentence says the callee's body never runs).
-pub(super) fn coroutine_function_callee(ctx: &Ctx, call: Node) -> Option<String> {
-    let func = call.field("function")?;
-    // Not a wrapper such as `lru_cache` returning one either.
-    let (Value::Function(f) | Value::BoundMethod(_, f)) = ctx.value(func) else {
-        return None;
-    };
-    let model = ctx.infer.module(&f.module)?;
-    let def = model.function(f.id)?;
-    if !def.is_async || def.has_yield {
-        return None;
-    }
-    Some(callee_name(ctx, func))
-}
-
-/// How a callee reads: its qualified name through the imports, else its
-/// text.
-fn callee_name(ctx: &Ctx, func: Node) -> String {
-    ctx.resolve(func)
-        .unwrap_or_else(|| ctx.text(func).split_whitespace().collect())
-}
-
-/// If `call` calls a plain `def` (bound or not) that returns a coroutine
-/// object (through its `return`s or its annotation, as the model follows
-/// them), how its callee reads.
-fn coroutine_returning_callee(ctx: &Ctx, call: Node) -> Option<String> {
+/// If `call` (a `call` node) creates a coroutine object this rule reports,
+/// how its callee reads and which message says it:
+/// - `None`, the main message, for a coroutine function (an `async def` of
+///   the file, of the user's other files or of the stdlib, bound or not,
+///   not an async generator): its body never runs;
+/// - `Some("returns")` for a plain `def` that returns a coroutine object
+///   (through its `return`s or its annotation, as the model follows them):
+///   its body runs, only the coroutine it returns does not.
+///
+/// Not for a wrapper such as `lru_cache` returning one either.
+fn coroutine_call(ctx: &Ctx, call: Node) -> Option<(String, Option<&'static str>)> {
     let func = call.field("function")?;
     let (Value::Function(f) | Value::BoundMethod(_, f)) = ctx.value(func) else {
         return None;
     };
     let model = ctx.infer.module(&f.module)?;
     let def = model.function(f.id)?;
-    // Without a `return` value or an annotation it returns `None`: no need
-    // to infer what the call gives.
-    if def.is_async || def.has_yield || (def.return_values.is_empty() && def.returns.is_none()) {
-        return None;
-    }
-    creates_coroutine(ctx, call).then(|| callee_name(ctx, func))
+    let variant = match (def.is_async, def.has_yield) {
+        (true, false) => None,
+        // Without a `return` value or an annotation it returns `None`: no
+        // need to infer what the call gives.
+        (false, false)
+            if (!def.return_values.is_empty() || def.returns.is_some())
+                && is_coroutine(ctx, &ctx.value(call)) =>
+        {
+            Some("returns")
+        }
+        _ => return None,
+    };
+    let callee = ctx
+        .resolve(func)
+        .unwrap_or_else(|| ctx.text(func).split_whitespace().collect());
+    Some((callee, variant))
 }
 
 /// Whether calling `call`'s callee (a `def`, bound or not) gives a
@@ -71,13 +62,14 @@ fn coroutine_returning_callee(ctx: &Ctx, call: Node) -> Option<String> {
 /// its result is a coroutine (a `def` returning one, a stub annotated to
 /// return a `Coroutine`).
 pub(super) fn creates_coroutine(ctx: &Ctx, call: Node) -> bool {
-    let Some(func) = call.field("function") else {
-        return false;
-    };
-    if !matches!(ctx.value(func), Value::Function(_) | Value::BoundMethod(..)) {
-        return false;
-    }
-    match &ctx.value(call) {
+    call.field("function")
+        .is_some_and(|func| matches!(ctx.value(func), Value::Function(_) | Value::BoundMethod(..)))
+        && is_coroutine(ctx, &ctx.value(call))
+}
+
+/// Whether a value is a coroutine object.
+fn is_coroutine(ctx: &Ctx, v: &Value) -> bool {
+    match v {
         Value::Coroutine(Some(_)) => true,
         Value::Instance(c, _) => ctx
             .infer
@@ -108,12 +100,8 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some(call) = bare_call(node) else {
         return;
     };
-    let (callee, variant) = match coroutine_function_callee(ctx, call) {
-        Some(callee) => (callee, None),
-        None => match coroutine_returning_callee(ctx, call) {
-            Some(callee) => (callee, Some("returns")),
-            None => return,
-        },
+    let Some((callee, variant)) = coroutine_call(ctx, call) else {
+        return;
     };
     let fix = directly_in_async_def(ctx).then(|| Fix {
         safety: Safety::Unsafe,
