@@ -97,8 +97,13 @@ impl std::fmt::Debug for ProjectSources {
 
 impl Project {
     pub fn new() -> Project {
+        Project::with(Workspace::new)
+    }
+
+    /// A project whose workspace `make` makes from the project's sources.
+    fn with(make: impl FnOnce(Box<dyn Sources>) -> Workspace) -> Project {
         let files = Arc::new(Files::default());
-        let workspace = Arc::new(Workspace::new(Box::new(ProjectSources(files.clone()))));
+        let workspace = Arc::new(make(Box::new(ProjectSources(files.clone()))));
         Project { files, workspace }
     }
 
@@ -106,10 +111,7 @@ impl Project {
     /// workspace keeps the models of at most [`BATCH_MODELS_TEXT`] bytes of
     /// imported modules' text, the least recently used forgotten first.
     pub fn for_batch() -> Project {
-        let files = Arc::new(Files::default());
-        let sources = Box::new(ProjectSources(files.clone()));
-        let workspace = Arc::new(Workspace::bounded(sources, BATCH_MODELS_TEXT));
-        Project { files, workspace }
+        Project::with(|sources| Workspace::bounded(sources, BATCH_MODELS_TEXT))
     }
 
     /// Adds a folder of the project (and its `src/`, if any) as import roots.
