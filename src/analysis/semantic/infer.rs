@@ -419,18 +419,44 @@ impl<'w> Infer<'w> {
     /// The value a binding gives its name.
     pub fn binding(&self, m: &Arc<ModuleModel>, id: BindingId) -> Value {
         let key = (m.name.clone(), id);
-        if let Some(v) = self.memo.borrow().get(&key) {
+        self.memoized(
+            &self.memo,
+            &self.active,
+            key,
+            Value::Unknown,
+            || match self.step() {
+                Some(_g) => self.compute_binding(m, id),
+                None => Value::Unknown,
+            },
+        )
+    }
+
+    /// `compute`'s answer for `key`, remembered in `memo` (see
+    /// [`Infer::remember`]); `cyclic` when `key` is asked again while its
+    /// answer is being computed (`active` holds those keys).
+    fn memoized<K, V, S, T>(
+        &self,
+        memo: &RefCell<HashMap<K, V, S>>,
+        active: &RefCell<std::collections::HashSet<K, T>>,
+        key: K,
+        cyclic: V,
+        compute: impl FnOnce() -> V,
+    ) -> V
+    where
+        K: Eq + std::hash::Hash + Clone,
+        V: Clone,
+        S: std::hash::BuildHasher,
+        T: std::hash::BuildHasher,
+    {
+        if let Some(v) = memo.borrow().get(&key) {
             return v.clone();
         }
-        if !self.active.borrow_mut().insert(key.clone()) {
-            return Value::Unknown;
+        if !active.borrow_mut().insert(key.clone()) {
+            return cyclic;
         }
-        let v = match self.step() {
-            Some(_g) => self.compute_binding(m, id),
-            None => Value::Unknown,
-        };
-        self.active.borrow_mut().remove(&key);
-        self.remember(&self.memo, key, v.clone());
+        let v = compute();
+        active.borrow_mut().remove(&key);
+        self.remember(memo, key, v.clone());
         v
     }
 
@@ -1019,17 +1045,14 @@ impl<'w> Infer<'w> {
     /// The values `self.attr = ...` sites of `class` and its MRO assign.
     pub fn instance_sites_value(&self, class: &ClassRef, attr: &str) -> Option<Value> {
         let key = (class.clone(), Box::from(attr));
-        if let Some(v) = self.site_values.borrow().get(&key) {
-            return v.clone();
-        }
         // A site that reads the attribute itself: what it adds is unknown.
-        if !self.active_sites.borrow_mut().insert(key.clone()) {
-            return Some(Value::Unknown);
-        }
-        let v = self.compute_instance_sites_value(class, attr);
-        self.active_sites.borrow_mut().remove(&key);
-        self.remember(&self.site_values, key, v.clone());
-        v
+        self.memoized(
+            &self.site_values,
+            &self.active_sites,
+            key,
+            Some(Value::Unknown),
+            || self.compute_instance_sites_value(class, attr),
+        )
     }
 
     fn compute_instance_sites_value(&self, class: &ClassRef, attr: &str) -> Option<Value> {
