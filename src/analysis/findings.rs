@@ -389,10 +389,8 @@ fn hash(name: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::semantic::world::{Sources, Workspace};
+    use crate::analysis::semantic::world::{Texts, Workspace};
     use crate::analysis::ModuleContext;
-    use std::collections::HashMap;
-    use std::sync::RwLock;
 
     const FILE: &str = "import asyncio\n\n\ndef fetch():\n    return 1\n\n\ndef main():\n    fetch()\n\n\ndef other():\n    x = 1\n    return x\n\n\nclass Box:\n    def get(self):\n        return self\n";
 
@@ -481,27 +479,9 @@ mod tests {
         assert_eq!(*next.diagnostics, fresh(&parsed));
     }
 
-    struct Texts(RwLock<HashMap<String, String>>);
-
-    impl Sources for Arc<Texts> {
-        fn load(&self, name: &str) -> Option<(String, bool)> {
-            let texts = self.0.read().ok()?;
-            texts.get(name).map(|t| (t.clone(), false))
-        }
-    }
-
     /// A workspace whose module `helpers` has this text.
     fn helpers(text: &str) -> Arc<Texts> {
-        Arc::new(Texts(RwLock::new(HashMap::from([(
-            "helpers".to_string(),
-            text.to_string(),
-        )]))))
-    }
-
-    fn set_helpers(texts: &Texts, text: &str) {
-        if let Ok(mut t) = texts.0.write() {
-            t.insert("helpers".into(), text.into());
-        }
+        Texts::new(&[("helpers", text)], 0)
     }
 
     const USES_HELPERS: &str =
@@ -529,7 +509,7 @@ mod tests {
         let kept = analyse(&parsed, &sel, Some(&first));
         assert_eq!(kept.checked, 2);
         // `helpers.load` becomes a coroutine function.
-        set_helpers(&texts, "async def load():\n    return 1\n");
+        texts.set("helpers", "async def load():\n    return 1\n");
         if let Some(w) = &context.workspace {
             w.invalidate("helpers");
         }
@@ -549,7 +529,7 @@ mod tests {
         assert!(first.diagnostics.is_empty());
         // The project is loaded again (new roots): a new workspace, where
         // `helpers.load` is a coroutine function.
-        set_helpers(&texts, "async def load():\n    return 1\n");
+        texts.set("helpers", "async def load():\n    return 1\n");
         let mut parsed = Parsed::new(text.to_string()).with_context(workspace(&texts));
         edited(&mut parsed, "return 2", "return 3");
         let next = analyse(&parsed, &sel, Some(&first));

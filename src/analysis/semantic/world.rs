@@ -302,46 +302,60 @@ impl World {
     }
 }
 
+/// Module texts held in memory, for tests: they count their loads, and
+/// each load can take a while.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::AtomicUsize;
-    use std::sync::Mutex;
+#[derive(Default)]
+pub(crate) struct Texts {
+    texts: std::sync::Mutex<HashMap<String, String>>,
+    loads: std::sync::atomic::AtomicUsize,
+    delay: std::time::Duration,
+}
 
-    /// Module texts, counting loads; each load takes `delay`.
-    #[derive(Default)]
-    struct Texts {
-        texts: Mutex<HashMap<String, String>>,
-        loads: AtomicUsize,
-        delay: std::time::Duration,
-    }
-
-    impl Sources for Arc<Texts> {
-        fn load(&self, name: &str) -> Option<(String, bool)> {
-            self.loads.fetch_add(1, Ordering::SeqCst);
-            let text = self.texts.lock().ok()?.get(name).cloned();
-            std::thread::sleep(self.delay);
-            text.map(|t| (t, false))
-        }
-    }
-
-    fn texts(modules: &[(&str, &str)], delay_ms: u64) -> Arc<Texts> {
+#[cfg(test)]
+impl Texts {
+    /// Modules (name, text), each load taking `delay_ms`.
+    pub(crate) fn new(modules: &[(&str, &str)], delay_ms: u64) -> Arc<Texts> {
         let t = Texts {
             delay: std::time::Duration::from_millis(delay_ms),
             ..Texts::default()
         };
         for (name, text) in modules {
-            t.texts
-                .lock()
-                .unwrap()
-                .insert(name.to_string(), text.to_string());
+            t.set(name, text);
         }
         Arc::new(t)
     }
 
+    /// Module `name` has `text` from now on.
+    pub(crate) fn set(&self, name: &str, text: &str) {
+        if let Ok(mut texts) = self.texts.lock() {
+            texts.insert(name.to_string(), text.to_string());
+        }
+    }
+
+    /// How many loads were asked for.
+    pub(crate) fn loads(&self) -> usize {
+        self.loads.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+impl Sources for Arc<Texts> {
+    fn load(&self, name: &str) -> Option<(String, bool)> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
+        let text = self.texts.lock().ok()?.get(name).cloned();
+        std::thread::sleep(self.delay);
+        text.map(|t| (t, false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
     #[test]
     fn a_module_asked_for_at_once_by_several_analyses_is_built_once() {
-        let t = texts(&[("a", "x = 1\n")], 50);
+        let t = Texts::new(&[("a", "x = 1\n")], 50);
         let w = Arc::new(Workspace::new(Box::new(t.clone())));
         let threads: Vec<_> = (0..4)
             .map(|_| {
@@ -350,29 +364,26 @@ mod tests {
             })
             .collect();
         let models: Vec<_> = threads.into_iter().map(|h| h.join().unwrap()).collect();
-        assert_eq!(t.loads.load(Ordering::SeqCst), 1);
+        assert_eq!(t.loads(), 1);
         let first = models[0].clone().unwrap();
         assert!(models
             .iter()
             .all(|m| m.as_ref().is_some_and(|m| Arc::ptr_eq(m, &first))));
         // A module the sources lack is asked for once too.
         assert!(w.module("missing").is_none() && w.module("missing").is_none());
-        assert_eq!(t.loads.load(Ordering::SeqCst), 2);
+        assert_eq!(t.loads(), 2);
     }
 
     #[test]
     fn a_model_built_from_a_text_that_changed_meanwhile_is_not_kept() {
-        let t = texts(&[("a", "x = 1\n")], 100);
+        let t = Texts::new(&[("a", "x = 1\n")], 100);
         let w = Arc::new(Workspace::new(Box::new(t.clone())));
         let building = {
             let w = w.clone();
             std::thread::spawn(move || w.module("a"))
         };
         std::thread::sleep(std::time::Duration::from_millis(30));
-        t.texts
-            .lock()
-            .unwrap()
-            .insert("a".into(), "x = 1\ny = 2\n".into());
+        t.set("a", "x = 1\ny = 2\n");
         w.invalidate("a");
         let old = building.join().unwrap().unwrap();
         assert_eq!(old.bindings.len(), 1);
@@ -384,7 +395,7 @@ mod tests {
         let a = "import c\nx = 1\n";
         let b = "from d import y\n";
         let e = "z = 3\n";
-        let t = texts(&[("a", a), ("b", b), ("e", e)], 0);
+        let t = Texts::new(&[("a", a), ("b", b), ("e", e)], 0);
         // Room for two of the three texts.
         let w = Workspace::bounded(Box::new(t.clone()), a.len() + b.len());
         // A module the sources lack takes no room and is never forgotten.
@@ -394,15 +405,15 @@ mod tests {
         w.module("a").unwrap(); // `b` is now the least recently used
         w.module("e").unwrap();
         assert_eq!(w.built(), 2);
-        assert_eq!(t.loads.load(Ordering::SeqCst), 4);
+        assert_eq!(t.loads(), 4);
         // `a` was kept; `b` was forgotten and is built again, the same.
         assert!(Arc::ptr_eq(&w.module("a").unwrap(), &first_a));
         assert!(w.module("missing").is_none());
-        assert_eq!(t.loads.load(Ordering::SeqCst), 4);
+        assert_eq!(t.loads(), 4);
         // What forgotten `b` imported still counts.
         assert!(w.may_import("d") && w.may_import("c") && !w.may_import("f"));
         let again = w.module("b").unwrap();
-        assert_eq!(t.loads.load(Ordering::SeqCst), 5);
+        assert_eq!(t.loads(), 5);
         assert_eq!(again.bindings.len(), 1);
         // Invalidated modules' imports no longer count.
         w.invalidate("b");
