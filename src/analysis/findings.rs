@@ -389,7 +389,8 @@ fn hash(name: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::semantic::world::{Texts, Workspace};
+    use crate::analysis::semantic::tests::Texts;
+    use crate::analysis::semantic::world::Workspace;
     use crate::analysis::ModuleContext;
 
     const FILE: &str = "import asyncio\n\n\ndef fetch():\n    return 1\n\n\ndef main():\n    fetch()\n\n\ndef other():\n    x = 1\n    return x\n\n\nclass Box:\n    def get(self):\n        return self\n";

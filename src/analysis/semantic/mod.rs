@@ -18,7 +18,7 @@ pub mod lookup;
 mod nodes;
 pub mod stubs;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 pub mod value;
 pub mod world;
 

@@ -189,3 +189,47 @@ fn lookups_say_what_hides_them() {
         Lookup::Unknown(Unknown::Class(infer.class_name(&class("Z"))))
     );
 }
+
+/// Module texts held in memory, for tests: they count their loads, and
+/// each load can take a while.
+#[derive(Default)]
+pub(crate) struct Texts {
+    texts: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    loads: std::sync::atomic::AtomicUsize,
+    delay: std::time::Duration,
+}
+
+impl Texts {
+    /// Modules (name, text), each load taking `delay_ms`.
+    pub(crate) fn new(modules: &[(&str, &str)], delay_ms: u64) -> Arc<Texts> {
+        let t = Texts {
+            delay: std::time::Duration::from_millis(delay_ms),
+            ..Texts::default()
+        };
+        for (name, text) in modules {
+            t.set(name, text);
+        }
+        Arc::new(t)
+    }
+
+    /// Module `name` has `text` from now on.
+    pub(crate) fn set(&self, name: &str, text: &str) {
+        if let Ok(mut texts) = self.texts.lock() {
+            texts.insert(name.to_string(), text.to_string());
+        }
+    }
+
+    /// How many loads were asked for.
+    pub(crate) fn loads(&self) -> usize {
+        self.loads.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl super::world::Sources for Arc<Texts> {
+    fn load(&self, name: &str) -> Option<(String, bool)> {
+        self.loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let text = self.texts.lock().ok()?.get(name).cloned();
+        std::thread::sleep(self.delay);
+        text.map(|t| (t, false))
+    }
+}
