@@ -18,7 +18,7 @@ and reports:
 
     bench/hover_quality.py [--python ~/.pyenv/versions/3.13.0/bin/python3.13]
                            [--server target/release/pyexplain] [--sample 60]
-                           [--modules queue.py,selectors.py] [--check]
+                           [--modules queue.py,selectors.py] [--root DIR] [--check]
 
 Standard library only; the stdlib read is the one of the given Python.
 """
@@ -168,6 +168,8 @@ def main():
         "~/.pyenv/versions/3.13.0/bin/python3.13"))
     ap.add_argument("--server", default="target/release/pyexplain")
     ap.add_argument("--modules", help="comma-separated stdlib paths instead of the default set")
+    ap.add_argument("--root", help="read the modules under this directory instead of the stdlib "
+                                   "(code nobody here wrote, such as a fetched repository)")
     ap.add_argument("--sample", type=int, default=60)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--out", default="bench/hover-sample.md")
@@ -180,7 +182,7 @@ def main():
     if not Path(args.python).exists():
         args.python = sys.executable
     server = str(Path(args.server).resolve())
-    root = stdlib_dir(args.python)
+    root = Path(args.root).resolve() if args.root else stdlib_dir(args.python)
     if args.modules:
         MODULES[:] = args.modules.split(",")
     files = files_of(root)
