@@ -74,7 +74,17 @@ pub fn arg_text(arg: &Arg, lang: Lang) -> String {
             Join::Or => " / ",
             Join::Arrow => " → ",
         };
-        let mut out = items.join(sep);
+        // A whole enumeration ends in "and" (`A`, `B` and `C`).
+        let mut out = match (join, items.split_last()) {
+            (Join::And, Some((last, rest))) if !more && !rest.is_empty() => {
+                format!(
+                    "{}{}{last}",
+                    rest.join(sep),
+                    if zh { " 和 " } else { " and " }
+                )
+            }
+            _ => items.join(sep),
+        };
         if more {
             out.push_str(if join == Join::Arrow { " → …" } else { sep });
             if join != Join::Arrow {

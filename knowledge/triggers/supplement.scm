@@ -16,7 +16,8 @@
              (call function: [(identifier) @anchor (attribute attribute: (identifier) @anchor)])]) @construct
   (#set! level "core")
   (#set! note "dataclasses") (#set! context "sup-dataclass")
-  (#set! resolves "dataclasses.dataclass") (#set! requires "decorates-class"))
+  (#set! resolves "dataclasses.dataclass") (#set! requires "decorates-class")
+  (#set! analysis "dataclass:unhashable,hashable,plain,hash-error,unknown"))
 
 ; `field(default_factory=list)`
 ((call

@@ -65,6 +65,7 @@ pub enum Facet {
     With(WithFacet),
     Dispatch(DispatchFacet),
     Construct(ConstructFacet),
+    Dataclass(DataclassFacet),
     Syntax(SyntaxFacet),
 }
 
@@ -78,6 +79,7 @@ impl Facet {
             Facet::With(f) => f.name(),
             Facet::Dispatch(f) => f.name(),
             Facet::Construct(f) => f.name(),
+            Facet::Dataclass(f) => f.name(),
             Facet::Syntax(f) => f.name(),
         }
     }
@@ -170,6 +172,16 @@ facets! {
     }
 }
 
+facets! {
+    DataclassFacet in Dataclass {
+        Unhashable => "unhashable",
+        Hashable => "hashable",
+        Plain => "plain",
+        HashError => "hash-error",
+        Unknown => "unknown",
+    }
+}
+
 /// The result of an analysis: a facet and template arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -199,6 +211,7 @@ pub enum Analysis {
     With,
     Dispatch,
     Construct,
+    Dataclass,
 }
 
 fn all<F: Copy + Into<Facet>>(all: &[F]) -> Vec<Facet> {
@@ -215,6 +228,7 @@ impl Analysis {
             Analysis::With => all(WithFacet::ALL),
             Analysis::Dispatch => all(DispatchFacet::ALL),
             Analysis::Construct => all(ConstructFacet::ALL),
+            Analysis::Dataclass => all(DataclassFacet::ALL),
         }
     }
 
@@ -226,6 +240,7 @@ impl Analysis {
             "with" => Analysis::With,
             "dispatch" => Analysis::Dispatch,
             "construct" => Analysis::Construct,
+            "dataclass" => Analysis::Dataclass,
             _ => return None,
         })
     }
@@ -257,7 +272,66 @@ pub fn run(analysis: Analysis, input: &Input) -> Option<Outcome> {
         Analysis::With => with(input),
         Analysis::Dispatch => dispatch(input),
         Analysis::Construct => construct(input),
+        Analysis::Dataclass => dataclass(input),
     }
+}
+
+/// What the `@dataclass` decorator (`construct`) writes for the class it
+/// decorates, from its arguments and the methods the class body defines
+/// (those it keeps). `None` where no sentence fits: nothing is written, or
+/// the class statement raises for `order=True` (no `eq`, or an ordering
+/// method of its own).
+fn dataclass(input: &Input) -> Option<Outcome> {
+    use super::semantic::lookup::{DataclassOptions, HashAction};
+    let infer = input.infer;
+    let class = infer.node_class(input.construct.parent()?.field("definition")?)?;
+    let cls = infer.class_name(&class);
+    let m = infer.this().clone();
+    let expr = input.construct.named_child(0)?;
+    let e = m.expr_at(expr.start_byte() as u32..expr.end_byte() as u32)?;
+    let args = match m.expr(e) {
+        Expr::Call { args, .. } => Some(&args[..]),
+        _ => None,
+    };
+    let opts = match DataclassOptions::read(&m, args, |e| infer.render(&m, e)) {
+        Ok(o) => o,
+        Err(arg) => {
+            return Some(unknown(DataclassFacet::Unknown, &Unknown::Value(arg)).arg(Key::Cls, cls))
+        }
+    };
+    let own = |name: &str| infer.own_member(&class, name).is_some();
+    let mut methods: Vec<String> = [
+        (opts.init, "__init__"),
+        (opts.repr, "__repr__"),
+        (opts.eq, "__eq__"),
+    ]
+    .into_iter()
+    .filter(|&(on, name)| on && !own(name))
+    .map(|(_, name)| name.to_string())
+    .collect();
+    if opts.order {
+        let ordering = ["__lt__", "__le__", "__gt__", "__ge__"];
+        if !opts.eq || ordering.iter().any(|n| own(n)) {
+            return None;
+        }
+        methods.extend(ordering.iter().map(|n| n.to_string()));
+    }
+    let facet = match opts.hash_action(infer.has_explicit_hash(&class)) {
+        HashAction::Raise => {
+            return Some(Outcome::new(DataclassFacet::HashError).arg(Key::Cls, cls))
+        }
+        HashAction::SetNone => DataclassFacet::Unhashable,
+        HashAction::Add => DataclassFacet::Hashable,
+        HashAction::Keep => DataclassFacet::Plain,
+    };
+    if methods.is_empty() {
+        return None;
+    }
+    Some(
+        Outcome::new(facet)
+            .arg(Key::Cls, cls)
+            .arg(Key::Methods, code_list(methods, Join::And)),
+    )
 }
 
 /// Which user class an expression holds an instance of (or is).

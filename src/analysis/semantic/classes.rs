@@ -12,9 +12,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::infer::{AnnCtx, Decorator, Infer, Subst};
-use super::ir::{Arg, Expr, Lit};
+use super::ir::{Expr, Lit};
 use super::lookup::{
-    AttrKind, DecoratorEffect, Lookup, Member, MroError, OwnedOrder, Unknown, MAX_MRO,
+    AttrKind, DataclassOptions, DecoratorEffect, Lookup, Member, MroError, OwnedOrder, Unknown,
+    MAX_MRO,
 };
 use super::value::{ClassRef, FuncRef, Value, Wrapper};
 use super::{BindingKind, ModuleModel};
@@ -390,6 +391,9 @@ impl Infer<'_> {
             }
             match self.class_decorator_effect(k) {
                 DecoratorEffect::Unknown(d) => return Lookup::Unknown(d),
+                DecoratorEffect::MayAdd(d, names) if names.contains(&name) => {
+                    return Lookup::Unknown(d)
+                }
                 DecoratorEffect::Adds(by, names) if names.contains(&name) => {
                     return Lookup::Found {
                         owner: owner.clone(),
@@ -459,6 +463,23 @@ impl Infer<'_> {
             class: c.clone(),
             id: last,
         })
+    }
+
+    /// Whether the body of `c` defines `__hash__`, as `dataclasses` counts
+    /// it: `__hash__ = None` next to an `__eq__` does not count (Python
+    /// writes that itself for a class that defines `__eq__` only).
+    pub fn has_explicit_hash(&self, c: &ClassRef) -> bool {
+        let Some(Member::Binding { id, .. }) = self.own_member(c, "__hash__") else {
+            return false;
+        };
+        let Some(m) = self.module(&c.module) else {
+            return true;
+        };
+        let is_none = m.binding(id).is_some_and(|b| {
+            matches!(&b.kind, BindingKind::Value { value, steps, .. }
+                if steps.is_empty() && matches!(m.expr(*value), Expr::Lit(Lit::None)))
+        });
+        !(is_none && self.own_member(c, "__eq__").is_some())
     }
 
     /// Whether `c` is a `typing.NamedTuple` class (written with the class
@@ -639,8 +660,18 @@ impl Infer<'_> {
             let def = self.definition(&m, head);
             match def.as_ref().map(|(a, b)| (&**a, &**b)) {
                 Some(("dataclasses", "dataclass")) => {
-                    effect =
-                        DecoratorEffect::Adds("@dataclass", dataclass_methods(&m, args.as_deref()));
+                    match DataclassOptions::read(&m, args.as_deref(), |e| self.render(&m, e)) {
+                        Ok(o) => {
+                            let explicit = self.has_explicit_hash(c);
+                            effect = DecoratorEffect::Adds("@dataclass", o.members(explicit));
+                        }
+                        Err(_) => {
+                            effect = DecoratorEffect::MayAdd(
+                                Unknown::Decorator(self.render(&m, *d)),
+                                DataclassOptions::MAY_SET.to_vec(),
+                            );
+                        }
+                    }
                 }
                 Some(("functools", "total_ordering")) => {
                     effect = DecoratorEffect::Adds(
@@ -798,43 +829,4 @@ impl Infer<'_> {
             _ => "…".into(),
         }
     }
-}
-
-/// The methods `@dataclass(...)` writes, by its arguments.
-fn dataclass_methods(m: &ModuleModel, args: Option<&[Arg]>) -> Vec<&'static str> {
-    let flag = |name: &str, default: bool| -> bool {
-        args.into_iter()
-            .flatten()
-            .find_map(|a| match a {
-                Arg::Kw(k, v) if &**k == name => match m.expr(*v) {
-                    Expr::Lit(Lit::True) => Some(true),
-                    Expr::Lit(Lit::False) => Some(false),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .unwrap_or(default)
-    };
-    let mut out = vec!["__match_args__"];
-    if flag("init", true) {
-        out.push("__init__");
-    }
-    if flag("repr", true) {
-        out.push("__repr__");
-    }
-    let eq = flag("eq", true);
-    if eq {
-        out.push("__eq__");
-        out.push("__hash__");
-    }
-    if flag("order", false) {
-        out.extend(["__lt__", "__le__", "__gt__", "__ge__"]);
-    }
-    if flag("frozen", false) {
-        out.extend(["__setattr__", "__delattr__"]);
-    }
-    if flag("slots", false) {
-        out.push("__slots__");
-    }
-    out
 }

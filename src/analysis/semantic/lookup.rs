@@ -4,8 +4,9 @@
 //! cannot be given ([`MroError`]) and what the model cannot follow
 //! ([`Unknown`]). Below both `infer.rs` and `classes.rs`, which compute them.
 
+use super::ir::{Arg, Expr, Lit};
 use super::value::{ClassRef, FuncRef, Wrapper};
-use super::BindingId;
+use super::{BindingId, ModuleModel};
 
 /// What the model cannot follow, which makes an answer "cannot tell".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +127,206 @@ pub enum DecoratorEffect {
     /// Adds these methods (unless the class defines them): the decorator's
     /// display text and the names.
     Adds(&'static str, Vec<&'static str>),
+    /// Returns the class, with some of these methods added: which ones
+    /// cannot be told (`@dataclass(**options)`).
+    MayAdd(Unknown, Vec<&'static str>),
     /// A decorator the model does not know.
     Unknown(Unknown),
+}
+
+/// What `@dataclass(...)` is asked to do, read from its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataclassOptions {
+    pub init: bool,
+    pub repr: bool,
+    pub eq: bool,
+    pub order: bool,
+    pub unsafe_hash: bool,
+    pub frozen: bool,
+    pub match_args: bool,
+    pub slots: bool,
+}
+
+/// What `@dataclass` does to `__hash__` (the table in `dataclasses.py`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashAction {
+    /// Leaves it as it is: the class's own, or the inherited one.
+    Keep,
+    /// Sets it to `None`: instances are unhashable.
+    SetNone,
+    /// Writes one from the fields.
+    Add,
+    /// Raises `TypeError` (`unsafe_hash=True` on a class with its own).
+    Raise,
+}
+
+impl DataclassOptions {
+    /// Every name `@dataclass` may set on a class, whatever its arguments.
+    pub const MAY_SET: &'static [&'static str] = &[
+        "__match_args__",
+        "__init__",
+        "__repr__",
+        "__eq__",
+        "__hash__",
+        "__lt__",
+        "__le__",
+        "__gt__",
+        "__ge__",
+        "__setattr__",
+        "__delattr__",
+        "__slots__",
+    ];
+
+    /// The options `args` give (`None`: a bare `@dataclass`). `Err` with
+    /// the argument's text when one is not a literal `True` or `False` (a
+    /// name, `**options`), is positional or is not a flag of `dataclass`:
+    /// what the decorator writes then cannot be told.
+    pub fn read(
+        m: &ModuleModel,
+        args: Option<&[Arg]>,
+        render: impl Fn(super::ir::ExprId) -> String,
+    ) -> Result<DataclassOptions, String> {
+        let mut o = DataclassOptions {
+            init: true,
+            repr: true,
+            eq: true,
+            order: false,
+            unsafe_hash: false,
+            frozen: false,
+            match_args: true,
+            slots: false,
+        };
+        for a in args.into_iter().flatten() {
+            let (k, v) = match a {
+                Arg::Kw(k, v) => (k, v),
+                Arg::Pos(e) => return Err(render(*e)),
+                Arg::Star(e) => return Err(format!("*{}", render(*e))),
+                Arg::DoubleStar(e) => return Err(format!("**{}", render(*e))),
+            };
+            let value = match m.expr(*v) {
+                Expr::Lit(Lit::True) => true,
+                Expr::Lit(Lit::False) => false,
+                _ => return Err(format!("{k}={}", render(*v))),
+            };
+            match &**k {
+                "init" => o.init = value,
+                "repr" => o.repr = value,
+                "eq" => o.eq = value,
+                "order" => o.order = value,
+                "unsafe_hash" => o.unsafe_hash = value,
+                "frozen" => o.frozen = value,
+                "match_args" => o.match_args = value,
+                "slots" => o.slots = value,
+                "kw_only" | "weakref_slot" => {}
+                _ => return Err(format!("{k}={}", render(*v))),
+            }
+        }
+        Ok(o)
+    }
+
+    /// What happens to `__hash__`, given whether the class body defines
+    /// one (see [`Infer::has_explicit_hash`]).
+    pub fn hash_action(&self, explicit: bool) -> HashAction {
+        match (self.unsafe_hash, explicit) {
+            (true, true) => HashAction::Raise,
+            (true, false) => HashAction::Add,
+            (false, true) => HashAction::Keep,
+            (false, false) => match (self.eq, self.frozen) {
+                (true, true) => HashAction::Add,
+                (true, false) => HashAction::SetNone,
+                (false, _) => HashAction::Keep,
+            },
+        }
+    }
+
+    /// The names `@dataclass` sets on the class (those the class body
+    /// defines are kept: a lookup finds them first).
+    pub fn members(&self, explicit_hash: bool) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.match_args {
+            out.push("__match_args__");
+        }
+        if self.init {
+            out.push("__init__");
+        }
+        if self.repr {
+            out.push("__repr__");
+        }
+        if self.eq {
+            out.push("__eq__");
+        }
+        if matches!(
+            self.hash_action(explicit_hash),
+            HashAction::SetNone | HashAction::Add
+        ) {
+            out.push("__hash__");
+        }
+        if self.order {
+            out.extend(["__lt__", "__le__", "__gt__", "__ge__"]);
+        }
+        if self.frozen {
+            out.extend(["__setattr__", "__delattr__"]);
+        }
+        if self.slots {
+            out.push("__slots__");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DataclassOptions, HashAction};
+
+    /// The `__hash__` table of `dataclasses.py`, row for row: (unsafe_hash,
+    /// eq, frozen, the body defines `__hash__`) and what CPython 3.11 did
+    /// with each combination (`__dict__['__hash__']` after decoration, or
+    /// the `TypeError`).
+    #[test]
+    fn hash_action_follows_the_dataclasses_table() {
+        use HashAction::*;
+        let table = [
+            (false, false, false, false, Keep),
+            (false, false, false, true, Keep),
+            (false, false, true, false, Keep),
+            (false, false, true, true, Keep),
+            (false, true, false, false, SetNone),
+            (false, true, false, true, Keep),
+            (false, true, true, false, Add),
+            (false, true, true, true, Keep),
+            (true, false, false, false, Add),
+            (true, false, false, true, Raise),
+            (true, false, true, false, Add),
+            (true, false, true, true, Raise),
+            (true, true, false, false, Add),
+            (true, true, false, true, Raise),
+            (true, true, true, false, Add),
+            (true, true, true, true, Raise),
+        ];
+        for (unsafe_hash, eq, frozen, explicit, expected) in table {
+            let o = DataclassOptions {
+                init: true,
+                repr: true,
+                eq,
+                order: false,
+                unsafe_hash,
+                frozen,
+                match_args: true,
+                slots: false,
+            };
+            assert_eq!(
+                o.hash_action(explicit),
+                expected,
+                "unsafe_hash={unsafe_hash} eq={eq} frozen={frozen} explicit={explicit}"
+            );
+            assert_eq!(
+                o.members(explicit).contains(&"__hash__"),
+                matches!(expected, SetNone | Add)
+            );
+            assert!(o
+                .members(explicit)
+                .iter()
+                .all(|m| DataclassOptions::MAY_SET.contains(m)));
+        }
+    }
 }
