@@ -21,18 +21,37 @@
   (#set! note "yield-from") (#set! level "core") (#set! context "yield-from"))
 
 ; ------------------------------------------------- §9.3 yield as a statement
+; (In an `async def`, `yield` makes an async generator: its own sentences.)
 (expression_statement
   (yield "yield" @anchor) @construct
-  (#set! note "generator-functions") (#set! level "core") (#set! context "yield-statement"))
+  (#set! note "generator-functions") (#set! level "core") (#set! context "yield-statement")
+  (#set! requires "in-function:generator"))
+
+(expression_statement
+  (yield "yield" @anchor) @construct
+  (#set! note "generator-functions") (#set! level "core") (#set! context "yield-statement-async")
+  (#set! requires "in-function:async-generator"))
 
 ; ------------------------- §12.6 yield as an expression: its value is what send() passes
 (assignment
   left: (_) @arg.target
   right: (yield "yield" @anchor) @construct
-  (#set! note "yield-from") (#set! level "core") (#set! context "yield-expression"))
+  (#set! note "yield-from") (#set! level "core") (#set! context "yield-expression")
+  (#set! requires "in-function:generator"))
 
 ((yield "yield" @anchor) @construct
-  (#set! note "yield-from") (#set! level "core") (#set! context "yield-expression"))
+  (#set! note "yield-from") (#set! level "core") (#set! context "yield-expression")
+  (#set! requires "in-function:generator"))
+
+(assignment
+  left: (_) @arg.target
+  right: (yield "yield" @anchor) @construct
+  (#set! note "generator-functions") (#set! level "core") (#set! context "yield-expression-async")
+  (#set! requires "in-function:async-generator"))
+
+((yield "yield" @anchor) @construct
+  (#set! note "generator-functions") (#set! level "core") (#set! context "yield-expression-async")
+  (#set! requires "in-function:async-generator"))
 
 ; ---------------------------------------------------------------- §12.8 async/await
 ((function_definition "async" @anchor "def" @anchor name: (identifier) @anchor) @construct
