@@ -570,12 +570,13 @@ fn holds<'t>(
                     .and_then(|d| d.field("definition"))
                     .is_some_and(|def| def.kind() == *kind)
         }
-        Predicate::InFunction(kind) => enclosing(up, construct, &["function_definition"])
+        // A lambda with `yield` is a generator function too.
+        Predicate::InFunction(kind) => enclosing(up, construct, &["function_definition", "lambda"])
             .is_some_and(|f| infer.function_kind(f) == *kind),
     }
 }
 
-/// The nearest ancestor of one of `kinds` (stopping at a lambda for functions).
+/// The nearest ancestor of one of `kinds`.
 fn enclosing<'t>(up: &Up<'t>, node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     let mut cur = up.parent(node);
     while let Some(n) = cur {

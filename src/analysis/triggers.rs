@@ -79,8 +79,8 @@ pub enum Predicate {
     /// per decorator.)
     Decorates(&'static str),
     /// `in-function:generator` (`plain`, `coroutine`, `async-generator`):
-    /// the nearest function enclosing the `@construct` is of this kind
-    /// (a `return` statement's meaning depends on it).
+    /// the nearest function (or lambda) enclosing the `@construct` is of
+    /// this kind (what `return` and `yield` mean depends on it).
     InFunction(FnKind),
 }
 
