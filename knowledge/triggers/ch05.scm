@@ -149,22 +149,84 @@
   (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-dictcomp"))
 
 ; A generator expression as the only argument of a call: `sum(x * x for x in xs)`.
+; What the callee does with the generator decides what the hover can say:
+; a consumer (sum, list, ...) exhausts it, any/all stop at the answer, next
+; takes one item; of any other callee only laziness is known.
 ((call
-   function: (_) @arg.callee
+   function: (_) @arg.callee @receiver
    arguments: (generator_expression
      "(" @anchor
      body: (_) @arg.body .
      (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
      ")" @anchor) @construct @range)
-  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg")
+  (#set! requires "receiver-resolves:builtins.sum|builtins.min|builtins.max|builtins.sorted|builtins.list|builtins.tuple|builtins.set|builtins.frozenset|builtins.dict|builtins.bytes|builtins.bytearray|collections.Counter|collections.deque|collections.OrderedDict"))
 
 ((call
-   function: (_) @arg.callee
+   function: (_) @arg.callee @receiver
+   arguments: (generator_expression
+     "(" @anchor
+     body: (_) @arg.body .
+     (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
+     ")" @anchor) @construct @range)
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-short")
+  (#set! requires "receiver-resolves:builtins.any|builtins.all"))
+
+((call
+   function: (_) @arg.callee @receiver
+   arguments: (generator_expression
+     "(" @anchor
+     body: (_) @arg.body .
+     (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
+     ")" @anchor) @construct @range)
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-first")
+  (#set! requires "receiver-resolves:builtins.next"))
+
+((call
+   function: (_) @arg.callee @receiver
+   arguments: (generator_expression
+     "(" @anchor
+     body: (_) @arg.body .
+     (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
+     ")" @anchor) @construct @range)
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-lazy")
+  (#set! requires "receiver-resolves-none-of:builtins.sum|builtins.min|builtins.max|builtins.sorted|builtins.list|builtins.tuple|builtins.set|builtins.frozenset|builtins.dict|builtins.bytes|builtins.bytearray|collections.Counter|collections.deque|collections.OrderedDict|builtins.any|builtins.all|builtins.next"))
+
+((call
+   function: (_) @arg.callee @receiver
    arguments: (generator_expression
      body: (_) @arg.body .
      (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
      [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range)
-  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg")
+  (#set! requires "receiver-resolves:builtins.sum|builtins.min|builtins.max|builtins.sorted|builtins.list|builtins.tuple|builtins.set|builtins.frozenset|builtins.dict|builtins.bytes|builtins.bytearray|collections.Counter|collections.deque|collections.OrderedDict"))
+
+((call
+   function: (_) @arg.callee @receiver
+   arguments: (generator_expression
+     body: (_) @arg.body .
+     (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
+     [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range)
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-short")
+  (#set! requires "receiver-resolves:builtins.any|builtins.all"))
+
+((call
+   function: (_) @arg.callee @receiver
+   arguments: (generator_expression
+     body: (_) @arg.body .
+     (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
+     [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range)
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-first")
+  (#set! requires "receiver-resolves:builtins.next"))
+
+((call
+   function: (_) @arg.callee @receiver
+   arguments: (generator_expression
+     body: (_) @arg.body .
+     (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
+     [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range)
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-lazy")
+  (#set! requires "receiver-resolves-none-of:builtins.sum|builtins.min|builtins.max|builtins.sorted|builtins.list|builtins.tuple|builtins.set|builtins.frozenset|builtins.dict|builtins.bytes|builtins.bytearray|collections.Counter|collections.deque|collections.OrderedDict|builtins.any|builtins.all|builtins.next"))
 
 ((generator_expression
    "(" @anchor
