@@ -1027,6 +1027,14 @@ fn generic_args(infer: &Infer, construct: Node, anchor: Node, src: &[u8]) -> (Ve
                 found_func = true;
                 if let Some(name) = n.field("name") {
                     args.push(Key::Func, snippet(name, src));
+                    if construct.kind() == "return_statement" {
+                        let name = name.utf8_text(src).unwrap_or("");
+                        let (facet, method) = not_implemented_role(name);
+                        facets.insert(0, facet.into());
+                        if let Some((key, method)) = method {
+                            args.push(key, method);
+                        }
+                    }
                 }
             }
             "class_definition" => {
@@ -1053,6 +1061,44 @@ fn generic_args(infer: &Infer, construct: Node, anchor: Node, src: &[u8]) -> (Ve
         }
     }
     (facets, args)
+}
+
+/// What returning `NotImplemented` means from a function named `name`,
+/// and the method it hands over to: the reflected one of a binary
+/// operator's (`__radd__` for `__add__`), the forward one of a reflected or
+/// in-place operator's (`__add__` for `__radd__` and `__iadd__`).
+fn not_implemented_role(name: &str) -> (SyntaxFacet, Option<(Key, String)>) {
+    const BINARY: &[&str] = &[
+        "add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "divmod", "pow", "lshift",
+        "rshift", "and", "xor", "or",
+    ];
+    let Some(inner) = name.strip_prefix("__").and_then(|n| n.strip_suffix("__")) else {
+        return (SyntaxFacet::OtherFunction, None);
+    };
+    match inner {
+        "eq" | "ne" => return (SyntaxFacet::EqMethod, None),
+        "lt" | "le" | "gt" | "ge" => return (SyntaxFacet::OrderMethod, None),
+        "subclasshook" => return (SyntaxFacet::SubclassHook, None),
+        _ => {}
+    }
+    if BINARY.contains(&inner) {
+        return (
+            SyntaxFacet::BinaryMethod,
+            Some((Key::Reflected, format!("__r{inner}__"))),
+        );
+    }
+    for (prefix, facet) in [
+        ("r", SyntaxFacet::ReflectedMethod),
+        ("i", SyntaxFacet::InplaceMethod),
+    ] {
+        if let Some(op) = inner.strip_prefix(prefix).filter(|op| BINARY.contains(op)) {
+            // `__idivmod__` does not exist: `divmod` has no in-place form.
+            if !(prefix == "i" && op == "divmod") {
+                return (facet, Some((Key::Method, format!("__{op}__"))));
+            }
+        }
+    }
+    (SyntaxFacet::OtherFunction, None)
 }
 
 /// Whether `yield from sub` delegates to a generator (which gets the

@@ -91,6 +91,13 @@ facets! {
         Generator => "generator",
         Delegating => "delegating",
         Iterable => "iterable",
+        EqMethod => "eq-method",
+        OrderMethod => "order-method",
+        BinaryMethod => "binary-method",
+        ReflectedMethod => "reflected-method",
+        InplaceMethod => "inplace-method",
+        SubclassHook => "subclasshook",
+        OtherFunction => "other-function",
     }
 }
 
