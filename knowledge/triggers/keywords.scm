@@ -174,6 +174,11 @@
   (#set! level "everyday")
   (#set! note "keywords") (#set! context "kw-from-future"))
 
+; `import *` binds no listed name (this pattern comes first: it wins the tie).
+((import_from_statement "from" @anchor module_name: (_) @arg.module "import" @anchor (wildcard_import)) @construct
+  (#set! level "everyday")
+  (#set! note "keywords") (#set! context "kw-from-import-star"))
+
 ((import_from_statement "from" @anchor module_name: (_) @arg.module "import" @anchor) @construct
   (#set! level "everyday")
   (#set! note "keywords") (#set! context "kw-from-import"))
