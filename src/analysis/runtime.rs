@@ -120,6 +120,8 @@ facets! {
         ClassAttr => "class-attr",
         SetShadowsClassAttr => "set-shadows-class-attr",
         MethodShadowed => "method-shadowed",
+        DataclassField => "dataclass-field",
+        Transformed => "transformed",
     }
 }
 
@@ -635,7 +637,19 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                             .arg(Key::Value, expr.text()),
                     )
                 }
-                AttrKind::EnumMember | AttrKind::InstanceAnnotation => None,
+                AttrKind::DataclassField { set_by_init: true } if !store => {
+                    Some(with_owner(Outcome::new(LookupFacet::DataclassField)))
+                }
+                AttrKind::Transformed(why) if !store => Some(
+                    unknown(LookupFacet::Transformed, &why)
+                        .arg(Key::Owner, owner_name.clone())
+                        .arg(Key::Line, line.clone())
+                        .arg(Key::Cls, cls.clone()),
+                ),
+                AttrKind::DataclassField { .. }
+                | AttrKind::Transformed(_)
+                | AttrKind::EnumMember
+                | AttrKind::InstanceAnnotation => None,
             }
         }
         Lookup::Missing if !store => {

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::infer::{AnnCtx, Decorator, Infer, Subst};
-use super::ir::{Expr, Lit};
+use super::ir::{Arg, Expr, Lit};
 use super::lookup::{
     AttrKind, DataclassOptions, DecoratorEffect, Lookup, Member, MroError, OwnedOrder, Unknown,
     MAX_MRO,
@@ -519,6 +519,8 @@ impl Infer<'_> {
             BindingKind::Declared { .. } => {
                 if self.is_namedtuple(owner) {
                     AttrKind::TupleField
+                } else if let Some(kind) = self.decorated_member_kind(owner, &m, binding) {
+                    kind
                 } else {
                     AttrKind::InstanceAnnotation
                 }
@@ -526,6 +528,9 @@ impl Infer<'_> {
             BindingKind::Value { value, .. } => {
                 if self.is_namedtuple(owner) {
                     return AttrKind::TupleField;
+                }
+                if let Some(kind) = self.decorated_member_kind(owner, &m, binding) {
+                    return kind;
                 }
                 let v = self.binding(&m, b);
                 if self.is_enum(owner) && !binding.name.starts_with('_') {
@@ -640,12 +645,16 @@ impl Infer<'_> {
         }
     }
 
-    /// What class `c`'s decorators do to lookups.
+    /// What class `c`'s decorators do to lookups. Known decorators add up
+    /// (`@functools.total_ordering` over `@dataclass`); any unknown one
+    /// makes the whole effect unknown.
     pub fn class_decorator_effect(&self, c: &ClassRef) -> DecoratorEffect {
         let Some((m, class)) = self.class_model(c) else {
             return DecoratorEffect::None;
         };
-        let mut effect = DecoratorEffect::None;
+        let mut adds: Vec<&'static str> = Vec::new();
+        let mut by: Option<&'static str> = None;
+        let mut maybe: Option<Unknown> = None;
         for d in &class.decorators {
             let (head, args) = match m.expr(*d) {
                 Expr::Call { func, args } => (*func, Some(args.clone())),
@@ -662,35 +671,113 @@ impl Infer<'_> {
                 Some(("dataclasses", "dataclass")) => {
                     match DataclassOptions::read(&m, args.as_deref(), |e| self.render(&m, e)) {
                         Ok(o) => {
-                            let explicit = self.has_explicit_hash(c);
-                            effect = DecoratorEffect::Adds("@dataclass", o.members(explicit));
+                            adds.extend(o.members(self.has_explicit_hash(c)));
+                            by.get_or_insert("@dataclass");
                         }
                         Err(_) => {
-                            effect = DecoratorEffect::MayAdd(
-                                Unknown::Decorator(self.render(&m, *d)),
-                                DataclassOptions::MAY_SET.to_vec(),
-                            );
+                            adds.extend(DataclassOptions::MAY_SET);
+                            maybe.get_or_insert(Unknown::Decorator(self.render(&m, *d)));
                         }
                     }
                 }
                 Some(("functools", "total_ordering")) => {
-                    effect = DecoratorEffect::Adds(
-                        "@functools.total_ordering",
-                        vec!["__lt__", "__le__", "__gt__", "__ge__"],
-                    );
+                    adds.extend(["__lt__", "__le__", "__gt__", "__ge__"]);
+                    by.get_or_insert("@functools.total_ordering");
                 }
                 Some((
                     "typing" | "typing_extensions",
                     "final" | "runtime_checkable" | "type_check_only" | "dataclass_transform",
                 ))
                 | Some(("enum", "unique" | "verify")) => {}
+                // `unittest.skip(...)` and its kin mark the class and
+                // return it.
+                Some((
+                    "unittest" | "unittest.case",
+                    "skip" | "skipIf" | "skipUnless" | "expectedFailure",
+                )) => {}
                 // A stub's class decorators describe the runtime class
                 // (`@disjoint_base`, `@type_check_only`): nothing to add.
                 _ if m.is_stub => {}
                 _ => return DecoratorEffect::Unknown(Unknown::Decorator(self.render(&m, *d))),
             }
         }
-        effect
+        match (maybe, by) {
+            (Some(d), _) => DecoratorEffect::MayAdd(d, adds),
+            (None, Some(by)) => DecoratorEffect::Adds(by, adds),
+            (None, None) => DecoratorEffect::None,
+        }
+    }
+
+    /// The options of the `@dataclass` decorating `c`, if one does (`Err`:
+    /// an argument the model cannot read).
+    fn dataclass_options(&self, c: &ClassRef) -> Option<Result<DataclassOptions, String>> {
+        let (m, class) = self.class_model(c)?;
+        class.decorators.iter().find_map(|d| {
+            let (head, args) = match m.expr(*d) {
+                Expr::Call { func, args } => (*func, Some(&args[..])),
+                _ => (*d, None),
+            };
+            let def = self.definition(&m, head)?;
+            (&*def.0 == "dataclasses" && &*def.1 == "dataclass")
+                .then(|| DataclassOptions::read(&m, args, |e| self.render(&m, e)))
+        })
+    }
+
+    /// What a decorator of the class makes of a name bound in its body by
+    /// an assignment or an annotation (`binding`, in module `m`): `None`
+    /// when the decorators leave class attributes alone.
+    fn decorated_member_kind(
+        &self,
+        owner: &ClassRef,
+        m: &ModuleModel,
+        binding: &super::Binding,
+    ) -> Option<AttrKind> {
+        match self.class_decorator_effect(owner) {
+            // `@attrs.define` turns `x = attrs.field()` into a slot; who
+            // knows what another decorator does.
+            DecoratorEffect::Unknown(d) | DecoratorEffect::MayAdd(d, _) => {
+                return Some(AttrKind::Transformed(d))
+            }
+            DecoratorEffect::None => return None,
+            DecoratorEffect::Adds(..) => {}
+        }
+        let options = self.dataclass_options(owner)?.ok()?;
+        let (annotation, value) = match &binding.kind {
+            BindingKind::Value {
+                annotation: Some(a),
+                value,
+                steps,
+            } if steps.is_empty() => (*a, Some(*value)),
+            BindingKind::Declared { annotation } => (*annotation, None),
+            _ => return None,
+        };
+        // `ClassVar` and `InitVar` annotations (also as strings) and the
+        // `KW_ONLY` marker are no instance fields.
+        let text = self.render(m, annotation);
+        if ["ClassVar", "InitVar", "KW_ONLY"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            return None;
+        }
+        // `field(init=False)` without a default leaves the instance
+        // without the attribute until other code sets it.
+        let init_false = value.is_some_and(|v| match m.expr(v) {
+            Expr::Call { args, .. } => {
+                let kw = |name: &str| {
+                    args.iter()
+                        .any(|a| matches!(a, Arg::Kw(k, _) if &**k == name))
+                };
+                args.iter().any(|a| {
+                    matches!(a, Arg::Kw(k, e) if &**k == "init" && !matches!(m.expr(*e), Expr::Lit(Lit::True)))
+                }) && !kw("default")
+                    && !kw("default_factory")
+            }
+            _ => false,
+        });
+        Some(AttrKind::DataclassField {
+            set_by_init: options.init && !init_false,
+        })
     }
 
     /// The metaclass of `c`: its `metaclass=` keyword, else the most

@@ -1195,7 +1195,22 @@ impl<'w> Infer<'w> {
                     _ => v,
                 }
             }
-            AttrKind::Unknown(_) => Value::Unknown,
+            // The instance's own value, set by the generated `__init__`.
+            AttrKind::DataclassField { set_by_init: true } => match &binding.kind {
+                BindingKind::Value {
+                    annotation: Some(a),
+                    ..
+                }
+                | BindingKind::Declared { annotation: a }
+                    if !on_class =>
+                {
+                    self.annotation(&m, *a, &self.ann_ctx(recv, owner))
+                }
+                _ => Value::Unknown,
+            },
+            AttrKind::DataclassField { .. } | AttrKind::Transformed(_) | AttrKind::Unknown(_) => {
+                Value::Unknown
+            }
         }
     }
 

@@ -112,6 +112,14 @@ pub enum AttrKind {
     EnumMember,
     /// `x: T` in a stub's class body: an attribute of instances.
     InstanceAnnotation,
+    /// A field of a `@dataclass`: `set_by_init` when the `__init__` it
+    /// writes sets it on every instance (else the instance lacks it until
+    /// other code sets it).
+    DataclassField { set_by_init: bool },
+    /// A name bound in the body of a class whose decorator the model
+    /// cannot follow, which may turn it into something else (`@attrs.define`
+    /// makes fields slots).
+    Transformed(Unknown),
     /// A value that is no descriptor.
     Plain,
     /// The model cannot tell (a call to something unknown, an unknown
