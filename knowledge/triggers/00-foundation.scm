@@ -22,15 +22,21 @@
 
 ; ------------------------------------------------- §9.3 yield as a statement
 ; (In an `async def`, `yield` makes an async generator: its own sentences.)
+; (Under a decorator, the name holds what the decorator returns.)
 (expression_statement
   (yield "yield" @anchor) @construct
   (#set! note "generator-functions") (#set! level "core") (#set! context "yield-statement")
-  (#set! requires "in-function:generator"))
+  (#set! requires "in-function:generator,undecorated-function"))
 
 (expression_statement
   (yield "yield" @anchor) @construct
   (#set! note "generator-functions") (#set! level "core") (#set! context "yield-statement-async")
-  (#set! requires "in-function:async-generator"))
+  (#set! requires "in-function:async-generator,undecorated-function"))
+
+(expression_statement
+  (yield "yield" @anchor) @construct
+  (#set! note "generator-functions") (#set! level "core") (#set! context "yield-statement-decorated")
+  (#set! requires "decorated-function"))
 
 ; ------------------------- §12.6 yield as an expression: its value is what send() passes
 (assignment

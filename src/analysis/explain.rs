@@ -574,6 +574,13 @@ fn holds<'t>(
                     .and_then(|d| d.field("definition"))
                     .is_some_and(|def| def.kind() == *kind)
         }
+        Predicate::FunctionDecorated(decorated) => {
+            enclosing(up, construct, &["function_definition", "lambda"]).is_some_and(|f| {
+                up.parent(f)
+                    .is_some_and(|p| p.kind() == "decorated_definition")
+                    == *decorated
+            })
+        }
         // A lambda with `yield` is a generator function too.
         Predicate::InFunction(kind) => enclosing(up, construct, &["function_definition", "lambda"])
             .is_some_and(|f| infer.function_kind(f) == *kind),

@@ -87,10 +87,14 @@ pub enum Predicate {
     /// the nearest function (or lambda) enclosing the `@construct` is of
     /// this kind (what `return` and `yield` mean depends on it).
     InFunction(FnKind),
+    /// `decorated-function` (`true`) / `undecorated-function` (`false`):
+    /// whether the nearest function (or lambda) enclosing the `@construct`
+    /// has a decorator (its name then holds what the decorator returns).
+    FunctionDecorated(bool),
 }
 
 impl Predicate {
-    pub const ALL: [(&'static str, Predicate); 10] = [
+    pub const ALL: [(&'static str, Predicate); 12] = [
         ("module-function", Predicate::ModuleFunction),
         ("local-function", Predicate::LocalFunction),
         ("handles-slice", Predicate::HandlesSlice),
@@ -102,6 +106,8 @@ impl Predicate {
             Predicate::MetaclassCollectsFields,
         ),
         ("generator-function", Predicate::GeneratorFunction),
+        ("decorated-function", Predicate::FunctionDecorated(true)),
+        ("undecorated-function", Predicate::FunctionDecorated(false)),
         ("decorates-class", Predicate::Decorates("class_definition")),
         (
             "decorates-function",
