@@ -174,7 +174,28 @@
   (#set! level "everyday")
   (#set! note "keywords") (#set! context "kw-from-future"))
 
-; `import *` binds no listed name (this pattern comes first: it wins the tie).
+; Earlier patterns win the tie on the same statement: an import that never
+; runs (`if TYPE_CHECKING:`), then the special forms, then the plain ones.
+((import_from_statement "from" @anchor "import" @anchor) @construct
+  (#set! level "everyday") (#set! requires "type-checking-only")
+  (#set! note "keywords") (#set! context "kw-import-type-checking"))
+
+((import_statement "import" @anchor) @construct
+  (#set! level "everyday") (#set! requires "type-checking-only")
+  (#set! note "keywords") (#set! context "kw-import-type-checking"))
+
+; `from . import x`: names of the package, or its submodules.
+((import_from_statement "from" @anchor module_name: (relative_import . (import_prefix) .) @arg.module "import" @anchor) @construct
+  (#set! level "everyday")
+  (#set! note "keywords") (#set! context "kw-from-package-import"))
+
+; `from .sub import x` in a package's `__init__.py` also binds `sub` there.
+((import_from_statement "from" @anchor module_name: (relative_import (import_prefix) @_dot (dotted_name . (identifier) @arg.sub)) @arg.module "import" @anchor) @construct
+  (#eq? @_dot ".")
+  (#set! level "everyday") (#set! requires "package-init")
+  (#set! note "keywords") (#set! context "kw-from-submodule-import"))
+
+; `import *` binds no listed name.
 ((import_from_statement "from" @anchor module_name: (_) @arg.module "import" @anchor (wildcard_import)) @construct
   (#set! level "everyday")
   (#set! note "keywords") (#set! context "kw-from-import-star"))
@@ -186,6 +207,12 @@
 ((import_statement "import" @anchor) @construct
   (#set! level "everyday")
   (#set! note "keywords") (#set! context "kw-import"))
+
+; `import X as X`: the re-export idiom (it comes first: it wins the tie).
+((aliased_import name: (_) @arg.name "as" @anchor alias: (identifier) @arg.alias) @construct
+  (#eq? @arg.name @arg.alias)
+  (#set! level "everyday")
+  (#set! note "keywords") (#set! context "kw-import-as-reexport"))
 
 ((aliased_import name: (_) @arg.name "as" @anchor alias: (identifier) @arg.alias) @construct
   (#set! level "everyday")

@@ -574,6 +574,27 @@ fn holds<'t>(
                     .and_then(|d| d.field("definition"))
                     .is_some_and(|def| def.kind() == *kind)
         }
+        Predicate::PackageInit => parsed.context().is_package,
+        Predicate::TypeCheckingOnly => {
+            let mut cur = construct;
+            while let Some(parent) = up.parent(cur) {
+                if parent.kind() == "if_statement"
+                    && parent.field("consequence") == Some(cur)
+                    && parent.field("condition").is_some_and(|c| {
+                        let name = match c.kind() {
+                            "attribute" => c.field("attribute"),
+                            "identifier" => Some(c),
+                            _ => None,
+                        };
+                        name.is_some_and(|n| n.utf8_text(src) == Ok("TYPE_CHECKING"))
+                    })
+                {
+                    return true;
+                }
+                cur = parent;
+            }
+            false
+        }
         Predicate::FunctionDecorated(decorated) => {
             enclosing(up, construct, &["function_definition", "lambda"]).is_some_and(|f| {
                 up.parent(f)

@@ -91,10 +91,16 @@ pub enum Predicate {
     /// whether the nearest function (or lambda) enclosing the `@construct`
     /// has a decorator (its name then holds what the decorator returns).
     FunctionDecorated(bool),
+    /// `type-checking-only`: the `@construct` is in the body of an
+    /// `if TYPE_CHECKING:` (`typing.TYPE_CHECKING`, `t.TYPE_CHECKING`),
+    /// which never runs.
+    TypeCheckingOnly,
+    /// `package-init`: this file is a package's `__init__.py`.
+    PackageInit,
 }
 
 impl Predicate {
-    pub const ALL: [(&'static str, Predicate); 12] = [
+    pub const ALL: [(&'static str, Predicate); 14] = [
         ("module-function", Predicate::ModuleFunction),
         ("local-function", Predicate::LocalFunction),
         ("handles-slice", Predicate::HandlesSlice),
@@ -108,6 +114,8 @@ impl Predicate {
         ("generator-function", Predicate::GeneratorFunction),
         ("decorated-function", Predicate::FunctionDecorated(true)),
         ("undecorated-function", Predicate::FunctionDecorated(false)),
+        ("type-checking-only", Predicate::TypeCheckingOnly),
+        ("package-init", Predicate::PackageInit),
         ("decorates-class", Predicate::Decorates("class_definition")),
         (
             "decorates-function",
