@@ -148,6 +148,8 @@ pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
     // `self` may be a subclass instance that answers differently: the
     // template fills only when the analysis found `{overridden}`.
     match fill(lang, OVERRIDDEN_KEY, &expl.args) {
+        // Chinese sentences follow each other without a space.
+        Some(more) if lang == Lang::Zh => Some(format!("{sentence}{more}")),
         Some(more) => Some(format!("{sentence} {more}")),
         None => Some(sentence),
     }

@@ -346,12 +346,9 @@ fn dataclass(input: &Input) -> Option<Outcome> {
 /// Which user class an expression holds an instance of (or is).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Receiver {
-    /// `via_self`: the expression is a method's `self`, so a subclass
-    /// instance is possible.
-    Instance {
-        class: ClassRef,
-        via_self: bool,
-    },
+    /// An instance of the class or, for all the model knows, of a
+    /// subclass (a method's `self`, an annotated parameter).
+    Instance(ClassRef),
     Class(ClassRef),
     /// Different on different paths (`None` stands for something that is
     /// not a user class, or unknown).
@@ -363,10 +360,7 @@ fn receiver(input: &Input, expr: Node) -> Option<Receiver> {
     let v = infer.node_value(expr).without_none();
     let user = |c: &ClassRef| infer.is_user_class(c);
     match &v {
-        Value::Instance(c, _) if user(c) => Some(Receiver::Instance {
-            class: c.clone(),
-            via_self: infer.is_self_param(expr),
-        }),
+        Value::Instance(c, _) if user(c) => Some(Receiver::Instance(c.clone())),
         Value::Class(c) if user(c) => Some(Receiver::Class(c.clone())),
         Value::OneOf(list) => {
             let mut classes: Vec<Option<ClassRef>> = list
@@ -495,9 +489,9 @@ fn attribute_lookup(input: &Input) -> Option<Outcome> {
     let store = is_store(input.construct);
     let infer = input.infer;
     let outcome = match receiver(input, receiver_node)? {
-        Receiver::Instance { class, via_self } => {
+        Receiver::Instance(class) => {
             let o = lookup_outcome(input, &class, attr, store)?;
-            overridden(input, o, &class, attr, via_self)
+            overridden(input, o, &class, attr)
         }
         Receiver::Class(_) => return None,
         Receiver::Ambiguous(list) => {
@@ -669,12 +663,11 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
     }
 }
 
-/// For `self` in a method of `class`: the subclasses in this file that
-/// define `name` themselves, where the answer differs (`{overridden}`).
-fn overridden(input: &Input, o: Outcome, class: &ClassRef, name: &str, via_self: bool) -> Outcome {
-    if !via_self {
-        return o;
-    }
+/// The subclasses of `class` in this file that define `name` themselves,
+/// where the answer differs for their instances (`{overridden}`): `self`
+/// in a method, and any other receiver the model knows only as a `class`
+/// (a parameter annotated with it may hold a subclass instance).
+fn overridden(input: &Input, o: Outcome, class: &ClassRef, name: &str) -> Outcome {
     let infer = input.infer;
     let subs: Vec<String> = infer
         .subclasses_here(class)
@@ -809,7 +802,7 @@ fn with(input: &Input) -> Option<Outcome> {
     let receiver_node = input.receiver?;
     let infer = input.infer;
     let class = match receiver(input, receiver_node)? {
-        Receiver::Instance { class, .. } => class,
+        Receiver::Instance(class) => class,
         Receiver::Class(_) => return None,
         Receiver::Ambiguous(list) => {
             return Some(
@@ -901,14 +894,10 @@ fn exit_suppresses(infer: &Infer, member: &Member) -> Option<bool> {
 
 // ---------------------------------------------------------------- implicit dunders
 
-fn instance_of(input: &Input, expr: Node) -> Result<Option<ClassRef>, Outcome> {
-    instance_of_self(input, expr).map(|c| c.map(|(c, _)| c))
-}
-
 /// Like [`instance_of`], also telling whether `expr` is `self`.
-fn instance_of_self(input: &Input, expr: Node) -> Result<Option<(ClassRef, bool)>, Outcome> {
+fn instance_of(input: &Input, expr: Node) -> Result<Option<ClassRef>, Outcome> {
     match receiver(input, expr) {
-        Some(Receiver::Instance { class, via_self }) => Ok(Some((class, via_self))),
+        Some(Receiver::Instance(class)) => Ok(Some(class)),
         Some(Receiver::Ambiguous(list)) => Err(Outcome::new(DispatchFacet::Ambiguous)
             .arg(Key::Candidates, candidates(input.infer, &list))
             .arg(Key::Receiver, snippet(expr, input.src()))),
@@ -971,7 +960,7 @@ fn dispatch(input: &Input) -> Option<Outcome> {
             .arg(Key::Op, op)
         }
         _ => {
-            let (class, via_self) = match instance_of_self(input, receiver_node) {
+            let class = match instance_of(input, receiver_node) {
                 Ok(Some(found)) => found,
                 Ok(None) => return None,
                 Err(o) => return Some(o),
@@ -980,12 +969,12 @@ fn dispatch(input: &Input) -> Option<Outcome> {
             match first_of(input, &class, &names) {
                 Ok((false, owner, name)) => {
                     let o = found(input, DispatchFacet::Found, &class, &owner, &name);
-                    overridden(input, o, &class, &name, via_self)
+                    overridden(input, o, &class, &name)
                 }
                 Ok((true, owner, name)) => {
                     let o = found(input, DispatchFacet::Fallback, &class, &owner, &name)
                         .arg(Key::First, names[0]);
-                    overridden(input, o, &class, &name, via_self)
+                    overridden(input, o, &class, &name)
                 }
                 Err(o) => o,
             }

@@ -97,32 +97,6 @@ impl Infer<'_> {
         self.module(&c.module).is_some_and(|m| !m.is_stub)
     }
 
-    /// Whether `node` is a name bound only as the first parameter of the
-    /// method it is read in (`self`): its class may be a subclass.
-    pub fn is_self_param(&self, node: Node) -> bool {
-        let Some(e) = self.node_expr(node) else {
-            return false;
-        };
-        let m = self.this().clone();
-        let Expr::Name {
-            name,
-            at,
-            scope,
-            path,
-        } = m.expr(e)
-        else {
-            return false;
-        };
-        let ids = self.reaching(&m, name, *at, *scope, *path);
-        match ids.as_slice() {
-            [one] => matches!(
-                m.binding(*one).map(|b| &b.kind),
-                Some(BindingKind::Param { index: 0, func }) if m.function(*func).is_some_and(|f| f.class.is_some())
-            ),
-            _ => false,
-        }
-    }
-
     /// The classes of this module that derive from `c` (directly or not),
     /// in source order.
     pub fn subclasses_here(&self, c: &ClassRef) -> Vec<ClassRef> {
