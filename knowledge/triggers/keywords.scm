@@ -79,6 +79,11 @@
   (#set! level "everyday")
   (#set! note "keywords") (#set! context "kw-elif"))
 
+; `while True:` never stops on its condition (first: it wins the tie).
+((while_statement "while" @anchor condition: (true)) @construct
+  (#set! level "everyday")
+  (#set! note "keywords") (#set! context "kw-while-true"))
+
 ((while_statement "while" @anchor condition: (_) @arg.cond) @construct
   (#set! level "everyday")
   (#set! note "keywords") (#set! context "kw-while"))
