@@ -493,6 +493,21 @@ impl Infer<'_> {
         })
     }
 
+    /// Whether `c` is a `TypedDict` class (its bases name `TypedDict`, or
+    /// another `TypedDict` class): calling it, or annotating with it, gives
+    /// a plain `dict`.
+    pub fn is_typeddict(&self, c: &ClassRef) -> bool {
+        // Through the MRO (which is safe from cyclic bases): some class
+        // of it lists `TypedDict` among its bases.
+        self.lookup_order(c).iter().any(|k| {
+            self.class_model(k).is_some_and(|(m, class)| {
+                class.bases.iter().any(|b| {
+                    matches!(self.definition(&m, *b), Some((module, name)) if matches!(&*module, "typing" | "typing_extensions") && &*name == "TypedDict")
+                })
+            })
+        })
+    }
+
     /// Whether `enum.Enum` is among the classes `c` derives from.
     pub fn is_enum(&self, c: &ClassRef) -> bool {
         let Some(e) = self.module_class("enum", "Enum") else {

@@ -1562,7 +1562,7 @@ impl<'w> Infer<'w> {
         }
         let _ = ctx;
         match v {
-            Value::Class(c) => Value::instance(c),
+            Value::Class(c) => self.annotated_instance(c),
             _ => Value::Unknown,
         }
     }
@@ -1597,16 +1597,27 @@ impl<'w> Infer<'w> {
                 }
             }
             return match self.binding(&dm, b) {
-                Value::Class(c) => Value::instance(c),
+                Value::Class(c) => self.annotated_instance(c),
                 Value::None => Value::None,
                 _ => Value::Unknown,
             };
         }
         match self.late_expr(m, e) {
-            Value::Class(c) => Value::instance(c),
+            Value::Class(c) => self.annotated_instance(c),
             Value::None => Value::None,
             _ => Value::Unknown,
         }
+    }
+
+    /// What a value annotated with class `c` holds: an instance of `c`,
+    /// except for a `TypedDict` class, whose values are plain `dict`s.
+    fn annotated_instance(&self, c: ClassRef) -> Value {
+        if self.is_typeddict(&c) {
+            if let Some(dict) = self.builtin_class("dict") {
+                return Value::instance(dict);
+            }
+        }
+        Value::instance(c)
     }
 
     /// `typing.List` and friends: the runtime class they stand for.

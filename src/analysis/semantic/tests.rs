@@ -145,6 +145,16 @@ async def main():
     assert_eq!(value_of(src, "acquired", 1), "None");
 }
 
+/// A `TypedDict` class only describes dicts: what is annotated with it,
+/// or with a subclass of it, holds a plain `dict`; other classes stay.
+#[test]
+fn typeddict_annotations_hold_dicts() {
+    let src = "import typing as t\nclass Extra(t.TypedDict, total=False):\n    default: str\nclass More(Extra):\n    envvar: str\nclass Plain:\n    pass\ndef show(extra: Extra, more: 'More', plain: Plain):\n    extra; more; plain\n";
+    assert_eq!(value_of(src, "extra", 1), "dict");
+    assert_eq!(value_of(src, "more", 1), "dict");
+    assert_eq!(value_of(src, "plain", 1), "Plain");
+}
+
 #[test]
 fn unknowns_stay_unknown() {
     let src = "import somethirdparty\nx = somethirdparty.make()\nx\ndef f(a):\n    a\nclass C:\n    def m(self, name, v):\n        setattr(self, name, v)\n        self.k = 1\n    def n(self):\n        self.k\n";
