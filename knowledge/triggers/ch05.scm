@@ -151,7 +151,8 @@
 ; A generator expression as the only argument of a call: `sum(x * x for x in xs)`.
 ; What the callee does with the generator decides what the hover can say:
 ; a consumer (sum, list, ...) exhausts it, any/all stop at the answer, next
-; takes one item; of any other callee only laziness is known.
+; takes one item; of any other callee only laziness is known (the last
+; pattern, without a predicate: an earlier pattern wins the tie).
 ((call
    function: (_) @arg.callee @receiver
    arguments: (generator_expression
@@ -189,8 +190,7 @@
      body: (_) @arg.body .
      (for_in_clause "for" @anchor left: (_) @arg.var "in" @anchor right: (_) @arg.iter)
      ")" @anchor) @construct @range)
-  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-lazy")
-  (#set! requires "receiver-resolves-none-of:builtins.sum|builtins.min|builtins.max|builtins.sorted|builtins.list|builtins.tuple|builtins.set|builtins.frozenset|builtins.dict|builtins.bytes|builtins.bytearray|collections.Counter|collections.deque|collections.OrderedDict|builtins.any|builtins.all|builtins.next"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-lazy"))
 
 ((call
    function: (_) @arg.callee @receiver
@@ -225,8 +225,7 @@
      body: (_) @arg.body .
      (for_in_clause left: (_) @arg.var right: (_) @arg.iter)
      [(for_in_clause "for" @anchor "in" @anchor) (if_clause "if" @anchor)]) @construct @range)
-  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-lazy")
-  (#set! requires "receiver-resolves-none-of:builtins.sum|builtins.min|builtins.max|builtins.sorted|builtins.list|builtins.tuple|builtins.set|builtins.frozenset|builtins.dict|builtins.bytes|builtins.bytearray|collections.Counter|collections.deque|collections.OrderedDict|builtins.any|builtins.all|builtins.next"))
+  (#set! note "comprehensions") (#set! level "usage") (#set! context "ch5-genexp-arg-lazy"))
 
 ((generator_expression
    "(" @anchor

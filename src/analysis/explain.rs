@@ -511,10 +511,9 @@ fn holds<'t>(
 ) -> bool {
     let src = parsed.text.as_bytes();
     match p {
-        Predicate::ReceiverResolves(quals, negated) => {
-            let resolved = receiver.and_then(|r| infer.node_import_path(r));
-            resolved.is_some_and(|q| quals.contains(&q)) != *negated
-        }
+        Predicate::ReceiverResolves(quals) => receiver
+            .and_then(|r| infer.node_import_path(r))
+            .is_some_and(|q| quals.contains(&q)),
         Predicate::ReceiverIs(qual) => {
             receiver.is_some_and(|r| infer.instance_of_any(r, &[qual.as_str()]).is_some())
         }

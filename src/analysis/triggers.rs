@@ -55,10 +55,8 @@ pub enum Predicate {
     /// holds an instance of what the qualified name gives.
     ReceiverIs(String),
     /// `receiver-resolves:builtins.any|builtins.all`: the `@receiver`
-    /// reference resolves through the imports to one of the names;
-    /// `receiver-resolves-none-of:...` (`true`): to none of them (or to
-    /// nothing the imports give).
-    ReceiverResolves(Vec<String>, bool),
+    /// reference resolves through the imports to one of the names.
+    ReceiverResolves(Vec<String>),
     /// `@anchor` names a function defined at module level.
     ModuleFunction,
     /// `@anchor` names a function defined in the enclosing function.
@@ -134,14 +132,9 @@ impl Predicate {
             };
             return Some(Predicate::InFunction(kind));
         }
-        for (prefix, negated) in [
-            ("receiver-resolves:", false),
-            ("receiver-resolves-none-of:", true),
-        ] {
-            if let Some(quals) = name.strip_prefix(prefix) {
-                let quals = quals.split('|').map(|q| q.trim().to_string()).collect();
-                return Some(Predicate::ReceiverResolves(quals, negated));
-            }
+        if let Some(quals) = name.strip_prefix("receiver-resolves:") {
+            let quals = quals.split('|').map(|q| q.trim().to_string()).collect();
+            return Some(Predicate::ReceiverResolves(quals));
         }
         if let Some(qual) = name.strip_prefix("receiver-is:") {
             return Some(Predicate::ReceiverIs(qual.trim().to_string()));

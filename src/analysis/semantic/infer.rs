@@ -1159,18 +1159,22 @@ impl<'w> Infer<'w> {
                 (None, _) => Value::Unknown,
             },
             AttrKind::Property(_) | AttrKind::CachedProperty(_) => Value::Unknown,
-            AttrKind::TupleField => match &binding.kind {
-                BindingKind::Value {
-                    annotation: Some(a),
-                    ..
+            // A tuple item, or a data class field set by `__init__`: the
+            // instance's own value, as annotated.
+            AttrKind::TupleField | AttrKind::DataclassField { set_by_init: true } => {
+                match &binding.kind {
+                    BindingKind::Value {
+                        annotation: Some(a),
+                        ..
+                    }
+                    | BindingKind::Declared { annotation: a }
+                        if !on_class =>
+                    {
+                        self.annotation(&m, *a, &self.ann_ctx(recv, owner))
+                    }
+                    _ => Value::Unknown,
                 }
-                | BindingKind::Declared { annotation: a }
-                    if !on_class =>
-                {
-                    self.annotation(&m, *a, &self.ann_ctx(recv, owner))
-                }
-                _ => Value::Unknown,
-            },
+            }
             AttrKind::EnumMember => Value::instance(owner.clone()),
             AttrKind::DataDescriptor { get: true, .. } | AttrKind::NonDataDescriptor { .. } => {
                 let desc = self.binding(&m, b);
@@ -1195,19 +1199,6 @@ impl<'w> Infer<'w> {
                     _ => v,
                 }
             }
-            // The instance's own value, set by the generated `__init__`.
-            AttrKind::DataclassField { set_by_init: true } => match &binding.kind {
-                BindingKind::Value {
-                    annotation: Some(a),
-                    ..
-                }
-                | BindingKind::Declared { annotation: a }
-                    if !on_class =>
-                {
-                    self.annotation(&m, *a, &self.ann_ctx(recv, owner))
-                }
-                _ => Value::Unknown,
-            },
             AttrKind::DataclassField { .. } | AttrKind::Transformed(_) | AttrKind::Unknown(_) => {
                 Value::Unknown
             }
