@@ -579,14 +579,10 @@ fn holds<'t>(
             while let Some(parent) = up.parent(cur) {
                 if parent.kind() == "if_statement"
                     && parent.field("consequence") == Some(cur)
-                    && parent.field("condition").is_some_and(|c| {
-                        let name = match c.kind() {
-                            "attribute" => c.field("attribute"),
-                            "identifier" => Some(c),
-                            _ => None,
-                        };
-                        name.is_some_and(|n| n.utf8_text(src) == Ok("TYPE_CHECKING"))
-                    })
+                    && parent
+                        .field("condition")
+                        .and_then(super::tree::last_identifier)
+                        .is_some_and(|n| n.utf8_text(src) == Ok("TYPE_CHECKING"))
                 {
                     return true;
                 }

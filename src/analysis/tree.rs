@@ -121,6 +121,39 @@ pub fn header_range(node: Node) -> Range<usize> {
 }
 
 /// A node's text for a sentence: comments removed, on one line, and short.
+/// The identifier a name or dotted name ends with (`sleep` of
+/// `time.sleep`); `None` for any other expression.
+pub fn last_identifier(node: Node) -> Option<Node> {
+    match node.kind() {
+        "attribute" => node.field("attribute"),
+        "identifier" => Some(node),
+        _ => None,
+    }
+}
+
+/// The context expressions of a `with` statement's items: `open(p)` of
+/// `with open(p) as f:` (the part before `as`).
+pub fn with_contexts(with: Node) -> Vec<Node> {
+    let mut c = with.walk();
+    let clauses: Vec<Node> = with
+        .named_children(&mut c)
+        .filter(|n| n.kind() == "with_clause")
+        .collect();
+    let mut out = Vec::new();
+    for clause in clauses {
+        let mut c = clause.walk();
+        for item in clause.named_children(&mut c) {
+            let value = item.field("value").unwrap_or(item);
+            out.push(if value.kind() == "as_pattern" {
+                value.named_child(0).unwrap_or(value)
+            } else {
+                value
+            });
+        }
+    }
+    out
+}
+
 pub fn snippet(node: Node, src: &[u8]) -> String {
     let range = node.byte_range();
     let mut comments: Vec<Range<usize>> = Vec::new();

@@ -70,29 +70,7 @@ fn expected_to_raise(ctx: &Ctx, stmt: Node) -> bool {
     else {
         return false;
     };
-    // `with_clause` → `with_item`s, each a call (or `call as name`).
-    let mut c = with.walk();
-    let clause = with
-        .named_children(&mut c)
-        .find(|n| n.kind() == "with_clause");
-    let Some(clause) = clause else {
-        return false;
-    };
-    let mut c = clause.walk();
-    let items: Vec<Node> = clause.named_children(&mut c).collect();
-    items.into_iter().any(|item| {
-        let mut value = item.field("value").unwrap_or(item);
-        if value.kind() == "as_pattern" {
-            value = value.named_child(0).unwrap_or(value);
-        }
-        value.kind() == "call"
-            && value.field("function").is_some_and(|f| {
-                matches!(
-                    ctx.last_name(f),
-                    "assertRaises" | "assertRaisesRegex" | "raises"
-                )
-            })
-    })
+    super::expects_exception(ctx, with)
 }
 
 fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {

@@ -277,11 +277,7 @@ impl<'a> Ctx<'a> {
     /// The last name of a dotted callee (`sleep` for `time.sleep`): a cheap
     /// filter before [`Ctx::resolve`], which needs the module index.
     pub fn last_name(&self, node: Node) -> &'a str {
-        match node.kind() {
-            "attribute" => node.field("attribute").map_or("", |a| self.text(a)),
-            "identifier" => self.text(node),
-            _ => "",
-        }
+        super::tree::last_identifier(node).map_or("", |n| self.text(n))
     }
 
     /// Whether the module's code names `name` anywhere: a reference, an
@@ -667,6 +663,20 @@ pub fn await_allowed(ctx: &Ctx, node: Node) -> bool {
         Some(path) => !path.iter().any(|n| n.kind() == "generator_expression"),
         None => false,
     }
+}
+
+/// Whether a `with` statement is `with self.assertRaises(...)` or
+/// `with pytest.raises(...)`: a test that expects its body to raise.
+pub fn expects_exception(ctx: &Ctx, with: Node) -> bool {
+    super::tree::with_contexts(with).into_iter().any(|value| {
+        value.kind() == "call"
+            && value.field("function").is_some_and(|f| {
+                matches!(
+                    ctx.last_name(f),
+                    "assertRaises" | "assertRaisesRegex" | "raises"
+                )
+            })
+    })
 }
 
 /// Whether `node` is the operand of an `await`.

@@ -80,40 +80,14 @@ fn is_coroutine(ctx: &Ctx, v: &Value) -> bool {
 }
 
 /// Whether `stmt` runs inside `with pytest.raises(...)` or
-/// `with self.assertRaises(...)` (in the same function): the code expects
-/// the call to raise, so it returns nothing to drop.
-fn expects_exception(ctx: &Ctx, stmt: Node) -> bool {
-    const RAISES: &[&str] = &["raises", "assertRaises", "assertRaisesRegex"];
+/// `with self.assertRaises(...)` (in the same function, at any depth): the
+/// code expects the call to raise, so it returns nothing to drop.
+fn inside_expects_exception(ctx: &Ctx, stmt: Node) -> bool {
     let mut cur = stmt.parent();
     while let Some(n) = cur {
         match n.kind() {
             "function_definition" | "lambda" | "class_definition" => return false,
-            "with_statement" => {
-                let mut c = n.walk();
-                let clauses: Vec<Node> = n
-                    .children(&mut c)
-                    .filter(|ch| ch.kind() == "with_clause")
-                    .collect();
-                for clause in clauses {
-                    let mut c = clause.walk();
-                    for item in clause.named_children(&mut c) {
-                        let mut value = item.field("value").unwrap_or(item);
-                        if value.kind() == "as_pattern" {
-                            match value.named_child(0) {
-                                Some(v) => value = v,
-                                None => continue,
-                            }
-                        }
-                        if value.kind() == "call"
-                            && value
-                                .field("function")
-                                .is_some_and(|f| RAISES.contains(&ctx.last_name(f)))
-                        {
-                            return true;
-                        }
-                    }
-                }
-            }
+            "with_statement" if super::expects_exception(ctx, n) => return true,
             _ => {}
         }
         cur = n.parent();
@@ -145,7 +119,7 @@ fn check(ctx: &Ctx, node: Node, out: &mut Vec<Diagnostic>) {
     let Some((callee, variant)) = coroutine_call(ctx, call) else {
         return;
     };
-    if expects_exception(ctx, node) {
+    if inside_expects_exception(ctx, node) {
         return;
     }
     let fix = directly_in_async_def(ctx).then(|| Fix {

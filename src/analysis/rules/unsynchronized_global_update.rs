@@ -157,21 +157,9 @@ fn inside_lock(body: Node, target: Node) -> bool {
 /// `with lock:`, `with self._lock:`, `with lock as held:`: an item that is a
 /// plain name or attribute (a call such as `open(...)` is not a lock).
 fn with_holds_lock(with: Node) -> bool {
-    let Some(clause) = with.named_child(0).filter(|c| c.kind() == "with_clause") else {
-        return false;
-    };
-    let mut c = clause.walk();
-    let found = clause.named_children(&mut c).any(|item| {
-        let value = item.field("value").and_then(|v| {
-            if v.kind() == "as_pattern" {
-                v.named_child(0)
-            } else {
-                Some(v)
-            }
-        });
-        value.is_some_and(|v| matches!(v.kind(), "identifier" | "attribute"))
-    });
-    found
+    crate::analysis::tree::with_contexts(with)
+        .into_iter()
+        .any(|v| matches!(v.kind(), "identifier" | "attribute"))
 }
 
 /// Whether the module runs `func` in several threads at once: submitted to a
