@@ -291,41 +291,34 @@ pub fn run(analysis: Analysis, input: &Input) -> Option<Outcome> {
 /// the class statement raises for `order=True` (no `eq`, or an ordering
 /// method of its own).
 fn dataclass(input: &Input) -> Option<Outcome> {
-    use super::semantic::lookup::{DataclassOptions, HashAction};
+    use super::semantic::lookup::{DataclassOptions, HashAction, ORDERING};
     let infer = input.infer;
     let class = infer.node_class(input.construct.parent()?.field("definition")?)?;
     let cls = infer.class_name(&class);
     let m = infer.this().clone();
     let expr = input.construct.named_child(0)?;
     let e = m.expr_at(expr.start_byte() as u32..expr.end_byte() as u32)?;
-    let args = match m.expr(e) {
-        Expr::Call { args, .. } => Some(&args[..]),
-        _ => None,
-    };
-    let opts = match DataclassOptions::read(&m, args, |e| infer.render(&m, e)) {
+    let opts = match DataclassOptions::read(&m, m.callee_and_args(e).1, |e| infer.render(&m, e)) {
         Ok(o) => o,
         Err(arg) => {
             return Some(unknown(DataclassFacet::Unknown, &Unknown::Value(arg)).arg(Key::Cls, cls))
         }
     };
     let own = |name: &str| infer.own_member(&class, name).is_some();
-    let mut methods: Vec<String> = [
-        (opts.init, "__init__"),
-        (opts.repr, "__repr__"),
-        (opts.eq, "__eq__"),
-    ]
-    .into_iter()
-    .filter(|&(on, name)| on && !own(name))
-    .map(|(_, name)| name.to_string())
-    .collect();
-    if opts.order {
-        let ordering = ["__lt__", "__le__", "__gt__", "__ge__"];
-        if !opts.eq || ordering.iter().any(|n| own(n)) {
-            return None;
-        }
-        methods.extend(ordering.iter().map(|n| n.to_string()));
+    if opts.order && (!opts.eq || ORDERING.iter().any(|n| own(n))) {
+        return None;
     }
-    let facet = match opts.hash_action(infer.has_explicit_hash(&class)) {
+    let explicit_hash = infer.has_explicit_hash(&class);
+    // Of the names it sets, the methods the sentence lists; the class's own
+    // are kept.
+    let methods: Vec<String> = opts
+        .members(explicit_hash)
+        .into_iter()
+        .filter(|n| matches!(*n, "__init__" | "__repr__" | "__eq__") || ORDERING.contains(n))
+        .filter(|n| !own(n))
+        .map(str::to_string)
+        .collect();
+    let facet = match opts.hash_action(explicit_hash) {
         HashAction::Raise => {
             return Some(Outcome::new(DataclassFacet::HashError).arg(Key::Cls, cls))
         }

@@ -15,7 +15,7 @@ use super::infer::{AnnCtx, Decorator, Infer, Subst};
 use super::ir::{Arg, Expr, Lit};
 use super::lookup::{
     AttrKind, DataclassOptions, DecoratorEffect, Lookup, Member, MroError, OwnedOrder, Unknown,
-    MAX_MRO,
+    MAX_MRO, ORDERING,
 };
 use super::value::{ClassRef, FuncRef, Value, Wrapper};
 use super::{BindingKind, ModuleModel};
@@ -671,10 +671,7 @@ impl Infer<'_> {
         let mut by: Option<&'static str> = None;
         let mut maybe: Option<Unknown> = None;
         for d in &class.decorators {
-            let (head, args) = match m.expr(*d) {
-                Expr::Call { func, args } => (*func, Some(args.clone())),
-                _ => (*d, None),
-            };
+            let (head, args) = m.callee_and_args(*d);
             // `@Base.register`: registers a virtual subclass, returns it.
             if let Expr::Attr { attr, .. } = m.expr(head) {
                 if &**attr == "register" && args.is_none() {
@@ -684,7 +681,7 @@ impl Infer<'_> {
             let def = self.definition(&m, head);
             match def.as_ref().map(|(a, b)| (&**a, &**b)) {
                 Some(("dataclasses", "dataclass")) => {
-                    match DataclassOptions::read(&m, args.as_deref(), |e| self.render(&m, e)) {
+                    match DataclassOptions::read(&m, args, |e| self.render(&m, e)) {
                         Ok(o) => {
                             adds.extend(o.members(self.has_explicit_hash(c)));
                             by.get_or_insert("@dataclass");
@@ -696,7 +693,7 @@ impl Infer<'_> {
                     }
                 }
                 Some(("functools", "total_ordering")) => {
-                    adds.extend(["__lt__", "__le__", "__gt__", "__ge__"]);
+                    adds.extend(ORDERING);
                     by.get_or_insert("@functools.total_ordering");
                 }
                 Some((
@@ -728,10 +725,7 @@ impl Infer<'_> {
     fn dataclass_options(&self, c: &ClassRef) -> Option<Result<DataclassOptions, String>> {
         let (m, class) = self.class_model(c)?;
         class.decorators.iter().find_map(|d| {
-            let (head, args) = match m.expr(*d) {
-                Expr::Call { func, args } => (*func, Some(&args[..])),
-                _ => (*d, None),
-            };
+            let (head, args) = m.callee_and_args(*d);
             let def = self.definition(&m, head)?;
             (&*def.0 == "dataclasses" && &*def.1 == "dataclass")
                 .then(|| DataclassOptions::read(&m, args, |e| self.render(&m, e)))

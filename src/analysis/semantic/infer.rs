@@ -1473,10 +1473,8 @@ impl<'w> Infer<'w> {
     pub(super) fn known_decorator(&self, m: &Arc<ModuleModel>, d: ExprId) -> Option<Decorator> {
         // `@functools.lru_cache(maxsize=None)`, `@functools.wraps(f)`: the
         // callee decides.
-        let (head, called) = match m.expr(d) {
-            Expr::Call { func, .. } => (*func, true),
-            _ => (d, false),
-        };
+        let (head, args) = m.callee_and_args(d);
+        let called = args.is_some();
         if let Expr::Attr { attr, obj } = m.expr(head) {
             // `@prop.setter` / `.getter` / `.deleter` on a property.
             if matches!(&**attr, "setter" | "getter" | "deleter") && !called {

@@ -142,6 +142,10 @@ pub enum DecoratorEffect {
     Unknown(Unknown),
 }
 
+/// The ordering methods (`@dataclass(order=True)` and
+/// `@functools.total_ordering` write them).
+pub const ORDERING: [&str; 4] = ["__lt__", "__le__", "__gt__", "__ge__"];
+
 /// What `@dataclass(...)` is asked to do, read from its arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataclassOptions {
@@ -270,7 +274,7 @@ impl DataclassOptions {
             out.push("__hash__");
         }
         if self.order {
-            out.extend(["__lt__", "__le__", "__gt__", "__ge__"]);
+            out.extend(ORDERING);
         }
         if self.frozen {
             out.extend(["__setattr__", "__delattr__"]);

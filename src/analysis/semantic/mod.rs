@@ -329,6 +329,16 @@ impl ModuleModel {
         self.exprs.get(id as usize).unwrap_or(&Expr::Other)
     }
 
+    /// A decorator (or any expression) split into what it names and its
+    /// call arguments: `(dataclass, Some([eq=False]))` for
+    /// `dataclass(eq=False)`, `(dataclass, None)` for a bare `dataclass`.
+    pub fn callee_and_args(&self, id: ExprId) -> (ExprId, Option<&[ir::Arg]>) {
+        match self.expr(id) {
+            Expr::Call { func, args } => (*func, Some(&args[..])),
+            _ => (id, None),
+        }
+    }
+
     pub fn expr_range(&self, id: ExprId) -> Range<u32> {
         self.expr_ranges.get(id as usize).cloned().unwrap_or(0..0)
     }
