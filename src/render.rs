@@ -145,8 +145,8 @@ pub fn context_sentence(expl: &Explanation, lang: Lang) -> Option<String> {
         .context_keys()
         .iter()
         .find_map(|key| fill(lang, key, &expl.args))?;
-    // `self` may be a subclass instance that answers differently: the
-    // template fills only when the analysis found `{overridden}`.
+    // The receiver may be a subclass instance that answers differently:
+    // the template fills only when the analysis found `{overridden}`.
     match fill(lang, OVERRIDDEN_KEY, &expl.args) {
         // Chinese sentences follow each other without a space.
         Some(more) if lang == Lang::Zh => Some(format!("{sentence}{more}")),

@@ -887,7 +887,8 @@ fn exit_suppresses(infer: &Infer, member: &Member) -> Option<bool> {
 
 // ---------------------------------------------------------------- implicit dunders
 
-/// Like [`instance_of`], also telling whether `expr` is `self`.
+/// The user class `expr` holds an instance of (`None`: not a user
+/// class's instance; `Err`: an outcome saying it differs by path).
 fn instance_of(input: &Input, expr: Node) -> Result<Option<ClassRef>, Outcome> {
     match receiver(input, expr) {
         Some(Receiver::Instance(class)) => Ok(Some(class)),
