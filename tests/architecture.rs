@@ -224,7 +224,7 @@ fn analysis_layers_point_one_way() {
         "findings",
     ];
     let semantic = [
-        "value", "ir", "lookup", "builder", "stubs", "world", "infer", "classes", "nodes",
+        "value", "ir", "lookup", "splice", "builder", "stubs", "world", "infer", "classes", "nodes",
     ];
     let rank = |list: &[&str], name: &str| list.iter().position(|m| *m == name);
     let mut checked = 0;

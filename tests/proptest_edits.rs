@@ -269,6 +269,8 @@ proptest! {
             parsed.tree.as_ref().map(|t| t.root_node().to_sexp()),
             fresh.tree.as_ref().map(|t| t.root_node().to_sexp())
         );
+        // The model built from the previous versions' equals a fresh one.
+        prop_assert!(*parsed.model() == *fresh.model(), "the reused model differs from a fresh one");
         let expected = rules::check(&fresh, &sel);
         prop_assert_eq!(rules::check(&parsed, &sel), expected.clone());
         prop_assert_eq!(&*found.diagnostics, &expected);
@@ -428,9 +430,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases(24)))]
 
     /// Reuse across versions on real code, with edits that mostly keep the
-    /// file parseable (so units are reused): after each edit, the findings
-    /// computed from the previous version's equal a fresh check of the
-    /// text.
+    /// file parseable (so units are reused): after each edit, the model and
+    /// the findings computed from the previous version's equal a fresh
+    /// model and check of the text.
     #[test]
     fn findings_reused_after_edits_equal_a_fresh_check(
         file in 0..REUSE_FILES.len(),
@@ -449,6 +451,7 @@ proptest! {
             parsed.reparse();
             found = findings::analyse(&parsed, &sel, Some(&found));
             let fresh = Parsed::new(parsed.text.clone());
+            prop_assert!(*parsed.model() == *fresh.model(), "the reused model differs after {:?}", change);
             prop_assert_eq!(&*found.diagnostics, &rules::check(&fresh, &sel), "after {:?}", change);
         }
     }

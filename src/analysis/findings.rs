@@ -40,7 +40,7 @@ use tree_sitter::Node;
 use super::rules::{self, Diagnostic, Selection, UnitCheck};
 use super::semantic::world::Workspace;
 use super::semantic::{FastSet, ModuleModel, ScopeKind};
-use super::Parsed;
+use super::{text, Parsed};
 
 /// The findings of one version of a file, ready for the next.
 #[derive(Debug, Clone, Default)]
@@ -110,7 +110,11 @@ pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Finding
         .filter(|p| reusable && p.selection == *selection && p.module == module);
 
     // Which new units keep an old unit's findings: (new index, old index).
-    let matched = prev.map_or_else(Vec::new, |p| match_units(&p.units, &p.text, &nodes, text));
+    let matched = prev.map_or_else(Vec::new, |p| {
+        let old: Vec<Range<usize>> = p.units.iter().map(|u| u.range.clone()).collect();
+        let new: Vec<Range<usize>> = nodes.iter().map(|n| n.byte_range()).collect();
+        text::unchanged_spans(&old, p.text.as_bytes(), &new, text.as_bytes())
+    });
     let mut kept: Vec<Option<usize>> = vec![None; nodes.len()];
     for &(new, old) in &matched {
         kept[new] = Some(old);
@@ -238,37 +242,6 @@ pub fn analyse(parsed: &Parsed, selection: &Selection, previous: Option<&Finding
             units,
         }),
     }
-}
-
-/// The new units whose text equals an old unit's, before and after the
-/// edited region: the same bytes at the same offset (before it), or the
-/// same bytes at the same distance from the end of the file (after it).
-fn match_units(old: &[Unit], old_text: &str, new: &[Node], new_text: &str) -> Vec<(usize, usize)> {
-    let same = |o: &Unit, n: &Node, shift: isize| {
-        let r = n.byte_range();
-        r.start as isize - o.range.start as isize == shift
-            && r.len() == o.range.len()
-            && old_text.get(o.range.clone()) == new_text.get(r)
-    };
-    let mut out = Vec::new();
-    let mut head = 0;
-    while head < old.len().min(new.len()) && same(&old[head], &new[head], 0) {
-        out.push((head, head));
-        head += 1;
-    }
-    let shift = new_text.len() as isize - old_text.len() as isize;
-    let mut tail = 0;
-    while tail < old.len().min(new.len()) - head
-        && same(
-            &old[old.len() - 1 - tail],
-            &new[new.len() - 1 - tail],
-            shift,
-        )
-    {
-        out.push((new.len() - 1 - tail, old.len() - 1 - tail));
-        tail += 1;
-    }
-    out
 }
 
 /// A unit's findings moved by `delta` bytes with its text.

@@ -56,6 +56,9 @@ pub struct Parsed {
     pub tree: Option<Tree>,
     pub lines: LineIndex,
     model: OnceLock<Arc<semantic::ModuleModel>>,
+    /// The last model built and the text it was built from, kept through
+    /// edits until the next model is built from it.
+    previous: Option<Arc<(Arc<semantic::ModuleModel>, String)>>,
     context: ModuleContext,
     /// Edits applied since the last parse.
     stale: bool,
@@ -68,6 +71,7 @@ impl Clone for Parsed {
             tree: self.tree.clone(),
             lines: self.lines.clone(),
             model: self.model.clone(),
+            previous: self.previous.clone(),
             context: self.context.clone(),
             stale: self.stale,
         }
@@ -84,6 +88,7 @@ impl Parsed {
             tree,
             lines,
             model: OnceLock::new(),
+            previous: None,
             context: ModuleContext::default(),
             stale: false,
         }
@@ -93,6 +98,7 @@ impl Parsed {
     pub fn with_context(mut self, context: ModuleContext) -> Parsed {
         self.context = context;
         self.model = OnceLock::new();
+        self.previous = None;
         self
     }
 
@@ -110,8 +116,17 @@ impl Parsed {
                     is_package: self.context.is_package,
                     ..semantic::BuildOptions::default()
                 };
+                let previous = self
+                    .previous
+                    .as_deref()
+                    .map(|(model, text)| semantic::Previous {
+                        model,
+                        text: text.as_bytes(),
+                    });
                 let mut model = match &self.tree {
-                    Some(tree) => semantic::build_model(tree, self.text.as_bytes(), &opts),
+                    Some(tree) => {
+                        semantic::build_reusing(tree, self.text.as_bytes(), &opts, previous)
+                    }
                     None => semantic::ModuleModel::default(),
                 };
                 // A file named like a stdlib module (a learner's `queue.py`,
@@ -143,9 +158,15 @@ impl Parsed {
         if let Some(tree) = self.tree.as_mut() {
             tree.edit(&syntax::input_edit(&self.text, start, end, new));
         }
+        // The model of the text before this batch of edits, kept for the
+        // next model to reuse (unless it was built from a tree not yet
+        // reparsed after earlier edits).
+        let model = self.model.take();
+        if let (Some(model), false) = (model, self.stale) {
+            self.previous = Some(Arc::new((model, self.text.clone())));
+        }
         self.text.replace_range(start..end, new);
         self.lines = LineIndex::new(&self.text);
-        self.model = OnceLock::new();
         self.stale = true;
     }
 
@@ -169,6 +190,7 @@ impl Parsed {
     pub fn release_tree(&mut self) {
         self.tree = None;
         self.model = OnceLock::new();
+        self.previous = None;
     }
 
     /// Byte offset of a line/column (clamped).

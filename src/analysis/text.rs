@@ -6,6 +6,12 @@
 //! position past the end of its line lands at the line's end, a line past the
 //! end of the text lands at the end of the text, and a column inside a
 //! multi-unit character lands at the start of that character.
+//!
+//! Also: which spans of a text an edit left as they were
+//! ([`unchanged_spans`]), for the analyses that reuse a previous version's
+//! results.
+
+use std::ops::Range;
 
 /// The unit columns are counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +125,44 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// The spans of a new text that are the same bytes as a span of an old
+/// text before and after the edited region: at the same offset (before
+/// it), or at the same distance from the end (after it). `old` and `new`
+/// are in order and do not overlap (a file's top-level statements); the
+/// pairs are (new index, old index).
+pub fn unchanged_spans(
+    old: &[Range<usize>],
+    old_text: &[u8],
+    new: &[Range<usize>],
+    new_text: &[u8],
+) -> Vec<(usize, usize)> {
+    let same = |o: &Range<usize>, n: &Range<usize>, shift: isize| {
+        n.start as isize - o.start as isize == shift
+            && n.len() == o.len()
+            && old_text.get(o.clone()).is_some()
+            && old_text.get(o.clone()) == new_text.get(n.clone())
+    };
+    let mut out = Vec::new();
+    let mut head = 0;
+    while head < old.len().min(new.len()) && same(&old[head], &new[head], 0) {
+        out.push((head, head));
+        head += 1;
+    }
+    let shift = new_text.len() as isize - old_text.len() as isize;
+    let mut tail = 0;
+    while tail < old.len().min(new.len()) - head
+        && same(
+            &old[old.len() - 1 - tail],
+            &new[new.len() - 1 - tail],
+            shift,
+        )
+    {
+        out.push((new.len() - 1 - tail, old.len() - 1 - tail));
+        tail += 1;
+    }
+    out
 }
 
 fn count_units(s: &str, enc: Encoding) -> usize {

@@ -13,12 +13,14 @@ use std::ops::Range;
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::syntax::Fields;
+use crate::analysis::text::unchanged_spans;
 use crate::analysis::tree::named_children;
 
 use super::ir::{Arg, CompKind, Expr, ExprId, Lit, Step};
+use super::splice;
 use super::{
     Binding, BindingKind, Class, ClassId, FuncId, Function, ModuleModel, Name, Param, ParamKind,
-    PathId, PathNode, Scope, ScopeId, ScopeKind, SelfAttr, MODULE_SCOPE,
+    PathId, PathNode, Scope, ScopeId, ScopeKind, SelfAttr, UnitPart, MODULE_SCOPE,
 };
 
 /// Nesting deeper than this (statements or expressions) is not followed:
@@ -108,10 +110,48 @@ struct Builder<'a> {
     stmt_range: Range<u32>,
     /// Each name's text once: a module reads the same few names many times.
     names: RefCell<FastSet<Name>>,
+    /// How many times `__all__` was recorded (a statement that records it
+    /// cannot be reused: the list depends on the statements before).
+    all_writes: u32,
+    /// How many times a class was found to have instance attributes the
+    /// model cannot list (a statement that finds it cannot be reused).
+    dynamic_writes: u32,
+    previous: Option<Previous<'a>>,
+    /// Where the previous model's parts are, found on first use.
+    old: std::cell::OnceCell<OldParts>,
+}
+
+/// The previous model's parts: the module's statements', and each class
+/// body's by the class's qualified name (unique ones only).
+#[derive(Default)]
+struct OldParts {
+    module: Vec<usize>,
+    classes: FastMap<Name, Option<(ClassId, Vec<usize>)>>,
+}
+
+/// The previous version of a file and its model, built with the same
+/// options: the top-level statements the edits left as they were take their
+/// part of that model instead of being walked again.
+#[derive(Debug, Clone, Copy)]
+pub struct Previous<'p> {
+    pub model: &'p ModuleModel,
+    pub text: &'p [u8],
 }
 
 /// Builds the model of a module from its syntax tree.
 pub fn build(tree: &Tree, src: &[u8], opts: &BuildOptions) -> ModuleModel {
+    build_reusing(tree, src, opts, None)
+}
+
+/// Builds the model of a module from its syntax tree, reusing the parts of
+/// `previous` that belong to top-level statements the edits left unchanged.
+/// The result equals [`build`]'s.
+pub fn build_reusing<'a>(
+    tree: &Tree,
+    src: &'a [u8],
+    opts: &'a BuildOptions,
+    previous: Option<Previous<'a>>,
+) -> ModuleModel {
     let root = tree.root_node();
     let mut b = Builder {
         src,
@@ -130,6 +170,10 @@ pub fn build(tree: &Tree, src: &[u8], opts: &BuildOptions) -> ModuleModel {
         depth: 0,
         stmt_range: 0..0,
         names: RefCell::default(),
+        all_writes: 0,
+        dynamic_writes: 0,
+        previous,
+        old: std::cell::OnceCell::new(),
     };
     b.m.paths.push(PathNode {
         parent: 0,
@@ -146,7 +190,7 @@ pub fn build(tree: &Tree, src: &[u8], opts: &BuildOptions) -> ModuleModel {
         nonlocals: Vec::new(),
         star_imports: Vec::new(),
     });
-    b.block(root);
+    b.statements(root, None);
     b.m.line_starts = line_starts(src);
     b.m.shrink();
     b.m
@@ -335,6 +379,148 @@ impl<'a> Builder<'a> {
         self.depth -= 1;
     }
 
+    /// A statement list whose statements are recorded as parts: the
+    /// module's, or (`class`) the body of a class outside any function.
+    /// Walked as [`Builder::block`] walks a block, except that statements
+    /// the edits left unchanged since the previous version take their part
+    /// of its model.
+    fn statements(&mut self, list: Node, class: Option<ClassId>) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        let children = named_children(list);
+        let (old_class, reuse) = self.unchanged(&children, class);
+        for (child, old) in children.into_iter().zip(reuse) {
+            let start = self.m.counts();
+            let first_part = self.m.units.len();
+            let r = range(child);
+            let scope = &self.m.scopes[self.scope as usize];
+            // A class body's `global x` sends later bindings of `x` elsewhere.
+            let plain = class.is_none() || scope.globals.is_empty() && scope.nonlocals.is_empty();
+            let clean = plain && !child.has_error();
+            let reused =
+                clean && old.is_some_and(|k| self.splice(k, r.clone(), class.zip(old_class)));
+            let mut reusable = reused;
+            if reused {
+                self.m.reused += 1;
+            } else {
+                let before = self.outside();
+                // The statement being walked, for a top-level expression too.
+                self.stmt_range = r.clone();
+                if is_statement(child.kind()) || child.kind() == "comment" {
+                    self.stmt(child);
+                } else {
+                    self.expr(child);
+                }
+                reusable = clean && self.outside() == before;
+            }
+            let nested = (self.m.units.len() - first_part) as u32;
+            self.m.units.push(UnitPart {
+                range: r,
+                start,
+                end: self.m.counts(),
+                class,
+                nested,
+                depth: self.depth,
+                reusable,
+            });
+        }
+        self.depth -= 1;
+    }
+
+    /// What a statement may change outside its part that later statements
+    /// read.
+    fn outside(&self) -> (usize, usize, usize, u32, u32) {
+        let scope = &self.m.scopes[self.scope as usize];
+        (
+            scope.globals.len(),
+            scope.nonlocals.len(),
+            scope.star_imports.len(),
+            self.all_writes,
+            self.dynamic_writes,
+        )
+    }
+
+    /// For each statement of a list (the module's, or `class`'s body), the
+    /// previous model's part of an unchanged statement in the same place,
+    /// and the previous model's class of the same qualified name.
+    fn unchanged(
+        &self,
+        children: &[Node],
+        class: Option<ClassId>,
+    ) -> (Option<ClassId>, Vec<Option<usize>>) {
+        let mut reuse = vec![None; children.len()];
+        let Some(p) = self.previous else {
+            return (None, reuse);
+        };
+        let old = self.old.get_or_init(|| {
+            let mut old = OldParts::default();
+            for (i, part) in p.model.units.iter().enumerate() {
+                match part.class {
+                    None => old.module.push(i),
+                    Some(c) => {
+                        let Some(qualname) = p.model.class(c).map(|c| c.qualname.clone()) else {
+                            continue;
+                        };
+                        if let Some((id, parts)) = old
+                            .classes
+                            .entry(qualname)
+                            .or_insert_with(|| Some((c, Vec::new())))
+                        {
+                            parts.push(i);
+                            if *id != c {
+                                // Two classes of this name: neither is matched.
+                                old.classes
+                                    .insert(p.model.classes[c as usize].qualname.clone(), None);
+                            }
+                        }
+                    }
+                }
+            }
+            old
+        });
+        let (old_class, parts) = match class {
+            None => (None, &old.module),
+            Some(c) => match old.classes.get(&self.m.classes[c as usize].qualname) {
+                Some(Some((id, parts))) => (Some(*id), parts),
+                _ => return (None, reuse),
+            },
+        };
+        let old_ranges: Vec<Range<usize>> = parts
+            .iter()
+            .filter_map(|&i| p.model.units.get(i))
+            .map(|u| u.range.start as usize..u.range.end as usize)
+            .collect();
+        let new: Vec<Range<usize>> = children.iter().map(|c| c.byte_range()).collect();
+        for (n, o) in unchanged_spans(&old_ranges, p.text, &new, self.src) {
+            reuse[n] = parts.get(o).copied();
+        }
+        (old_class, reuse)
+    }
+
+    /// Takes the previous model's part `k` for the statement now at `range`
+    /// (in the body of `class`, whose previous model's id is given).
+    fn splice(&mut self, k: usize, range: Range<u32>, class: Option<(ClassId, ClassId)>) -> bool {
+        let Some(p) = self.previous else {
+            return false;
+        };
+        let Some(part) = p.model.units.get(k) else {
+            return false;
+        };
+        if part.depth != self.depth {
+            return false;
+        }
+        let class = match class {
+            Some((new, old)) => match (self.m.class(new), p.model.class(old)) {
+                (Some(n), Some(o)) => Some(((o.scope, old), (n.scope, new))),
+                _ => return false,
+            },
+            None => None,
+        };
+        splice::splice(&mut self.m, p.model, k, range, class)
+    }
+
     fn stmt(&mut self, node: Node) {
         self.stmt_range = range(node);
         match node.kind() {
@@ -505,6 +691,7 @@ impl<'a> Builder<'a> {
                 names.push(s.clone());
             }
         }
+        self.all_writes += 1;
         let all = self.m.all.get_or_insert_with(Vec::new);
         if node.kind() == "assignment" {
             all.clear();
@@ -636,6 +823,7 @@ impl<'a> Builder<'a> {
         let class = &mut self.m.classes[class as usize];
         if &*attr == "__dict__" {
             class.dynamic_attrs = true;
+            self.dynamic_writes += 1;
             return;
         }
         class.self_attrs.entry(attr).or_default().push(SelfAttr {
@@ -1304,8 +1492,12 @@ impl<'a> Builder<'a> {
         self.scope = scope;
         self.path = 0;
         self.qual = format!("{}{name}.", self.qual);
-        if let Some(body) = body {
-            self.block(body);
+        match body {
+            // Outside functions, a class body's statements are parts a later
+            // version may reuse (most edits land in a method of a class).
+            Some(body) if self.func.is_none() => self.statements(body, Some(cid)),
+            Some(body) => self.block(body),
+            None => {}
         }
         (self.scope, self.path, self.qual) = saved;
     }
@@ -1804,7 +1996,10 @@ impl<'a> Builder<'a> {
                 value,
                 annotation: None,
             }),
-            None => class.dynamic_attrs = true,
+            None => {
+                class.dynamic_attrs = true;
+                self.dynamic_writes += 1;
+            }
         }
     }
 

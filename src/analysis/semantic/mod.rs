@@ -16,6 +16,7 @@ pub mod infer;
 pub mod ir;
 pub mod lookup;
 mod nodes;
+mod splice;
 pub mod stubs;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -26,7 +27,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::ops::Range;
 
-pub use builder::{build as build_model, BuildOptions};
+pub use builder::{build as build_model, build_reusing, BuildOptions, Previous};
 use ir::{Expr, ExprId, Step};
 
 /// The maps of the model and of inference: keys are small (names, ids,
@@ -63,7 +64,7 @@ pub enum ScopeKind {
 }
 
 /// A scope: the code that runs with one namespace.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scope {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
@@ -280,6 +281,70 @@ pub struct ModuleModel {
     /// Function ids by node range, built on first use by
     /// [`ModuleModel::function_at`].
     function_index: RangeIndex,
+    /// Each statement's part of the tables above, in the order their walks
+    /// ended: what the next version of the file may reuse
+    /// ([`build_reusing`]).
+    units: Vec<UnitPart>,
+    /// How many statements took their part from the previous version's
+    /// model (not part of the model's equality).
+    pub reused: u32,
+}
+
+/// Two models are equal when their data are (the lookup indexes, built on
+/// first use, do not count).
+impl PartialEq for ModuleModel {
+    fn eq(&self, other: &ModuleModel) -> bool {
+        self.name == other.name
+            && self.is_package == other.is_package
+            && self.is_stub == other.is_stub
+            && self.exprs == other.exprs
+            && self.expr_ranges == other.expr_ranges
+            && self.scopes == other.scopes
+            && self.bindings == other.bindings
+            && self.functions == other.functions
+            && self.classes == other.classes
+            && self.paths == other.paths
+            && self.all == other.all
+            && self.line_starts == other.line_starts
+            && self.units == other.units
+    }
+}
+
+/// How long each table of a model is: where a statement's part starts or
+/// ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Counts {
+    exprs: u32,
+    scopes: u32,
+    bindings: u32,
+    functions: u32,
+    classes: u32,
+    paths: u32,
+}
+
+/// One statement's part of a model: the entries its walk added to each
+/// table (`start..end`). Parts are recorded for the module's statements and
+/// for the statements of class bodies outside any function. Besides its
+/// entries, a statement adds only children and bindings to the scope it
+/// runs in (or the module's), and instance attribute sites to the class
+/// whose body it is in.
+#[derive(Debug, Clone, PartialEq)]
+struct UnitPart {
+    range: Range<u32>,
+    start: Counts,
+    end: Counts,
+    /// The class whose body the statement is in (`None`: the module's).
+    class: Option<ClassId>,
+    /// How many parts before this one are inside it (its class bodies').
+    nested: u32,
+    /// The builder's nesting depth at the statement.
+    depth: u32,
+    /// The statement parsed without errors and changed nothing else of the
+    /// model that later statements read (`global` or `nonlocal` where it
+    /// runs, `from m import *`, `__all__`, an instance attribute the model
+    /// cannot name): an identical statement in the same place of the next
+    /// version may take this part.
+    reusable: bool,
 }
 
 /// Ids by (start, end), built on the first lookup from `ranges` (index and
@@ -304,6 +369,18 @@ fn id_at<'r>(
 }
 
 impl ModuleModel {
+    fn counts(&self) -> Counts {
+        let len = |n: usize| n as u32;
+        Counts {
+            exprs: len(self.exprs.len()),
+            scopes: len(self.scopes.len()),
+            bindings: len(self.bindings.len()),
+            functions: len(self.functions.len()),
+            classes: len(self.classes.len()),
+            paths: len(self.paths.len()),
+        }
+    }
+
     /// Gives back what the vectors and maps grew beyond their contents while
     /// the model was built (up to half of each): a workspace keeps the
     /// models of every module its files import.
@@ -315,6 +392,7 @@ impl ModuleModel {
         self.classes.shrink_to_fit();
         self.paths.shrink_to_fit();
         self.line_starts.shrink_to_fit();
+        self.units.shrink_to_fit();
         self.scopes.shrink_to_fit();
         for s in &mut self.scopes {
             s.names.shrink_to_fit();

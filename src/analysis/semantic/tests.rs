@@ -243,3 +243,52 @@ impl super::world::Sources for Arc<Texts> {
         text.map(|t| (t, false))
     }
 }
+
+/// After edits, the statements the edits left unchanged take their part of
+/// the previous model, moved, and the model equals one built afresh.
+#[test]
+fn unchanged_statements_reuse_the_previous_model() {
+    use crate::analysis::Parsed;
+    let src = "import os\n__all__ = ['f']\nfrom m import *\n\
+               counter = 0\n\
+               def f(a, b=[x for x in range(3)]):\n    global counter\n    counter += 1\n    g = lambda y: y + a\n    return g\n\
+               if os.name:\n    class C(dict):\n        def __init__(self):\n            self.x = [i for i in self]\n        def m(self):\n            global counter\n            counter = self.y = self.x\n            def inner():\n                nonlocal v\n                v = 2\n            v = 1\n            return inner\n\
+               @f\nclass D(C):\n    y: int = 1\n\
+               edited = 1\n\
+               tail = f(1)\n";
+    let mut parsed = Parsed::new(src.to_string());
+    let first = parsed.model();
+    assert_eq!(first.reused, 0);
+    // An edit inside one statement near the end: every other statement that
+    // is reusable is taken over, the ones after it moved by the new length.
+    let at = parsed.text.find("edited = 1").unwrap() + "edited = ".len();
+    parsed.replace(at..at + 1, "(1, 2)");
+    parsed.reparse();
+    let edited = parsed.model();
+    let fresh = Parsed::new(parsed.text.clone()).model();
+    assert!(*edited == *fresh);
+    // 9 statements: `__all__` and the star import are walked again, and
+    // so is the edited one.
+    assert_eq!(edited.reused, 6);
+    // A line added at the top moves everything.
+    parsed.replace(0..0, "# a comment\n");
+    parsed.reparse();
+    let moved = parsed.model();
+    assert!(*moved == *Parsed::new(parsed.text.clone()).model());
+    assert_eq!(moved.reused, 7);
+    // An edit inside one method: the class body's other statements are
+    // reused (`m` sets `self.y` on the class and binds the module's
+    // `counter`), with the module's other statements.
+    let at = parsed.text.find("in self]").unwrap() + "in self".len();
+    parsed.replace(at..at, " if i");
+    parsed.reparse();
+    let method = parsed.model();
+    assert!(*method == *Parsed::new(parsed.text.clone()).model());
+    assert_eq!(method.reused, 8);
+    // A syntax error in one statement: that one is walked, never reused.
+    let at = parsed.text.find("counter = 0").unwrap();
+    parsed.replace(at..at, "(");
+    parsed.reparse();
+    let broken = parsed.model();
+    assert!(*broken == *Parsed::new(parsed.text.clone()).model());
+}
