@@ -190,9 +190,28 @@ pub fn build_reusing<'a>(
         nonlocals: Vec::new(),
         star_imports: Vec::new(),
     });
+    if let Some(p) = previous {
+        // The tables end up about as long as the previous version's: room
+        // for that and some more saves copying them as they grow (and they
+        // are not shrunk after).
+        let room = |len: usize| len + len / 8 + 16;
+        let (m, old) = (&mut b.m, p.model);
+        m.exprs.reserve(room(old.exprs.len()));
+        m.expr_ranges.reserve(room(old.expr_ranges.len()));
+        m.scopes.reserve(room(old.scopes.len()));
+        m.bindings.reserve(room(old.bindings.len()));
+        m.functions.reserve(room(old.functions.len()));
+        m.classes.reserve(room(old.classes.len()));
+        m.paths.reserve(room(old.paths.len()));
+        m.units.reserve(room(old.units.len()));
+    }
     b.statements(root, None);
     b.m.line_starts = line_starts(src);
-    b.m.shrink();
+    // An edited file's model is replaced at the next edit: giving back
+    // the room reserved above would only copy the tables once more.
+    if previous.is_none() {
+        b.m.shrink();
+    }
     b.m
 }
 
