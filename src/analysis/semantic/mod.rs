@@ -291,22 +291,42 @@ pub struct ModuleModel {
 }
 
 /// Two models are equal when their data are (the lookup indexes, built on
-/// first use, do not count).
+/// first use, and the reuse count do not count). Every field is named, so
+/// that a new one must be placed here.
 impl PartialEq for ModuleModel {
     fn eq(&self, other: &ModuleModel) -> bool {
-        self.name == other.name
-            && self.is_package == other.is_package
-            && self.is_stub == other.is_stub
-            && self.exprs == other.exprs
-            && self.expr_ranges == other.expr_ranges
-            && self.scopes == other.scopes
-            && self.bindings == other.bindings
-            && self.functions == other.functions
-            && self.classes == other.classes
-            && self.paths == other.paths
-            && self.all == other.all
-            && self.line_starts == other.line_starts
-            && self.units == other.units
+        let ModuleModel {
+            name,
+            is_package,
+            is_stub,
+            exprs,
+            expr_ranges,
+            scopes,
+            bindings,
+            functions,
+            classes,
+            paths,
+            all,
+            line_starts,
+            units,
+            binding_index: _,
+            range_index: _,
+            function_index: _,
+            reused: _,
+        } = self;
+        *name == other.name
+            && *is_package == other.is_package
+            && *is_stub == other.is_stub
+            && *exprs == other.exprs
+            && *expr_ranges == other.expr_ranges
+            && *scopes == other.scopes
+            && *bindings == other.bindings
+            && *functions == other.functions
+            && *classes == other.classes
+            && *paths == other.paths
+            && *all == other.all
+            && *line_starts == other.line_starts
+            && *units == other.units
     }
 }
 
