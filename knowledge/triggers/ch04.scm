@@ -124,6 +124,8 @@
 ; ---------------------------------------------------------------- §4.4 class attributes
 ; `count = 0` directly in a class body (literal values only: no calls, descriptors or aliases;
 ; not dunder/sunder or private names; not Enum-like classes, not `class Meta`/`class Config`).
+; The analysis gives no outcome where the value is not one object in the class `__dict__`
+; (a dataclass field, a class decorator or metaclass that may replace it): then no sentence.
 ((class_definition
    name: (identifier) @_cls
    !superclasses
@@ -137,7 +139,7 @@
   (#not-match? @anchor "^_.*_$|^__")
   (#not-any-of? @_cls "Meta" "Config")
   (#set! note "class-vs-instance-variables") (#set! level "usage") (#set! context "c4-class-var")
-  (#set! analysis "class-attr"))
+  (#set! analysis "class-attr:shadowed,unshadowed"))
 
 ((class_definition
    name: (identifier) @_cls
@@ -153,7 +155,7 @@
   (#not-any-of? @_cls "Meta" "Config")
   (#not-match? @_bases "Enum|Flag|NamedTuple|TypedDict|Choices")
   (#set! note "class-vs-instance-variables") (#set! level "usage") (#set! context "c4-class-var")
-  (#set! analysis "class-attr"))
+  (#set! analysis "class-attr:shadowed,unshadowed"))
 
 ; `items = []` directly in a class body: one mutable object shared by every instance
 ((class_definition
@@ -168,7 +170,7 @@
   (#not-match? @anchor "^_.*_$|^__")
   (#not-any-of? @_cls "Meta" "Config")
   (#set! note "class-vs-instance-variables") (#set! level "core") (#set! context "c4-class-var-mutable")
-  (#set! analysis "class-attr"))
+  (#set! analysis "class-attr:shadowed,unshadowed"))
 
 ((class_definition
    name: (identifier) @_cls
@@ -183,7 +185,7 @@
   (#not-any-of? @_cls "Meta" "Config")
   (#not-match? @_bases "Enum|Flag|NamedTuple|TypedDict|Choices")
   (#set! note "class-vs-instance-variables") (#set! level "core") (#set! context "c4-class-var-mutable")
-  (#set! analysis "class-attr"))
+  (#set! analysis "class-attr:shadowed,unshadowed"))
 
 ; ---------------------------------------------------------------- §4.5 MRO
 ; class Child(Left, Right): the class name

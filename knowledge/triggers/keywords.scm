@@ -213,7 +213,13 @@
   (#set! level "everyday")
   (#set! note "keywords") (#set! context "kw-import"))
 
-; `import X as X`: the re-export idiom (it comes first: it wins the tie).
+; `as` in an import that never runs binds nothing (it comes first).
+((aliased_import "as" @anchor) @construct
+  (#set! level "everyday") (#set! requires "type-checking-only")
+  (#set! note "keywords") (#set! context "kw-import-type-checking"))
+
+; `import X as X`: the re-export idiom (it comes before the plain `as`: it
+; wins the tie).
 ((aliased_import name: (_) @arg.name "as" @anchor alias: (identifier) @arg.alias) @construct
   (#eq? @arg.name @arg.alias)
   (#set! level "everyday")

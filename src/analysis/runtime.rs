@@ -122,6 +122,7 @@ facets! {
         MethodShadowed => "method-shadowed",
         DataclassField => "dataclass-field",
         Transformed => "transformed",
+        MetaclassSets => "metaclass-sets",
     }
 }
 
@@ -628,10 +629,16 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                     Some(with_owner(Outcome::new(LookupFacet::DataclassField)))
                 }
                 AttrKind::Transformed(why) if !store => Some(
-                    unknown(LookupFacet::Transformed, &why)
-                        .arg(Key::Owner, owner_name.clone())
-                        .arg(Key::Line, line.clone())
-                        .arg(Key::Cls, cls.clone()),
+                    unknown(
+                        match why {
+                            Unknown::Metaclass(_) => LookupFacet::MetaclassSets,
+                            _ => LookupFacet::Transformed,
+                        },
+                        &why,
+                    )
+                    .arg(Key::Owner, owner_name.clone())
+                    .arg(Key::Line, line.clone())
+                    .arg(Key::Cls, cls.clone()),
                 ),
                 AttrKind::DataclassField { .. }
                 | AttrKind::Transformed(_)
@@ -780,6 +787,16 @@ fn class_attr(input: &Input) -> Option<Outcome> {
     let class = infer.node_class(class_node)?;
     if infer.is_namedtuple(&class) || infer.is_enum(&class) || dynamic_attrs(infer, &class) {
         return None;
+    }
+    // A field a decorator or the metaclass turns into something else (or
+    // sets again on the class) is not one value in the class `__dict__`.
+    if let Lookup::Found { member, .. } = infer.lookup(&class, name) {
+        if matches!(
+            infer.attr_kind(&member),
+            AttrKind::Transformed(_) | AttrKind::DataclassField { .. }
+        ) {
+            return None;
+        }
     }
     let mut classes = vec![class.clone()];
     classes.extend(infer.subclasses_here(&class));

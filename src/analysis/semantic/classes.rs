@@ -531,6 +531,11 @@ impl Infer<'_> {
         };
         match &binding.kind {
             BindingKind::Def(f) => self.def_kind(&m, *f),
+            BindingKind::Declared { .. } | BindingKind::Value { .. }
+                if let Some(meta) = self.metaclass_may_set(owner, &binding.name) =>
+            {
+                AttrKind::Transformed(Unknown::Metaclass(self.class_name(&meta)))
+            }
             BindingKind::Declared { .. } => {
                 if self.is_namedtuple(owner) {
                     AttrKind::TupleField
@@ -735,6 +740,47 @@ impl Infer<'_> {
     /// What a decorator of the class makes of a name bound in its body by
     /// an assignment or an annotation (`binding`, in module `m`): `None`
     /// when the decorators leave class attributes alone.
+    /// The metaclass of `owner`, when it comes from the code (not the
+    /// stubs) and its `__new__` or `__init__` (its own or a base's below
+    /// `type`) names the attribute `name` (`klass.name = ...`, read or
+    /// written) or calls `setattr`: it may set `name` again on every class
+    /// it creates, whatever the class body bound.
+    pub fn metaclass_may_set(&self, owner: &ClassRef, name: &str) -> Option<ClassRef> {
+        let meta = self.metaclass(owner)?;
+        for k in self.lookup_order(&meta) {
+            let Some((m, class)) = self.class_model(&k) else {
+                continue;
+            };
+            if m.is_stub {
+                continue;
+            }
+            for method in ["__new__", "__init__"] {
+                for &b in m.bindings_in(class.scope, method) {
+                    let Some(BindingKind::Def(f)) = m.binding(b).map(|b| &b.kind) else {
+                        continue;
+                    };
+                    let Some(func) = m.function(*f) else {
+                        continue;
+                    };
+                    let body = func.range.clone();
+                    let names_it = m.exprs.iter().zip(&m.expr_ranges).any(|(e, r)| {
+                        body.start <= r.start
+                            && r.end <= body.end
+                            && match e {
+                                Expr::Attr { attr, .. } => &**attr == name,
+                                Expr::Name { name: n, .. } => &**n == "setattr",
+                                _ => false,
+                            }
+                    });
+                    if names_it {
+                        return Some(meta);
+                    }
+                }
+            }
+        }
+        None
+    }
+
     fn decorated_member_kind(
         &self,
         owner: &ClassRef,

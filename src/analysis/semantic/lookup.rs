@@ -21,6 +21,9 @@ pub enum Unknown {
     /// A class whose MRO is not computed (inconsistent, or too long): its
     /// name.
     Class(String),
+    /// A metaclass of the code whose `__new__` or `__init__` may set the
+    /// attribute on every class it creates: its name.
+    Metaclass(String),
     /// Nothing to show (a class or binding missing from the model).
     Unshown,
 }
@@ -29,7 +32,9 @@ impl Unknown {
     /// How a sentence names it: the expression, `@decorator`, or `?`.
     pub fn text(&self) -> String {
         match self {
-            Unknown::Base(t) | Unknown::Value(t) | Unknown::Class(t) => t.clone(),
+            Unknown::Base(t) | Unknown::Value(t) | Unknown::Class(t) | Unknown::Metaclass(t) => {
+                t.clone()
+            }
             Unknown::Decorator(t) => format!("@{t}"),
             Unknown::Unshown => "?".to_string(),
         }
@@ -118,7 +123,8 @@ pub enum AttrKind {
     DataclassField { set_by_init: bool },
     /// A name bound in the body of a class whose decorator the model
     /// cannot follow, which may turn it into something else (`@attrs.define`
-    /// makes fields slots).
+    /// makes fields slots), or whose metaclass may set it again on the
+    /// class (`Unknown::Metaclass`).
     Transformed(Unknown),
     /// A value that is no descriptor.
     Plain,
