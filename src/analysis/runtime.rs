@@ -800,10 +800,12 @@ fn class_attr(input: &Input) -> Option<Outcome> {
     }
     let mut classes = vec![class.clone()];
     classes.extend(infer.subclasses_here(&class));
-    Some(match sites_list(infer, &classes, name) {
+    let o = match sites_list(infer, &classes, name) {
         Some(list) => Outcome::new(ClassAttrFacet::Shadowed).arg(Key::ShadowedAt, list),
         None => Outcome::new(ClassAttrFacet::Unshadowed),
-    })
+    };
+    // Instances of a subclass that binds the name again do not share it.
+    Some(overridden(input, o, &class, name))
 }
 
 // ---------------------------------------------------------------- with
