@@ -23,7 +23,7 @@
 
 ((attribute object: (_) @receiver attribute: (identifier) @anchor) @construct
   (#set! note "class-vs-instance-variables") (#set! level "usage") (#set! context "rt-lookup")
-  (#set! analysis "attribute-lookup:class-attr,set-shadows-class-attr,method-shadowed,tuple-field,dataclass-field,transformed,metaclass-sets"))
+  (#set! analysis "attribute-lookup:class-attr,set-shadows-class-attr,method-shadowed,tuple-field,dataclass-field,transformed,metaclass-sets,init-subclass-sets"))
 
 ; ---------------------------------------------------------------- Cls(...): §8.4 / §8.5
 ((call function: (identifier) @anchor) @construct

@@ -123,6 +123,7 @@ facets! {
         DataclassField => "dataclass-field",
         Transformed => "transformed",
         MetaclassSets => "metaclass-sets",
+        InitSubclassSets => "init-subclass-sets",
     }
 }
 
@@ -632,6 +633,7 @@ fn lookup_outcome(input: &Input, class: &ClassRef, attr: &str, store: bool) -> O
                     unknown(
                         match why {
                             Unknown::Metaclass(_) => LookupFacet::MetaclassSets,
+                            Unknown::InitSubclass(_) => LookupFacet::InitSubclassSets,
                             _ => LookupFacet::Transformed,
                         },
                         &why,

@@ -532,9 +532,9 @@ impl Infer<'_> {
         match &binding.kind {
             BindingKind::Def(f) => self.def_kind(&m, *f),
             BindingKind::Declared { .. } | BindingKind::Value { .. }
-                if let Some(meta) = self.metaclass_may_set(owner, &binding.name) =>
+                if let Some(why) = self.class_setup_may_set(owner, &binding.name) =>
             {
-                AttrKind::Transformed(Unknown::Metaclass(self.class_name(&meta)))
+                AttrKind::Transformed(why)
             }
             BindingKind::Declared { .. } => {
                 if self.is_namedtuple(owner) {
@@ -740,45 +740,56 @@ impl Infer<'_> {
     /// What a decorator of the class makes of a name bound in its body by
     /// an assignment or an annotation (`binding`, in module `m`): `None`
     /// when the decorators leave class attributes alone.
-    /// The metaclass of `owner`, when it comes from the code (not the
-    /// stubs) and its `__new__` or `__init__` (its own or a base's below
-    /// `type`) names the attribute `name` (`klass.name = ...`, read or
-    /// written) or calls `setattr`: it may set `name` again on every class
-    /// it creates, whatever the class body bound.
-    pub fn metaclass_may_set(&self, owner: &ClassRef, name: &str) -> Option<ClassRef> {
-        let meta = self.metaclass(owner)?;
-        for k in self.lookup_order(&meta) {
-            let Some((m, class)) = self.class_model(&k) else {
-                continue;
-            };
-            if m.is_stub {
-                continue;
-            }
-            for method in ["__new__", "__init__"] {
-                for &b in m.bindings_in(class.scope, method) {
-                    let Some(BindingKind::Def(f)) = m.binding(b).map(|b| &b.kind) else {
-                        continue;
-                    };
-                    let Some(func) = m.function(*f) else {
-                        continue;
-                    };
-                    let body = func.range.clone();
-                    let names_it = m.exprs.iter().zip(&m.expr_ranges).any(|(e, r)| {
-                        body.start <= r.start
-                            && r.end <= body.end
-                            && match e {
-                                Expr::Attr { attr, .. } => &**attr == name,
-                                Expr::Name { name: n, .. } => &**n == "setattr",
-                                _ => false,
-                            }
-                    });
-                    if names_it {
-                        return Some(meta);
-                    }
-                }
+    /// What may set `name` again on a class after its body ran, whatever
+    /// the body bound: the metaclass of `owner` (`Unknown::Metaclass`), or
+    /// an `__init_subclass__` of `owner` or a base, which runs for every
+    /// subclass (`Unknown::InitSubclass`). Only code the model has (not the
+    /// stubs) whose method names the attribute (`klass.name = ...`, read or
+    /// written) or calls `setattr` counts.
+    pub fn class_setup_may_set(&self, owner: &ClassRef, name: &str) -> Option<Unknown> {
+        if let Some(meta) = self.metaclass(owner) {
+            let order = self.lookup_order(&meta);
+            if order
+                .iter()
+                .any(|k| self.method_names_attr(k, &["__new__", "__init__"], name))
+            {
+                return Some(Unknown::Metaclass(self.class_name(&meta)));
             }
         }
-        None
+        self.lookup_order(owner)
+            .into_iter()
+            .find(|k| self.method_names_attr(k, &["__init_subclass__"], name))
+            .map(|k| Unknown::InitSubclass(self.class_name(&k)))
+    }
+
+    /// Whether one of `methods`, defined in the body of `class` (from the
+    /// code, not the stubs), mentions the attribute `name` or `setattr`.
+    fn method_names_attr(&self, class: &ClassRef, methods: &[&str], name: &str) -> bool {
+        let Some((m, class)) = self.class_model(class) else {
+            return false;
+        };
+        if m.is_stub {
+            return false;
+        }
+        methods.iter().any(|method| {
+            m.bindings_in(class.scope, method).iter().any(|&b| {
+                let Some(BindingKind::Def(f)) = m.binding(b).map(|b| &b.kind) else {
+                    return false;
+                };
+                let Some(body) = m.function(*f).map(|f| f.range.clone()) else {
+                    return false;
+                };
+                m.exprs.iter().zip(&m.expr_ranges).any(|(e, r)| {
+                    body.start <= r.start
+                        && r.end <= body.end
+                        && match e {
+                            Expr::Attr { attr, .. } => &**attr == name,
+                            Expr::Name { name: n, .. } => &**n == "setattr",
+                            _ => false,
+                        }
+                })
+            })
+        })
     }
 
     fn decorated_member_kind(

@@ -24,6 +24,9 @@ pub enum Unknown {
     /// A metaclass of the code whose `__new__` or `__init__` may set the
     /// attribute on every class it creates: its name.
     Metaclass(String),
+    /// A class of the code whose `__init_subclass__` may set the attribute
+    /// on every subclass: its name.
+    InitSubclass(String),
     /// Nothing to show (a class or binding missing from the model).
     Unshown,
 }
@@ -32,9 +35,11 @@ impl Unknown {
     /// How a sentence names it: the expression, `@decorator`, or `?`.
     pub fn text(&self) -> String {
         match self {
-            Unknown::Base(t) | Unknown::Value(t) | Unknown::Class(t) | Unknown::Metaclass(t) => {
-                t.clone()
-            }
+            Unknown::Base(t)
+            | Unknown::Value(t)
+            | Unknown::Class(t)
+            | Unknown::Metaclass(t)
+            | Unknown::InitSubclass(t) => t.clone(),
             Unknown::Decorator(t) => format!("@{t}"),
             Unknown::Unshown => "?".to_string(),
         }
@@ -124,7 +129,7 @@ pub enum AttrKind {
     /// A name bound in the body of a class whose decorator the model
     /// cannot follow, which may turn it into something else (`@attrs.define`
     /// makes fields slots), or whose metaclass may set it again on the
-    /// class (`Unknown::Metaclass`).
+    /// class (`Unknown::Metaclass`, `Unknown::InitSubclass`).
     Transformed(Unknown),
     /// A value that is no descriptor.
     Plain,
