@@ -482,17 +482,14 @@ impl<'a> Builder<'a> {
                         let Some(qualname) = p.model.class(c).map(|c| c.qualname.clone()) else {
                             continue;
                         };
-                        if let Some((id, parts)) = old
+                        let slot = old
                             .classes
                             .entry(qualname)
-                            .or_insert_with(|| Some((c, Vec::new())))
-                        {
-                            parts.push(i);
-                            if *id != c {
-                                // Two classes of this name: neither is matched.
-                                old.classes
-                                    .insert(p.model.classes[c as usize].qualname.clone(), None);
-                            }
+                            .or_insert_with(|| Some((c, Vec::new())));
+                        match slot {
+                            Some((id, parts)) if *id == c => parts.push(i),
+                            // Two classes of this name: neither is matched.
+                            _ => *slot = None,
                         }
                     }
                 }

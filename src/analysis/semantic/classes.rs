@@ -737,9 +737,6 @@ impl Infer<'_> {
         })
     }
 
-    /// What a decorator of the class makes of a name bound in its body by
-    /// an assignment or an annotation (`binding`, in module `m`): `None`
-    /// when the decorators leave class attributes alone.
     /// What may set `name` again on a class after its body ran, whatever
     /// the body bound: the metaclass of `owner` (`Unknown::Metaclass`), or
     /// an `__init_subclass__` of `owner` or a base, which runs for every
@@ -792,6 +789,9 @@ impl Infer<'_> {
         })
     }
 
+    /// What a decorator of the class makes of a name bound in its body by
+    /// an assignment or an annotation (`binding`, in module `m`): `None`
+    /// when the decorators leave class attributes alone.
     fn decorated_member_kind(
         &self,
         owner: &ClassRef,

@@ -16,8 +16,8 @@ use std::ops::Range;
 
 use super::ir::{Arg, Expr, ExprId};
 use super::{
-    Binding, BindingKind, Class, ClassId, Counts, FastMap, Function, ModuleModel, Param, PathNode,
-    Scope, ScopeId, ScopeKind, SelfAttr, UnitPart,
+    Binding, BindingKind, Class, ClassId, Counts, FastMap, Function, ModuleModel, Name, Param,
+    PathNode, Scope, ScopeId, ScopeKind, SelfAttr, UnitPart,
 };
 
 /// Where one part's ids and offsets go.
@@ -394,6 +394,57 @@ fn part<T, U>(all: &[T], from: u32, to: u32, f: impl Fn(&T) -> Option<U>) -> Opt
     all.get(from as usize..to as usize)?.iter().map(f).collect()
 }
 
+/// A part of the previous model, moved to where it goes in the new one.
+struct Piece {
+    exprs: Vec<Expr>,
+    expr_ranges: Vec<Range<u32>>,
+    scopes: Vec<Scope>,
+    bindings: Vec<Binding>,
+    functions: Vec<Function>,
+    classes: Vec<Class>,
+    paths: Vec<PathNode>,
+    /// The parts inside it (its class bodies' statements).
+    units: Vec<UnitPart>,
+    /// The instance attribute sites its methods add to the class around it.
+    attrs: Vec<(Name, SelfAttr)>,
+}
+
+impl Shift {
+    /// Part `k` of `old` moved, or `None` if something in it cannot be.
+    fn piece(&self, old: &ModuleModel, k: usize, nested: u32) -> Option<Piece> {
+        let (f, t) = (self.from, self.to);
+        let mut attrs = Vec::new();
+        if let Some(((_, old_class), _)) = self.class {
+            for (name, sites) in &old.class(old_class)?.self_attrs {
+                for site in sites {
+                    if (f.functions..t.functions).contains(&site.method) {
+                        attrs.push((name.clone(), self.self_attr(site)?));
+                    }
+                }
+            }
+        }
+        let first = (k as u32).checked_sub(nested)?;
+        Some(Piece {
+            exprs: part(&old.exprs, f.exprs, t.exprs, |e| self.expr(e))?,
+            expr_ranges: part(&old.expr_ranges, f.exprs, t.exprs, |r| self.range(r))?,
+            scopes: part(&old.scopes, f.scopes, t.scopes, |x| self.scope_data(x))?,
+            bindings: part(&old.bindings, f.bindings, t.bindings, |b| self.binding(b))?,
+            functions: part(&old.functions, f.functions, t.functions, |x| {
+                self.function(x)
+            })?,
+            classes: part(&old.classes, f.classes, t.classes, |c| self.class(c))?,
+            paths: part(&old.paths, f.paths, t.paths, |p| {
+                Some(PathNode {
+                    parent: self.path(p.parent)?,
+                    is_loop: p.is_loop,
+                })
+            })?,
+            units: part(&old.units, first, k as u32, |u| self.unit(u))?,
+            attrs,
+        })
+    }
+}
+
 /// Appends to `m` the part `k` of `old` (and the parts inside it), for
 /// the same statement now at `range`, as walking it would have; `class` is
 /// the class whose body it is in (scope and id in `old`, then in `m`).
@@ -411,7 +462,7 @@ pub(super) fn splice(
     };
     if !unit.reusable
         || range.len() != unit.range.len()
-        || unit.class.map(|c| (old_class_scope(old, c), c)) != class.map(|c| c.0)
+        || unit.class != class.map(|((_, old_id), _)| old_id)
     {
         return false;
     }
@@ -423,67 +474,21 @@ pub(super) fn splice(
         delta: i64::from(range.start) - i64::from(unit.range.start),
         class,
     };
-    let (f, t) = (s.from, s.to);
-    let Some(exprs) = part(&old.exprs, f.exprs, t.exprs, |e| s.expr(e)) else {
+    let Some(piece) = s.piece(old, k, unit.nested) else {
         return false;
     };
-    let Some(expr_ranges) = part(&old.expr_ranges, f.exprs, t.exprs, |r| s.range(r)) else {
-        return false;
-    };
-    let Some(scopes) = part(&old.scopes, f.scopes, t.scopes, |x| s.scope_data(x)) else {
-        return false;
-    };
-    let Some(bindings) = part(&old.bindings, f.bindings, t.bindings, |b| s.binding(b)) else {
-        return false;
-    };
-    let Some(functions) = part(&old.functions, f.functions, t.functions, |x| s.function(x)) else {
-        return false;
-    };
-    let Some(classes) = part(&old.classes, f.classes, t.classes, |c| s.class(c)) else {
-        return false;
-    };
-    let Some(paths) = part(&old.paths, f.paths, t.paths, |p| {
-        Some(PathNode {
-            parent: s.path(p.parent)?,
-            is_loop: p.is_loop,
-        })
-    }) else {
-        return false;
-    };
-    let first = (k as u32).checked_sub(unit.nested);
-    let Some(units) = first.and_then(|first| part(&old.units, first, k as u32, |u| s.unit(u)))
-    else {
-        return false;
-    };
-    // The instance attributes its methods set, on the class around it.
-    let mut attrs = Vec::new();
-    if let Some(((_, old_class), _)) = class {
-        let Some(c) = old.class(old_class) else {
-            return false;
-        };
-        for (name, sites) in &c.self_attrs {
-            for site in sites {
-                if (f.functions..t.functions).contains(&site.method) {
-                    let Some(site) = s.self_attr(site) else {
-                        return false;
-                    };
-                    attrs.push((name.clone(), site));
-                }
-            }
-        }
-    }
     // What the walk adds outside the part, in the order it adds it: the
     // nested scopes and the bindings of the scope it runs in (or of the
     // module, for `global`), the instance attributes of its class.
     let outside = |id: ScopeId| id < s.at.scopes;
-    for (i, scope) in scopes.iter().enumerate() {
+    for (i, scope) in piece.scopes.iter().enumerate() {
         if let Some(parent) = scope.parent.filter(|p| outside(*p)) {
             if let Some(p) = m.scopes.get_mut(parent as usize) {
                 p.children.push(s.at.scopes + i as u32);
             }
         }
     }
-    for (i, b) in bindings.iter().enumerate() {
+    for (i, b) in piece.bindings.iter().enumerate() {
         if outside(b.scope) {
             if let Some(sc) = m.scopes.get_mut(b.scope as usize) {
                 let id = s.at.bindings + i as u32;
@@ -493,23 +498,18 @@ pub(super) fn splice(
     }
     if let Some((_, (_, new_class))) = class {
         if let Some(c) = m.classes.get_mut(new_class as usize) {
-            for (name, site) in attrs {
+            for (name, site) in piece.attrs {
                 c.self_attrs.entry(name).or_default().push(site);
             }
         }
     }
-    m.exprs.extend(exprs);
-    m.expr_ranges.extend(expr_ranges);
-    m.scopes.extend(scopes);
-    m.bindings.extend(bindings);
-    m.functions.extend(functions);
-    m.classes.extend(classes);
-    m.paths.extend(paths);
-    m.units.extend(units);
+    m.exprs.extend(piece.exprs);
+    m.expr_ranges.extend(piece.expr_ranges);
+    m.scopes.extend(piece.scopes);
+    m.bindings.extend(piece.bindings);
+    m.functions.extend(piece.functions);
+    m.classes.extend(piece.classes);
+    m.paths.extend(piece.paths);
+    m.units.extend(piece.units);
     true
-}
-
-/// The scope of class `c` of `old` (a body's parts run in it).
-fn old_class_scope(old: &ModuleModel, c: ClassId) -> ScopeId {
-    old.class(c).map_or(u32::MAX, |c| c.scope)
 }
